@@ -1,0 +1,85 @@
+/**
+ * A live moto server for one test file: started on a free loopback port in beforeAll,
+ * stopped in afterAll. Each file gets its own server, so files can run in parallel.
+ *
+ * Requires `pip install 'moto[server]'` (done by .ci/run).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export interface MotoServer {
+  /** http://127.0.0.1:<port> */
+  readonly endpoint: string;
+  /** Wipe all state (POST /moto-api/reset). */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Dummy credentials for SDK clients talking to moto. */
+export const MOTO_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing', sessionToken: 'testing' };
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The Python that serves moto: MOTO_PYTHON, else the project's .moto/venv, else python3. */
+function motoPython(): string {
+  if (process.env.MOTO_PYTHON) return process.env.MOTO_PYTHON;
+  const venv = join(__dirname, '..', '..', '.moto', 'venv', 'bin', 'python');
+  return existsSync(venv) ? venv : 'python3';
+}
+
+/** Start moto on 127.0.0.1 and wait until it answers. */
+export async function startMoto(): Promise<MotoServer> {
+  const port = await freePort();
+  const python = motoPython();
+  const child: ChildProcess = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'false' },
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(`moto server exited (${child.exitCode}); run scripts/install-moto.sh (or npm run setup)\n${stderr}`);
+    }
+    try {
+      const res = await fetch(`${endpoint}/moto-api/data.json`);
+      if (res.ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`moto server did not start on ${endpoint} within 30 s\n${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    endpoint,
+    async reset() {
+      await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      });
+    },
+  };
+}

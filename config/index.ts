@@ -1,0 +1,106 @@
+/**
+ * Loading the org config: file (YAML or JSON) → schema → cross-references, all problems
+ * reported together. Also the small derived views stacks and tooling need.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { z } from 'zod';
+import { DEFAULT_DENIED_INSTANCE_TYPES } from './defaults';
+import { COMMERCIAL_REGIONS } from './regions';
+import { orgConfigSchema, type AccountConfig, type OrgConfig } from './schema';
+import { crossReferenceProblems, type ConfigProblem } from './validate';
+
+export type { OrgConfig, OrgConfigInput, AccountConfig, VpcConfig, StateBackendConfig, ForensicsAccountConfig } from './schema';
+export type { ConfigProblem } from './validate';
+
+/** Environment variable that selects another config file. */
+export const CONFIG_ENV_VAR = 'IR_GUARDRAILS_CONFIG';
+/** The committed example organization: the default config. */
+export const EXAMPLE_CONFIG_PATH = resolve(__dirname, 'org.example.yaml');
+
+/** Thrown when a config file cannot be used; carries every problem found. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly ConfigProblem[],
+  ) {
+    super(
+      `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the org config:\n` +
+        problems.map((p) => `  - ${p.path || '(document)'}: ${p.message}`).join('\n') +
+        '\nFix these and run again; nothing was written.',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Which config file to use: env var, then an explicit value (cdktf context), then the example. */
+export function resolveConfigPath(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+  const chosen = env[CONFIG_ENV_VAR] || explicit;
+  return chosen ? resolve(chosen) : EXAMPLE_CONFIG_PATH;
+}
+
+/** Read, parse and validate a config file; throws ConfigError listing every problem. */
+export function loadOrgConfig(file: string = resolveConfigPath()): OrgConfig {
+  if (!existsSync(file)) {
+    throw new ConfigError(file, [{ path: '', message: `file not found; set ${CONFIG_ENV_VAR} to an existing config or copy config/org.example.yaml` }]);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'), { prettyErrors: true });
+  } catch (err) {
+    const message = err instanceof YAMLParseError ? err.message : String(err);
+    throw new ConfigError(file, [{ path: '', message: `not valid YAML/JSON: ${message}` }]);
+  }
+  return parseOrgConfig(raw, file);
+}
+
+/** Validate an in-memory document (already parsed) against schema and cross-references. */
+export function parseOrgConfig(raw: unknown, source = '<inline config>'): OrgConfig {
+  const result = orgConfigSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(source, result.error.issues.map(issueToProblem));
+  const problems = crossReferenceProblems(result.data);
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return result.data;
+}
+
+function issueToProblem(issue: z.core.$ZodIssue): ConfigProblem {
+  const path = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys') {
+    return { path, message: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check spelling)` };
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) return { path, message: `is required (${issue.expected})` };
+  return { path, message: issue.message };
+}
+
+/** Regions where GuardDuty and finding routing run. */
+export function detectionRegions(config: OrgConfig): readonly string[] {
+  return config.regions.detection === 'all' ? COMMERCIAL_REGIONS : config.regions.detection;
+}
+
+/** The effective instance-type rule: denylist patterns (default set when none given) or allowlist. */
+export function instanceTypeRule(config: OrgConfig): { mode: 'denylist' | 'allowlist'; patterns: readonly string[] } {
+  const it = config.instanceTypes;
+  return it.mode === 'allowlist'
+    ? { mode: 'allowlist', patterns: it.allow ?? [] }
+    : { mode: 'denylist', patterns: it.deny ?? DEFAULT_DENIED_INSTANCE_TYPES };
+}
+
+/** Organizations target ID (root or OU ID) for a target name used in the config. */
+export function targetId(config: OrgConfig, target: string): string {
+  if (target === 'root') return config.organization.rootId;
+  const ou = config.organizationalUnits.find((o) => o.name === target);
+  if (!ou) throw new Error(`unknown OU "${target}" (the config validator should have caught this)`);
+  return ou.id;
+}
+
+/** Member accounts (every account but management) with a known ID. */
+export function memberAccounts(config: OrgConfig): Array<Pick<AccountConfig, 'name' | 'id'>> {
+  const { security, logArchive, forensics, workloads } = config.accounts;
+  return [security, logArchive, ...(forensics.id ? [{ name: forensics.name, id: forensics.id }] : []), ...workloads];
+}
+
+/** Workload OUs: every OU that holds a workload account. */
+export function workloadOuNames(config: OrgConfig): string[] {
+  return [...new Set(config.accounts.workloads.map((w) => w.ou).filter((o) => o !== 'root'))];
+}

@@ -1,0 +1,50 @@
+/**
+ * Names that the deployed guardrails and the response tooling must agree on.
+ * `stacks/`, `policies/` and `tooling/` all read them from here; nothing else is shared.
+ */
+
+/** The four incident-response roles, deployed to every account. */
+export const IR_ROLES = {
+  analyst: 'SecurityAnalyst',
+  deploy: 'SecurityDeploy',
+  breakGlass: 'SecurityBreakGlass',
+  admin: 'SecurityAdmin',
+} as const;
+
+export type IrRoleKey = keyof typeof IR_ROLES;
+export type IrRoleName = (typeof IR_ROLES)[IrRoleKey];
+
+/** IAM path the IR roles live under, so policies can match them as a group. */
+export const IR_ROLE_PATH = '/incident-response/';
+
+/** Tag keys written by the stacks and by irctl. */
+export const TAGS = {
+  /** Marks every resource this project deploys. */
+  managedBy: 'ir-guardrails:managed-by',
+  /** Purpose of an isolation security group: `isolation` or `transition`. */
+  isolationRole: 'ir-guardrails:isolation-role',
+  /** Case ID stamped on snapshots, instances and other resources touched during a response. */
+  caseId: 'ir:case-id',
+  /** Containment state written on an instance by irctl (`contained`, `released`). */
+  containment: 'ir:containment',
+} as const;
+
+/** Value of TAGS.managedBy. */
+export const MANAGED_BY = 'aws-ir-guardrails';
+
+/** Security group names per workload VPC. */
+export const SECURITY_GROUPS = {
+  /** No ingress, no egress: the final state of an isolated ENI. */
+  isolation: 'ir-isolation',
+  /** Allow-all to/from anywhere: makes flows untracked before the move to isolation. */
+  transition: 'ir-transition',
+} as const;
+
+/** Central alert topic in the security account (home region). */
+export const ALERT_TOPIC_NAME = 'ir-guardrails-alerts';
+
+/** Inline policy names irctl attaches while containing credentials. */
+export const CONTAINMENT_POLICIES = {
+  denyAll: 'ir-deny-all',
+  revokeOlderSessions: 'ir-revoke-older-sessions',
+} as const;
