@@ -1,0 +1,157 @@
+/**
+ * The data irctl's phases pass to each other: what a case is, what scoping found, and what
+ * the journal records. Phases are plain async functions over these types.
+ */
+
+/** Identifies one incident response case and where its records live. */
+export interface CaseContext {
+  /** Case ID, e.g. IR-2026-0042; carried in session names, tags and file names. */
+  readonly caseId: string;
+  /** Account under investigation. */
+  readonly accountId: string;
+  /** Regions to act in (from the org config or discovered). */
+  readonly regions: readonly string[];
+  /** Investigation window (UTC). */
+  readonly window: { readonly start: Date; readonly end: Date };
+  /** Directory holding journal, evidence and report for the case. */
+  readonly caseDir: string;
+}
+
+/** How the subject of a case was identified (validate phase input). */
+export type Subject =
+  | { readonly kind: 'finding'; readonly findingId: string; readonly detectorId?: string; readonly region: string }
+  | { readonly kind: 'instance'; readonly instanceId: string; readonly region: string }
+  | { readonly kind: 'access-key'; readonly accessKeyId: string };
+
+/** Result of validate: who owns what, and how it came to be. */
+export interface Validation {
+  readonly subject: Subject;
+  readonly accountId: string;
+  /** IAM user or role owning the key / that launched the instance, when known. */
+  readonly principalArn?: string;
+  readonly accessKeyId?: string;
+  readonly instance?: InstanceRecord;
+  /** Human-readable facts supporting (or refuting) the alert. */
+  readonly facts: readonly string[];
+}
+
+export interface NetworkInterfaceRecord {
+  readonly id: string;
+  readonly groupIds: readonly string[];
+  readonly deviceIndex?: number;
+  readonly publicIp?: string;
+  readonly allocationId?: string;
+  readonly associationId?: string;
+}
+
+export interface InstanceRecord {
+  readonly region: string;
+  readonly instanceId: string;
+  readonly state: string;
+  readonly instanceType: string;
+  readonly launchTime?: string;
+  readonly imageId?: string;
+  readonly keyName?: string;
+  readonly vpcId?: string;
+  readonly subnetId?: string;
+  readonly networkInterfaces: readonly NetworkInterfaceRecord[];
+  readonly volumeIds: readonly string[];
+  readonly iamInstanceProfileArn?: string;
+  /** `spot` or undefined for on-demand. */
+  readonly lifecycle?: string;
+  readonly spotInstanceRequestId?: string;
+  readonly autoScalingGroup?: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface RegionalResource {
+  readonly region: string;
+  readonly id: string;
+  readonly name?: string;
+  readonly state?: string;
+  readonly createdAt?: string;
+  /** Extra facts (type of spot request, fleet type, ...). */
+  readonly details?: Readonly<Record<string, string>>;
+}
+
+export interface IamUserRecord {
+  readonly userName: string;
+  readonly arn: string;
+  readonly createdAt?: string;
+  readonly accessKeys: ReadonlyArray<{ readonly id: string; readonly status: string; readonly createdAt?: string }>;
+  readonly attachedPolicies: readonly string[];
+  readonly inlinePolicies: readonly string[];
+  readonly hasLoginProfile: boolean;
+}
+
+/** A CloudTrail event, reduced to what an investigation reads. */
+export interface TrailEvent {
+  readonly region: string;
+  readonly eventId: string;
+  readonly eventTime: string;
+  readonly eventName: string;
+  readonly eventSource: string;
+  readonly username?: string;
+  readonly accessKeyId?: string;
+  readonly sourceIp?: string;
+  readonly userAgent?: string;
+  readonly resources: readonly string[];
+}
+
+/** A step that failed in one region or on one resource; the others carry on. */
+export interface StepFailure {
+  readonly step: string;
+  readonly region?: string;
+  readonly target?: string;
+  readonly message: string;
+}
+
+/** What scoping found across every region. */
+export interface Inventory {
+  readonly caseId: string;
+  readonly accountId: string;
+  readonly generatedAt: string;
+  readonly regions: readonly string[];
+  readonly instances: readonly InstanceRecord[];
+  readonly keyPairs: readonly RegionalResource[];
+  readonly images: readonly RegionalResource[];
+  readonly snapshots: readonly RegionalResource[];
+  readonly spotRequests: readonly RegionalResource[];
+  readonly fleets: readonly RegionalResource[];
+  /** IAM users (and their keys/policies) created or changed in the window. */
+  readonly iamUsers: readonly IamUserRecord[];
+  readonly events: readonly TrailEvent[];
+  readonly failures: readonly StepFailure[];
+}
+
+/** Outcome of one journaled call. */
+export type JournalOutcome = 'planned' | 'dry-run-ok' | 'applied' | 'skipped-already-done' | 'failed';
+
+/** One line of a case journal (append-only JSONL, hash-chained). */
+export interface JournalEntry {
+  /** 1-based position in the journal. */
+  readonly seq: number;
+  /** ISO 8601 UTC timestamp (ends in Z). */
+  readonly ts: string;
+  readonly caseId: string;
+  /** STS caller identity ARN that made the call. */
+  readonly caller: string;
+  /** Playbook phase and step, e.g. `contain-instances/isolate-eni`. */
+  readonly step: string;
+  /** IAM action, e.g. `ec2:ModifyNetworkInterfaceAttribute`. */
+  readonly action: string;
+  readonly region?: string;
+  /** Resource acted on (ID or ARN). */
+  readonly target: string;
+  readonly request: unknown;
+  readonly outcome: JournalOutcome;
+  readonly response?: unknown;
+  readonly error?: string;
+  /** Whether `release` can undo it, and the data it needs to. */
+  readonly reversible: boolean;
+  readonly undo?: unknown;
+  /** SHA-256 of the previous entry's line (64 zeros for the first). */
+  readonly prevHash: string;
+  /** SHA-256 over this entry without `hash`. */
+  readonly hash: string;
+}
