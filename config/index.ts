@@ -58,10 +58,25 @@ export function loadOrgConfig(file: string = resolveConfigPath()): OrgConfig {
 /** Validate an in-memory document (already parsed) against schema and cross-references. */
 export function parseOrgConfig(raw: unknown, source = '<inline config>'): OrgConfig {
   const result = orgConfigSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(source, result.error.issues.map(issueToProblem));
-  const problems = crossReferenceProblems(result.data);
-  if (problems.length > 0) throw new ConfigError(source, problems);
-  return result.data;
+  if (result.success) {
+    const problems = crossReferenceProblems(result.data);
+    if (problems.length > 0) throw new ConfigError(source, problems);
+    return result.data;
+  }
+  const shape = result.error.issues.map(issueToProblem);
+  // Report cross-reference problems too, where the broken document still allows checking them,
+  // so a user fixes everything in one pass. A path already reported by the schema wins.
+  const seen = new Set(shape.map((p) => p.path));
+  const extra = bestEffortCrossReferences(raw).filter((p) => !seen.has(p.path));
+  throw new ConfigError(source, [...shape, ...extra]);
+}
+
+function bestEffortCrossReferences(raw: unknown): ConfigProblem[] {
+  try {
+    return crossReferenceProblems(raw as OrgConfig);
+  } catch {
+    return []; // the document is too broken to follow references; the shape problems say why
+  }
 }
 
 function issueToProblem(issue: z.core.$ZodIssue): ConfigProblem {

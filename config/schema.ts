@@ -11,7 +11,8 @@ import { COMMERCIAL_REGIONS, isCommercialRegion } from './regions';
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account ID (quote it in YAML)');
 const region = z.string().refine(isCommercialRegion, {
-  message: `must be a commercial AWS region name such as us-east-1 (known: ${COMMERCIAL_REGIONS.join(', ')})`,
+  error: (issue) =>
+    `unknown region "${String(issue.input)}": use a commercial region name such as us-east-1 (the list is config/regions.ts; ${COMMERCIAL_REGIONS.length} known)`,
 });
 const email = z.email('must be an email address');
 const name = z.string().regex(/^[a-z][a-z0-9-]{0,38}$/, 'must be lower-case letters, digits and dashes, starting with a letter (max 39)');

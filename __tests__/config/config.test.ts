@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import {
+  ConfigError,
+  EXAMPLE_CONFIG_PATH,
+  detectionRegions,
+  instanceTypeRule,
+  loadOrgConfig,
+  parseOrgConfig,
+  resolveConfigPath,
+} from '../../config';
+import { COMMERCIAL_REGIONS } from '../../config/regions';
+
+/** A fresh mutable copy of the committed example. */
+function example(): any {
+  return parse(readFileSync(EXAMPLE_CONFIG_PATH, 'utf8'));
+}
+
+function problemsOf(raw: unknown): Array<{ path: string; message: string }> {
+  try {
+    parseOrgConfig(raw);
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    throw err;
+  }
+  return [];
+}
+
+describe('the committed example', () => {
+  const config = loadOrgConfig(EXAMPLE_CONFIG_PATH);
+
+  it('is the default config', () => {
+    expect(resolveConfigPath(undefined, {})).toBe(EXAMPLE_CONFIG_PATH);
+  });
+
+  it('has the accounts and OUs the guardrails need', () => {
+    expect(config.accounts.workloads.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(config.accounts.workloads.map((w) => w.ou)).size).toBeGreaterThanOrEqual(2);
+    expect(config.accounts.forensics.id).toMatch(/^\d{12}$/);
+  });
+
+  it('fills documented defaults', () => {
+    expect(detectionRegions(config)).toEqual(COMMERCIAL_REGIONS);
+    expect(instanceTypeRule(config)).toEqual({ mode: 'denylist', patterns: expect.arrayContaining(['p*', 'g*', '*.metal']) });
+    expect(config.irRoles.maxSessionSeconds).toBe(3600);
+  });
+});
+
+describe('config selection', () => {
+  it('prefers the environment variable over cdktf context', () => {
+    expect(resolveConfigPath('/ctx.yaml', { IR_GUARDRAILS_CONFIG: '/env.yaml' })).toBe('/env.yaml');
+    expect(resolveConfigPath('/ctx.yaml', {})).toBe('/ctx.yaml');
+  });
+
+  it('names a missing file and the fix', () => {
+    expect(() => loadOrgConfig('/nonexistent/org.yaml')).toThrow(/file not found; set IR_GUARDRAILS_CONFIG/);
+  });
+});
+
+// Each row breaks one thing; the validator must name the path and say what is wrong.
+const cases: Array<{ name: string; mutate: (c: any) => void; path: string; message: RegExp }> = [
+  { name: 'short account ID', mutate: (c) => (c.accounts.security.id = '12345'), path: 'accounts.security.id', message: /12-digit/ },
+  { name: 'duplicate account ID', mutate: (c) => (c.accounts.workloads[1].id = c.accounts.workloads[0].id), path: 'accounts.workloads.1.id', message: /duplicate account ID/ },
+  { name: 'duplicate account name', mutate: (c) => (c.accounts.workloads[1].name = 'security'), path: 'accounts.workloads.1.name', message: /duplicate account name "security"/ },
+  { name: 'unknown region', mutate: (c) => (c.regions.allowed = ['us-east-1', 'us-middle-9']), path: "regions.allowed.1", message: /unknown region "us-middle-9"/ },
+  { name: 'home region not allowed', mutate: (c) => (c.organization.homeRegion = 'ap-south-1'), path: 'organization.homeRegion', message: /not in regions.allowed/ },
+  { name: 'malformed principal ARN', mutate: (c) => (c.exemptPrincipals = ['arn:aws:iam:role/Oops']), path: 'exemptPrincipals.0', message: /IAM principal ARN/ },
+  { name: 'malformed instance pattern', mutate: (c) => (c.instanceTypes = { mode: 'denylist', deny: ['P3 large'] }), path: 'instanceTypes.deny.0', message: /instance type or pattern/ },
+  { name: 'account in unknown OU', mutate: (c) => (c.accounts.workloads[0].ou = 'Sandbox'), path: 'accounts.workloads.0.ou', message: /OU "Sandbox", which is not in organizationalUnits/ },
+  { name: 'SCP target unknown', mutate: (c) => (c.scp.targets = ['root', 'Nope']), path: 'scp.targets.1', message: /OU "Nope"/ },
+  { name: 'responder outside security account', mutate: (c) => (c.irRoles.responderPrincipals = ['arn:aws:iam::999999999999:role/X']), path: 'irRoles.responderPrincipals.0', message: /security account 222222222222/ },
+  { name: 'VPC in a denied region', mutate: (c) => (c.accounts.workloads[0].vpcs[0].region = 'ap-south-1'), path: 'accounts.workloads.0.vpcs.0.region', message: /not in regions.allowed/ },
+  { name: 'allowlist without types', mutate: (c) => (c.instanceTypes = { mode: 'allowlist' }), path: 'instanceTypes.allow', message: /at least one/ },
+  { name: 'forensics neither id nor create', mutate: (c) => delete c.accounts.forensics.id, path: 'accounts.forensics', message: /either `id`/ },
+  { name: 'misspelt key', mutate: (c) => (c.regions.alowed = []), path: 'regions', message: /unknown key "alowed"/ },
+  { name: 'missing contacts', mutate: (c) => delete c.contacts, path: 'contacts', message: /is required/ },
+  { name: 'SCP size limit above AWS maximum', mutate: (c) => (c.scp.maxPolicyChars = 20000), path: 'scp.maxPolicyChars', message: /10240/ },
+  { name: 'malformed VPC ID', mutate: (c) => (c.accounts.workloads[0].vpcs[0].id = 'vpc-xyz'), path: 'accounts.workloads.0.vpcs.0.id', message: /vpc-/ },
+];
+
+describe('validation', () => {
+  it.each(cases)('reports $name at $path', ({ mutate, path, message }) => {
+    const raw = example();
+    mutate(raw);
+    const problems = problemsOf(raw);
+    expect(problems).toContainEqual({ path, message: expect.stringMatching(message) });
+  });
+
+  it('reports every cross-reference problem of a broken config at once', () => {
+    const raw = example();
+    for (const c of cases.filter((c) => !['malformed principal ARN', 'unknown region', 'short account ID', 'misspelt key', 'missing contacts', 'SCP size limit above AWS maximum', 'malformed instance pattern', 'malformed VPC ID', 'allowlist without types'].includes(c.name))) {
+      c.mutate(raw);
+    }
+    const paths = problemsOf(raw).map((p) => p.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'accounts.workloads.1.name',
+        'organization.homeRegion',
+        'accounts.workloads.0.ou',
+        'scp.targets.1',
+        'irRoles.responderPrincipals.0',
+        'accounts.forensics',
+      ]),
+    );
+  });
+
+  it('reports shape and cross-reference problems together', () => {
+    const raw = example();
+    raw.accounts.security.id = '12345';
+    raw.accounts.workloads[0].ou = 'Sandbox';
+    const paths = problemsOf(raw).map((p) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(['accounts.security.id', 'accounts.workloads.0.ou']));
+  });
+
+  it('reports every shape problem at once', () => {
+    const raw = example();
+    raw.accounts.security.id = '12345';
+    raw.regions.allowed = ['us-middle-9'];
+    raw.exemptPrincipals = ['nope'];
+    raw.regions.alowed = [];
+    const paths = problemsOf(raw).map((p) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(['accounts.security.id', 'regions.allowed.0', 'exemptPrincipals.0', 'regions']));
+  });
+
+  it('formats the error with the file, every path and the fix', () => {
+    const raw = example();
+    raw.accounts.security.id = 'x';
+    raw.organization.homeRegion = 'mars-1';
+    expect(() => parseOrgConfig(raw, 'org.yaml')).toThrow(/^org\.yaml: \d+ problems[\s\S]*unknown region "mars-1"[\s\S]*accounts\.security\.id[\s\S]*nothing was written/);
+  });
+});
