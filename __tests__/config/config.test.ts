@@ -129,3 +129,12 @@ describe('validation', () => {
     expect(() => parseOrgConfig(raw, 'org.yaml')).toThrow(/^org\.yaml: \d+ problems[\s\S]*unknown region "mars-1"[\s\S]*accounts\.security\.id[\s\S]*nothing was written/);
   });
 });
+
+describe('the benchmark org generator', () => {
+  it('produces a valid 100-account config in every commercial region', () => {
+    const { largeOrgConfig } = require('../../bench/large-org') as typeof import('../../bench/large-org');
+    const config = parseOrgConfig(largeOrgConfig(100));
+    expect(1 + 3 + config.accounts.workloads.length).toBe(100);
+    expect(config.regions.allowed).toEqual(COMMERCIAL_REGIONS);
+  });
+});
