@@ -122,6 +122,8 @@ export interface Inventory {
   readonly iamUsers: readonly IamUserRecord[];
   readonly events: readonly TrailEvent[];
   readonly failures: readonly StepFailure[];
+  /** Resources scoping ties to the attacker, and why (absent: not computed). */
+  readonly attributions?: readonly Attribution[];
 }
 
 /** Outcome of one journaled call. */
@@ -154,4 +156,20 @@ export interface JournalEntry {
   readonly prevHash: string;
   /** SHA-256 over this entry without `hash`. */
   readonly hash: string;
+}
+
+/** Kinds of resource scoping can attribute to the attacker. */
+export type AttributedKind = 'instance' | 'key-pair' | 'image' | 'snapshot' | 'spot-request' | 'fleet' | 'iam-user';
+
+/** Why scoping ties one resource to the attacker. */
+export interface Attribution {
+  readonly kind: AttributedKind;
+  /** Undefined for IAM (global). */
+  readonly region?: string;
+  /** The inventory record's ID (instance ID, key pair ID, AMI ID, user name, ...). */
+  readonly id: string;
+  /** `cloudtrail`: an attacker event created it; `heuristic`: inferred from times and key names. */
+  readonly basis: 'cloudtrail' | 'heuristic';
+  readonly reason: string;
+  readonly eventId?: string;
 }
