@@ -48,3 +48,19 @@ export const CONTAINMENT_POLICIES = {
   denyAll: 'ir-deny-all',
   revokeOlderSessions: 'ir-revoke-older-sessions',
 } as const;
+
+/** Clean-room evidence store in the forensics account (home region); irctl copies snapshots and artefacts here. */
+export const FORENSICS = {
+  /** Bucket name is `<prefix>-<forensics account ID>-<home region>`: deterministic and globally unique. */
+  evidenceBucketPrefix: 'ir-evidence',
+  /** Customer-managed key that snapshot copies are re-encrypted with (member accounts may use it via EC2). */
+  evidenceKeyAlias: 'alias/ir-forensic-evidence',
+  /** Instance profile (and role) for forensic workstations in the clean-room VPC. */
+  workstationProfile: 'ir-forensic-workstation',
+} as const;
+
+/**
+ * Substring every Athena query-results bucket name contains: IR role policies grant
+ * s3:PutObject (Athena writes results as the caller) only on buckets whose name has it.
+ */
+export const ATHENA_RESULTS_BUCKET_MARKER = 'athena-results';

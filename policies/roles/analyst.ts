@@ -1,0 +1,92 @@
+/** SecurityAnalyst: reads everything an investigation reads, changes nothing. */
+import type { OrgConfig } from '../../config';
+import type { AuditedPolicy } from '../scp/audited';
+import { athenaResources, athenaResultsObjects, glueResources, logArchiveCondition } from './scope';
+
+/** Plain-text explanation for auditors. */
+export const explanation = `Read-only investigation. Describes EC2, Auto Scaling and load balancers, reads IAM,
+GuardDuty findings and CloudTrail event history, reads an instance's console output and user data,
+and finds the account owning an access key. It runs Athena queries in the security account's
+workgroups over the Glue catalog; Athena reads the logs and writes query results with the
+caller's credentials, so the role may read log-archive buckets and put objects only into
+buckets whose name contains "athena-results". Nothing else is written.`;
+
+/** The SecurityAnalyst policies. */
+export function analystPolicies(config: OrgConfig): AuditedPolicy[] {
+  return [
+    {
+      name: 'ir-analyst-investigation',
+      description: 'Read-only investigation: describes, IAM reads, CloudTrail lookups, GuardDuty findings, Athena queries.',
+      explanation,
+      document: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            // Playbook "scope": inventory, instance attributes (userData), console output, ASGs, target groups.
+            Sid: 'DescribeCompute',
+            Effect: 'Allow',
+            Action: ['ec2:Describe*', 'ec2:GetConsoleOutput', 'ec2:GetLaunchTemplateData', 'autoscaling:Describe*', 'elasticloadbalancing:Describe*'],
+            Resource: '*',
+          },
+          {
+            // Playbook "credentials": who owns a key, what a principal can do, when keys were used.
+            Sid: 'ReadIdentities',
+            Effect: 'Allow',
+            Action: ['iam:Get*', 'iam:List*', 'sts:GetAccessKeyInfo', 'sts:GetCallerIdentity'],
+            Resource: '*',
+          },
+          {
+            // Playbook "timeline": 90-day management events per region, trail status, GuardDuty findings.
+            Sid: 'ReadDetections',
+            Effect: 'Allow',
+            Action: ['cloudtrail:LookupEvents', 'cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors', 'guardduty:Get*', 'guardduty:List*', 'guardduty:Describe*'],
+            Resource: '*',
+          },
+          {
+            // Playbook "hunt": saved IR queries over the org trail and Flow Logs.
+            Sid: 'RunAthenaQueries',
+            Effect: 'Allow',
+            Action: [
+              'athena:StartQueryExecution', 'athena:StopQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults',
+              'athena:BatchGetQueryExecution', 'athena:ListQueryExecutions', 'athena:GetWorkGroup', 'athena:GetNamedQuery',
+              'athena:BatchGetNamedQuery', 'athena:ListNamedQueries', 'athena:GetDataCatalog', 'athena:GetDatabase',
+              'athena:ListDatabases', 'athena:GetTableMetadata', 'athena:ListTableMetadata',
+            ],
+            Resource: athenaResources(config),
+          },
+          { Sid: 'ListWorkgroups', Effect: 'Allow', Action: ['athena:ListWorkGroups', 'athena:ListDataCatalogs'], Resource: '*' },
+          {
+            Sid: 'ReadGlueCatalog',
+            Effect: 'Allow',
+            Action: ['glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition'],
+            Resource: glueResources(config),
+          },
+          {
+            // Athena reads the logs as the caller.
+            Sid: 'ReadLogArchive',
+            Effect: 'Allow',
+            Action: ['s3:GetObject', 's3:ListBucket', 's3:GetBucketLocation'],
+            Resource: ['arn:aws:s3:::*', 'arn:aws:s3:::*/*'],
+            Condition: logArchiveCondition(config),
+          },
+          {
+            // Athena writes query results as the caller; only into results buckets, never into logs.
+            Sid: 'WriteQueryResults',
+            Effect: 'Allow',
+            Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+            Resource: athenaResultsObjects(),
+            Condition: logArchiveCondition(config),
+          },
+          {
+            // Logs and results are KMS-encrypted; only through S3.
+            Sid: 'DecryptLogsThroughS3',
+            Effect: 'Allow',
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            Resource: '*',
+            Condition: { StringLike: { 'kms:ViaService': 's3.*.amazonaws.com' } },
+          },
+        ],
+      },
+    },
+  ];
+}
