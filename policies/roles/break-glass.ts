@@ -88,9 +88,16 @@ export function breakGlassPolicies(): AuditedPolicy[] {
             Action: [
               'iam:UpdateAccessKey', 'iam:DeleteAccessKey', 'iam:PutUserPolicy', 'iam:DeleteUserPolicy', 'iam:DetachUserPolicy',
               'iam:DeleteLoginProfile', 'iam:DeactivateMFADevice', 'iam:DeleteSSHPublicKey', 'iam:DeleteSigningCertificate',
-              'iam:DeleteServiceSpecificCredential', 'iam:RemoveUserFromGroup', 'iam:DeleteUser',
+              'iam:DeleteServiceSpecificCredential', 'iam:DeleteUser',
             ],
             Resource: 'arn:aws:iam::*:user/*',
+          },
+          {
+            // DeleteUser fails while the user is in a group; the resource here is the group.
+            Sid: 'RemoveUsersFromGroups',
+            Effect: 'Allow',
+            Action: 'iam:RemoveUserFromGroup',
+            Resource: 'arn:aws:iam::*:group/*',
           },
           {
             // Step "credentials" for roles: inline deny with aws:TokenIssueTime revokes older sessions.

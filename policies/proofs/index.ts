@@ -1,0 +1,18 @@
+/** Every proof table, for the tests and for the auditors' report (`npm run policies`). */
+import type { OrgConfig } from '../../config';
+import { analystProofs, breakGlassProofs, deployAndAdminProofs, trustProofs } from './role-proofs';
+import { forensicsProofs, imdsProofs, instanceTypeProofs, regionProofs, tamperProofs } from './scp-proofs';
+import type { ProofTable } from './types';
+
+export type { Expected, ProofRequest, ProofRow, ProofTable } from './types';
+export { proofFixtures, globMatches, concreteArn } from './fixtures';
+export * from './scp-proofs';
+export * from './role-proofs';
+
+/** All proof tables for `config`, SCPs first. */
+export function allProofTables(config: OrgConfig): ProofTable[] {
+  return [
+    regionProofs(config), instanceTypeProofs(config), tamperProofs(config), imdsProofs(config), forensicsProofs(config),
+    analystProofs(config), breakGlassProofs(config), ...deployAndAdminProofs(config), trustProofs(config),
+  ];
+}

@@ -1,0 +1,221 @@
+/** Proof tables for the four IR roles: what each must do, what each must not, and the trust. */
+import type { OrgConfig } from '../../config';
+import { IR_ROLE_PATH, IR_ROLES } from '../../shared/names';
+import type { PolicyDocument } from '../document';
+import { irRoleDefinitions, type IrRoleDefinition } from '../roles';
+import { proofFixtures, concreteArn } from './fixtures';
+import type { ProofRequest, ProofRow, ProofTable } from './types';
+
+const ALLOWED = 'Allowed' as const;
+const IMPLICIT = 'ImplicitlyDenied' as const;
+const EXPLICIT = 'ExplicitlyDenied' as const;
+
+function roleTable(role: IrRoleDefinition, id: string, title: string, rows: ProofRow[]): ProofTable {
+  return { id, title, policyNames: role.policies.map((p) => p.name), policies: { identity: role.policies.map((p) => p.document) }, rows };
+}
+
+function byKey(config: OrgConfig) {
+  const roles = irRoleDefinitions(config);
+  return (key: IrRoleDefinition['key']) => roles.find((r) => r.key === key) as IrRoleDefinition;
+}
+
+/** Shorthand for a row; `resourcePolicy` is the bucket or key policy on the other side, if any. */
+const row = (name: string, request: ProofRequest, expected: ProofRow['expected'], resourcePolicy?: PolicyDocument): ProofRow =>
+  resourcePolicy ? { name, request, expected, resourcePolicy } : { name, request, expected };
+
+/** AWS's default key policy: the owning account's IAM policies decide (KMS requires a key policy). */
+function defaultKeyPolicy(account: string): PolicyDocument {
+  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' }] };
+}
+
+/**
+ * Stands in for the log-archive bucket and key policies, which grant the security account
+ * (Athena runs there) reads and result writes: cross-account access needs both sides, and these
+ * tables prove the identity side.
+ */
+function logArchiveGrant(securityAccount: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [{
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${securityAccount}:root` },
+      Action: ['s3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:DeleteObject', 'kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: '*',
+    }],
+  };
+}
+
+/** SecurityAnalyst: the playbook's reads are allowed; a table of writes is not. */
+export function analystProofs(config: OrgConfig): ProofTable {
+  const f = proofFixtures(config);
+  const me = f.irRole('analyst');
+  const region = f.allowedRegion;
+  const instance = `arn:aws:ec2:${region}:${f.workloadAccount}:instance/i-0123456789abcdef0`;
+  const inSecurity = f.irRole('analyst', f.securityAccount);
+  const workgroup = `arn:aws:athena:${region}:${f.securityAccount}:workgroup/ir-investigations`;
+  const results = `arn:aws:s3:::example-athena-results-${f.logArchiveAccount}/queries/q.csv`;
+  const trailObject = `arn:aws:s3:::example-cloudtrail-${f.logArchiveAccount}/AWSLogs/o-x/${f.workloadAccount}/CloudTrail/us-east-1/2026/01/01/x.json.gz`;
+  const reads: Array<[string, ProofRequest]> = [
+    ['list instances', { principal: me, action: 'ec2:DescribeInstances', resource: '*' }],
+    ['read user data', { principal: me, action: 'ec2:DescribeInstanceAttribute', resource: instance }],
+    ['read console output', { principal: me, action: 'ec2:GetConsoleOutput', resource: instance }],
+    ['list security groups', { principal: me, action: 'ec2:DescribeSecurityGroups', resource: '*' }],
+    ['list Auto Scaling groups', { principal: me, action: 'autoscaling:DescribeAutoScalingGroups', resource: '*' }],
+    ['read target health', { principal: me, action: 'elasticloadbalancing:DescribeTargetHealth', resource: '*' }],
+    ['read a user', { principal: me, action: 'iam:GetUser', resource: `arn:aws:iam::${f.workloadAccount}:user/alice` }],
+    ['list access keys', { principal: me, action: 'iam:ListAccessKeys', resource: `arn:aws:iam::${f.workloadAccount}:user/alice` }],
+    ['read a role', { principal: me, action: 'iam:GetRole', resource: `arn:aws:iam::${f.workloadAccount}:role/app-server` }],
+    ['find the account of an access key', { principal: me, action: 'sts:GetAccessKeyInfo', resource: '*' }],
+    ['CloudTrail event history', { principal: me, action: 'cloudtrail:LookupEvents', resource: '*' }],
+    ['GuardDuty findings', { principal: me, action: 'guardduty:GetFindings' }],
+    ['list GuardDuty findings', { principal: me, action: 'guardduty:ListFindings' }],
+    ['start an Athena query', { principal: inSecurity, action: 'athena:StartQueryExecution', resource: workgroup }],
+    ['read Athena results', { principal: inSecurity, action: 'athena:GetQueryResults', resource: workgroup }],
+    ['read the CloudTrail table', { principal: inSecurity, action: 'glue:GetTable', resource: `arn:aws:glue:${region}:${f.securityAccount}:table/ir/cloudtrail` }],
+    ['read partitions', { principal: inSecurity, action: 'glue:GetPartitions', resource: `arn:aws:glue:${region}:${f.securityAccount}:table/ir/cloudtrail` }],
+    ['read log objects (Athena)', { principal: inSecurity, action: 's3:GetObject', resource: trailObject, resourceAccount: f.logArchiveAccount }],
+    ['write query results (Athena)', { principal: inSecurity, action: 's3:PutObject', resource: results, resourceAccount: f.logArchiveAccount }],
+    ['decrypt logs through S3', { principal: inSecurity, action: 'kms:Decrypt', resourceAccount: f.logArchiveAccount, context: { 'kms:ViaService': `s3.${region}.amazonaws.com` } }],
+  ];
+  const writes: Array<[string, ProofRequest]> = [
+    ['terminate an instance', { principal: me, action: 'ec2:TerminateInstances', resource: instance }],
+    ['stop an instance', { principal: me, action: 'ec2:StopInstances', resource: instance }],
+    ['change instance attributes', { principal: me, action: 'ec2:ModifyInstanceAttribute', resource: instance }],
+    ['move an ENI', { principal: me, action: 'ec2:ModifyNetworkInterfaceAttribute' }],
+    ['snapshot a volume', { principal: me, action: 'ec2:CreateSnapshot' }],
+    ['tag an instance', { principal: me, action: 'ec2:CreateTags', resource: instance }],
+    ['launch an instance', { principal: me, action: 'ec2:RunInstances', resource: instance }],
+    ['open a security group', { principal: me, action: 'ec2:AuthorizeSecurityGroupIngress' }],
+    ['deactivate an access key', { principal: me, action: 'iam:UpdateAccessKey', resource: `arn:aws:iam::${f.workloadAccount}:user/alice` }],
+    ['put a role policy', { principal: me, action: 'iam:PutRolePolicy', resource: `arn:aws:iam::${f.workloadAccount}:role/app-server` }],
+    ['create a user', { principal: me, action: 'iam:CreateUser', resource: `arn:aws:iam::${f.workloadAccount}:user/x` }],
+    ['create an access key', { principal: me, action: 'iam:CreateAccessKey', resource: `arn:aws:iam::${f.workloadAccount}:user/alice` }],
+    ['detach an instance from its ASG', { principal: me, action: 'autoscaling:DetachInstances' }],
+    ['deregister a target', { principal: me, action: 'elasticloadbalancing:DeregisterTargets' }],
+    ['archive GuardDuty findings', { principal: me, action: 'guardduty:ArchiveFindings' }],
+    ['update a detector', { principal: me, action: 'guardduty:UpdateDetector' }],
+    ['stop CloudTrail', { principal: me, action: 'cloudtrail:StopLogging' }],
+    ['delete a workgroup', { principal: inSecurity, action: 'athena:DeleteWorkGroup', resource: workgroup }],
+    ['save a named query', { principal: inSecurity, action: 'athena:CreateNamedQuery', resource: workgroup }],
+    ['change a Glue table', { principal: inSecurity, action: 'glue:UpdateTable', resource: `arn:aws:glue:${region}:${f.securityAccount}:table/ir/cloudtrail` }],
+    ['overwrite a CloudTrail log object', { principal: inSecurity, action: 's3:PutObject', resource: trailObject, resourceAccount: f.logArchiveAccount }],
+    ['delete a log object', { principal: inSecurity, action: 's3:DeleteObject', resource: trailObject, resourceAccount: f.logArchiveAccount }],
+    ['write results into another account', { principal: inSecurity, action: 's3:PutObject', resource: results, resourceAccount: f.workloadAccount }],
+    ['decrypt outside S3', { principal: inSecurity, action: 'kms:Decrypt', resourceAccount: f.logArchiveAccount }],
+    ['delete a bucket', { principal: me, action: 's3:DeleteBucket' }],
+  ];
+  const crossAccount = (r: ProofRequest) => (r.resourceAccount === f.logArchiveAccount ? logArchiveGrant(f.securityAccount) : undefined);
+  const table = roleTable(byKey(config)('analyst'), 'role-security-analyst', 'SecurityAnalyst: reads the playbook needs, no writes', [
+    ...reads.map(([n, r]) => row(`reads: ${n}`, r, ALLOWED, crossAccount(r))),
+    ...writes.map(([n, r]) => row(`cannot: ${n}`, r, IMPLICIT, crossAccount(r))),
+  ]);
+  return table;
+}
+
+/** SecurityBreakGlass: every REFERENCE §7 action allowed; unrelated and escalating actions not. */
+export function breakGlassProofs(config: OrgConfig): ProofTable {
+  const f = proofFixtures(config);
+  const me = f.irRole('breakGlass');
+  const user = `arn:aws:iam::${f.workloadAccount}:user/compromised-ci`;
+  const appRole = `arn:aws:iam::${f.workloadAccount}:role/app-server`;
+  const ec2 = [
+    'ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces', 'ec2:CreateSnapshot', 'ec2:CreateSnapshots', 'ec2:CreateTags',
+    'ec2:ModifyNetworkInterfaceAttribute', 'ec2:ModifyInstanceAttribute', 'ec2:DisassociateAddress', 'ec2:ReleaseAddress',
+    'ec2:DisassociateIamInstanceProfile', 'ec2:StopInstances', 'ec2:TerminateInstances', 'ec2:CancelSpotInstanceRequests',
+    'ec2:CancelSpotFleetRequests', 'ec2:DeleteFleets', 'ec2:DeleteKeyPair', 'ec2:DeregisterImage', 'ec2:DeleteSnapshot',
+    'ec2:CopySnapshot', 'ec2:ModifySnapshotAttribute', 'ec2:GetConsoleOutput', 'ec2:CreateNetworkAclEntry', 'ec2:ReplaceNetworkAclAssociation',
+    'autoscaling:DetachInstances', 'autoscaling:EnterStandby', 'autoscaling:ExitStandby', 'autoscaling:SetInstanceProtection',
+    'autoscaling:SuspendProcesses', 'autoscaling:ResumeProcesses', 'elasticloadbalancing:DeregisterTargets', 'sts:GetAccessKeyInfo',
+  ];
+  const users = [
+    'iam:UpdateAccessKey', 'iam:DeleteAccessKey', 'iam:PutUserPolicy', 'iam:DeleteUserPolicy', 'iam:DeleteLoginProfile',
+    'iam:DetachUserPolicy', 'iam:DeleteUser', 'iam:ListAccessKeys', 'iam:ListUserPolicies', 'iam:ListAttachedUserPolicies',
+    'iam:DeactivateMFADevice', 'iam:DeleteSSHPublicKey', 'iam:DeleteSigningCertificate', 'iam:DeleteServiceSpecificCredential',
+  ];
+  const kmsViaEc2 = { 'kms:ViaService': `ec2.${f.allowedRegion}.amazonaws.com` };
+  const rows: ProofRow[] = [
+    ...ec2.map((action) => row(`contains: ${action}`, { principal: me, action }, ALLOWED)),
+    ...users.map((action) => row(`user credentials: ${action}`, { principal: me, action, resource: user }, ALLOWED)),
+    row('user credentials: iam:RemoveUserFromGroup', { principal: me, action: 'iam:RemoveUserFromGroup', resource: `arn:aws:iam::${f.workloadAccount}:group/developers` }, ALLOWED),
+    row('revoke role sessions: iam:PutRolePolicy on a workload role', { principal: me, action: 'iam:PutRolePolicy', resource: appRole }, ALLOWED),
+    row('revoke role sessions: iam:DeleteRolePolicy on a workload role', { principal: me, action: 'iam:DeleteRolePolicy', resource: appRole }, ALLOWED),
+    ...['kms:CreateGrant', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:DescribeKey', 'kms:Decrypt', 'kms:GenerateDataKeyWithoutPlaintext'].map((action) =>
+      row(`re-encrypt snapshot copy: ${action} via EC2`, { principal: me, action, context: kmsViaEc2 }, ALLOWED, defaultKeyPolicy(f.workloadAccount))),
+    row('cannot: kms:Decrypt outside EC2', { principal: me, action: 'kms:Decrypt' }, IMPLICIT, defaultKeyPolicy(f.workloadAccount)),
+    row('cannot: iam:UpdateAssumeRolePolicy', { principal: me, action: 'iam:UpdateAssumeRolePolicy', resource: appRole }, IMPLICIT),
+    row('cannot: iam:CreateUser', { principal: me, action: 'iam:CreateUser', resource: user }, IMPLICIT),
+    row('cannot: iam:CreateAccessKey', { principal: me, action: 'iam:CreateAccessKey', resource: user }, IMPLICIT),
+    row('cannot: iam:AttachRolePolicy AdministratorAccess', { principal: me, action: 'iam:AttachRolePolicy', resource: appRole, context: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' } }, IMPLICIT),
+    row('cannot: iam:AttachUserPolicy AdministratorAccess', { principal: me, action: 'iam:AttachUserPolicy', resource: user, context: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' } }, IMPLICIT),
+    row('cannot: iam:CreateRole', { principal: me, action: 'iam:CreateRole', resource: appRole }, IMPLICIT),
+    ...(Object.values(IR_ROLES) as string[]).map((name) =>
+      row(`cannot: iam:PutRolePolicy on IR role ${name}`, { principal: me, action: 'iam:PutRolePolicy', resource: `arn:aws:iam::${f.workloadAccount}:role${IR_ROLE_PATH}${name}` }, EXPLICIT)),
+    row('cannot: iam:DeleteRolePolicy on SecurityBreakGlass', { principal: me, action: 'iam:DeleteRolePolicy', resource: f.irRole('breakGlass') }, EXPLICIT),
+    ...['organizations:LeaveOrganization', 'organizations:AttachPolicy', 'organizations:DetachPolicy', 'organizations:DeletePolicy'].map((action) =>
+      row(`cannot: ${action}`, { principal: me, action }, IMPLICIT)),
+    ...['s3:DeleteBucket', 's3:GetObject', 'ec2:RunInstances', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:CreateInternetGateway', 'kms:ScheduleKeyDeletion',
+      'guardduty:DeleteDetector', 'cloudtrail:StopLogging', 'lambda:CreateFunction', 'ec2:ModifyInstanceMetadataOptions'].map((action) =>
+      row(`cannot: ${action}`, { principal: me, action }, IMPLICIT)),
+  ];
+  return roleTable(byKey(config)('breakGlass'), 'role-security-break-glass', 'SecurityBreakGlass: every containment step, nothing unrelated', rows);
+}
+
+/** SecurityDeploy and SecurityAdmin: what they manage, and the lines they cannot cross. */
+export function deployAndAdminProofs(config: OrgConfig): ProofTable[] {
+  const f = proofFixtures(config);
+  const get = byKey(config);
+  const deploy = f.irRole('deploy');
+  const admin = f.irRole('admin', f.securityAccount);
+  const irRole = f.irRole('analyst');
+  return [
+    roleTable(get('deploy'), 'role-security-deploy', 'SecurityDeploy: deploys the stacks, never org-level', [
+      ...['guardduty:CreateDetector', 'ec2:CreateFlowLogs', 'ec2:CreateSecurityGroup', 'ec2:CreateVpcEndpoint', 's3:CreateBucket', 'kms:CreateKey',
+        'iam:CreateRole', 'iam:PassRole', 'config:PutConfigurationRecorder', 'athena:CreateWorkGroup', 'glue:CreateTable',
+        'sns:CreateTopic', 'events:PutRule', 'cloudwatch:PutMetricAlarm', 'cloudformation:CreateStackSet', 'organizations:ListAccounts'].map((action) =>
+        row(`deploys: ${action}`, { principal: deploy, action }, ALLOWED)),
+      ...['organizations:LeaveOrganization', 'account:EnableRegion', 'organizations:DetachPolicy', 'organizations:CreateAccount'].map((action) =>
+        row(`cannot: ${action}`, { principal: deploy, action }, EXPLICIT)),
+      row('cannot: iam:CreateUser', { principal: deploy, action: 'iam:CreateUser' }, EXPLICIT),
+      row('cannot: iam:CreateAccessKey', { principal: deploy, action: 'iam:CreateAccessKey' }, EXPLICIT),
+      row('cannot: iam:UpdateAssumeRolePolicy on an IR role', { principal: deploy, action: 'iam:UpdateAssumeRolePolicy', resource: irRole }, EXPLICIT),
+      row('cannot: lambda:CreateFunction (not a deployed service)', { principal: deploy, action: 'lambda:CreateFunction' }, IMPLICIT),
+    ]),
+    roleTable(get('admin'), 'role-security-admin', 'SecurityAdmin: administers Athena, Glue and GuardDuty', [
+      ...['athena:CreateWorkGroup', 'athena:CreateNamedQuery', 'glue:CreateTable', 'glue:UpdateTable', 'guardduty:CreateFilter',
+        'guardduty:UpdateDetector', 'guardduty:ArchiveFindings', 'guardduty:GetFindings'].map((action) =>
+        row(`administers: ${action}`, { principal: admin, action }, ALLOWED)),
+      row('cannot: guardduty:DeleteDetector', { principal: admin, action: 'guardduty:DeleteDetector' }, EXPLICIT),
+      row('cannot: guardduty:DisassociateFromAdministratorAccount', { principal: admin, action: 'guardduty:DisassociateFromAdministratorAccount' }, EXPLICIT),
+      ...['ec2:TerminateInstances', 'iam:CreateUser', 'iam:PutRolePolicy', 's3:DeleteBucket', 'organizations:LeaveOrganization'].map((action) =>
+        row(`cannot: ${action}`, { principal: admin, action }, IMPLICIT)),
+    ]),
+  ];
+}
+
+/** Trust: configured responders with fresh MFA get in; without MFA, or anyone else, do not. */
+export function trustProofs(config: OrgConfig): ProofTable {
+  const f = proofFixtures(config);
+  const role = byKey(config)('breakGlass');
+  const target = f.irRole('breakGlass');
+  const responder = concreteArn(config.irRoles.responderPrincipals[0], f.securityAccount);
+  const maxAge = config.irRoles.maxSessionSeconds;
+  const assumeAllowed: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] };
+  const assume = (principal: string, context: Record<string, string>): ProofRequest => ({
+    principal, action: 'sts:AssumeRole', resource: target, resourceAccount: f.workloadAccount,
+    context: { 'aws:PrincipalOrgID': config.organization.id, ...context },
+  });
+  const fresh = { 'aws:MultiFactorAuthPresent': 'true', 'aws:MultiFactorAuthAge': '300' };
+  const rows: ProofRow[] = [
+    ...config.irRoles.responderPrincipals.map((p) => row(`responder ${p} with fresh MFA`, assume(concreteArn(p, f.securityAccount), fresh), ALLOWED)),
+    row('responder without MFA', assume(responder, { 'aws:MultiFactorAuthPresent': 'false' }), IMPLICIT),
+    row('responder, MFA key absent (access keys)', assume(responder, {}), IMPLICIT),
+    row(`responder with MFA older than ${maxAge} s`, assume(responder, { 'aws:MultiFactorAuthPresent': 'true', 'aws:MultiFactorAuthAge': String(maxAge + 1) }), IMPLICIT),
+    row('another role in the security account, with MFA', assume(`arn:aws:iam::${f.securityAccount}:role/SomeoneElse`, fresh), IMPLICIT),
+    row('a principal outside the organization, with MFA', assume('arn:aws:iam::999999999999:role/Responders', { ...fresh, 'aws:PrincipalOrgID': 'o-attacker0000' }), IMPLICIT),
+    row('a workload role in the same account, with MFA', assume(f.appRole, fresh), IMPLICIT),
+  ];
+  return {
+    id: 'role-trust', title: 'IR role trust: configured responders with MFA', policyNames: [`${role.name} trust policy`],
+    policies: { identity: [assumeAllowed], resourcePolicy: role.trust }, rows,
+  };
+}

@@ -1,0 +1,191 @@
+/** Proof tables for the guardrail SCPs and the Forensics OU SCP. */
+import { instanceTypeRule, type OrgConfig } from '../../config';
+import {
+  denyUnapprovedInstanceTypesScp, denyUnapprovedRegionsScp, forensicsOuScp, protectSecurityServicesScp, requireImdsv2Scp,
+} from '../scp';
+import { NETWORK_EXIT_ACTIONS, EVIDENCE_EXPOSURE_ACTIONS } from '../scp/forensics-ou';
+import { ALWAYS_DENIED_ACTIONS, DEPLOYER_ONLY_ACTIONS } from '../scp/protect-security-services';
+import { globMatches, proofFixtures, type ProofFixtures } from './fixtures';
+import type { ProofRow, ProofTable } from './types';
+
+const ALLOWED = 'Allowed' as const;
+const DENIED = 'ExplicitlyDenied' as const;
+
+/** Realistic instance types for the default patterns; other patterns get a generic example. */
+const EXAMPLE_TYPES: Readonly<Record<string, string>> = {
+  'p*': 'p4d.24xlarge', 'g*': 'g5.xlarge', 'inf*': 'inf2.xlarge', 'trn*': 'trn1.2xlarge', 'dl*': 'dl1.24xlarge',
+  'f*': 'f1.2xlarge', 'vt*': 'vt1.3xlarge', '*.metal': 'm5.metal', '*.metal-*': 'm7i.metal-24xl',
+  'u-*': 'u-6tb1.112xlarge', 'x2*': 'x2iedn.xlarge', 'x8*': 'x8g.large', 'hpc*': 'hpc6a.48xlarge',
+};
+/** Ordinary types a workload launches. */
+const ORDINARY_TYPES = ['t3.micro', 'm5.large', 'c6i.xlarge', 'r6g.2xlarge', 'm5.8xlarge'];
+/** What a miner asks for. */
+const MINER_TYPES = ['p4d.24xlarge', 'g5.xlarge', 'g4dn.12xlarge', 'inf2.xlarge', 'c5.metal', 'm5.24xlarge'];
+
+/** An instance type matching `pattern`. */
+export function exampleInstanceType(pattern: string): string {
+  return EXAMPLE_TYPES[pattern] ?? pattern.replace(/^\*/, 'm5').replace(/\*$/, pattern.includes('.') ? 'xl' : '5.2xlarge').replace(/\*/g, 'x');
+}
+
+const instanceArn = (f: ProofFixtures, region = f.allowedRegion) => `arn:aws:ec2:${region}:${f.workloadAccount}:instance/*`;
+const compliantLaunch = { 'ec2:MetadataHttpTokens': 'required', 'ec2:MetadataHttpPutResponseHopLimit': '1' };
+
+/** Region deny: allowed and denied regions, global services, exempt and non-exempt principals. */
+export function regionProofs(config: OrgConfig): ProofTable {
+  const f = proofFixtures(config);
+  const policy = denyUnapprovedRegionsScp(config);
+  const rows: ProofRow[] = [
+    { name: 'workload reads EC2 in an allowed region', request: { principal: f.appRole, action: 'ec2:DescribeInstances', region: f.allowedRegion }, expected: ALLOWED },
+    ...config.regions.allowed.map((region): ProofRow => ({
+      name: `workload starts an instance in allowed ${region}`,
+      request: { principal: f.appRole, action: 'ec2:StartInstances', region },
+      expected: ALLOWED,
+    })),
+  ];
+  const denied = f.deniedRegion;
+  if (denied) {
+    const kmsConfig = config.scp.regionDenyExemptsKmsAndConfig ? ALLOWED : DENIED;
+    rows.push(
+      { name: `workload launches in denied ${denied}`, request: { principal: f.appRole, action: 'ec2:RunInstances', resource: instanceArn(f, denied), region: denied }, expected: DENIED },
+      { name: `workload reads EC2 in denied ${denied}`, request: { principal: f.appRole, action: 'ec2:DescribeInstances', region: denied }, expected: DENIED },
+      { name: `workload reads S3 objects through ${denied}`, request: { principal: f.appRole, action: 's3:GetObject', region: denied }, expected: DENIED },
+      { name: `Lambda in denied ${denied}`, request: { principal: f.appRole, action: 'lambda:CreateFunction', region: denied }, expected: DENIED },
+      ...[
+        ['iam:CreateRole', 'IAM'], ['sts:AssumeRole', 'STS'], ['organizations:DescribeOrganization', 'Organizations'],
+        ['support:DescribeCases', 'Support'], ['route53:ChangeResourceRecordSets', 'Route 53'], ['cloudfront:CreateInvalidation', 'CloudFront'],
+        ['ec2:DescribeRegions', 'EC2 region list'], ['s3:ListAllMyBuckets', 'S3 bucket list'], ['budgets:ViewBudget', 'Budgets'],
+      ].map(([action, label]): ProofRow => ({ name: `global service ${label} signed for ${denied}`, request: { principal: f.appRole, action, region: denied }, expected: ALLOWED })),
+      { name: `KMS in denied ${denied} (regionDenyExemptsKmsAndConfig=${config.scp.regionDenyExemptsKmsAndConfig})`, request: { principal: f.appRole, action: 'kms:CreateKey', region: denied }, expected: kmsConfig },
+      { name: `Config in denied ${denied} (regionDenyExemptsKmsAndConfig=${config.scp.regionDenyExemptsKmsAndConfig})`, request: { principal: f.appRole, action: 'config:PutEvaluations', region: denied }, expected: kmsConfig },
+      { name: `SecurityBreakGlass stops an instance in denied ${denied}`, request: { principal: f.irRole('breakGlass'), action: 'ec2:StopInstances', region: denied }, expected: ALLOWED },
+      { name: `SecurityBreakGlass in the security account, denied ${denied}`, request: { principal: f.irRole('breakGlass', f.securityAccount), action: 'ec2:DescribeInstances', region: denied }, expected: ALLOWED },
+      { name: `SecurityDeploy creates a detector in denied ${denied}`, request: { principal: f.irRole('deploy'), action: 'guardduty:CreateDetector', region: denied }, expected: ALLOWED },
+      { name: `deployment role in denied ${denied}`, request: { principal: f.deploymentRole, action: 'guardduty:CreateDetector', region: denied }, expected: ALLOWED },
+      ...f.exemptPrincipals.map((principal): ProofRow => ({ name: `exempt principal ${principal} in denied ${denied}`, request: { principal, action: 'ec2:StopInstances', region: denied }, expected: ALLOWED })),
+      { name: `SecurityAnalyst is not exempt in denied ${denied}`, request: { principal: f.irRole('analyst'), action: 'ec2:DescribeInstances', region: denied }, expected: DENIED },
+      {
+        name: `a role named SecurityBreakGlass outside the IR path is not exempt in ${denied}`,
+        request: { principal: `arn:aws:iam::${f.workloadAccount}:role/SecurityBreakGlass`, action: 'ec2:DescribeInstances', region: denied },
+        expected: DENIED,
+      },
+      { name: `an IAM user in denied ${denied}`, request: { principal: `arn:aws:iam::${f.workloadAccount}:user/ci-bot`, action: 'ec2:DescribeInstances', region: denied }, expected: DENIED },
+    );
+  }
+  return { id: 'scp-regions', title: 'Deny outside allowed regions', policyNames: [policy.name], policies: { scps: [policy.document] }, rows };
+}
+
+/** Instance types: each denied family vs allowed types, on every launch path; allowlist mode too. */
+export function instanceTypeProofs(config: OrgConfig): ProofTable {
+  const f = proofFixtures(config);
+  const policy = denyUnapprovedInstanceTypesScp(config);
+  const rule = instanceTypeRule(config);
+  const isDenied = (type: string) => {
+    const matches = rule.patterns.some((p) => globMatches(p, type));
+    return rule.mode === 'denylist' ? matches : !matches;
+  };
+  const deniedTypes = rule.mode === 'denylist' ? rule.patterns.map(exampleInstanceType) : MINER_TYPES.filter(isDenied);
+  const allowedTypes = rule.mode === 'allowlist' ? rule.patterns.map(exampleInstanceType) : ORDINARY_TYPES.filter((t) => !isDenied(t));
+  const launchRow = (type: string, expected: typeof ALLOWED | typeof DENIED): ProofRow => ({
+    name: `RunInstances ${type}`,
+    request: { principal: f.appRole, action: 'ec2:RunInstances', resource: instanceArn(f), context: { 'ec2:InstanceType': type, ...compliantLaunch } },
+    expected,
+  });
+  const bad = deniedTypes[0];
+  const good = allowedTypes[0];
+  const template = `arn:aws:ec2:${f.allowedRegion}:${f.workloadAccount}:launch-template/lt-0123456789abcdef0`;
+  const paths = (type: string, expected: typeof ALLOWED | typeof DENIED): ProofRow[] => [
+    { name: `RunInstances from a launch template, ${type}`, request: { principal: f.appRole, action: 'ec2:RunInstances', resource: instanceArn(f), context: { 'ec2:InstanceType': type, 'ec2:LaunchTemplate': template, 'ec2:IsLaunchTemplateResource': 'false' } }, expected },
+    { name: `RunInstances as Spot (InstanceMarketOptions), ${type}`, request: { principal: f.appRole, action: 'ec2:RunInstances', resource: instanceArn(f), context: { 'ec2:InstanceType': type, 'ec2:InstanceMarketType': 'spot' } }, expected },
+    { name: `EC2 Fleet (CreateFleet), ${type}`, request: { principal: f.appRole, action: 'ec2:CreateFleet', resource: instanceArn(f), context: { 'ec2:InstanceType': type } }, expected },
+    { name: `Auto Scaling launch configuration, ${type}`, request: { principal: f.appRole, action: 'autoscaling:CreateLaunchConfiguration', context: { 'autoscaling:InstanceType': type } }, expected },
+    { name: `Auto Scaling group override (CreateAutoScalingGroup), ${type}`, request: { principal: f.appRole, action: 'autoscaling:CreateAutoScalingGroup', context: { 'autoscaling:InstanceTypes': [type] } }, expected },
+    { name: `Auto Scaling group override (UpdateAutoScalingGroup), ${type}`, request: { principal: f.appRole, action: 'autoscaling:UpdateAutoScalingGroup', context: { 'autoscaling:InstanceTypes': [type] } }, expected },
+  ];
+  const rows: ProofRow[] = [
+    ...deniedTypes.map((t) => launchRow(t, DENIED)),
+    ...allowedTypes.map((t) => launchRow(t, ALLOWED)),
+    ...(bad ? paths(bad, DENIED) : []),
+    ...(good ? paths(good, ALLOWED) : []),
+    { name: 'legacy RequestSpotInstances (no instance-type key): denied outright', request: { principal: f.appRole, action: 'ec2:RequestSpotInstances' }, expected: DENIED },
+    { name: 'legacy RequestSpotFleet (service-linked role launches): denied outright', request: { principal: f.appRole, action: 'ec2:RequestSpotFleet' }, expected: DENIED },
+    { name: 'SecurityBreakGlass is not exempt from the type rule', request: { principal: f.irRole('breakGlass'), action: 'ec2:RunInstances', resource: instanceArn(f), context: { 'ec2:InstanceType': bad ?? 'p4d.24xlarge' } }, expected: bad ? DENIED : ALLOWED },
+    { name: 'CreateFleet on the fleet resource (type checked on instance/*)', request: { principal: f.appRole, action: 'ec2:CreateFleet' }, expected: ALLOWED },
+    { name: 'CreateLaunchTemplate exposes no type key: allowed, its launches are checked', request: { principal: f.appRole, action: 'ec2:CreateLaunchTemplate' }, expected: ALLOWED },
+  ];
+  return { id: 'scp-instance-types', title: `Deny instance types outside policy (${rule.mode})`, policyNames: [policy.name], policies: { scps: [policy.document] }, rows };
+}
+
+/** Tamper protection: each protected action for workloads, deployers and break-glass. */
+export function tamperProofs(config: OrgConfig): ProofTable {
+  const f = proofFixtures(config);
+  const policy = protectSecurityServicesScp(config);
+  const rows: ProofRow[] = [];
+  for (const action of ALWAYS_DENIED_ACTIONS) {
+    rows.push({ name: `workload: ${action}`, request: { principal: f.appRole, action }, expected: DENIED });
+    rows.push({ name: `SecurityDeploy: ${action} (nobody may)`, request: { principal: f.irRole('deploy'), action }, expected: DENIED });
+  }
+  for (const action of DEPLOYER_ONLY_ACTIONS) {
+    rows.push({ name: `workload: ${action}`, request: { principal: f.appRole, action }, expected: DENIED });
+    rows.push({ name: `SecurityBreakGlass: ${action}`, request: { principal: f.irRole('breakGlass'), action }, expected: DENIED });
+    rows.push({ name: `SecurityDeploy: ${action} (stacks change it)`, request: { principal: f.irRole('deploy'), action }, expected: ALLOWED });
+  }
+  rows.push(
+    { name: 'deployment role updates a detector', request: { principal: f.deploymentRole, action: 'guardduty:UpdateDetector' }, expected: ALLOWED },
+    { name: 'workload reads GuardDuty findings', request: { principal: f.appRole, action: 'guardduty:GetFindings' }, expected: ALLOWED },
+    { name: 'workload creates its own flow log', request: { principal: f.appRole, action: 'ec2:CreateFlowLogs' }, expected: ALLOWED },
+    { name: 'workload reads trail status', request: { principal: f.appRole, action: 'cloudtrail:GetTrailStatus' }, expected: ALLOWED },
+  );
+  return { id: 'scp-tamper-protection', title: 'Protect GuardDuty, CloudTrail, Config, Flow Logs, org membership and regions', policyNames: [policy.name], policies: { scps: [policy.document] }, rows };
+}
+
+/** IMDSv2: launches and metadata changes with and without required tokens; IMDSv1 credentials. */
+export function imdsProofs(config: OrgConfig): ProofTable {
+  const f = proofFixtures(config);
+  const policy = requireImdsv2Scp();
+  const instance = `arn:aws:ec2:${f.allowedRegion}:${f.workloadAccount}:instance/i-0123456789abcdef0`;
+  const run = (name: string, context: Record<string, string>, expected: typeof ALLOWED | typeof DENIED): ProofRow => ({
+    name, request: { principal: f.appRole, action: 'ec2:RunInstances', resource: instanceArn(f), context }, expected,
+  });
+  const modify = (name: string, context: Record<string, string>, expected: typeof ALLOWED | typeof DENIED): ProofRow => ({
+    name, request: { principal: f.appRole, action: 'ec2:ModifyInstanceMetadataOptions', resource: instance, context }, expected,
+  });
+  const rows: ProofRow[] = [
+    run('launch with HttpTokens=required, hop limit 1', { 'ec2:MetadataHttpTokens': 'required', 'ec2:MetadataHttpPutResponseHopLimit': '1' }, ALLOWED),
+    run('launch with HttpTokens=required, hop limit 2 (containers)', { 'ec2:MetadataHttpTokens': 'required', 'ec2:MetadataHttpPutResponseHopLimit': '2' }, ALLOWED),
+    run('launch with HttpTokens=optional (IMDSv1)', { 'ec2:MetadataHttpTokens': 'optional', 'ec2:MetadataHttpPutResponseHopLimit': '1' }, DENIED),
+    run('launch that omits metadata options', {}, DENIED),
+    run('launch with HttpTokens=required, hop limit 3', { 'ec2:MetadataHttpTokens': 'required', 'ec2:MetadataHttpPutResponseHopLimit': '3' }, DENIED),
+    modify('switch an instance back to optional tokens', { 'ec2:MetadataHttpTokens': 'optional' }, DENIED),
+    modify('set tokens to required', { 'ec2:MetadataHttpTokens': 'required', 'ec2:MetadataHttpPutResponseHopLimit': '1' }, ALLOWED),
+    modify('raise the hop limit to 5', { 'ec2:MetadataHttpTokens': 'required', 'ec2:MetadataHttpPutResponseHopLimit': '5' }, DENIED),
+    { name: 'API call with credentials delivered by IMDSv1', request: { principal: f.appRole, action: 's3:ListAllMyBuckets', resource: '*', context: { 'ec2:RoleDelivery': '1.0' } }, expected: DENIED },
+    { name: 'API call with credentials delivered by IMDSv2', request: { principal: f.appRole, action: 's3:ListAllMyBuckets', resource: '*', context: { 'ec2:RoleDelivery': '2.0' } }, expected: ALLOWED },
+    { name: 'API call with credentials not from an instance', request: { principal: f.appRole, action: 's3:ListAllMyBuckets', resource: '*' }, expected: ALLOWED },
+  ];
+  return { id: 'scp-require-imdsv2', title: 'Require IMDSv2', policyNames: [policy.name], policies: { scps: [policy.document] }, rows };
+}
+
+/** Forensics OU: every internet path denied, private building blocks allowed. */
+export function forensicsProofs(config: OrgConfig): ProofTable {
+  const f = proofFixtures(config);
+  const account = config.accounts.forensics.id ?? f.workloadAccount;
+  const app = `arn:aws:iam::${account}:role/forensic-analyst`;
+  const deploy = f.irRole('deploy', account);
+  const policy = forensicsOuScp(config);
+  const eni = `arn:aws:ec2:${f.allowedRegion}:${account}:network-interface/*`;
+  const rows: ProofRow[] = [
+    ...NETWORK_EXIT_ACTIONS.map((action): ProofRow => ({ name: `${action}`, request: { principal: app, action }, expected: DENIED })),
+    ...NETWORK_EXIT_ACTIONS.slice(0, 3).map((action): ProofRow => ({ name: `SecurityDeploy: ${action} (nobody may)`, request: { principal: deploy, action }, expected: DENIED })),
+    { name: 'launch with a public IP', request: { principal: app, action: 'ec2:RunInstances', resource: eni, context: { 'ec2:AssociatePublicIpAddress': 'true' } }, expected: DENIED },
+    { name: 'launch without a public IP', request: { principal: app, action: 'ec2:RunInstances', resource: eni, context: { 'ec2:AssociatePublicIpAddress': 'false' } }, expected: ALLOWED },
+    { name: 'switch a subnet to public IPs on launch', request: { principal: app, action: 'ec2:ModifySubnetAttribute', context: { 'ec2:Attribute/MapPublicIpOnLaunch': 'true' } }, expected: DENIED },
+    { name: 'S3 bucket ACL change', request: { principal: app, action: 's3:PutBucketAcl' }, expected: DENIED },
+    { name: 'S3 object ACL change', request: { principal: app, action: 's3:PutObjectAcl' }, expected: DENIED },
+    ...EVIDENCE_EXPOSURE_ACTIONS.map((action): ProofRow => ({ name: `${action} by an analyst`, request: { principal: app, action }, expected: DENIED })),
+    ...EVIDENCE_EXPOSURE_ACTIONS.map((action): ProofRow => ({ name: `${action} by SecurityDeploy`, request: { principal: deploy, action }, expected: ALLOWED })),
+    { name: 'interface VPC endpoint (private path)', request: { principal: app, action: 'ec2:CreateVpcEndpoint' }, expected: ALLOWED },
+    { name: 'put evidence into the bucket', request: { principal: app, action: 's3:PutObject' }, expected: ALLOWED },
+    { name: 'ingress rule (no CIDR key exists; nothing routes to the VPC)', request: { principal: app, action: 'ec2:AuthorizeSecurityGroupIngress' }, expected: ALLOWED },
+  ];
+  return { id: 'scp-forensics-ou', title: 'Forensics OU: no path to the internet', policyNames: [policy.name], policies: { scps: [policy.document] }, rows };
+}

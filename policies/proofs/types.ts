@@ -1,0 +1,47 @@
+/**
+ * Proof tables: requests and the decision each policy must reach, as plain data. The tests and
+ * `npm run policies` evaluate the same tables with the IAM simulator (a devDependency that no
+ * file here imports), so the report auditors read is the test that runs in CI.
+ */
+import type { PolicyDocument } from '../document';
+
+/** The decision a request must get. */
+export type Expected = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
+
+/** One request: caller, action, resource and context. */
+export interface ProofRequest {
+  /** IAM role ARN (with path) or other principal ARN. */
+  readonly principal: string;
+  readonly action: string;
+  /** Concrete ARN, `*`, or omitted for an example ARN of the action's resource type. */
+  readonly resource?: string;
+  readonly resourceAccount?: string;
+  /** `aws:RequestedRegion`. @default us-east-1 */
+  readonly region?: string;
+  readonly context?: Readonly<Record<string, string | readonly string[]>>;
+}
+
+/** One row: what is asked and what must happen. */
+export interface ProofRow {
+  readonly name: string;
+  readonly request: ProofRequest;
+  readonly expected: Expected;
+  /** Resource policy for this row only (a bucket or key policy), replacing the table's. */
+  readonly resourcePolicy?: PolicyDocument;
+}
+
+/** A table of rows evaluated against one set of policies. */
+export interface ProofTable {
+  /** File-name-safe identifier. */
+  readonly id: string;
+  readonly title: string;
+  /** Names of the shipped policies under test (for the report). */
+  readonly policyNames: readonly string[];
+  readonly policies: {
+    readonly scps?: readonly PolicyDocument[];
+    /** @default allow-all, so an SCP table shows the SCP's effect alone */
+    readonly identity?: readonly PolicyDocument[];
+    readonly resourcePolicy?: PolicyDocument;
+  };
+  readonly rows: readonly ProofRow[];
+}
