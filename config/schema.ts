@@ -67,6 +67,12 @@ const forensicsAccount = z.strictObject({
       glacierAfterDays: z.number().int().min(1).default(90),
     })
     .prefault({}),
+  isolation: z
+    .strictObject({
+      /** Let the isolation group admit SSH (TCP 22) from `vpcCidr` only, for examiners in the clean room. @default false */
+      allowForensicsIngress: z.boolean().default(false),
+    })
+    .prefault({}),
 });
 
 const ou = z.strictObject({

@@ -6,6 +6,7 @@
 import type { App } from 'cdktf';
 import type { OrgConfig } from '../config';
 import type { AccountStack, TargetAccount } from './account-stack';
+import { buildResponseReadiness } from './response';
 
 /** What every concern builder receives: the app, the config and the stacks built so far. */
 export class OrgBuild {
@@ -46,5 +47,6 @@ export class OrgBuild {
 export function buildOrganization(app: App, config: OrgConfig): OrgBuild {
   const org = new OrgBuild(app, config);
   // Concerns, in dependency order. Each adds its stacks to `org`.
+  buildResponseReadiness(org);
   return org;
 }

@@ -1,0 +1,199 @@
+/**
+ * Break-glass alarm: every assumption of SecurityBreakGlass, in any account and region, pages
+ * the alert topic.
+ *
+ * Routing: an EventBridge rule on each account's default bus in each region (the AssumeRole
+ * event lands where the STS endpoint was), forwarding to one bus in the security account's
+ * home region, whose rule publishes a readable message to the alert topic. Member accounts get
+ * their rules from a service-managed StackSet (accounts created later included); the management
+ * account, which StackSets never reach, from Terraform directly. CloudTrail delivers management
+ * events to EventBridge within about a minute, against about five (and up to fifteen) for the
+ * org trail's files in S3 or CloudWatch Logs, and an org trail is no shortcut either: CloudTrail
+ * still delivers each account's events to that account's own buses only.
+ */
+import type { Construct } from 'constructs';
+import { CloudwatchEventBus } from '@cdktf/provider-aws/lib/cloudwatch-event-bus';
+import { CloudwatchEventBusPolicy } from '@cdktf/provider-aws/lib/cloudwatch-event-bus-policy';
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import type { OrgConfig } from '../../config';
+import { policyJson, type PolicyDocument } from '../../policies/document';
+import { IR_ROLES, MANAGED_BY, TAGS } from '../../shared/names';
+import { AccountStack, type TargetAccount } from '../account-stack';
+import { BREAK_GLASS_ROLE_SUFFIX, RESPONSE, alertTopicArn, breakGlassAlarmRegions, breakGlassBusArn, stackSetTargetOus } from './names';
+import { OrgStackSet, type CfnTemplate } from './stack-sets';
+
+/**
+ * AssumeRole is a read-only management event: a rule in plain ENABLED state never sees it.
+ * This state is what makes EventBridge match read-only CloudTrail events as well.
+ */
+export const RULE_STATE_WITH_READ_ONLY_EVENTS = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
+
+/** The event pattern every break-glass rule uses (member, management and security bus alike). */
+export function breakGlassEventPattern(): Record<string, unknown> {
+  return {
+    source: ['aws.sts'],
+    'detail-type': ['AWS API Call via CloudTrail'],
+    detail: {
+      eventSource: ['sts.amazonaws.com'],
+      // The trust admits AssumeRole only; the other two would mean someone changed the trust.
+      eventName: ['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity'],
+      requestParameters: { roleArn: [{ suffix: BREAK_GLASS_ROLE_SUFFIX }] },
+    },
+  };
+}
+
+/** Allows EventBridge to put events on the security bus; `sourceAccount` pins the confused deputy. */
+function forwarderTrust(sourceAccount: unknown): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': sourceAccount as string } },
+      },
+    ],
+  };
+}
+
+function forwarderPolicy(config: OrgConfig): PolicyDocument {
+  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: breakGlassBusArn(config) }] };
+}
+
+/**
+ * Member-account template, one stack per account and region. The forwarding role carries the
+ * region in its name because every regional stack creates one and IAM names are global. A
+ * target bus admitted by organization (not by account) requires a role on the target.
+ */
+export function breakGlassForwarderTemplate(config: OrgConfig): CfnTemplate {
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: 'aws-ir-guardrails: forward SecurityBreakGlass assumptions to the security account',
+    Resources: {
+      ForwarderRole: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          RoleName: { 'Fn::Join': ['-', [RESPONSE.forwarderRole, { Ref: 'AWS::Region' }]] },
+          Description: 'EventBridge forwards break-glass events to the security account',
+          AssumeRolePolicyDocument: forwarderTrust({ Ref: 'AWS::AccountId' }),
+          Policies: [{ PolicyName: 'forward-to-security-bus', PolicyDocument: forwarderPolicy(config) }],
+          Tags: [{ Key: TAGS.managedBy, Value: MANAGED_BY }],
+        },
+      },
+      BreakGlassRule: {
+        Type: 'AWS::Events::Rule',
+        Properties: {
+          Name: RESPONSE.breakGlassRule,
+          Description: `Any assumption of ${IR_ROLES.breakGlass} goes to the security account`,
+          State: RULE_STATE_WITH_READ_ONLY_EVENTS,
+          EventPattern: breakGlassEventPattern(),
+          Targets: [{ Id: 'security-bus', Arn: breakGlassBusArn(config), RoleArn: { 'Fn::GetAtt': ['ForwarderRole', 'Arn'] } }],
+        },
+      },
+    },
+  };
+}
+
+/** `security-breakglass-alarm`: the collecting bus, open to the organization, and the page to the alert topic. */
+export class BreakGlassBusStack extends AccountStack {
+  constructor(scope: Construct, props: { readonly config: OrgConfig; readonly security: TargetAccount }) {
+    super(scope, { config: props.config, account: props.security, concern: 'breakglass-alarm' });
+    const config = props.config;
+    const bus = new CloudwatchEventBus(this, 'bus', { name: RESPONSE.breakGlassBus });
+    new CloudwatchEventBusPolicy(this, 'bus-policy', {
+      eventBusName: bus.name,
+      policy: policyJson({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'OrganizationForwardsBreakGlassEvents',
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Action: 'events:PutEvents',
+            Resource: breakGlassBusArn(config),
+            Condition: { StringEquals: { 'aws:PrincipalOrgID': config.organization.id } },
+          },
+        ],
+      }),
+    });
+    const rule = new CloudwatchEventRule(this, 'page', {
+      name: RESPONSE.breakGlassRule,
+      description: `Page the security team: ${IR_ROLES.breakGlass} was assumed`,
+      eventBusName: bus.name,
+      state: RULE_STATE_WITH_READ_ONLY_EVENTS,
+      eventPattern: JSON.stringify(breakGlassEventPattern()),
+    });
+    new CloudwatchEventTarget(this, 'page-alert-topic', {
+      rule: rule.name,
+      eventBusName: bus.name,
+      targetId: 'alert-topic',
+      arn: alertTopicArn(config),
+      inputTransformer: {
+        inputPaths: {
+          account: '$.account',
+          region: '$.region',
+          time: '$.time',
+          role: '$.detail.requestParameters.roleArn',
+          caller: '$.detail.userIdentity.arn',
+          sourceIp: '$.detail.sourceIPAddress',
+          session: '$.detail.requestParameters.roleSessionName',
+        },
+        inputTemplate: breakGlassMessageTemplate(),
+      },
+    });
+  }
+}
+
+/** The page text: who assumed break-glass, where, when and from which address. */
+export function breakGlassMessageTemplate(): string {
+  return JSON.stringify(
+    `BREAK-GLASS ASSUMED: <role> in account <account> (<region>) at <time> by <caller> from <sourceIp>, session "<session>". ` +
+      'If this is not a declared incident, treat it as one.',
+  );
+}
+
+/** `management-breakglass-alarm`: the member StackSet and the management account's own rules. */
+export class BreakGlassAlarmStack extends AccountStack {
+  constructor(scope: Construct, props: { readonly config: OrgConfig; readonly management: TargetAccount }) {
+    super(scope, { config: props.config, account: props.management, concern: 'breakglass-alarm' });
+    const config = props.config;
+    const regions = breakGlassAlarmRegions(config);
+    new OrgStackSet(this, 'member-accounts', {
+      name: RESPONSE.breakGlassStackSet,
+      description: 'aws-ir-guardrails: forward SecurityBreakGlass assumptions to the security account, every region',
+      template: breakGlassForwarderTemplate(config),
+      region: this.region,
+      instanceRegions: regions,
+      targets: stackSetTargetOus(config),
+      capabilities: ['CAPABILITY_NAMED_IAM'],
+    });
+
+    // The management account: one forwarding role (IAM is global here, no StackSet) and a rule per region.
+    const role = new IamRole(this, 'forwarder-role', {
+      name: RESPONSE.forwarderRole,
+      description: 'EventBridge forwards break-glass events to the security account',
+      assumeRolePolicy: policyJson(forwarderTrust(props.management.id)),
+    });
+    new IamRolePolicy(this, 'forwarder-policy', { role: role.name, name: 'forward-to-security-bus', policy: policyJson(forwarderPolicy(config)) });
+    for (const region of regions) {
+      const rule = new CloudwatchEventRule(this, `rule-${region}`, {
+        region,
+        name: RESPONSE.breakGlassRule,
+        description: `Any assumption of ${IR_ROLES.breakGlass} goes to the security account`,
+        state: RULE_STATE_WITH_READ_ONLY_EVENTS,
+        eventPattern: JSON.stringify(breakGlassEventPattern()),
+      });
+      new CloudwatchEventTarget(this, `target-${region}`, {
+        region,
+        rule: rule.name,
+        targetId: 'security-bus',
+        arn: breakGlassBusArn(config),
+        roleArn: role.arn,
+      });
+    }
+  }
+}
