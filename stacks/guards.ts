@@ -2,11 +2,72 @@
  * Synth-time guards: limits AWS enforces only at apply time (or that Terraform never checks),
  * turned into errors before any output is written.
  */
+import type { OrgConfig } from '../config';
+import { policyJson, type NamedPolicy } from '../policies/document';
+import { forensicsOuScp, guardrailScps } from '../policies/scp';
 
 /** A guardrail limit was exceeded; the message names the limit, the value and the fix. */
 export class GuardrailError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(`${problems.length} guardrail limit problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}\nNothing was written.`);
     this.name = 'GuardrailError';
+  }
+}
+
+/** AWS attaches FullAWSAccess to every root, OU and account; it counts against the per-target limit. */
+const FULL_AWS_ACCESS_COUNT = 1;
+
+/** Every SCP problem in `config`: sizes, SCPs per target, Terraform-interpolation hazards, placement. */
+export function scpGuardProblems(config: OrgConfig): string[] {
+  const problems: string[] = [];
+  const guardrails = tryBuild(problems, () => guardrailScps(config));
+  const forensics = tryBuild(problems, () => [forensicsOuScp(config)]);
+  for (const scp of [...guardrails, ...forensics]) {
+    const json = policyJson(scp.document);
+    if (json.length > config.scp.maxPolicyChars) {
+      problems.push(
+        `SCP ${scp.name} is ${json.length} characters; scp.maxPolicyChars is ${config.scp.maxPolicyChars}. ` +
+          'Shorten the lists it is built from (exemptPrincipals, instanceTypes) or raise scp.maxPolicyChars if your organization has the higher quota.',
+      );
+    }
+    if (json.includes('${') || json.includes('%{')) {
+      problems.push(`SCP ${scp.name} contains "\${" or "%{", which Terraform would interpolate; AWS would receive other text than the one reviewed.`);
+    }
+  }
+  const forensicsOu = config.accounts.forensics.ou;
+  const perTarget = new Map<string, string[]>();
+  for (const target of new Set(config.scp.targets)) perTarget.set(target, guardrails.map((p) => p.name));
+  perTarget.set(forensicsOu, [...(perTarget.get(forensicsOu) ?? []), ...forensics.map((p) => p.name)]);
+  for (const [target, names] of perTarget) {
+    const count = names.length + FULL_AWS_ACCESS_COUNT;
+    if (count > config.scp.maxPoliciesPerTarget) {
+      problems.push(
+        `target ${target} would have ${count} SCPs (FullAWSAccess + ${names.join(', ')}); scp.maxPoliciesPerTarget is ${config.scp.maxPoliciesPerTarget}. ` +
+          'Attach the guardrails to a parent (root) instead of to this OU, or raise the limit if your organization has the higher quota.',
+      );
+    }
+  }
+  if (forensicsOu === 'root') {
+    problems.push('accounts.forensics.ou is root: the forensics SCP would cut every account off the internet. Put the forensics account in its own OU.');
+  }
+  const sharing = [config.accounts.security, config.accounts.logArchive, ...config.accounts.workloads].filter((a) => a.ou === forensicsOu);
+  if (forensicsOu !== 'root' && sharing.length > 0) {
+    problems.push(`OU ${forensicsOu} holds ${sharing.map((a) => a.name).join(', ')} besides the forensics account; the forensics SCP would cut them off the internet.`);
+  }
+  return problems;
+}
+
+/** Throw GuardrailError listing every SCP problem, if any. */
+export function assertScpGuards(config: OrgConfig): void {
+  const problems = scpGuardProblems(config);
+  if (problems.length > 0) throw new GuardrailError(problems);
+}
+
+function tryBuild(problems: string[], build: () => NamedPolicy[]): NamedPolicy[] {
+  try {
+    return build();
+  } catch (err) {
+    problems.push(err instanceof Error ? err.message : String(err));
+    return [];
   }
 }

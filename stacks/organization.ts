@@ -7,6 +7,7 @@ import type { App } from 'cdktf';
 import type { OrgConfig } from '../config';
 import type { AccountStack, TargetAccount } from './account-stack';
 import { buildResponseReadiness } from './response';
+import { buildScps } from './scps';
 
 /** What every concern builder receives: the app, the config and the stacks built so far. */
 export class OrgBuild {
@@ -47,6 +48,7 @@ export class OrgBuild {
 export function buildOrganization(app: App, config: OrgConfig): OrgBuild {
   const org = new OrgBuild(app, config);
   // Concerns, in dependency order. Each adds its stacks to `org`.
+  buildScps(org);
   buildResponseReadiness(org);
   return org;
 }
