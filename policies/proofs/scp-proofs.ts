@@ -24,7 +24,10 @@ const MINER_TYPES = ['p4d.24xlarge', 'g5.xlarge', 'g4dn.12xlarge', 'inf2.xlarge'
 
 /** An instance type matching `pattern`. */
 export function exampleInstanceType(pattern: string): string {
-  return EXAMPLE_TYPES[pattern] ?? pattern.replace(/^\*/, 'm5').replace(/\*$/, pattern.includes('.') ? 'xl' : '5.2xlarge').replace(/\*/g, 'x');
+  const known = EXAMPLE_TYPES[pattern];
+  if (known) return known;
+  // Family wildcards get a plausible size, size wildcards a plausible family.
+  return pattern.replace(/^\*/, 'm5').replace(/\.\*$/, '.large').replace(/\*$/, '5.2xlarge').replace(/\*/g, 'x');
 }
 
 const instanceArn = (f: ProofFixtures, region = f.allowedRegion) => `arn:aws:ec2:${region}:${f.workloadAccount}:instance/*`;
