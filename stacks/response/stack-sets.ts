@@ -38,7 +38,8 @@ export function templateBody(template: CfnTemplate): string {
 
 /** Escape Terraform template sequences so a literal string survives Terraform unchanged. */
 export function escapeTerraformTemplate(text: string): string {
-  return text.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  // Function replacers: in a replacement string `$$` would itself collapse to `$`.
+  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
 
 /** Roll out to every account and region at once; stop a region once a tenth of its accounts fail. */
