@@ -10,6 +10,10 @@ import { exampleWith } from '../policies/variants';
 
 const example = loadOrgConfig(EXAMPLE_CONFIG_PATH);
 
+/** The Terraform JSON fields these tests read. */
+interface PolicyResource { name: string; type: string; content: string }
+interface AttachmentResource { policy_id: string; target_id: string }
+
 function synth(config: OrgConfig) {
   const stack = new ScpStack(Testing.app(), config);
   return { stack, json: JSON.parse(Testing.synth(stack)) };
@@ -17,8 +21,8 @@ function synth(config: OrgConfig) {
 
 describe('management-scps stack', () => {
   const { stack, json } = synth(example);
-  const policies = Object.entries<any>(json.resource.aws_organizations_policy);
-  const attachments = Object.values<any>(json.resource.aws_organizations_policy_attachment);
+  const policies = Object.entries<PolicyResource>(json.resource.aws_organizations_policy);
+  const attachments = Object.values<AttachmentResource>(json.resource.aws_organizations_policy_attachment);
   const expected = [...guardrailScps(example), forensicsOuScp(example)];
 
   it('lives in the management account as management-scps', () => {
@@ -43,7 +47,7 @@ describe('management-scps stack', () => {
 
   it('attaches to OU targets by their IDs', () => {
     const ous = exampleWith((raw) => (raw.scp.targets = ['Workloads-Prod', 'Workloads-Dev']));
-    const targets = Object.values<any>(synth(ous).json.resource.aws_organizations_policy_attachment).map((a) => a.target_id);
+    const targets = Object.values<AttachmentResource>(synth(ous).json.resource.aws_organizations_policy_attachment).map((a) => a.target_id);
     expect(targets.filter((t) => t === 'ou-ex12-prod0001')).toHaveLength(4);
     expect(targets.filter((t) => t === 'ou-ex12-dev00001')).toHaveLength(4);
     expect(targets).not.toContain(example.organization.rootId);

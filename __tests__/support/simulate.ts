@@ -86,11 +86,11 @@ export async function simulate(request: SimRequest, policies: SimPolicies = {}):
   if (result.resultType === 'error') {
     throw new Error(`simulator rejected ${request.action} on ${resource}: ${result.errors.message}\n${JSON.stringify(result.errors, null, 1)}`);
   }
-  const ignored =
-    result.resultType === 'single'
-      ? (result.result.ignoredContextKeys ?? [])
-      : [...new Set(result.results.flatMap((r) => r.ignoredContextKeys ?? []))];
-  return { decision: result.overallResult as Decision, ignoredContextKeys: ignored, resource };
+  if (result.resultType === 'wildcard') {
+    // A pattern is expanded against the policies' own resources, which proves less than it seems.
+    throw new Error(`use a concrete resource ARN for ${request.action}, not ${resource}`);
+  }
+  return { decision: result.overallResult as Decision, ignoredContextKeys: result.result.ignoredContextKeys ?? [], resource };
 }
 
 /**

@@ -30,7 +30,7 @@ export function exampleInstanceType(pattern: string): string {
   return pattern.replace(/^\*/, 'm5').replace(/\.\*$/, '.large').replace(/\*$/, '5.2xlarge').replace(/\*/g, 'x');
 }
 
-const instanceArn = (f: ProofFixtures, region = f.allowedRegion) => `arn:aws:ec2:${region}:${f.workloadAccount}:instance/*`;
+const instanceArn = (f: ProofFixtures, region = f.allowedRegion) => `arn:aws:ec2:${region}:${f.workloadAccount}:instance/i-0123456789abcdef0`;
 const compliantLaunch = { 'ec2:MetadataHttpTokens': 'required', 'ec2:MetadataHttpPutResponseHopLimit': '1' };
 
 /** Region deny: allowed and denied regions, global services, exempt and non-exempt principals. */
@@ -145,7 +145,7 @@ export function tamperProofs(config: OrgConfig): ProofTable {
 export function imdsProofs(config: OrgConfig): ProofTable {
   const f = proofFixtures(config);
   const policy = requireImdsv2Scp();
-  const instance = `arn:aws:ec2:${f.allowedRegion}:${f.workloadAccount}:instance/i-0123456789abcdef0`;
+  const instance = instanceArn(f);
   const run = (name: string, context: Record<string, string>, expected: typeof ALLOWED | typeof DENIED): ProofRow => ({
     name, request: { principal: f.appRole, action: 'ec2:RunInstances', resource: instanceArn(f), context }, expected,
   });
@@ -175,7 +175,7 @@ export function forensicsProofs(config: OrgConfig): ProofTable {
   const app = `arn:aws:iam::${account}:role/forensic-analyst`;
   const deploy = f.irRole('deploy', account);
   const policy = forensicsOuScp(config);
-  const eni = `arn:aws:ec2:${f.allowedRegion}:${account}:network-interface/*`;
+  const eni = `arn:aws:ec2:${f.allowedRegion}:${account}:network-interface/eni-0123456789abcdef0`;
   const rows: ProofRow[] = [
     ...NETWORK_EXIT_ACTIONS.map((action): ProofRow => ({ name: `${action}`, request: { principal: app, action }, expected: DENIED })),
     ...NETWORK_EXIT_ACTIONS.slice(0, 3).map((action): ProofRow => ({ name: `SecurityDeploy: ${action} (nobody may)`, request: { principal: deploy, action }, expected: DENIED })),
