@@ -1,0 +1,67 @@
+/**
+ * What a responder still has to do after irctl ran, derived from the inventory and the
+ * journal: failed steps to retry, keys left inactive for hunting, case snapshots to copy to
+ * the forensics account, planned steps never applied, attributions to confirm.
+ */
+import type { Attribution, Inventory, JournalEntry, StepFailure } from '../model';
+
+const DONE = new Set(['applied', 'skipped-already-done']);
+
+/** Manual follow-ups derived from what the tooling recorded. */
+export function derivedManualSteps(input: { readonly inventory?: Inventory; readonly journal: readonly JournalEntry[] }): string[] {
+  const { inventory, journal } = input;
+  const out: string[] = [];
+
+  for (const f of inventory?.failures ?? []) out.push(`Retry or check by hand: ${describeFailure(f)}`);
+  for (const e of journal.filter((j) => j.outcome === 'failed')) {
+    out.push(`Retry: ${e.step} ${e.action} on ${e.target}${e.region ? ` in ${e.region}` : ''} failed${e.error ? `: ${e.error}` : ''}`);
+  }
+
+  const done = journal.filter((j) => DONE.has(j.outcome));
+  const doneKeys = new Set(done.map((j) => `${j.action}|${j.target}`));
+  const planned = journal.filter((j) => (j.outcome === 'planned' || j.outcome === 'dry-run-ok') && !doneKeys.has(`${j.action}|${j.target}`));
+  const plannedSeen = new Set<string>();
+  for (const e of planned) {
+    const key = `${e.action}|${e.target}`;
+    if (plannedSeen.has(key)) continue;
+    plannedSeen.add(key);
+    out.push(`Planned, not applied: ${e.action} on ${e.target}${e.region ? ` in ${e.region}` : ''} (${e.reversible ? 'reversible' : 'irreversible'}; rerun with --apply)`);
+  }
+
+  const inactiveKeys = new Set(done.filter((j) => j.action === 'iam:UpdateAccessKey').map((j) => j.target));
+  const deletedKeys = new Set(done.filter((j) => j.action === 'iam:DeleteAccessKey').map((j) => j.target));
+  for (const key of inactiveKeys) {
+    if (!deletedKeys.has(key)) out.push(`Access key ${key} is inactive, not deleted: keep it for hunting, delete it when the investigation closes`);
+  }
+
+  for (const e of done.filter((j) => j.action === 'ec2:CreateSnapshot')) {
+    const snapshotId = stringField(e.response, 'SnapshotId') ?? `the snapshot of ${e.target}`;
+    out.push(
+      `Copy ${snapshotId}${e.region ? ` (${e.region})` : ''} into the forensics account; re-encrypt with a customer-managed KMS key on copy if it uses the default aws/ebs key`,
+    );
+  }
+
+  const touched = new Set(done.map((j) => j.target));
+  for (const a of inventory?.attributions ?? []) {
+    if (a.basis === 'heuristic') out.push(`Confirm the heuristic attribution of ${label(a)}: ${a.reason}`);
+    if (![...touched].some((t) => t === a.id || t.endsWith(`/${a.id}`) || t.endsWith(`:${a.id}`))) {
+      out.push(`No action recorded yet on attacker ${label(a)}: contain or eradicate it, or record why not`);
+    }
+  }
+  return out;
+}
+
+function label(a: Attribution): string {
+  return `${a.kind} ${a.id}${a.region ? ` (${a.region})` : ''}`;
+}
+
+/** One-line description of a failed step. */
+export function describeFailure(f: StepFailure): string {
+  return `${f.step}${f.region ? ` in ${f.region}` : ''}${f.target ? ` on ${f.target}` : ''}: ${f.message}`;
+}
+
+function stringField(value: unknown, field: string): string | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const v = (value as Record<string, unknown>)[field];
+  return typeof v === 'string' ? v : undefined;
+}

@@ -1,0 +1,240 @@
+/**
+ * The case report: one Markdown document an investigation can file. Built only from what
+ * the phases recorded (validation, inventory, journal), so it can be regenerated at any
+ * time and says nothing the record does not back.
+ */
+import type { Attribution, CaseContext, Inventory, JournalEntry, JournalOutcome, Subject, Validation } from '../model';
+import { escapeMarkdown as md, table, utc } from './markdown';
+import { derivedManualSteps } from './report-manual';
+
+/** What renderReport draws from. */
+export interface ReportInput {
+  readonly ctx: CaseContext;
+  readonly validation?: Validation;
+  readonly inventory?: Inventory;
+  readonly journal: readonly JournalEntry[];
+  readonly manual: readonly string[];
+}
+
+const ZERO_HASH = '0'.repeat(64);
+const OUTCOMES: readonly JournalOutcome[] = ['applied', 'skipped-already-done', 'failed', 'dry-run-ok', 'planned'];
+
+/** Render the case report as Markdown. */
+export function renderReport(input: ReportInput): string {
+  const { ctx, validation, inventory } = input;
+  const journal = [...input.journal].sort((a, b) => a.seq - b.seq);
+  const integrity = checkChain(journal);
+  const sections = [
+    `# Incident report ${md(ctx.caseId)}`,
+    summary(input, journal, integrity.head),
+    validation ? `### Validation facts\n\n${bullets(validation.facts)}` : '### Validation facts\n\n_validate has not run_',
+    `## Timeline (UTC)\n\n${timeline(inventory, journal)}`,
+    `## Inventory\n\n${inventory ? inventoryTables(inventory) : '_scope has not run_'}`,
+    `## Actions taken\n\n${actions(journal)}`,
+    `## Failures\n\n${failures(inventory, journal)}`,
+    `## What remains manual\n\n${bullets([...input.manual, ...derivedManualSteps({ inventory, journal }), ...integrity.problems.map((p) => `Journal integrity: ${p}; preserve the file as it is and investigate`)]) || '_nothing recorded_'}`,
+    `## Integrity\n\n${integrityText(journal, integrity)}`,
+  ];
+  return `${sections.join('\n\n')}\n`;
+}
+
+function summary(input: ReportInput, journal: readonly JournalEntry[], head: string | undefined): string {
+  const { ctx, validation, inventory } = input;
+  const attributions = inventory?.attributions ?? [];
+  const count = (kind: Attribution['kind']): number => attributions.filter((a) => a.kind === kind).length;
+  const byOutcome = OUTCOMES.map((o) => [o, journal.filter((j) => j.outcome === o).length] as const).filter(([, n]) => n > 0);
+  const failureCount = (inventory?.failures.length ?? 0) + journal.filter((j) => j.outcome === 'failed').length;
+  const rows: Array<[string, string | undefined]> = [
+    ['Case', ctx.caseId],
+    ['Account', ctx.accountId],
+    ['Window (UTC)', `${utc(ctx.window.start.toISOString())} to ${utc(ctx.window.end.toISOString())}`],
+    ['Regions', ctx.regions.join(', ')],
+    ['Subject', validation ? describeSubject(validation.subject) : undefined],
+    ['Principal', validation?.principalArn],
+    ['Access key', validation?.accessKeyId],
+    [
+      'Attributed to the attacker',
+      inventory
+        ? `${count('instance')} instances, ${count('key-pair')} key pairs, ${count('image')} AMIs, ${count('snapshot')} snapshots, ${count('spot-request')} Spot requests, ${count('fleet')} fleets, ${count('iam-user')} IAM users`
+        : undefined,
+    ],
+    ['CloudTrail events of the attacker', inventory ? String(inventory.events.length) : undefined],
+    ['Actions', byOutcome.length ? byOutcome.map(([o, n]) => `${n} ${o}`).join(', ') : 'none recorded'],
+    ['Failures', String(failureCount)],
+    ['Journal chain head', head ? `${head} (${journal.length} entries)` : 'empty journal'],
+  ];
+  return `## Summary\n\n${table(['Item', 'Value'], rows.filter(([, v]) => v !== undefined))}`;
+}
+
+function describeSubject(subject: Subject): string {
+  switch (subject.kind) {
+    case 'finding':
+      return `GuardDuty finding ${subject.findingId} (${subject.region})`;
+    case 'instance':
+      return `instance ${subject.instanceId} (${subject.region})`;
+    case 'access-key':
+      return `access key ${subject.accessKeyId}`;
+  }
+}
+
+interface TimelineRow {
+  readonly ms: number;
+  readonly ts: string;
+  readonly order: number;
+  readonly cells: Array<string | undefined>;
+}
+
+function timeline(inventory: Inventory | undefined, journal: readonly JournalEntry[]): string {
+  const rows: TimelineRow[] = [];
+  const push = (ts: string, cells: Array<string | undefined>): void => {
+    const ms = Date.parse(ts);
+    rows.push({ ms: Number.isNaN(ms) ? Number.POSITIVE_INFINITY : ms, ts, order: rows.length, cells });
+  };
+  for (const e of inventory?.events ?? []) {
+    const who = [e.username, e.accessKeyId, e.sourceIp ? `from ${e.sourceIp}` : undefined].filter(Boolean).join(' ');
+    push(e.eventTime, ['CloudTrail', e.region, `${e.eventName} (${e.eventSource})${e.resources.length ? ` on ${e.resources.join(', ')}` : ''}`, who]);
+  }
+  // Heuristic attributions have no trail event; their creation time still belongs on the timeline.
+  for (const a of inventory?.attributions ?? []) {
+    if (a.basis !== 'heuristic') continue;
+    const created = createdAt(inventory, a);
+    if (created) push(created, ['inventory', a.region, `${a.kind} ${a.id} created`, `attributed: ${a.reason}`]);
+  }
+  for (const j of journal) {
+    push(j.ts, ['irctl', j.region, `${j.step}: ${j.action} on ${j.target}`, `${j.outcome} by ${j.caller}`]);
+  }
+  if (rows.length === 0) return '_no events recorded_';
+  rows.sort((a, b) => a.ms - b.ms || a.order - b.order);
+  return table(
+    ['Time (UTC)', 'Source', 'Region', 'What', 'Who / outcome'],
+    rows.map((r) => [utc(r.ts), ...r.cells]),
+  );
+}
+
+function createdAt(inventory: Inventory | undefined, a: Attribution): string | undefined {
+  if (!inventory) return undefined;
+  const regional = (list: Inventory['keyPairs']) => list.find((r) => r.region === a.region && r.id === a.id)?.createdAt;
+  switch (a.kind) {
+    case 'instance':
+      return inventory.instances.find((i) => i.region === a.region && i.instanceId === a.id)?.launchTime;
+    case 'key-pair':
+      return regional(inventory.keyPairs);
+    case 'image':
+      return regional(inventory.images);
+    case 'snapshot':
+      return regional(inventory.snapshots);
+    case 'spot-request':
+      return regional(inventory.spotRequests);
+    case 'fleet':
+      return regional(inventory.fleets);
+    case 'iam-user':
+      return inventory.iamUsers.find((u) => u.userName === a.id)?.createdAt;
+  }
+}
+
+function inventoryTables(inv: Inventory): string {
+  const marks = new Map((inv.attributions ?? []).map((a) => [`${a.kind}/${a.region ?? ''}/${a.id}`, a]));
+  const attacker = (kind: Attribution['kind'], region: string | undefined, id: string): string => {
+    const a = marks.get(`${kind}/${region ?? ''}/${id}`);
+    return a ? `yes (${a.basis}: ${a.reason})` : 'no';
+  };
+  const section = (title: string, headers: string[], rows: Array<Array<string | undefined>>): string =>
+    `### ${title}\n\n${rows.length ? table(headers, rows) : '_none found_'}`;
+  const regional = (title: string, kind: Attribution['kind'], list: Inventory['keyPairs'], detailKeys: string[]): string =>
+    section(
+      title,
+      ['Region', 'ID', 'Name', 'State', 'Created (UTC)', ...detailKeys, 'Attacker'],
+      list.map((r) => [r.region, r.id, r.name, r.state, utc(r.createdAt), ...detailKeys.map((k) => r.details?.[k]), attacker(kind, r.region, r.id)]),
+    );
+  return [
+    `Scoped ${utc(inv.generatedAt)} across ${inv.regions.join(', ')}.`,
+    section(
+      'Instances',
+      ['Region', 'Instance', 'State', 'Type', 'Launched (UTC)', 'Key pair', 'ENIs', 'Volumes', 'Profile', 'ASG', 'Spot request', 'Attacker'],
+      inv.instances.map((i) => [
+        i.region,
+        i.instanceId,
+        i.state,
+        i.instanceType,
+        utc(i.launchTime),
+        i.keyName,
+        i.networkInterfaces.map((n) => n.id).join(', '),
+        i.volumeIds.join(', '),
+        i.iamInstanceProfileArn,
+        i.autoScalingGroup,
+        i.spotInstanceRequestId,
+        attacker('instance', i.region, i.instanceId),
+      ]),
+    ),
+    regional('Key pairs', 'key-pair', inv.keyPairs, []),
+    regional('AMIs owned by the account', 'image', inv.images, ['snapshotIds']),
+    regional('Snapshots owned by the account', 'snapshot', inv.snapshots, ['volumeId', 'encrypted']),
+    regional('Spot instance requests', 'spot-request', inv.spotRequests, ['type', 'instanceId', 'keyName']),
+    regional('Spot Fleets and EC2 Fleets', 'fleet', inv.fleets, ['fleetKind', 'type', 'targetCapacity']),
+    section(
+      'IAM users created or changed in the window',
+      ['User', 'Created (UTC)', 'Access keys', 'Console password', 'Attached policies', 'Inline policies', 'Attacker'],
+      inv.iamUsers.map((u) => [
+        u.userName,
+        utc(u.createdAt),
+        u.accessKeys.map((k) => `${k.id} (${k.status})`).join(', '),
+        u.hasLoginProfile ? 'yes' : 'no',
+        u.attachedPolicies.join(', '),
+        u.inlinePolicies.join(', '),
+        attacker('iam-user', undefined, u.userName),
+      ]),
+    ),
+  ].join('\n\n');
+}
+
+function actions(journal: readonly JournalEntry[]): string {
+  if (journal.length === 0) return '_no actions recorded_';
+  const counts = OUTCOMES.map((o) => `${journal.filter((j) => j.outcome === o).length} ${o}`).join(', ');
+  return `${counts}.\n\n${table(
+    ['#', 'Time (UTC)', 'Step', 'Action', 'Target', 'Region', 'Outcome', 'Reversible'],
+    journal.map((j) => [j.seq, utc(j.ts), j.step, j.action, j.target, j.region, j.outcome + (j.error ? `: ${j.error}` : ''), j.reversible ? 'yes' : 'no']),
+  )}`;
+}
+
+function failures(inventory: Inventory | undefined, journal: readonly JournalEntry[]): string {
+  const rows = [
+    ...(inventory?.failures ?? []).map((f) => ['scope', f.step, f.region, f.target, f.message]),
+    ...journal.filter((j) => j.outcome === 'failed').map((j) => [`journal #${j.seq}`, j.step, j.region, j.target, j.error ?? `${j.action} failed`]),
+  ];
+  return rows.length ? table(['Source', 'Step', 'Region', 'Target', 'Message'], rows) : '_none_';
+}
+
+function bullets(lines: readonly string[]): string {
+  return lines.map((l) => `- ${md(l)}`).join('\n');
+}
+
+interface ChainCheck {
+  readonly head?: string;
+  readonly problems: string[];
+}
+
+/** Check sequence numbers and prevHash links; the hashes themselves are the journal's to verify. */
+function checkChain(journal: readonly JournalEntry[]): ChainCheck {
+  const problems: string[] = [];
+  journal.forEach((entry, i) => {
+    if (entry.seq !== i + 1) problems.push(`entry at position ${i + 1} has seq ${entry.seq}`);
+    const expected = i === 0 ? ZERO_HASH : journal[i - 1].hash;
+    if (entry.prevHash !== expected) problems.push(`entry ${entry.seq} does not link to ${i === 0 ? 'the chain start' : `entry ${journal[i - 1].seq}`}`);
+  });
+  return { head: journal[journal.length - 1]?.hash, problems };
+}
+
+function integrityText(journal: readonly JournalEntry[], check: ChainCheck): string {
+  if (!check.head) return 'The journal is empty.';
+  return [
+    `Journal chain head (SHA-256 of entry ${journal[journal.length - 1].seq}): ${md(check.head)}`,
+    check.problems.length
+      ? `Chain links BROKEN: ${md(describeList(check.problems))}.`
+      : `All ${journal.length} entries are numbered 1..${journal.length} and each links to the previous entry's hash.`,
+    'Verify the entry hashes themselves with the journal tool before relying on this report as evidence.',
+  ].join('\n\n');
+}
+
+function describeList(items: readonly string[]): string {
+  return items.length > 5 ? `${items.slice(0, 5).join('; ')}; and ${items.length - 5} more` : items.join('; ');
+}

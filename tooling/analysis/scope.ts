@@ -1,0 +1,142 @@
+/**
+ * The scope phase: every region of the case concurrently (bounded), IAM once, and the
+ * attacker's CloudTrail events, then attribution. A failing region or call is recorded in
+ * `failures` and the rest carries on.
+ */
+import pLimit from 'p-limit';
+import type { AwsClients } from '../aws/clients';
+import type { CaseContext, Inventory, StepFailure } from '../model';
+import { attribute } from './attribution';
+import { systemClock, type Clock } from './clock';
+import { errorMessage } from './instances';
+import { LOOKUP_EVENTS_RATE, RateLimiters } from './rate-limit';
+import { scopeRegion, type RegionalInventory } from './scope-ec2';
+import { scopeIam } from './scope-iam';
+import { createdBy, lookupEvents, lookupWindow, type ParsedTrailEvent, type TrailAttribute } from './trail';
+
+/** Who the attacker is, as CloudTrail can look them up. */
+export interface ScopeTarget {
+  readonly accessKeyId?: string;
+  readonly principalArn?: string;
+}
+
+export interface ScopeOptions {
+  /** Regions (and IAM users) worked on at once. @default 3 */
+  readonly concurrency?: number;
+  readonly onProgress?: (msg: string) => void;
+  /** @default systemClock */
+  readonly clock?: Clock;
+  /** Share one set across phases so LookupEvents stays under its limit process-wide. @default a new set at 2/s */
+  readonly trailLimiters?: RateLimiters;
+}
+
+// IAM, STS sign-in and other global services log to us-east-1.
+const GLOBAL_EVENTS_REGION = 'us-east-1';
+
+/** The name LookupEvents' Username attribute matches for a principal ARN. */
+export function lookupUsername(principalArn: string): string | undefined {
+  const m = /^arn:aws[\w-]*:(iam|sts)::\d{12}:(user|role|assumed-role)\/(.+)$/.exec(principalArn);
+  if (!m) return undefined;
+  const parts = m[3].split('/');
+  // user/path/name -> name; role/path/name -> name; assumed-role/role/session -> session
+  return parts[parts.length - 1] || undefined;
+}
+
+/** Scope the incident across every region of the case. */
+export async function scope(clients: AwsClients, ctx: CaseContext, target: ScopeTarget, opts: ScopeOptions = {}): Promise<Inventory> {
+  const clock = opts.clock ?? systemClock;
+  const progress = opts.onProgress ?? (() => undefined);
+  const concurrency = Math.max(1, opts.concurrency ?? 3);
+  const limiters = opts.trailLimiters ?? new RateLimiters({ ...LOOKUP_EVENTS_RATE, clock });
+  const limit = pLimit(concurrency);
+  const failures: StepFailure[] = [];
+  if (ctx.regions.length === 0) throw new Error(`case ${ctx.caseId} has no regions to scope; pass --regions or configure them`);
+
+  const regionalTask = (region: string): Promise<RegionalInventory> =>
+    limit(async () => {
+      const inv = await scopeRegion(clients, region);
+      progress(`${region}: ${inv.instances.length} instances, ${inv.keyPairs.length} key pairs, ${inv.images.length} AMIs, ${inv.snapshots.length} snapshots, ${inv.spotRequests.length} Spot requests, ${inv.fleets.length} fleets${inv.failures.length ? `, ${inv.failures.length} failed calls` : ''}`);
+      return inv;
+    });
+
+  const trailRegions = [...new Set([...ctx.regions, GLOBAL_EVENTS_REGION])];
+  const trailLookups = async (lookups: ReadonlyArray<{ attribute: TrailAttribute; value: string }>): Promise<ParsedTrailEvent[]> => {
+    const range = lookupWindow(ctx.window, clock.now());
+    if (!range) {
+      failures.push({ step: 'scope/cloudtrail', message: `window ${ctx.window.start.toISOString()}..${ctx.window.end.toISOString()} is older than LookupEvents' ${90}-day horizon; query the organization trail with Athena` });
+      return [];
+    }
+    const tasks = trailRegions.flatMap((region) =>
+      lookups.map(({ attribute, value }) =>
+        limit(async () => {
+          try {
+            const found = await lookupEvents(clients, { region, attribute, value, ...range, limiter: limiters.forRegion(ctx.accountId, region) });
+            progress(`${region}: CloudTrail ${attribute}=${value}: ${found.length} events`);
+            return found;
+          } catch (error) {
+            failures.push({ step: 'scope/cloudtrail', region, target: `${attribute}=${value}`, message: errorMessage(error) });
+            return [];
+          }
+        }),
+      ),
+    );
+    return (await Promise.all(tasks)).flat();
+  };
+
+  const firstLookups: Array<{ attribute: TrailAttribute; value: string }> = [];
+  if (target.accessKeyId) firstLookups.push({ attribute: 'AccessKeyId', value: target.accessKeyId });
+  const principalName = target.principalArn ? lookupUsername(target.principalArn) : undefined;
+  if (principalName) firstLookups.push({ attribute: 'Username', value: principalName });
+  if (firstLookups.length === 0) {
+    failures.push({ step: 'scope/cloudtrail', message: 'no attacker access key or principal given: CloudTrail events not looked up, attribution is heuristic only' });
+  }
+  const range = lookupWindow(ctx.window, clock.now());
+  if (range?.truncated) {
+    failures.push({ step: 'scope/cloudtrail', message: `events before ${range.start.toISOString()} are past LookupEvents' 90-day horizon; query the organization trail with Athena for them` });
+  }
+
+  const [regional, firstEvents] = await Promise.all([
+    Promise.all(ctx.regions.map(regionalTask)),
+    firstLookups.length ? trailLookups(firstLookups) : Promise.resolve([]),
+  ]);
+
+  // Users the attacker created or handed keys to act too: one more round of lookups for them.
+  const looked = new Set(firstLookups.map((l) => l.value));
+  const backdoorUsers = [...new Set(firstEvents.flatMap((e) => createdBy(e).filter((c) => c.kind === 'iam-user').map((c) => c.name)))].filter(
+    (name) => !looked.has(name),
+  );
+  const followUp = backdoorUsers.length ? await trailLookups(backdoorUsers.map((value) => ({ attribute: 'Username' as const, value }))) : [];
+
+  const events = dedupeEvents([...firstEvents, ...followUp]);
+  const usersOfInterest = new Set([...backdoorUsers, ...(principalName && target.principalArn?.includes(':user/') ? [principalName] : [])]);
+  const iam = await scopeIam(clients, { window: ctx.window, usersOfInterest, concurrency });
+  progress(`IAM: ${iam.users.length} users created or changed in the window${iam.failures.length ? `, ${iam.failures.length} failed calls` : ''}`);
+
+  const inventory = {
+    instances: regional.flatMap((r) => r.instances),
+    keyPairs: regional.flatMap((r) => r.keyPairs),
+    images: regional.flatMap((r) => r.images),
+    snapshots: regional.flatMap((r) => r.snapshots),
+    spotRequests: regional.flatMap((r) => r.spotRequests),
+    fleets: regional.flatMap((r) => r.fleets),
+    iamUsers: iam.users,
+  };
+  const attributions = attribute({ window: ctx.window, ...inventory, events });
+  return {
+    caseId: ctx.caseId,
+    accountId: ctx.accountId,
+    generatedAt: new Date(clock.now()).toISOString(),
+    regions: [...ctx.regions],
+    ...inventory,
+    events: events.map((e) => e.event).sort((a, b) => a.eventTime.localeCompare(b.eventTime) || a.eventId.localeCompare(b.eventId)),
+    failures: [...regional.flatMap((r) => r.failures), ...failures, ...iam.failures],
+    attributions,
+  };
+}
+
+/** The same event comes back once per attribute that matches it. */
+function dedupeEvents(events: readonly ParsedTrailEvent[]): ParsedTrailEvent[] {
+  const seen = new Map<string, ParsedTrailEvent>();
+  for (const e of events) if (!seen.has(e.event.eventId)) seen.set(e.event.eventId, e);
+  return [...seen.values()];
+}

@@ -1,0 +1,96 @@
+/**
+ * The validate phase: from a finding, an instance or an access key to facts that confirm
+ * or refute the alert and say whose it is (this account or a third party's).
+ */
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { AwsClients } from '../aws/clients';
+import type { Subject, Validation } from '../model';
+import { systemClock, type Clock } from './clock';
+import { errorMessage } from './instances';
+import { LOOKUP_EVENTS_RATE, RateLimiters } from './rate-limit';
+import { fetchFinding, findingFacts } from './validate-finding';
+import { findInstance, instanceFacts, type InstanceFacts } from './validate-instance';
+import { accessKeyFacts } from './validate-key';
+
+export interface ValidateOptions {
+  /** Regions to search for an instance after the subject's own. */
+  readonly regions: readonly string[];
+  /** @default systemClock */
+  readonly clock?: Clock;
+  /** Shared LookupEvents limiters (see scope). @default a new set at 2/s */
+  readonly trailLimiters?: RateLimiters;
+}
+
+/** Validate the subject of a case. */
+export async function validate(clients: AwsClients, subject: Subject, opts: ValidateOptions): Promise<Validation> {
+  const clock = opts.clock ?? systemClock;
+  const limiters = opts.trailLimiters ?? new RateLimiters({ ...LOOKUP_EVENTS_RATE, clock });
+  const caller = await clients.sts().send(new GetCallerIdentityCommand({}));
+  const callerAccountId = caller.Account;
+  if (!callerAccountId) throw new Error('sts:GetCallerIdentity returned no account; check the credentials irctl runs with');
+
+  const inspectInstance = async (instanceId: string, region: string, mustExist: boolean): Promise<InstanceFacts | string> => {
+    const searched = [...new Set([region, ...opts.regions])];
+    const { found, errors } = await findInstance(clients, instanceId, searched);
+    if (found) {
+      return instanceFacts(clients, found, { callerAccountId, limiter: limiters.forRegion(callerAccountId, found.region), nowMs: clock.now() });
+    }
+    const failed = errors.length ? ` (lookups failed in ${errors.join('; ')})` : '';
+    if (mustExist) {
+      throw new Error(`instance ${instanceId} not found in regions ${searched.join(', ')}${failed}; pass --regions with the region it runs in`);
+    }
+    return `instance ${instanceId} is not found in ${searched.join(', ')}${failed}: terminated already, or in another account or region`;
+  };
+
+  switch (subject.kind) {
+    case 'instance': {
+      const result = await inspectInstance(subject.instanceId, subject.region, true);
+      if (typeof result === 'string') throw new Error(result);
+      return {
+        subject,
+        accountId: result.ownerAccountId ?? callerAccountId,
+        principalArn: result.launchedBy?.principalArn,
+        accessKeyId: result.launchedBy?.accessKeyId,
+        instance: result.instance,
+        facts: result.facts,
+      };
+    }
+    case 'access-key': {
+      const key = await accessKeyFacts(clients, subject.accessKeyId, callerAccountId);
+      return { subject, accountId: key.ownerAccountId, principalArn: key.user?.arn, accessKeyId: subject.accessKeyId, facts: key.facts };
+    }
+    case 'finding': {
+      const finding = findingFacts(await fetchFinding(clients, subject), subject.region);
+      const facts = [...finding.facts];
+      const accountId = finding.accountId ?? callerAccountId;
+      if (accountId !== callerAccountId) {
+        facts.push(`the finding is about account ${accountId}, you are in ${callerAccountId}: validate again with that account's role for instance and key details`);
+        return { subject, accountId, principalArn: finding.principalArn, accessKeyId: finding.accessKeyId, facts };
+      }
+      let instance: InstanceFacts | undefined;
+      if (finding.instanceId) {
+        const result = await inspectInstance(finding.instanceId, finding.region, false);
+        if (typeof result === 'string') facts.push(result);
+        else {
+          instance = result;
+          facts.push(...result.facts);
+        }
+      }
+      if (finding.accessKeyId) {
+        try {
+          facts.push(...(await accessKeyFacts(clients, finding.accessKeyId, callerAccountId)).facts);
+        } catch (error) {
+          facts.push(errorMessage(error));
+        }
+      }
+      return {
+        subject,
+        accountId,
+        principalArn: finding.principalArn ?? instance?.launchedBy?.principalArn,
+        accessKeyId: finding.accessKeyId ?? instance?.launchedBy?.accessKeyId,
+        instance: instance?.instance,
+        facts,
+      };
+    }
+  }
+}
