@@ -123,7 +123,7 @@ export function breakGlassProofs(config: OrgConfig): ProofTable {
     'ec2:ModifyNetworkInterfaceAttribute', 'ec2:ModifyInstanceAttribute', 'ec2:DisassociateAddress', 'ec2:ReleaseAddress',
     'ec2:DisassociateIamInstanceProfile', 'ec2:StopInstances', 'ec2:TerminateInstances', 'ec2:CancelSpotInstanceRequests',
     'ec2:CancelSpotFleetRequests', 'ec2:DeleteFleets', 'ec2:DeleteKeyPair', 'ec2:DeregisterImage', 'ec2:DeleteSnapshot',
-    'ec2:CopySnapshot', 'ec2:ModifySnapshotAttribute', 'ec2:GetConsoleOutput', 'ec2:CreateNetworkAclEntry', 'ec2:ReplaceNetworkAclAssociation',
+    'ec2:CopySnapshot', 'ec2:GetConsoleOutput', 'ec2:CreateNetworkAclEntry', 'ec2:ReplaceNetworkAclAssociation',
     'autoscaling:DetachInstances', 'autoscaling:EnterStandby', 'autoscaling:ExitStandby', 'autoscaling:SetInstanceProtection',
     'autoscaling:SuspendProcesses', 'autoscaling:ResumeProcesses', 'elasticloadbalancing:DeregisterTargets', 'sts:GetAccessKeyInfo',
   ];
@@ -136,6 +136,7 @@ export function breakGlassProofs(config: OrgConfig): ProofTable {
   const rows: ProofRow[] = [
     ...ec2.map((action) => row(`contains: ${action}`, { principal: me, action }, ALLOWED)),
     ...users.map((action) => row(`user credentials: ${action}`, { principal: me, action, resource: user }, ALLOWED)),
+    ...snapshotSharingRows(config, me),
     row('user credentials: iam:RemoveUserFromGroup', { principal: me, action: 'iam:RemoveUserFromGroup', resource: `arn:aws:iam::${f.workloadAccount}:group/developers` }, ALLOWED),
     row('revoke role sessions: iam:PutRolePolicy on a workload role', { principal: me, action: 'iam:PutRolePolicy', resource: appRole }, ALLOWED),
     row('revoke role sessions: iam:DeleteRolePolicy on a workload role', { principal: me, action: 'iam:DeleteRolePolicy', resource: appRole }, ALLOWED),
@@ -158,6 +159,21 @@ export function breakGlassProofs(config: OrgConfig): ProofTable {
       row(`cannot: ${action}`, { principal: me, action }, IMPLICIT)),
   ];
   return roleTable(byKey(config)('breakGlass'), 'role-security-break-glass', 'SecurityBreakGlass: every containment step, nothing unrelated', rows);
+}
+
+/** Evidence snapshots go to the forensics account only, never public, never elsewhere. */
+function snapshotSharingRows(config: OrgConfig, me: string): ProofRow[] {
+  const forensics = config.accounts.forensics.id;
+  const share = (context: Record<string, string | string[]>): ProofRequest => ({ principal: me, action: 'ec2:ModifySnapshotAttribute', context });
+  return [
+    ...(forensics ? [row('share an evidence snapshot with the forensics account', share({ 'ec2:Attribute': 'createVolumePermission', 'ec2:Add/userId': forensics }), ALLOWED)] : []),
+    row('stop sharing a snapshot', share({ 'ec2:Attribute': 'createVolumePermission', 'ec2:Remove/userId': '999999999999' }), ALLOWED),
+    row('cannot: make a snapshot public', share({ 'ec2:Attribute': 'createVolumePermission', 'ec2:Add/group': 'all' }), IMPLICIT),
+    ...(forensics
+      ? [row('cannot: share a snapshot with another account', share({ 'ec2:Attribute': 'createVolumePermission', 'ec2:Add/userId': ['999999999999'] }), IMPLICIT),
+]
+      : []),
+  ];
 }
 
 /** SecurityDeploy and SecurityAdmin: what they manage, and the lines they cannot cross. */

@@ -1,4 +1,5 @@
 /** SecurityBreakGlass: every containment and eradication step of the playbook, nothing else. */
+import type { OrgConfig } from '../../config';
 import type { AuditedPolicy } from '../scp/audited';
 import { IR_ROLES_RESOURCE } from './scope';
 
@@ -10,15 +11,17 @@ with a network ACL), change instance attributes (termination protection, shutdow
 DeleteOnTermination), release Elastic IPs, detach the instance profile, stop and terminate,
 cancel the Spot requests, Spot Fleets and EC2 Fleets that would relaunch a miner, and delete key
 pairs, AMIs and snapshots an attacker created. Snapshot copies are re-encrypted with the
-forensics key and shared with the forensics account (KMS only through EC2). Auto Scaling:
+forensics key (KMS only through EC2) and shared with the forensics account only, never publicly
+(until the forensics account has an ID in the config, with any account, still never publicly). Auto Scaling:
 detach or stand by, protect from scale-in, suspend processes. Load balancers: deregister targets.
 Credentials: deactivate and delete access keys, attach an inline deny-all or revoke-older-sessions
 policy to users and roles, remove login profiles and the rest of a rogue user, delete the user.
 It cannot touch the IR roles themselves, change any trust policy, create users or keys, attach
 managed policies to roles, or call Organizations; every write beyond these is implicitly denied.`;
 
-/** The SecurityBreakGlass policies. */
-export function breakGlassPolicies(): AuditedPolicy[] {
+/** The SecurityBreakGlass policies (snapshot sharing limited to the forensics account when its ID is known). */
+export function breakGlassPolicies(config: OrgConfig): AuditedPolicy[] {
+  const forensicsAccount = config.accounts.forensics.id;
   return [
     {
       name: 'ir-break-glass-containment',
@@ -56,11 +59,23 @@ export function breakGlassPolicies(): AuditedPolicy[] {
             Resource: '*',
           },
           {
-            // Step "evidence": copy snapshots re-encrypted with the forensics key, share with the clean room.
-            Sid: 'ShareEvidenceSnapshots',
+            // Step "evidence": copy snapshots, re-encrypted with the forensics key.
+            Sid: 'CopyEvidenceSnapshots',
             Effect: 'Allow',
-            Action: ['ec2:CopySnapshot', 'ec2:ModifySnapshotAttribute'],
+            Action: 'ec2:CopySnapshot',
             Resource: '*',
+          },
+          {
+            // Step "evidence": share copies with the clean room only, never publicly (disk images are exfiltration).
+            Sid: 'ShareSnapshotsWithForensicsOnly',
+            Effect: 'Allow',
+            Action: 'ec2:ModifySnapshotAttribute',
+            Resource: '*',
+            Condition: {
+              Null: { 'ec2:Add/group': 'true' },
+              // IfExists: removing a share carries no Add key and stays allowed. ec2:Add/userId is single-valued (iam-data).
+              ...(forensicsAccount ? { StringEqualsIfExists: { 'ec2:Add/userId': forensicsAccount } } : {}),
+            },
           },
           {
             // aws/ebs-encrypted snapshots cannot be shared: re-encrypt on copy. KMS only through EC2.

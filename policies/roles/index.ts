@@ -36,7 +36,7 @@ export function irRoleDefinitions(config: OrgConfig): IrRoleDefinition[] {
   const policies: Record<IrRoleKey, NamedPolicy[]> = {
     analyst: analystPolicies(config),
     deploy: deployPolicies(),
-    breakGlass: breakGlassPolicies(),
+    breakGlass: breakGlassPolicies(config),
     admin: adminPolicies(config),
   };
   const trust = responderTrustPolicy(config);
