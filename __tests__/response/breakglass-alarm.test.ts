@@ -3,8 +3,6 @@
  * to the security bus, which pages the alert topic. The event pattern is evaluated by a live
  * EventBridge emulator (moto TestEventPattern) against CloudTrail-shaped events.
  */
-import { OrgBuild } from '../../stacks/organization';
-import { buildResponseReadiness } from '../../stacks/response';
 import {
   BreakGlassAlarmStack,
   BreakGlassBusStack,
@@ -203,10 +201,4 @@ describe('security-breakglass-alarm', () => {
     for (const name of Object.keys(target.input_transformer.input_paths)) expect(message).toContain(`value-of-${name}`);
     expect(template).toBe(breakGlassMessageTemplate());
   });
-});
-
-it('deploys the member rules only after the bus they forward to', () => {
-  const org = new OrgBuild(testApp(), exampleConfig());
-  buildResponseReadiness(org);
-  expect(org.stack('management-breakglass-alarm').dependencies.map((d) => d.node.id)).toEqual(['security-breakglass-alarm']);
 });

@@ -51,6 +51,12 @@ describe('which forensics stacks the config calls for', () => {
     expect(Object.keys(json.output)).toEqual(['forensics_account_id']);
   });
 
+  it('tells the operator, at synth, how to finish the bootstrap', () => {
+    const [stack] = buildForensicsStacks(testApp(), creating, management);
+    const messages = stack.node.metadata.map((m) => String(m.data));
+    expect(messages.some((m) => m.includes('forensics_account_id') && m.includes('accounts.forensics.id'))).toBe(true);
+  });
+
   it('never creates an account when the ID is configured', () => {
     const json = synthJson(buildForensicsStacks(testApp(), exampleConfig(), management)[0]);
     expect(resources(json, 'aws_organizations_account')).toEqual([]);
