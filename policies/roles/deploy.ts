@@ -6,11 +6,12 @@ import type { AuditedPolicy } from '../scp/audited';
  * Flow Logs), S3 and KMS (log, evidence and results buckets and keys), IAM (roles, instance
  * profiles), GuardDuty, CloudTrail, Config, Athena, Glue, SNS, EventBridge, CloudWatch and Logs
  * (alarms, topics, routing), Budgets and Cost Explorer (billing guardrails), CloudFormation (the
- * IR-role StackSet), SSM (endpoint checks) and Organizations reads (targets of attachments).
+ * IR-role StackSet) and Organizations reads. Organization-level stacks (SCPs, account creation,
+ * delegated administrators) run in the management account through its deployment role, not here.
  */
 export const DEPLOYED_SERVICES: readonly string[] = [
   'ec2:*', 's3:*', 'kms:*', 'iam:*', 'guardduty:*', 'cloudtrail:*', 'config:*', 'athena:*', 'glue:*',
-  'sns:*', 'events:*', 'cloudwatch:*', 'logs:*', 'budgets:*', 'ce:*', 'cloudformation:*', 'ssm:*',
+  'sns:*', 'events:*', 'cloudwatch:*', 'logs:*', 'budgets:*', 'ce:*', 'cloudformation:*',
   'organizations:Describe*', 'organizations:List*', 'sts:GetCallerIdentity',
 ];
 
@@ -18,7 +19,9 @@ export const DEPLOYED_SERVICES: readonly string[] = [
 export const explanation = `Deploys this project's stacks with Terraform. It needs full control of the services the
 stacks manage (EC2 networking and Flow Logs, S3, KMS, IAM roles and instance profiles, GuardDuty,
 CloudTrail, Config, Athena, Glue, SNS, EventBridge, CloudWatch, Logs, Budgets, Cost Explorer,
-CloudFormation StackSets, SSM) and reads Organizations. It is denied what no deployment needs and
+CloudFormation StackSets) and reads Organizations. Organization-level stacks (SCPs, accounts,
+delegated administrators) are applied in the management account through its own deployment role,
+so this role never needs an Organizations write. It is denied what no deployment needs and
 an attacker wants: leaving the organization, enabling or disabling regions, any Organizations
 write, creating IAM users, access keys or login profiles, and changing the trust of the IR roles.
 The guardrail SCPs exempt this role from the region deny and from the deploy-only tamper
