@@ -174,5 +174,11 @@ export async function scopeRegion(clients: AwsClients, region: string): Promise<
       }
     }),
   ]);
+  // Emulators (moto) leave SpotInstanceRequestId off instances; the request names its instance, so fill it in.
+  const requestOf = new Map(inv.spotRequests.flatMap((r) => (r.details?.instanceId ? [[r.details.instanceId, r.id] as const] : [])));
+  inv.instances.forEach((i, n) => {
+    const requestId = requestOf.get(i.instanceId);
+    if (!i.spotInstanceRequestId && requestId) inv.instances[n] = { ...i, spotInstanceRequestId: requestId };
+  });
   return inv;
 }
