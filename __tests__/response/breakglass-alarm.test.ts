@@ -13,7 +13,7 @@ import {
 } from '../../stacks/response/breakglass-alarm';
 import { breakGlassAlarmRegions } from '../../stacks/response/names';
 import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../support/moto';
-import { exampleConfig, resources, synthJson, testApp, unescapeTerraform } from './fixtures';
+import { exampleConfig, resources, synthJson, testApp, unescapeTerraform, type Json } from './fixtures';
 
 const BUS_ARN = 'arn:aws:events:us-east-1:222222222222:event-bus/ir-breakglass-events';
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:222222222222:ir-guardrails-alerts';
@@ -55,7 +55,7 @@ describe('event pattern, evaluated by EventBridge (moto)', () => {
   afterAll(async () => moto?.stop());
 
   /** One AWS JSON-protocol call to moto (no SDK client for EventBridge or SQS in this repo). */
-  async function call(service: 'events' | 'sqs', target: string, body: unknown): Promise<any> {
+  async function call(service: 'events' | 'sqs', target: string, body: unknown): Promise<Json> {
     const res = await fetch(moto.endpoint, {
       method: 'POST',
       headers: {
@@ -113,7 +113,7 @@ describe('member-account template', () => {
   });
 
   it('names the forwarding role per region (IAM names are global) and lets it put events on the bus only', () => {
-    const role = template.Resources.ForwarderRole.Properties as any;
+    const role = template.Resources.ForwarderRole.Properties as Json;
     expect(role.RoleName).toEqual({ 'Fn::Join': ['-', ['ir-breakglass-forwarder', { Ref: 'AWS::Region' }]] });
     expect(role.AssumeRolePolicyDocument.Statement[0]).toMatchObject({
       Principal: { Service: 'events.amazonaws.com' },
@@ -125,14 +125,14 @@ describe('member-account template', () => {
 
 describe('alarm regions', () => {
   it.each([
-    { name: 'example org', edit: (_: any) => undefined, includes: ['us-east-1', 'eu-north-1', 'sa-east-1', 'ap-northeast-3'], excludes: ['af-south-1', 'me-central-1', 'ap-east-1'] },
+    { name: 'example org', edit: (_: Json) => undefined, includes: ['us-east-1', 'eu-north-1', 'sa-east-1', 'ap-northeast-3'], excludes: ['af-south-1', 'me-central-1', 'ap-east-1'] },
     {
       name: 'an allowed opt-in region is watched too',
-      edit: (raw: any) => raw.regions.allowed.push('eu-south-1'),
+      edit: (raw: Json) => raw.regions.allowed.push('eu-south-1'),
       includes: ['eu-south-1'],
       excludes: ['eu-south-2'],
     },
-    { name: 'a narrow detection list does not narrow the alarm', edit: (raw: any) => (raw.regions.detection = ['us-east-1', 'us-west-2', 'eu-west-1']), includes: ['eu-central-1', 'ca-central-1'], excludes: [] },
+    { name: 'a narrow detection list does not narrow the alarm', edit: (raw: Json) => (raw.regions.detection = ['us-east-1', 'us-west-2', 'eu-west-1']), includes: ['eu-central-1', 'ca-central-1'], excludes: [] },
   ])('$name', ({ edit, includes, excludes }) => {
     const regions = breakGlassAlarmRegions(exampleConfig(edit));
     for (const r of includes) expect(regions).toContain(r);

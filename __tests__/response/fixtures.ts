@@ -7,8 +7,12 @@ import { Testing, type TerraformStack } from 'cdktf';
 import { parse } from 'yaml';
 import { EXAMPLE_CONFIG_PATH, parseOrgConfig, type OrgConfig } from '../../config';
 
+/** Parsed JSON the tests index into freely: Terraform output and raw config documents. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
 /** The example org config, after `edit` has changed the raw YAML document. */
-export function exampleConfig(edit: (raw: any) => void = () => undefined): OrgConfig {
+export function exampleConfig(edit: (raw: Json) => void = () => undefined): OrgConfig {
   const raw = parse(readFileSync(EXAMPLE_CONFIG_PATH, 'utf8'));
   edit(raw);
   return parseOrgConfig(raw);
@@ -20,17 +24,17 @@ export function testApp() {
 }
 
 /** One stack's Terraform JSON, parsed. */
-export function synthJson(stack: TerraformStack): Record<string, any> {
+export function synthJson(stack: TerraformStack): Record<string, Json> {
   return JSON.parse(Testing.synth(stack));
 }
 
 /** Resources of one type as [name, body] pairs (empty when the stack has none). */
-export function resources(stack: Record<string, any>, type: string): Array<[string, any]> {
+export function resources(stack: Record<string, Json>, type: string): Array<[string, Json]> {
   return Object.entries(stack.resource?.[type] ?? {});
 }
 
 /** Every resource type in a stack. */
-export function resourceTypes(stack: Record<string, any>): string[] {
+export function resourceTypes(stack: Record<string, Json>): string[] {
   return Object.keys(stack.resource ?? {});
 }
 

@@ -6,18 +6,18 @@
 import { FORENSICS } from '../../shared/names';
 import { CleanRoomStack, ForensicsAccountStack, buildForensicsStacks } from '../../stacks/response/forensics';
 import { CLEAN_ROOM_INTERFACE_ENDPOINTS, FLOW_LOG_FIELDS, privateSubnetCidrs } from '../../stacks/response/forensics-network';
-import { exampleConfig, resourceTypes, resources, synthJson, testApp } from './fixtures';
+import { exampleConfig, resourceTypes, resources, synthJson, testApp, type Json } from './fixtures';
 
 const management = { name: 'management', id: '111111111111' };
 const FORENSICS_ID = '444444444444';
 const BUCKET = `ir-evidence-${FORENSICS_ID}-us-east-1`;
 const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`;
 
-function cleanRoomJson(edit?: (raw: any) => void) {
+function cleanRoomJson(edit?: (raw: Json) => void) {
   const config = exampleConfig(edit);
   return synthJson(new CleanRoomStack(testApp(), { config, forensics: { name: 'forensics', id: FORENSICS_ID } }));
 }
-const only = (json: Record<string, any>, type: string) => {
+const only = (json: Record<string, Json>, type: string) => {
   const found = resources(json, type);
   expect(found).toHaveLength(1);
   return found[0][1];
@@ -84,7 +84,7 @@ describe('clean-room network', () => {
     (type) => expect(resourceTypes(json)).not.toContain(type),
   );
 
-  it('routes nothing to 0.0.0.0/0 or ::/0 from any route table', () => {
+  it('routes nothing to 0.0.0.0/0 or ::/0 from Json route table', () => {
     for (const [, table] of resources(json, 'aws_route_table')) expect(table.route ?? []).toEqual([]);
     expect(JSON.stringify(resources(json, 'aws_route_table'))).not.toMatch(/0\.0\.0\.0\/0|::\/0/);
   });
@@ -116,9 +116,9 @@ describe('clean-room network', () => {
   it('S3 gateway endpoint policy names the evidence bucket and nothing else', () => {
     const s3 = resources(json, 'aws_vpc_endpoint').find(([, e]) => e.vpc_endpoint_type === 'Gateway')![1];
     const policy = JSON.parse(s3.policy);
-    const resourcesNamed = policy.Statement.flatMap((s: any) => [s.Resource].flat());
+    const resourcesNamed = policy.Statement.flatMap((s: Json) => [s.Resource].flat());
     expect(new Set(resourcesNamed)).toEqual(new Set([BUCKET_ARN, `${BUCKET_ARN}/*`]));
-    expect(policy.Statement.every((s: any) => s.Effect === 'Allow' && !String(s.Action).includes('*'))).toBe(true);
+    expect(policy.Statement.every((s: Json) => s.Effect === 'Allow' && !String(s.Action).includes('*'))).toBe(true);
     expect(s3.route_table_ids).toHaveLength(1);
   });
 
@@ -136,7 +136,7 @@ describe('evidence bucket', () => {
     { name: 'defaults', edit: undefined, mode: 'GOVERNANCE', days: 365, glacier: 90 },
     {
       name: 'compliance mode, 30 days, glacier after 7',
-      edit: (raw: any) => (raw.accounts.forensics.evidence = { objectLockMode: 'COMPLIANCE', retentionDays: 30, glacierAfterDays: 7 }),
+      edit: (raw: Json) => (raw.accounts.forensics.evidence = { objectLockMode: 'COMPLIANCE', retentionDays: 30, glacierAfterDays: 7 }),
       mode: 'COMPLIANCE',
       days: 30,
       glacier: 7,
@@ -169,15 +169,15 @@ describe('evidence bucket', () => {
 
   it('refuses plain HTTP and deleting versions, and admits writes only from IR roles in the org', () => {
     const policy = JSON.parse(only(json, 'aws_s3_bucket_policy').policy);
-    const sid = (s: string) => policy.Statement.find((x: any) => x.Sid === s);
+    const sid = (s: string) => policy.Statement.find((x: Json) => x.Sid === s);
     expect(sid('DenyInsecureTransport')).toMatchObject({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': false } } });
     expect(sid('DenyVersionDeletesAndLockBypass').Action).toEqual(['s3:DeleteObjectVersion', 's3:BypassGovernanceRetention']);
     expect(sid('IrRolesAddEvidence').Condition).toEqual({
       StringEquals: { 'aws:PrincipalOrgID': 'o-exampleorg1' },
       ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/incident-response/*' },
     });
-    const allows = policy.Statement.filter((s: any) => s.Effect === 'Allow');
-    expect(allows.flatMap((s: any) => s.Action)).not.toContain('s3:DeleteObject');
+    const allows = policy.Statement.filter((s: Json) => s.Effect === 'Allow');
+    expect(allows.flatMap((s: Json) => s.Action)).not.toContain('s3:DeleteObject');
   });
 });
 
@@ -185,7 +185,7 @@ describe('evidence key', () => {
   const json = cleanRoomJson();
   const key = only(json, 'aws_kms_key');
   const policy = JSON.parse(key.policy);
-  const sid = (s: string) => policy.Statement.find((x: any) => x.Sid === s);
+  const sid = (s: string) => policy.Statement.find((x: Json) => x.Sid === s);
 
   it('rotates and is aliased for irctl', () => {
     expect(key.enable_key_rotation).toBe(true);
@@ -207,13 +207,13 @@ describe('evidence key', () => {
     });
   });
 
-  it('never opens the key to any principal without both an org and a service condition', () => {
-    for (const s of policy.Statement.filter((x: any) => x.Principal?.AWS === '*')) {
+  it('never opens the key to Json principal without both an org and a service condition', () => {
+    for (const s of policy.Statement.filter((x: Json) => x.Principal?.AWS === '*')) {
       expect(s.Condition.StringEquals['aws:PrincipalOrgID']).toBe('o-exampleorg1');
       expect(s.Condition.StringEquals['kms:ViaService']).toMatch(/^(ec2|s3)\.us-east-1\.amazonaws\.com$/);
     }
     expect(sid('ForensicsAccountAdministers').Principal).toEqual({ AWS: `arn:aws:iam::${FORENSICS_ID}:root` });
-    expect(policy.Statement.filter((x: any) => x.Action === 'kms:CreateGrant' || [x.Action].flat().includes('kms:CreateGrant'))).toHaveLength(1);
+    expect(policy.Statement.filter((x: Json) => x.Action === 'kms:CreateGrant' || [x.Action].flat().includes('kms:CreateGrant'))).toHaveLength(1);
   });
 });
 
@@ -226,7 +226,7 @@ describe('forensic workstation profile', () => {
     expect(JSON.parse(role.assume_role_policy).Statement[0]).toMatchObject({ Principal: { Service: 'ec2.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': FORENSICS_ID } } });
     expect(only(json, 'aws_iam_role_policy_attachment').policy_arn).toBe('arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore');
     const inline = resources(json, 'aws_iam_role_policy').find(([, p]) => p.name === 'read-evidence')![1];
-    const actions = JSON.parse(inline.policy).Statement.flatMap((s: any) => s.Action);
+    const actions = JSON.parse(inline.policy).Statement.flatMap((s: Json) => s.Action);
     expect(actions.every((a: string) => /^(s3:(Get|List)|kms:(Decrypt|DescribeKey)$)/.test(a))).toBe(true);
   });
 });

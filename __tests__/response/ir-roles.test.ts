@@ -7,11 +7,11 @@ import { IrRolesStack, irRolesTemplate, policyLogicalId, roleLogicalId } from '.
 import { MAX_TEMPLATE_BODY_BYTES, templateBody } from '../../stacks/response/stack-sets';
 import { GuardrailError } from '../../stacks/guards';
 import type { OrgConfig } from '../../config';
-import { exampleConfig, resources, synthJson, testApp, unescapeTerraform } from './fixtures';
+import { exampleConfig, resources, synthJson, testApp, unescapeTerraform, type Json } from './fixtures';
 
 const management = { name: 'management', id: '111111111111' };
 const synthRoles = (config: OrgConfig) => synthJson(new IrRolesStack(testApp(), { config, management }));
-const only = (json: Record<string, any>, type: string) => {
+const only = (json: Record<string, Json>, type: string) => {
   const found = resources(json, type);
   expect(found).toHaveLength(1);
   return found[0][1];
@@ -58,17 +58,17 @@ describe('target OUs', () => {
       .sort();
 
   it.each([
-    { name: 'default: every OU holding a member account', edit: (_: any) => undefined, expected: ['ou-ex12-dev00001', 'ou-ex12-forensic', 'ou-ex12-prod0001', 'ou-ex12-security'] },
-    { name: 'configured stackSetTargets, exactly', edit: (raw: any) => (raw.irRoles.stackSetTargets = ['Workloads-Prod', 'Forensics']), expected: ['ou-ex12-forensic', 'ou-ex12-prod0001'] },
+    { name: 'default: every OU holding a member account', edit: (_: Json) => undefined, expected: ['ou-ex12-dev00001', 'ou-ex12-forensic', 'ou-ex12-prod0001', 'ou-ex12-security'] },
+    { name: 'configured stackSetTargets, exactly', edit: (raw: Json) => (raw.irRoles.stackSetTargets = ['Workloads-Prod', 'Forensics']), expected: ['ou-ex12-forensic', 'ou-ex12-prod0001'] },
     {
       name: 'a nested OU under a targeted parent is covered by the parent',
-      edit: (raw: any) => {
+      edit: (raw: Json) => {
         raw.organizationalUnits.push({ name: 'Workloads-Prod-EU', id: 'ou-ex12-prodeu01', parent: 'Workloads-Prod' });
         raw.irRoles.stackSetTargets = ['Workloads-Prod', 'Workloads-Prod-EU'];
       },
       expected: ['ou-ex12-prod0001'],
     },
-    { name: 'a member account directly under root: the root', edit: (raw: any) => (raw.accounts.logArchive.ou = 'root'), expected: ['r-ex12'] },
+    { name: 'a member account directly under root: the root', edit: (raw: Json) => (raw.accounts.logArchive.ou = 'root'), expected: ['r-ex12'] },
   ])('$name', ({ edit, expected }) => expect(ouIds(exampleConfig(edit))).toEqual(expected));
 });
 

@@ -4,11 +4,11 @@
  */
 import { SECURITY_GROUPS, TAGS, MANAGED_BY } from '../../shared/names';
 import { IsolationStack, buildIsolationStacks } from '../../stacks/response/isolation';
-import { exampleConfig, resources, synthJson, testApp } from './fixtures';
+import { exampleConfig, resources, synthJson, testApp, type Json } from './fixtures';
 
 const RULE_RESOURCES = ['aws_security_group_rule', 'aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule'];
 
-function groupsOf(json: Record<string, any>, role: 'isolation' | 'transition') {
+function groupsOf(json: Record<string, Json>, role: 'isolation' | 'transition') {
   return resources(json, 'aws_security_group')
     .map(([, g]) => g)
     .filter((g) => g.tags[TAGS.isolationRole] === role);
@@ -38,7 +38,7 @@ describe('example org', () => {
       }
     });
 
-    it('isolation group: ingress and egress present and empty, so Terraform removes any rule found', () => {
+    it('isolation group: ingress and egress present and empty, so Terraform removes Json rule found', () => {
       const [isolation] = inVpc('isolation');
       expect(Object.prototype.hasOwnProperty.call(isolation, 'ingress')).toBe(true);
       expect(Object.prototype.hasOwnProperty.call(isolation, 'egress')).toBe(true);

@@ -6,10 +6,15 @@
  * event lands where the STS endpoint was), forwarding to one bus in the security account's
  * home region, whose rule publishes a readable message to the alert topic. Member accounts get
  * their rules from a service-managed StackSet (accounts created later included); the management
- * account, which StackSets never reach, from Terraform directly. CloudTrail delivers management
- * events to EventBridge within about a minute, against about five (and up to fifteen) for the
- * org trail's files in S3 or CloudWatch Logs, and an org trail is no shortcut either: CloudTrail
- * still delivers each account's events to that account's own buses only.
+ * account, which StackSets never reach, from Terraform directly.
+ *
+ * Latency: CloudTrail hands management events to EventBridge best-effort, typically within
+ * seconds to a couple of minutes; forwarding and SNS add seconds. The org trail's files (S3,
+ * or a CloudWatch Logs metric filter on them) arrive about every five minutes, and an org
+ * trail does not centralise EventBridge delivery: each account's events reach only that
+ * account's own buses, which is why the rules live in every account.
+ * Prerequisite: EventBridge gets `AWS API Call via CloudTrail` events only where a trail logs
+ * management events, read-only ones included (AssumeRole is read-only): the org trail.
  */
 import type { Construct } from 'constructs';
 import { CloudwatchEventBus } from '@cdktf/provider-aws/lib/cloudwatch-event-bus';

@@ -23,6 +23,7 @@ import { policyJson } from '../../policies/document';
 import { FORENSICS } from '../../shared/names';
 import { evidenceBucketPolicy, evidenceKeyPolicy, workstationPolicy, workstationTrust, type CleanRoom } from './forensics-policies';
 
+/** The config (evidence settings, org ID) and the clean room's names. */
 export interface ForensicsEvidenceProps {
   readonly config: OrgConfig;
   readonly room: CleanRoom;

@@ -31,6 +31,7 @@ export const FLOW_LOG_FIELDS = [
   'flow-direction', 'traffic-path',
 ] as const;
 
+/** Where the clean-room network goes and what encrypts its logs. */
 export interface ForensicsNetworkProps {
   readonly room: CleanRoom;
   readonly vpcCidr: string;

@@ -18,6 +18,7 @@ import { ForensicsEvidence } from './forensics-evidence';
 import { ForensicsNetwork } from './forensics-network';
 import { cleanRoom } from './forensics-policies';
 
+/** Props of the account-creation stack. */
 export interface ForensicsAccountStackProps {
   readonly config: OrgConfig;
   /** Management account, where Organizations creates accounts. */
@@ -50,6 +51,7 @@ export class ForensicsAccountStack extends AccountStack {
   }
 }
 
+/** Props of the clean-room stack. */
 export interface CleanRoomStackProps {
   readonly config: OrgConfig;
   /** The forensics account with its (now known) ID. */

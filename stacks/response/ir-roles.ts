@@ -68,6 +68,7 @@ function checkedDefinitions(config: OrgConfig): IrRoleDefinition[] {
   return roles;
 }
 
+/** Props of `management-ir-roles`. */
 export interface IrRolesStackProps {
   readonly config: OrgConfig;
   readonly management: TargetAccount;

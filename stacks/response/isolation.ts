@@ -12,6 +12,7 @@ import type { AccountConfig, OrgConfig, VpcConfig } from '../../config';
 import { MANAGED_BY, SECURITY_GROUPS, TAGS } from '../../shared/names';
 import { AccountStack } from '../account-stack';
 
+/** What an isolation stack needs: the config and the workload account it serves. */
 export interface IsolationStackProps {
   readonly config: OrgConfig;
   /** Workload account whose `vpcs` get the groups. */

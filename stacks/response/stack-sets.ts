@@ -50,6 +50,7 @@ const stackSetPreferences = { failureTolerancePercentage: 10, maxConcurrentPerce
  */
 const instancePreferences = { ...stackSetPreferences, concurrencyMode: 'SOFT_FAILURE_TOLERANCE' };
 
+/** One organization-wide StackSet: its template, home and targets. */
 export interface OrgStackSetProps {
   readonly name: string;
   readonly description: string;
