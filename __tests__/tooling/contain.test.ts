@@ -1,0 +1,138 @@
+/**
+ * The issue's scenario on a live moto server: plan changes nothing, contain --apply does all
+ * of REFERENCE §7, a rerun makes no mutating call, and the journal records every step.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DescribeAutoScalingGroupsCommand, DescribeAutoScalingInstancesCommand, AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import {
+  DescribeAddressesCommand,
+  DescribeInstanceAttributeCommand,
+  DescribeInstancesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSnapshotsCommand,
+  DescribeSpotInstanceRequestsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetRolePolicyCommand, GetUserPolicyCommand, IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
+import { CONTAINMENT_POLICIES, SECURITY_GROUPS, TAGS } from '../../shared/names';
+import { type CallRecord, isMutating } from '../../tooling/aws/record';
+import { Once } from '../../tooling/case/phase';
+import { readJournal, verifyJournal } from '../../tooling/case/journal';
+import { containCredentials } from '../../tooling/contain/credentials';
+import { containInstances } from '../../tooling/contain/instances';
+import { verifyEvidence } from '../../tooling/evidence/collect';
+import type { CaseContext } from '../../tooling/model';
+import { type AttackScenario, seedAttack } from '../support/attack-scenario';
+import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../support/moto';
+import { describeAll, newCase, runPhase } from './case-harness';
+
+let moto: MotoServer;
+let scenario: AttackScenario;
+let ctx: CaseContext;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  scenario = await seedAttack(moto.endpoint);
+  ctx = newCase();
+}, 120_000);
+afterAll(async () => moto?.stop());
+
+const ec2 = (region: string) => new EC2Client({ endpoint: moto.endpoint, region, credentials: MOTO_CREDENTIALS });
+const iam = () => new IAMClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
+const byKind = (kind: string) => scenario.instances.find((i) => i.kind === kind)!;
+
+async function contain(apply: boolean, calls: CallRecord[], yesIrreversible = true) {
+  return runPhase({ endpoint: moto.endpoint, ctx, apply, yesIrreversible, calls }, async (env) => {
+    const once = new Once();
+    await containCredentials(env, { accessKeyId: scenario.attackerKeyId, userNames: [scenario.backdoorUser] }, once);
+    await containInstances(env, { instanceIds: scenario.instances.map((i) => i.instanceId) }, once);
+  });
+}
+
+test('plan (the default) makes no change at all, and dry-runs every EC2 write', async () => {
+  const before = await describeAll(moto.endpoint, scenario);
+  const calls: CallRecord[] = [];
+  const { exec } = await contain(false, calls);
+  expect(calls.filter(isMutating)).toEqual([]);
+  expect(await describeAll(moto.endpoint, scenario)).toEqual(before);
+  const outcomes = exec.results.map((r) => r.outcome);
+  expect(outcomes.filter((o) => o === 'applied' || o === 'failed' || o === 'needs-confirmation')).toEqual([]);
+  expect(outcomes).toContain('dry-run-ok');
+  expect(outcomes).toContain('planned');
+  expect(exec.failures).toEqual([]);
+  // EC2 writes went out with DryRun and were answered DryRunOperation.
+  const dry = calls.filter((c) => c.input.DryRun === true);
+  expect(dry.length).toBeGreaterThan(10);
+  expect(dry.every((c) => c.error === 'DryRunOperation')).toBe(true);
+  // Evidence is saved even while planning: it only reads.
+  for (const i of scenario.instances) expect(verifyEvidence(ctx.caseDir, i.instanceId)).toEqual([]);
+});
+
+test('contain --apply does REFERENCE §7 for every instance and the credentials', async () => {
+  const calls: CallRecord[] = [];
+  const { exec } = await contain(true, calls);
+  expect(exec.failures).toEqual([]);
+  expect(exec.incomplete).toBe(false);
+
+  for (const { region, instanceId, kind } of scenario.instances) {
+    const inst = (await ec2(region).send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }))).Reservations![0].Instances![0];
+    const isolation = (await ec2(region).send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [inst.VpcId!] }, { Name: 'group-name', Values: [SECURITY_GROUPS.isolation] }] }))).SecurityGroups!;
+    expect(isolation).toHaveLength(1);
+    expect(isolation[0].IpPermissionsEgress ?? []).toEqual([]);
+    expect(inst.NetworkInterfaces!.length).toBe(kind === 'two-eni' ? 2 : 1);
+    for (const eni of inst.NetworkInterfaces!) expect(eni.Groups!.map((g) => g.GroupId)).toEqual([isolation[0].GroupId]);
+    const tags = Object.fromEntries(inst.Tags!.map((t) => [t.Key, t.Value]));
+    expect(tags[TAGS.caseId]).toBe(ctx.caseId);
+    expect(tags[TAGS.containment]).toBe('contained');
+    const attr = async (Attribute: 'disableApiTermination' | 'instanceInitiatedShutdownBehavior') => ec2(region).send(new DescribeInstanceAttributeCommand({ InstanceId: instanceId, Attribute }));
+    expect(String((await attr('disableApiTermination')).DisableApiTermination?.Value)).toBe(kind === 'spot' ? 'false' : 'true');
+    expect((await attr('instanceInitiatedShutdownBehavior')).InstanceInitiatedShutdownBehavior?.Value).toBe('stop');
+    expect(inst.BlockDeviceMappings!.every((b) => b.Ebs!.DeleteOnTermination === false)).toBe(true);
+    const snaps = (await ec2(region).send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: `tag:${TAGS.caseId}`, Values: [ctx.caseId] }] }))).Snapshots!;
+    for (const b of inst.BlockDeviceMappings!) expect(snaps.map((s) => s.VolumeId)).toContain(b.Ebs!.VolumeId);
+  }
+  // Auto Scaling: detached, group suspended so nothing replaces it.
+  const asg = new AutoScalingClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
+  const asgInstances = (await asg.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [byKind('asg').instanceId] }))).AutoScalingInstances ?? [];
+  expect(asgInstances).toEqual([]);
+  const group = (await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [scenario.asgName] }))).AutoScalingGroups![0];
+  expect(group.SuspendedProcesses!.map((p) => p.ProcessName).sort()).toEqual(['AZRebalance', 'HealthCheck', 'Launch', 'ReplaceUnhealthy']);
+  // Load balancer, EIP, profile, Spot request.
+  const health = await new ElasticLoadBalancingV2Client({ endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS }).send(new DescribeTargetHealthCommand({ TargetGroupArn: scenario.targetGroupArn }));
+  expect((health.TargetHealthDescriptions ?? []).filter((d) => d.TargetHealth?.State !== 'draining').map((d) => d.Target?.Id)).not.toContain(byKind('plain').instanceId);
+  expect((await ec2('us-east-1').send(new DescribeAddressesCommand({}))).Addresses!.map((a) => a.AllocationId)).not.toContain(scenario.allocationId);
+  const plain = (await ec2('us-east-1').send(new DescribeInstancesCommand({ InstanceIds: [byKind('plain').instanceId] }))).Reservations![0].Instances![0];
+  expect(plain.IamInstanceProfile).toBeUndefined();
+  // moto drops a cancelled request; AWS keeps it as `cancelled`. Either way it is no longer open.
+  const spot = (await ec2('ap-southeast-2').send(new DescribeSpotInstanceRequestsCommand({}))).SpotInstanceRequests ?? [];
+  expect(spot.filter((r) => r.SpotInstanceRequestId === scenario.spotRequestId && !['cancelled', 'closed'].includes(r.State!))).toEqual([]);
+  expect(readJournal(ctx.caseDir).some((e) => e.action === 'ec2:CancelSpotInstanceRequests' && e.target === scenario.spotRequestId && e.outcome === 'applied')).toBe(true);
+  // Credentials: keys inactive (kept), deny-all and session revocation in place.
+  for (const user of [scenario.attackerUser, scenario.backdoorUser]) {
+    const keys = (await iam().send(new ListAccessKeysCommand({ UserName: user }))).AccessKeyMetadata!;
+    expect(keys.map((k) => k.Status)).toEqual(['Inactive']);
+    await expect(iam().send(new GetUserPolicyCommand({ UserName: user, PolicyName: CONTAINMENT_POLICIES.denyAll }))).resolves.toBeDefined();
+  }
+  const revoke = await iam().send(new GetRolePolicyCommand({ RoleName: scenario.instanceRole, PolicyName: CONTAINMENT_POLICIES.revokeOlderSessions }));
+  expect(decodeURIComponent(revoke.PolicyDocument!)).toContain('"aws:TokenIssueTime":"2026-11-23T03:');
+  // Journal: chained, UTC, every write applied once.
+  expect(verifyJournal(ctx.caseDir).ok).toBe(true);
+  const applied = readJournal(ctx.caseDir).filter((e) => e.outcome === 'applied');
+  expect(applied.every((e) => e.ts.endsWith('Z'))).toBe(true);
+  expect(applied.length).toBe(calls.filter(isMutating).length);
+});
+
+test('a rerun resumes: no mutating call, every step skipped as already done', async () => {
+  const calls: CallRecord[] = [];
+  const before = readJournal(ctx.caseDir).length;
+  const { exec } = await contain(true, calls);
+  expect(calls.filter(isMutating)).toEqual([]);
+  expect(exec.failures).toEqual([]);
+  const added = readJournal(ctx.caseDir).slice(before);
+  expect(added.length).toBeGreaterThan(0);
+  expect(new Set(added.map((e) => e.outcome))).toEqual(new Set(['skipped-already-done']));
+  expect(existsSync(join(ctx.caseDir, 'evidence', byKind('plain').instanceId, 'manifest.json'))).toBe(true);
+  expect(readFileSync(join(ctx.caseDir, 'evidence', byKind('plain').instanceId, 'userdata.txt'), 'utf8')).toContain('xmrig');
+});

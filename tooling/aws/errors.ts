@@ -1,0 +1,68 @@
+/**
+ * Turns AWS SDK errors into one sentence naming the problem and the fix, because a responder
+ * at 3 a.m. should not have to decode `UnauthorizedOperation` or a malformed-ID error.
+ */
+
+/** Where an error happened, for the sentence. */
+export interface ErrorContext {
+  /** IAM action attempted, e.g. `ec2:ModifyNetworkInterfaceAttribute`. */
+  readonly action?: string;
+  /** Role or caller ARN that made the call. */
+  readonly role?: string;
+  readonly region?: string;
+  readonly target?: string;
+}
+
+/** The error code an SDK v3 error carries (`name`, or `Code` on some query-protocol errors). */
+export function errorCode(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const e = err as { name?: string; Code?: string; code?: string };
+    return e.Code ?? e.name ?? e.code ?? 'Error';
+  }
+  return 'Error';
+}
+
+/** The raw message of any thrown value. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedAccess', 'Forbidden']);
+const UNKNOWN_REGION = new Set(['UnrecognizedClientException', 'AuthFailure', 'InvalidClientTokenId', 'OptInRequired']);
+
+/** True when AWS refused the call for lack of permission. */
+export function isAccessDenied(err: unknown): boolean {
+  return DENIED.has(errorCode(err));
+}
+
+/** True when an EC2 `DryRun: true` call reports that the real call would have been allowed. */
+export function isDryRunOk(err: unknown): boolean {
+  return errorCode(err) === 'DryRunOperation';
+}
+
+/** One sentence: what failed, why, and what to do about it. */
+export function explainAwsError(err: unknown, ctx: ErrorContext = {}): string {
+  const code = errorCode(err);
+  const msg = errorMessage(err);
+  const where = [ctx.target, ctx.region && `in ${ctx.region}`].filter(Boolean).join(' ');
+  const action = ctx.action ?? 'the call';
+  if (DENIED.has(code)) {
+    return (
+      `${action}${where ? ` on ${where}` : ''} was denied for ${ctx.role ?? 'the current credentials'} (${code}). ` +
+      'Fix: check that the role policy in policies/roles grants it and that no SCP denies it in that region, or run as the right role.'
+    );
+  }
+  if (/^InvalidInstanceID\.(NotFound|Malformed)$/.test(code)) {
+    return `Instance ${ctx.target ?? ''} was not found${ctx.region ? ` in ${ctx.region}` : ''} (${code}: ${msg}). Fix: check the instance ID, --account and --regions.`;
+  }
+  if (/NotFound|NoSuchEntity/.test(code)) {
+    return `${action}: ${ctx.target ?? 'the resource'} does not exist${ctx.region ? ` in ${ctx.region}` : ''} (${code}: ${msg}). Fix: check the ID, or rerun scope if it was already removed.`;
+  }
+  if (UNKNOWN_REGION.has(code)) {
+    return `${action}${ctx.region ? ` in ${ctx.region}` : ''} failed with ${code}: the region may be disabled for this account or unknown. Fix: check --regions (or enable the region) and the credentials.`;
+  }
+  if (code === 'ExpiredToken' || code === 'ExpiredTokenException') {
+    return `The role session expired during ${action}. Fix: rerun the same command; it resumes from the journal and skips what is done.`;
+  }
+  return `${action}${where ? ` on ${where}` : ''} failed: ${code}: ${msg}`;
+}

@@ -1,0 +1,214 @@
+/**
+ * The action model every write goes through. An action knows how to check whether it is
+ * already done (check-then-act), how to dry-run (EC2 `DryRun: true`), how to apply and how
+ * to confirm the write is visible (IAM is eventually consistent). The executor plans by
+ * default, applies only when told to, asks before anything irreversible, journals every
+ * outcome and records failures without stopping the other regions and resources.
+ */
+import pLimit from 'p-limit';
+import type { JournalOutcome, StepFailure } from '../model';
+import { explainAwsError, errorMessage, isDryRunOk } from '../aws/errors';
+import type { Journal } from './journal';
+import type { Reporter } from './output';
+
+/** Data `release` needs to undo an action; `key` groups actions on the same resource setting. */
+export interface UndoRecord {
+  readonly key: string;
+  readonly kind: string;
+  readonly region?: string;
+  readonly [field: string]: unknown;
+}
+
+/** One intended change. */
+export interface Action {
+  /** Phase and step, e.g. `contain-instances/isolate-eni`. */
+  readonly step: string;
+  /** IAM action of the write, e.g. `ec2:ModifyNetworkInterfaceAttribute`. */
+  readonly action: string;
+  readonly region?: string;
+  /** Resource acted on (ID or ARN). */
+  readonly target: string;
+  /** What it does, in a few words (printed in the plan). */
+  readonly summary: string;
+  /** Whether `release` can undo it. */
+  readonly reversible: boolean;
+  /** Destroys or gives up something for good (terminate, delete, release): needs a second confirmation. */
+  readonly irreversible?: boolean;
+  /** The request as sent (journaled). */
+  readonly request: unknown;
+  readonly undo?: UndoRecord;
+  /** Reads current state; true when there is nothing left to do. */
+  readonly isDone: () => Promise<boolean>;
+  /** The same EC2 call with `DryRun: true`; absent for APIs without dry run (IAM, Auto Scaling, ELB). */
+  readonly dryRun?: () => Promise<unknown>;
+  readonly apply: () => Promise<unknown>;
+  /** Re-reads after applying; resolves true once the change is visible. */
+  readonly verify?: () => Promise<boolean>;
+}
+
+/** What happened to one action. `needs-confirmation`: apply was asked but the irreversible step was not confirmed. */
+export type ActionOutcome = JournalOutcome | 'needs-confirmation';
+
+/** Executor settings. */
+export interface ExecutorOptions {
+  readonly journal: Journal;
+  /** False (the default in the CLI): plan only. */
+  readonly apply: boolean;
+  /** Asked once per irreversible action when applying; resolve true to go ahead. */
+  readonly confirmIrreversible: (action: Action) => Promise<boolean>;
+  readonly reporter: Reporter;
+  /** Who makes the calls (for error sentences). */
+  readonly role?: string;
+  /** Re-read attempts after an IAM write before reporting it as not yet visible. @default 8 */
+  readonly verifyAttempts?: number;
+  /** Delay between re-reads (injected so tests need not wait). @default 500 ms doubling */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** Outcome of one action as reported at the end of a phase. */
+export interface ActionResult {
+  readonly step: string;
+  readonly action: string;
+  readonly region?: string;
+  readonly target: string;
+  readonly summary: string;
+  readonly reversible: boolean;
+  readonly outcome: ActionOutcome;
+  readonly error?: string;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Runs actions under the plan/apply/confirm rules and journals each outcome. */
+export class Executor {
+  readonly results: ActionResult[] = [];
+  readonly failures: StepFailure[] = [];
+
+  constructor(readonly options: ExecutorOptions) {}
+
+  get applying(): boolean {
+    return this.options.apply;
+  }
+
+  /** Check, then plan / dry-run / apply one action; never throws for AWS errors (they are recorded). */
+  async run(a: Action): Promise<ActionOutcome> {
+    let outcome: ActionOutcome;
+    let response: unknown;
+    let error: string | undefined;
+    try {
+      if (await a.isDone()) {
+        outcome = 'skipped-already-done';
+      } else if (!this.options.apply) {
+        ({ outcome, response, error } = await this.plan(a));
+      } else if (a.irreversible && !(await this.options.confirmIrreversible(a))) {
+        outcome = 'needs-confirmation';
+      } else {
+        response = await a.apply();
+        outcome = 'applied';
+        if (a.verify && !(await this.waitVisible(a))) {
+          error = `${a.action} on ${a.target} was accepted but is not visible yet after re-reading; rerun to confirm`;
+          outcome = 'failed';
+        }
+      }
+    } catch (err) {
+      outcome = 'failed';
+      error = explainAwsError(err, { action: a.action, role: this.options.role, region: a.region, target: a.target });
+    }
+    this.options.journal.append({
+      step: a.step,
+      action: a.action,
+      region: a.region,
+      target: a.target,
+      // needs-confirmation is not a journal outcome: it was planned and is still pending.
+      outcome: outcome === 'needs-confirmation' ? 'planned' : outcome,
+      request: a.request,
+      response,
+      error: error ?? (outcome === 'needs-confirmation' ? 'irreversible: not confirmed (--yes-irreversible or answer the prompt)' : undefined),
+      reversible: a.reversible,
+      undo: a.undo,
+    });
+    this.record(a, outcome, error);
+    return outcome;
+  }
+
+  /** Run actions one after another, stopping at the first that did not complete (later ones depend on it). */
+  async sequence(actions: readonly Action[]): Promise<boolean> {
+    for (const a of actions) {
+      const outcome = await this.run(a);
+      if (outcome === 'failed' || outcome === 'needs-confirmation') return false;
+    }
+    return true;
+  }
+
+  /** Record a failure outside an action (a read in one region, a missing prerequisite). */
+  fail(step: string, err: unknown, where: { region?: string; target?: string; action?: string } = {}): void {
+    const message = typeof err === 'string' ? err : explainAwsError(err, { ...where, role: this.options.role });
+    this.failures.push({ step, region: where.region, target: where.target, message });
+    this.options.journal.append({
+      step,
+      action: where.action ?? 'irctl:step',
+      region: where.region,
+      target: where.target ?? '-',
+      outcome: 'failed',
+      request: {},
+      error: message,
+      reversible: false,
+    });
+    this.options.reporter.warn(`${step}: ${message}`);
+  }
+
+  /** Run `fn` over items with at most `limit` at once; a rejection is recorded as a failure, the rest go on. */
+  async each<T>(items: readonly T[], limit: number, step: string, describe: (item: T) => { region?: string; target?: string }, fn: (item: T) => Promise<void>): Promise<void> {
+    const gate = pLimit(Math.max(1, limit));
+    await Promise.all(
+      items.map((item) =>
+        gate(async () => {
+          try {
+            await fn(item);
+          } catch (err) {
+            this.fail(step, err, describe(item));
+          }
+        }),
+      ),
+    );
+  }
+
+  /** True when any action failed or still waits for confirmation. */
+  get incomplete(): boolean {
+    return this.failures.length > 0 || this.results.some((r) => r.outcome === 'failed' || r.outcome === 'needs-confirmation');
+  }
+
+  private async plan(a: Action): Promise<{ outcome: ActionOutcome; response?: unknown; error?: string }> {
+    if (!a.dryRun) return { outcome: 'planned' };
+    try {
+      const response = await a.dryRun();
+      // The API accepted the call although DryRun was set: it may have acted. Say so loudly.
+      return { outcome: 'failed', response, error: `${a.action} ignored DryRun and may have made the change on ${a.target}; inspect it` };
+    } catch (err) {
+      if (isDryRunOk(err)) return { outcome: 'dry-run-ok' };
+      throw err;
+    }
+  }
+
+  private async waitVisible(a: Action): Promise<boolean> {
+    const sleep = this.options.sleep ?? defaultSleep;
+    const attempts = this.options.verifyAttempts ?? 8;
+    for (let i = 0; i < attempts; i++) {
+      if (await a.verify!()) return true;
+      await sleep(Math.min(8000, 500 * 2 ** i));
+    }
+    return false;
+  }
+
+  private record(a: Action, outcome: ActionOutcome, error?: string): void {
+    const result: ActionResult = { step: a.step, action: a.action, region: a.region, target: a.target, summary: a.summary, reversible: a.reversible, outcome, error };
+    this.results.push(result);
+    if (outcome === 'failed') this.failures.push({ step: a.step, region: a.region, target: a.target, message: error ?? 'failed' });
+    const where = a.region ? ` (${a.region})` : '';
+    const flag = a.irreversible ? 'IRREVERSIBLE' : `reversible: ${a.reversible ? 'yes' : 'no'}`;
+    this.options.reporter.progress(`[${outcome}] ${a.action} ${a.target}${where} — ${a.summary} [${flag}]${error ? `: ${error}` : ''}`);
+  }
+}
+
+/** Message of a thrown value (re-exported for phases that build their own sentences). */
+export { errorMessage };

@@ -1,0 +1,107 @@
+/**
+ * Opening a case for a write phase: lock the case directory (two responders running irctl on
+ * one case would race each other), take the break-glass and analyst sessions, open the
+ * journal as the break-glass caller and build the executor with the confirmation rule.
+ */
+import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SessionBroker } from '../aws/session';
+import type { CaseContext } from '../model';
+import { type Action, Executor } from './executor';
+import { type Clock, Journal, systemClock } from './journal';
+import type { Reporter } from './output';
+import { type Concurrency, DEFAULT_CONCURRENCY, type PhaseEnv } from './phase';
+
+/** Everything needed to run write phases on a case. */
+export interface WriteCaseOptions {
+  readonly ctx: CaseContext;
+  readonly sessions: SessionBroker;
+  readonly reporter: Reporter;
+  /** Act; otherwise plan (DryRun for EC2). */
+  readonly apply: boolean;
+  /** Confirms every irreversible step up front (automation). */
+  readonly yesIrreversible: boolean;
+  /** Interactive yes/no question; absent when stdin is not a terminal. */
+  readonly ask?: (question: string) => Promise<string>;
+  /** @default systemClock */
+  readonly clock?: Clock;
+  /** @default DEFAULT_CONCURRENCY */
+  readonly concurrency?: Concurrency;
+  /** Delay between IAM re-reads (tests pass a fast one). */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** Run `fn` with a locked case, a journal and an executor; the lock is released afterwards. */
+export async function withWriteCase<T>(options: WriteCaseOptions, fn: (env: PhaseEnv) => Promise<T>): Promise<{ value: T; exec: Executor }> {
+  const { ctx } = options;
+  mkdirSync(ctx.caseDir, { recursive: true });
+  const unlock = lockCase(ctx.caseDir);
+  try {
+    const [write, read] = await Promise.all([options.sessions.session('breakGlass'), options.sessions.session('analyst')]);
+    const clock = options.clock ?? systemClock;
+    const journal = Journal.open(ctx.caseDir, { caseId: ctx.caseId, caller: write.caller, clock });
+    const exec = new Executor({
+      journal,
+      apply: options.apply,
+      reporter: options.reporter,
+      role: write.roleArn ?? write.caller,
+      sleep: options.sleep,
+      confirmIrreversible: confirmer(options),
+    });
+    const env: PhaseEnv = {
+      ctx,
+      read: read.clients,
+      write: write.clients,
+      readCaller: read.caller,
+      exec,
+      reporter: options.reporter,
+      clock,
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    };
+    options.reporter.progress(
+      `${options.apply ? 'APPLYING' : 'PLAN ONLY (no change; add --apply to act)'} — case ${ctx.caseId}, account ${ctx.accountId}, regions ${ctx.regions.join(', ')}, as ${write.caller}`,
+    );
+    const value = await fn(env);
+    return { value, exec };
+  } finally {
+    unlock();
+  }
+}
+
+// One question at a time, even when several regions reach an irreversible step together.
+function confirmer(options: WriteCaseOptions): (a: Action) => Promise<boolean> {
+  let queue: Promise<unknown> = Promise.resolve();
+  return (a) => {
+    if (options.yesIrreversible) return Promise.resolve(true);
+    const ask = options.ask;
+    if (!ask) return Promise.resolve(false);
+    const answer = queue.then(() => ask(`IRREVERSIBLE: ${a.summary} [${a.action} ${a.target}${a.region ? ` in ${a.region}` : ''}]. Type "yes" to proceed: `));
+    queue = answer.catch(() => undefined);
+    return answer.then((text) => text.trim().toLowerCase() === 'yes');
+  };
+}
+
+/** Take `<caseDir>/.lock`; a lock left by a dead process is taken over. Returns the release function. */
+export function lockCase(caseDir: string): () => void {
+  const file = join(caseDir, '.lock');
+  if (existsSync(file)) {
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    if (pid && pid !== process.pid && alive(pid)) {
+      throw new Error(`Case directory ${caseDir} is in use by irctl process ${pid}. Fix: wait for it to finish (two runs on one case would race), or stop it.`);
+    }
+    unlinkSync(file);
+  }
+  writeFileSync(file, String(process.pid), { flag: 'wx' });
+  return () => {
+    if (existsSync(file)) unlinkSync(file);
+  };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Credential containment per REFERENCE §7: deactivate access keys (kept for hunting), attach
+ * an inline deny-all, and revoke temporary sessions issued before now (`aws:TokenIssueTime`
+ * does not touch long-term keys, so both are needed). IAM is eventually consistent: every
+ * write is re-read until visible.
+ */
+import {
+  GetAccessKeyLastUsedCommand,
+  GetRolePolicyCommand,
+  GetUserPolicyCommand,
+  ListAccessKeysCommand,
+  PutRolePolicyCommand,
+  PutUserPolicyCommand,
+  UpdateAccessKeyCommand,
+} from '@aws-sdk/client-iam';
+import { CONTAINMENT_POLICIES, IR_ROLES } from '../../shared/names';
+import type { AwsClients } from '../aws/clients';
+import { errorCode } from '../aws/errors';
+import type { Action } from '../case/executor';
+import type { Once, PhaseEnv } from '../case/phase';
+
+/** An IAM principal to contain. */
+export type IamPrincipal = { readonly kind: 'user' | 'role'; readonly name: string };
+
+/** Deny-all inline policy document. */
+export function denyAllPolicy(): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'IrDenyAll', Effect: 'Deny', Action: '*', Resource: '*' }] });
+}
+
+/** Deny every request signed with credentials issued before `now` (UTC). */
+export function revokeOlderSessionsPolicy(now: Date): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'IrRevokeOlderSessions', Effect: 'Deny', Action: '*', Resource: '*', Condition: { DateLessThan: { 'aws:TokenIssueTime': now.toISOString() } } }],
+  });
+}
+
+/** The principal named by an IAM user/role ARN or an STS assumed-role ARN. */
+export function principalFromArn(arn: string): IamPrincipal {
+  const m = /^arn:aws[\w-]*:(iam|sts)::\d{12}:(user|role|assumed-role)\/(.+)$/.exec(arn);
+  if (!m) throw new Error(`"${arn}" is not an IAM user, role or assumed-role ARN. Fix: pass e.g. arn:aws:iam::123456789012:user/name.`);
+  const [, , type, rest] = m;
+  if (type === 'assumed-role') return { kind: 'role', name: rest.split('/')[0] };
+  return { kind: type as 'user' | 'role', name: rest.split('/').pop()! };
+}
+
+/** The IAM user owning an access key in this account. */
+export async function keyOwner(clients: AwsClients, accessKeyId: string): Promise<IamPrincipal> {
+  try {
+    const out = await clients.iam().send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }));
+    if (!out.UserName) throw new Error('no user name returned');
+    return { kind: 'user', name: out.UserName };
+  } catch (err) {
+    throw new Error(
+      `Access key ${accessKeyId} was not found in this account (${errorCode(err)}). Fix: check --account; "aws sts get-access-key-info --access-key-id ${accessKeyId}" names the owning account.`,
+    );
+  }
+}
+
+function refuseIrRole(p: IamPrincipal): void {
+  if (p.kind === 'role' && (Object.values(IR_ROLES) as string[]).includes(p.name)) {
+    throw new Error(`Refusing to deny the incident-response role ${p.name}: that would lock responders out. Fix: name the attacker's principal instead.`);
+  }
+}
+
+async function hasInlinePolicy(clients: AwsClients, p: IamPrincipal, policyName: string): Promise<boolean> {
+  try {
+    const cmd = p.kind === 'user' ? new GetUserPolicyCommand({ UserName: p.name, PolicyName: policyName }) : new GetRolePolicyCommand({ RoleName: p.name, PolicyName: policyName });
+    await clients.iam().send(cmd as GetUserPolicyCommand);
+    return true;
+  } catch (err) {
+    if (errorCode(err) === 'NoSuchEntity' || errorCode(err) === 'NoSuchEntityException') return false;
+    throw err;
+  }
+}
+
+function inlinePolicyAction(env: PhaseEnv, p: IamPrincipal, policyName: string, document: string, step: string, summary: string): Action {
+  const iam = env.write.iam();
+  const request = p.kind === 'user' ? { UserName: p.name, PolicyName: policyName, PolicyDocument: document } : { RoleName: p.name, PolicyName: policyName, PolicyDocument: document };
+  return {
+    step,
+    action: p.kind === 'user' ? 'iam:PutUserPolicy' : 'iam:PutRolePolicy',
+    target: `${p.kind}/${p.name}`,
+    summary,
+    reversible: true,
+    request,
+    undo: { key: `inline:${p.kind}/${p.name}/${policyName}`, kind: 'delete-inline-policy', principal: p, policyName },
+    isDone: () => hasInlinePolicy(env.read, p, policyName),
+    apply: () =>
+      p.kind === 'user'
+        ? iam.send(new PutUserPolicyCommand({ UserName: p.name, PolicyName: policyName, PolicyDocument: document }))
+        : iam.send(new PutRolePolicyCommand({ RoleName: p.name, PolicyName: policyName, PolicyDocument: document })),
+    verify: () => hasInlinePolicy(env.read, p, policyName),
+  };
+}
+
+/** Deny requests made with this principal's sessions issued before now; once per principal per run. */
+export function revokeSessions(env: PhaseEnv, once: Once, p: IamPrincipal, step: string): Promise<unknown> {
+  refuseIrRole(p);
+  return once.run(`revoke/${p.kind}/${p.name}`, () =>
+    env.exec.run(
+      inlinePolicyAction(
+        env,
+        p,
+        CONTAINMENT_POLICIES.revokeOlderSessions,
+        revokeOlderSessionsPolicy(env.clock()),
+        step,
+        `deny ${p.kind} ${p.name}'s sessions issued before now (${env.clock().toISOString()}); also hits legitimate users of it until they refresh`,
+      ),
+    ),
+  );
+}
+
+/** Contain one IAM user: deactivate every active key, attach deny-all, revoke older sessions. */
+export async function containUser(env: PhaseEnv, once: Once, userName: string): Promise<void> {
+  const p: IamPrincipal = { kind: 'user', name: userName };
+  const iam = env.write.iam();
+  const keys = (await env.read.iam().send(new ListAccessKeysCommand({ UserName: userName }))).AccessKeyMetadata ?? [];
+  const status = async (id: string) =>
+    ((await env.read.iam().send(new ListAccessKeysCommand({ UserName: userName }))).AccessKeyMetadata ?? []).find((k) => k.AccessKeyId === id)?.Status;
+  for (const k of keys) {
+    const id = k.AccessKeyId!;
+    await env.exec.run({
+      step: 'contain-credentials/deactivate-key',
+      action: 'iam:UpdateAccessKey',
+      target: `user/${userName}/${id}`,
+      summary: `deactivate access key ${id} of ${userName} (kept, not deleted, for hunting)`,
+      reversible: true,
+      request: { UserName: userName, AccessKeyId: id, Status: 'Inactive' },
+      undo: { key: `key:${id}`, kind: 'access-key-activate', userName, accessKeyId: id },
+      isDone: async () => k.Status === 'Inactive',
+      apply: () => iam.send(new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: id, Status: 'Inactive' })),
+      verify: async () => (await status(id)) === 'Inactive',
+    });
+  }
+  await env.exec.run(inlinePolicyAction(env, p, CONTAINMENT_POLICIES.denyAll, denyAllPolicy(), 'contain-credentials/deny-all', `attach inline deny-all to user ${userName}`));
+  await revokeSessions(env, once, p, 'contain-credentials/revoke-sessions');
+}
+
+/** Contain a role (stolen session credentials): revoke older sessions only; a deny-all would break its legitimate users. */
+export async function containRole(env: PhaseEnv, once: Once, roleName: string): Promise<void> {
+  await revokeSessions(env, once, { kind: 'role', name: roleName }, 'contain-credentials/revoke-sessions');
+}
+
+/** What contain-credentials acts on. */
+export interface CredentialTarget {
+  readonly accessKeyId?: string;
+  readonly principalArn?: string;
+  /** Further users to contain (backdoor users found by scope). */
+  readonly userNames?: readonly string[];
+}
+
+/** Contain the attacker's credentials: the key's owner, the principal, and any backdoor users. */
+export async function containCredentials(env: PhaseEnv, target: CredentialTarget, once: Once): Promise<void> {
+  const principals: IamPrincipal[] = [];
+  if (target.accessKeyId) principals.push(await keyOwner(env.read, target.accessKeyId));
+  if (target.principalArn) principals.push(principalFromArn(target.principalArn));
+  for (const u of target.userNames ?? []) principals.push({ kind: 'user', name: u });
+  if (principals.length === 0) throw new Error('contain-credentials needs a target. Fix: pass --access-key <id> or --principal <arn> (or run scope first).');
+  const unique = [...new Map(principals.map((p) => [`${p.kind}/${p.name}`, p])).values()];
+  unique.forEach(refuseIrRole);
+  await env.exec.each(unique, env.concurrency.resources, 'contain-credentials/principal', (p) => ({ target: `${p.kind}/${p.name}` }), (p) =>
+    p.kind === 'user' ? containUser(env, once, p.name) : containRole(env, once, p.name),
+  );
+}

@@ -1,0 +1,123 @@
+/**
+ * contain-instances: for every instance, evidence first, then snapshots, then everything in
+ * REFERENCE §7 — Auto Scaling, protections, per-ENI isolation, load balancers, instance
+ * profile and its sessions, Spot requests, Elastic IPs, tags. Regions and instances run with
+ * bounded concurrency; a failure on one instance or region is recorded and the rest go on.
+ */
+import type { Instance } from '@aws-sdk/client-ec2';
+import { GetInstanceProfileCommand } from '@aws-sdk/client-iam';
+import type { Action, ActionOutcome } from '../case/executor';
+import { Once, type PhaseEnv } from '../case/phase';
+import { collectInstanceEvidence } from '../evidence/collect';
+import { revokeSessions } from './credentials';
+import { autoScalingActions, loadBalancerActions, profileAction, protectionActions, snapshotActions, spotRequestAction, tagAction } from './instance-steps';
+import { elasticIpActions, eniIsolationActions, isolationGroups } from './network';
+import { findInstances, readRegionState, type RegionState } from './state';
+
+/** Where each requested instance lives. */
+export interface LocatedInstances {
+  readonly byRegion: ReadonlyMap<string, Instance[]>;
+  readonly missing: readonly string[];
+}
+
+/** Find each instance ID across the case's regions (one filtered DescribeInstances per region). */
+export async function locateInstances(env: PhaseEnv, instanceIds: readonly string[]): Promise<LocatedInstances> {
+  const byRegion = new Map<string, Instance[]>();
+  await env.exec.each(env.ctx.regions, env.concurrency.regions, 'locate-instances', (region) => ({ region, action: 'ec2:DescribeInstances' }), async (region) => {
+    const found = await findInstances(env.read, region, instanceIds);
+    if (found.length) byRegion.set(region, found);
+  });
+  const seen = new Set([...byRegion.values()].flat().map((i) => i.InstanceId));
+  return { byRegion, missing: instanceIds.filter((id) => !seen.has(id)) };
+}
+
+/** Report instances that exist in none of the regions as failures naming the fix. */
+export function reportMissing(env: PhaseEnv, step: string, missing: readonly string[]): void {
+  for (const id of missing) {
+    env.exec.fail(
+      step,
+      `Instance ${id} was not found (or is terminated) in any of the regions ${env.ctx.regions.join(', ')} of account ${env.ctx.accountId}. Fix: check the ID, --account and --regions.`,
+      { target: id, action: 'ec2:DescribeInstances' },
+    );
+  }
+}
+
+/** Contain the given instances in every region they are found in. */
+export async function containInstances(env: PhaseEnv, target: { readonly instanceIds: readonly string[] }, once: Once = new Once()): Promise<void> {
+  const located = await locateInstances(env, target.instanceIds);
+  reportMissing(env, 'contain-instances/locate', located.missing);
+  await env.exec.each([...located.byRegion.keys()], env.concurrency.regions, 'contain-instances/region', (region) => ({ region }), async (region) => {
+    const instances = located.byRegion.get(region)!;
+    const state = await readRegionState(env.read, region, instances, env.ctx.caseId);
+    await env.exec.each(instances, env.concurrency.resources, 'contain-instances/instance', (i) => ({ region, target: i.InstanceId }), (instance) =>
+      containInstance(env, once, state, instance),
+    );
+  });
+}
+
+const COMPLETE: ReadonlySet<ActionOutcome> = new Set(['applied', 'skipped-already-done', 'dry-run-ok', 'planned']);
+
+async function containInstance(env: PhaseEnv, once: Once, state: RegionState, instance: Instance): Promise<void> {
+  const region = state.region;
+  const id = instance.InstanceId!;
+  let complete = true;
+  const runAll = async (actions: readonly (Action | undefined)[]) => {
+    for (const a of actions) if (a && !COMPLETE.has(await env.exec.run(a))) complete = false;
+  };
+  const chain = async (actions: readonly Action[]) => {
+    if (!(await env.exec.sequence(actions))) complete = false;
+  };
+
+  // 1. Evidence before any change. A failure is reported, but containment still goes on:
+  //    a running miner costs more than a missing console log.
+  try {
+    const { created } = await collectInstanceEvidence(env.read, { caseId: env.ctx.caseId, caseDir: env.ctx.caseDir, region, instance, caller: env.readCaller, clock: env.clock });
+    env.reporter.progress(`[evidence] ${id} (${region}) ${created ? 'saved' : 'already saved'} under evidence/${id}/`);
+  } catch (err) {
+    complete = false;
+    env.exec.fail('contain-instances/evidence', err, { region, target: id, action: 'ec2:DescribeInstanceAttribute' });
+  }
+  // 2. Snapshots: point-in-time at the call, so isolation need not wait for completion.
+  await runAll(snapshotActions(env, state, instance));
+  // 3. Stop Auto Scaling from replacing it once isolation makes it unhealthy, then protections.
+  const asg = autoScalingActions(env, state, id);
+  if (asg.group) {
+    const group = asg.group;
+    const outcome = await once.run(`asg/${region}/${group.target}`, () => env.exec.run(group));
+    if (!COMPLETE.has(outcome)) complete = false;
+  }
+  await runAll([asg.instance[0], ...protectionActions(env, state, instance)]);
+  // 4. Network isolation, each ENI through the transition group.
+  try {
+    const groups = await isolationGroups(env, once, region, instance.VpcId!);
+    await Promise.all(eniIsolationActions(env, region, instance, groups).map(chain));
+  } catch (err) {
+    complete = false;
+    env.exec.fail('contain-instances/isolate', err, { region, target: id, action: 'ec2:ModifyNetworkInterfaceAttribute' });
+  }
+  // 5. Out of load balancers and the Auto Scaling group.
+  await runAll([...loadBalancerActions(env, state, id), asg.instance[1]]);
+  // 6. Instance profile: no new credentials, and the ones on the box stop working.
+  const profile = profileAction(env, state, id);
+  if (profile) {
+    await runAll([profile]);
+    try {
+      const name = state.profileAssociations.get(id)!.IamInstanceProfile!.Arn!.split('/').pop()!;
+      const roles = await once.run(`profile/${name}`, async () => (await env.read.iam().send(new GetInstanceProfileCommand({ InstanceProfileName: name }))).InstanceProfile?.Roles ?? []);
+      for (const role of roles) await revokeSessions(env, once, { kind: 'role', name: role.RoleName! }, 'contain-instances/revoke-role-sessions');
+    } catch (err) {
+      complete = false;
+      env.exec.fail('contain-instances/revoke-role-sessions', err, { target: id, action: 'iam:PutRolePolicy' });
+    }
+  }
+  // 7. Nothing relaunches it; its public address goes.
+  const spot = spotRequestAction(env, state, instance);
+  if (spot) {
+    const outcome = await once.run(`spot/${region}/${spot.target}`, () => env.exec.run(spot));
+    if (!COMPLETE.has(outcome)) complete = false;
+  }
+  for (const eip of elasticIpActions(env, region, id, state.addresses)) await chain(eip);
+  // 8. Tag last: the tag says the containment completed.
+  if (complete) await runAll([tagAction(env, state, instance, 'contained')]);
+  else env.reporter.warn(`${id} (${region}): containment incomplete; not tagged contained. Fix the errors above and rerun: completed steps are skipped.`);
+}

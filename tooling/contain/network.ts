@@ -1,0 +1,242 @@
+/**
+ * Network isolation per REFERENCE §7: changing a security group does not end tracked
+ * connections, so each ENI moves first to the allow-all transition group (flows become
+ * untracked) and then to the no-traffic isolation group. Each ENI is changed on its own
+ * because ModifyInstanceAttribute Groups fails on instances with several ENIs. The groups
+ * come from the stacks (found by tag in the VPC); where missing, irctl creates them with the
+ * deterministic names from shared/names.ts so a rerun finds them instead of duplicating.
+ */
+import {
+  type Address,
+  AuthorizeSecurityGroupEgressCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  DescribeAddressesCommand,
+  DescribeSecurityGroupsCommand,
+  DisassociateAddressCommand,
+  type Instance,
+  type IpPermission,
+  ModifyNetworkInterfaceAttributeCommand,
+  ReleaseAddressCommand,
+  RevokeSecurityGroupEgressCommand,
+  type SecurityGroup,
+} from '@aws-sdk/client-ec2';
+import { MANAGED_BY, SECURITY_GROUPS, TAGS } from '../../shared/names';
+import { errorCode } from '../aws/errors';
+import type { Action } from '../case/executor';
+import type { Once, PhaseEnv } from '../case/phase';
+
+/** Group IDs in one VPC; undefined when planning and the group does not exist yet. */
+export interface IsolationGroups {
+  readonly isolation?: string;
+  readonly transition?: string;
+}
+
+type Purpose = keyof typeof SECURITY_GROUPS;
+
+const ALL_TRAFFIC_V4: IpPermission = { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+const ALL_TRAFFIC_V6: IpPermission = { IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] };
+
+/** Find (or create, journaled) the isolation and transition groups of a VPC; once per VPC. */
+export function isolationGroups(env: PhaseEnv, once: Once, region: string, vpcId: string): Promise<IsolationGroups> {
+  return once.run(`sg/${region}/${vpcId}`, async () => {
+    const existing = await describeGroups(env, region, vpcId);
+    const isolation = existing.isolation ?? (await createGroup(env, region, vpcId, 'isolation'));
+    const transition = existing.transition ?? (await createGroup(env, region, vpcId, 'transition'));
+    return { isolation, transition };
+  });
+}
+
+async function describeGroups(env: PhaseEnv, region: string, vpcId: string): Promise<{ isolation?: string; transition?: string }> {
+  const out = await env.read.ec2(region).send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }));
+  const groups = out.SecurityGroups ?? [];
+  const find = (purpose: Purpose): SecurityGroup | undefined =>
+    groups.find((g) => g.Tags?.some((t) => t.Key === TAGS.isolationRole && t.Value === purpose)) ?? groups.find((g) => g.GroupName === SECURITY_GROUPS[purpose]);
+  const isolation = find('isolation');
+  const transition = find('transition');
+  if (isolation && ((isolation.IpPermissionsEgress?.length ?? 0) > 0 || (isolation.IpPermissions ?? []).some(opensToWorld))) {
+    // An isolation group that lets traffic out is not one; refuse rather than pretend to isolate.
+    throw new Error(
+      `security group ${isolation.GroupId} (${SECURITY_GROUPS.isolation}) in ${vpcId} allows traffic; it cannot isolate. Fix: remove its egress and world-open ingress rules (or redeploy the stacks) and rerun.`,
+    );
+  }
+  return { isolation: isolation?.GroupId, transition: transition?.GroupId };
+}
+
+function opensToWorld(p: IpPermission): boolean {
+  return (p.IpRanges ?? []).some((r) => r.CidrIp === '0.0.0.0/0') || (p.Ipv6Ranges ?? []).some((r) => r.CidrIpv6 === '::/0');
+}
+
+async function createGroup(env: PhaseEnv, region: string, vpcId: string, purpose: Purpose): Promise<string | undefined> {
+  const ec2 = env.write.ec2(region);
+  const name = SECURITY_GROUPS[purpose];
+  let groupId: string | undefined;
+  const request = {
+    GroupName: name,
+    VpcId: vpcId,
+    Description: purpose === 'isolation' ? 'irctl isolation: no traffic' : 'irctl transition: allow all so tracked flows become untracked',
+    TagSpecifications: [
+      {
+        ResourceType: 'security-group' as const,
+        Tags: [
+          { Key: TAGS.managedBy, Value: MANAGED_BY },
+          { Key: TAGS.isolationRole, Value: purpose },
+          { Key: TAGS.caseId, Value: env.ctx.caseId },
+        ],
+      },
+    ],
+  };
+  const rules: Array<{ action: string; summary: string; send: (groupId: string, dryRun: boolean) => Promise<unknown>; done: (g: SecurityGroup) => boolean }> =
+    purpose === 'isolation'
+      ? [
+          {
+            action: 'ec2:RevokeSecurityGroupEgress',
+            summary: 'revoke the default allow-all egress',
+            send: (id, DryRun) => ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: id, IpPermissions: [ALL_TRAFFIC_V4], DryRun })),
+            done: (g) => (g.IpPermissionsEgress ?? []).length === 0,
+          },
+        ]
+      : [
+          {
+            action: 'ec2:AuthorizeSecurityGroupIngress',
+            summary: 'allow all inbound (v4 and v6)',
+            send: (id, DryRun) => ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: [ALL_TRAFFIC_V4, ALL_TRAFFIC_V6], DryRun })),
+            done: (g) => (g.IpPermissions ?? []).some((p) => p.IpProtocol === '-1' && opensToWorld(p)),
+          },
+          {
+            action: 'ec2:AuthorizeSecurityGroupEgress',
+            summary: 'allow all outbound IPv6 (IPv4 is the default rule)',
+            send: (id, DryRun) => ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: id, IpPermissions: [ALL_TRAFFIC_V6], DryRun })),
+            done: (g) => (g.IpPermissionsEgress ?? []).some((p) => (p.Ipv6Ranges ?? []).some((r) => r.CidrIpv6 === '::/0')),
+          },
+        ];
+  const lookup = async (): Promise<SecurityGroup | undefined> => {
+    const out = await env.read.ec2(region).send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'group-name', Values: [name] }] }));
+    return out.SecurityGroups?.[0];
+  };
+  const create: Action = {
+    step: 'contain-instances/create-isolation-group',
+    action: 'ec2:CreateSecurityGroup',
+    region,
+    target: `${vpcId}/${name}`,
+    summary: `create ${purpose} group ${name} (the stacks did not deploy one in this VPC)`,
+    reversible: false,
+    request,
+    isDone: async () => {
+      groupId = (await lookup())?.GroupId;
+      return !!groupId;
+    },
+    dryRun: () => ec2.send(new CreateSecurityGroupCommand({ ...request, DryRun: true })),
+    apply: async () => {
+      const out = await ec2.send(new CreateSecurityGroupCommand(request));
+      groupId = out.GroupId;
+      return out;
+    },
+  };
+  const outcome = await env.exec.run(create);
+  if (outcome === 'failed' || !groupId) return undefined;
+  const id = groupId;
+  const ruleActions: Action[] = rules.map((r) => ({
+    step: 'contain-instances/create-isolation-group',
+    action: r.action,
+    region,
+    target: id,
+    summary: r.summary,
+    reversible: false,
+    request: { GroupId: id },
+    isDone: async () => {
+      const g = await lookup();
+      return !!g && r.done(g);
+    },
+    dryRun: () => r.send(id, true),
+    apply: () => r.send(id, false),
+  }));
+  // A half-built group must not be used: an isolation group with egress left open isolates nothing.
+  const complete = await env.exec.sequence(ruleActions);
+  if (!complete && env.exec.applying) throw new Error(`${purpose} group ${id} in ${vpcId} is incomplete; not using it. Fix the error above and rerun.`);
+  return id;
+}
+
+/** The two-step move of every ENI of an instance: transition group, then isolation group. */
+export function eniIsolationActions(env: PhaseEnv, region: string, instance: Instance, groups: IsolationGroups): Action[][] {
+  const ec2 = env.write.ec2(region);
+  return (instance.NetworkInterfaces ?? []).map((eni) => {
+    const eniId = eni.NetworkInterfaceId!;
+    const current = (eni.Groups ?? []).map((g) => g.GroupId!).sort();
+    const only = (id?: string) => !!id && current.length === 1 && current[0] === id;
+    const move = (purpose: Purpose, groupId: string | undefined, isDone: () => boolean, undoGroups: string[]): Action => ({
+      step: `contain-instances/isolate-eni-${purpose}`,
+      action: 'ec2:ModifyNetworkInterfaceAttribute',
+      region,
+      target: eniId,
+      summary: `move ${eniId} of ${instance.InstanceId} to the ${purpose} group ${groupId ?? `(${SECURITY_GROUPS[purpose]}, to be created)`}`,
+      reversible: true,
+      request: { NetworkInterfaceId: eniId, Groups: [groupId ?? SECURITY_GROUPS[purpose]] },
+      undo: { key: `eni-groups:${eniId}`, kind: 'eni-groups', region, networkInterfaceId: eniId, instanceId: instance.InstanceId, groups: undoGroups },
+      isDone: async () => isDone(),
+      // Without a group ID (planning, group not created yet) there is nothing valid to dry-run.
+      dryRun: groupId ? () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Groups: [groupId], DryRun: true })) : undefined,
+      apply: () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Groups: [groupId!] })),
+    });
+    return [
+      move('transition', groups.transition, () => only(groups.transition) || only(groups.isolation), current),
+      move('isolation', groups.isolation, () => only(groups.isolation), groups.transition ? [groups.transition] : current),
+    ];
+  });
+}
+
+/**
+ * Disassociate (reversible) then release (irreversible, confirmed) each Elastic IP of an
+ * instance. Addresses disassociated by an earlier run but not yet released come from the
+ * journal, since DescribeAddresses no longer ties them to the instance.
+ */
+export function elasticIpActions(env: PhaseEnv, region: string, instanceId: string, addresses: readonly Address[]): Action[][] {
+  const ec2 = env.write.ec2(region);
+  const entries = env.exec.options.journal.entries();
+  const released = new Set(entries.filter((e) => e.step === 'contain-instances/eip-release' && e.outcome === 'applied').map((e) => e.target));
+  const current = addresses.filter((a) => a.InstanceId === instanceId && a.AllocationId);
+  const pending = entries
+    .filter((e) => e.step === 'contain-instances/eip-disassociate' && e.outcome === 'applied' && e.region === region && !released.has(e.target))
+    .map((e) => (e.request as { address: Address & { InstanceId?: string } }).address)
+    .filter((a) => a.InstanceId === instanceId && !current.some((c) => c.AllocationId === a.AllocationId));
+  const stillAllocated = async (allocationId: string) => {
+    try {
+      return ((await env.read.ec2(region).send(new DescribeAddressesCommand({ AllocationIds: [allocationId] }))).Addresses ?? []).length > 0;
+    } catch (err) {
+      if (errorCode(err) === 'InvalidAllocationID.NotFound') return false;
+      throw err;
+    }
+  };
+  return [...current, ...pending.map((a) => ({ ...a, AssociationId: undefined }))]
+    .map((a) => {
+      const record = { AllocationId: a.AllocationId, PublicIp: a.PublicIp, NetworkInterfaceId: a.NetworkInterfaceId, PrivateIpAddress: a.PrivateIpAddress, InstanceId: instanceId };
+      return [
+        {
+          step: 'contain-instances/eip-disassociate',
+          action: 'ec2:DisassociateAddress',
+          region,
+          target: a.AllocationId!,
+          summary: `disassociate Elastic IP ${a.PublicIp} from ${instanceId}`,
+          reversible: true,
+          request: { AssociationId: a.AssociationId, address: record },
+          undo: { key: `eip:${a.AllocationId}`, kind: 'eip-associate', region, allocationId: a.AllocationId, networkInterfaceId: a.NetworkInterfaceId, privateIpAddress: a.PrivateIpAddress },
+          isDone: async () => !a.AssociationId,
+          dryRun: () => ec2.send(new DisassociateAddressCommand({ AssociationId: a.AssociationId, DryRun: true })),
+          apply: () => ec2.send(new DisassociateAddressCommand({ AssociationId: a.AssociationId })),
+        },
+        {
+          step: 'contain-instances/eip-release',
+          action: 'ec2:ReleaseAddress',
+          region,
+          target: a.AllocationId!,
+          summary: `release Elastic IP ${a.PublicIp} (allocation ${a.AllocationId}; the address is gone for good)`,
+          reversible: false,
+          irreversible: true,
+          request: { AllocationId: a.AllocationId, address: record },
+          isDone: async () => !(await stillAllocated(a.AllocationId!)),
+          dryRun: () => ec2.send(new ReleaseAddressCommand({ AllocationId: a.AllocationId, DryRun: true })),
+          apply: () => ec2.send(new ReleaseAddressCommand({ AllocationId: a.AllocationId })),
+        },
+      ];
+    });
+}
