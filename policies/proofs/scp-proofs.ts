@@ -4,7 +4,7 @@ import {
   denyUnapprovedInstanceTypesScp, denyUnapprovedRegionsScp, forensicsOuScp, protectSecurityServicesScp, requireImdsv2Scp,
 } from '../scp';
 import { NETWORK_EXIT_ACTIONS, EVIDENCE_EXPOSURE_ACTIONS } from '../scp/forensics-ou';
-import { ALWAYS_DENIED_ACTIONS, DEPLOYER_ONLY_ACTIONS } from '../scp/protect-security-services';
+import { ALWAYS_DENIED_ACTIONS, DEPLOYER_ONLY_ACTIONS, GUARDDUTY_ADMIN_ACTIONS } from '../scp/protect-security-services';
 import { globMatches, proofFixtures, type ProofFixtures } from './fixtures';
 import type { ProofRow, ProofTable } from './types';
 
@@ -127,9 +127,20 @@ export function tamperProofs(config: OrgConfig): ProofTable {
     rows.push({ name: `workload: ${action}`, request: { principal: f.appRole, action }, expected: DENIED });
     rows.push({ name: `SecurityDeploy: ${action} (nobody may)`, request: { principal: f.irRole('deploy'), action }, expected: DENIED });
   }
+  const admin = f.irRole('admin', f.securityAccount);
+  for (const action of ALWAYS_DENIED_ACTIONS.filter((a) => a.startsWith('guardduty:'))) {
+    rows.push({ name: `SecurityAdmin: ${action} (nobody may)`, request: { principal: admin, action }, expected: DENIED });
+  }
+  for (const action of GUARDDUTY_ADMIN_ACTIONS) {
+    rows.push({ name: `workload: ${action}`, request: { principal: f.appRole, action }, expected: DENIED });
+    rows.push({ name: `SecurityBreakGlass: ${action}`, request: { principal: f.irRole('breakGlass'), action }, expected: DENIED });
+    rows.push({ name: `SecurityDeploy: ${action} (stacks change it)`, request: { principal: f.irRole('deploy'), action }, expected: ALLOWED });
+    rows.push({ name: `SecurityAdmin: ${action} (administers GuardDuty)`, request: { principal: admin, action }, expected: ALLOWED });
+  }
   for (const action of DEPLOYER_ONLY_ACTIONS) {
     rows.push({ name: `workload: ${action}`, request: { principal: f.appRole, action }, expected: DENIED });
     rows.push({ name: `SecurityBreakGlass: ${action}`, request: { principal: f.irRole('breakGlass'), action }, expected: DENIED });
+    rows.push({ name: `SecurityAdmin: ${action}`, request: { principal: admin, action }, expected: DENIED });
     rows.push({ name: `SecurityDeploy: ${action} (stacks change it)`, request: { principal: f.irRole('deploy'), action }, expected: ALLOWED });
   }
   rows.push(

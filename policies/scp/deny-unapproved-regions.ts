@@ -36,7 +36,10 @@ ArnNotLike aws:PrincipalArn: the SecurityBreakGlass role in every account (respo
 able to contain a miner running in a region nobody uses), the deploying roles (SecurityDeploy and
 the Terraform deployment role, which manage GuardDuty in every region), and the principals in
 config exemptPrincipals. aws:PrincipalArn of a role session is the role ARN, so sessions of
-these roles are matched.`;
+these roles are matched; the IR roles are matched with their /incident-response/ path, so a
+look-alike role elsewhere is not exempt. SecurityAnalyst and SecurityAdmin are not exempt:
+investigating a denied region goes through the organization trail in Athena (home region),
+and anything that must be done there is done as break-glass.`;
 
 /** The region-deny SCP for `config`. */
 export function denyUnapprovedRegionsScp(config: OrgConfig): AuditedPolicy {

@@ -1,7 +1,7 @@
 /** SCP (c): nobody in a member account switches off the services that would see a miner. */
 import type { OrgConfig } from '../../config';
 import type { AuditedPolicy } from './audited';
-import { deployerArnPatterns } from './principals';
+import { deployerArnPatterns, irRoleArnPattern } from './principals';
 
 /**
  * Denied to everyone, deployers included: no stack of this project ever needs them in a member
@@ -21,13 +21,12 @@ export const ALWAYS_DENIED_ACTIONS: readonly string[] = [
 ];
 
 /**
- * Denied to everyone but the deployers, because the stacks change exactly these when the config
- * changes: detector features and publishing destinations, organization auto-enable and member
- * detectors (security account), suppression filters and trusted IP lists (they archive or
- * silence findings, so an attacker wants them), event selectors, Config recorders and delivery
- * channels (replaced on update), Flow Logs (replaced when their format changes).
+ * GuardDuty configuration, denied to everyone but the deployers and SecurityAdmin: the stacks set
+ * detector features, publishing destinations, organization auto-enable and members (security
+ * account), and SecurityAdmin administers GuardDuty. Suppression filters and trusted IP lists are
+ * here because they archive or silence findings, which is what an attacker wants from them.
  */
-export const DEPLOYER_ONLY_ACTIONS: readonly string[] = [
+export const GUARDDUTY_ADMIN_ACTIONS: readonly string[] = [
   'guardduty:UpdateDetector',
   'guardduty:UpdateOrganizationConfiguration',
   'guardduty:UpdateMemberDetectors',
@@ -40,6 +39,14 @@ export const DEPLOYER_ONLY_ACTIONS: readonly string[] = [
   'guardduty:UpdateFilter',
   'guardduty:CreateIPSet',
   'guardduty:UpdateIPSet',
+];
+
+/**
+ * Logging configuration, denied to everyone but the deployers, because the stacks change exactly
+ * these when the config changes: event selectors, Config recorders and delivery channels
+ * (replaced on update), Flow Logs (replaced when their format changes).
+ */
+export const DEPLOYER_ONLY_ACTIONS: readonly string[] = [
   'cloudtrail:UpdateTrail',
   'cloudtrail:PutEventSelectors',
   'config:StopConfigurationRecorder',
@@ -55,12 +62,14 @@ GuardDuty administrator, stopping or deleting a CloudTrail trail, leaving the or
 enabling or disabling regions (an attacker enables an opt-in region to run miners where nobody
 looks). No stack of this project needs these in a member account; a deliberate change detaches
 this SCP from the management account first.
-Denied to everyone except the deploying roles (SecurityDeploy and the Terraform deployment role):
-changing GuardDuty detectors, organization settings, members, publishing destinations,
-suppression filters and trusted IP lists; changing CloudTrail trails and event selectors; stopping
-or deleting Config recorders and delivery channels; deleting Flow Logs. The stacks themselves
-change these when the config changes, so the deployers keep them. SecurityBreakGlass is not
-exempt: containment never needs to switch detection off.`;
+Denied to everyone except the deploying roles (SecurityDeploy and the Terraform deployment role)
+and SecurityAdmin, who administers GuardDuty: changing GuardDuty detectors, organization settings,
+members, publishing destinations, suppression filters and trusted IP lists (filters and IP lists
+silence findings).
+Denied to everyone except the deploying roles: changing CloudTrail trails and event selectors,
+stopping or deleting Config recorders and delivery channels, deleting Flow Logs. The stacks change
+these when the config changes, so the deployers keep them. SecurityBreakGlass is exempt from
+neither: containment never needs to switch detection off.`;
 
 /** The tamper-protection SCP for `config`. */
 export function protectSecurityServicesScp(config: OrgConfig): AuditedPolicy {
@@ -73,7 +82,14 @@ export function protectSecurityServicesScp(config: OrgConfig): AuditedPolicy {
       Statement: [
         { Sid: 'DenyDisablingDetectionForAll', Effect: 'Deny', Action: [...ALWAYS_DENIED_ACTIONS], Resource: '*' },
         {
-          Sid: 'DenyChangingDetectionExceptDeployers',
+          Sid: 'DenyGuardDutyChangesExceptAdmins',
+          Effect: 'Deny',
+          Action: [...GUARDDUTY_ADMIN_ACTIONS],
+          Resource: '*',
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': [...deployerArnPatterns(config), irRoleArnPattern('admin')] } },
+        },
+        {
+          Sid: 'DenyLoggingChangesExceptDeployers',
           Effect: 'Deny',
           Action: [...DEPLOYER_ONLY_ACTIONS],
           Resource: '*',
