@@ -91,7 +91,9 @@ function timeline(inventory: Inventory | undefined, journal: readonly JournalEnt
     rows.push({ ms: Number.isNaN(ms) ? Number.POSITIVE_INFINITY : ms, ts, order: rows.length, cells });
   };
   for (const e of inventory?.events ?? []) {
-    const who = [e.username, e.accessKeyId, e.sourceIp ? `from ${e.sourceIp}` : undefined].filter(Boolean).join(' ');
+    const who = [e.username, e.accessKeyId, e.sourceIp ? `from ${e.sourceIp}` : undefined, e.userAgent ? `(${e.userAgent})` : undefined]
+      .filter(Boolean)
+      .join(' ');
     push(e.eventTime, ['CloudTrail', e.region, `${e.eventName} (${e.eventSource})${e.resources.length ? ` on ${e.resources.join(', ')}` : ''}`, who]);
   }
   // Heuristic attributions have no trail event; their creation time still belongs on the timeline.
@@ -150,7 +152,7 @@ function inventoryTables(inv: Inventory): string {
     `Scoped ${utc(inv.generatedAt)} across ${inv.regions.join(', ')}.`,
     section(
       'Instances',
-      ['Region', 'Instance', 'State', 'Type', 'Launched (UTC)', 'Key pair', 'ENIs', 'Volumes', 'Profile', 'ASG', 'Spot request', 'Attacker'],
+      ['Region', 'Instance', 'State', 'Type', 'Launched (UTC)', 'Key pair', 'ENIs', 'Volumes', 'Profile', 'ASG', 'Spot request', 'Tags', 'Attacker'],
       inv.instances.map((i) => [
         i.region,
         i.instanceId,
@@ -163,6 +165,7 @@ function inventoryTables(inv: Inventory): string {
         i.iamInstanceProfileArn,
         i.autoScalingGroup,
         i.spotInstanceRequestId,
+        Object.entries(i.tags).map(([k, v]) => `${k}=${v}`).join(', '),
         attacker('instance', i.region, i.instanceId),
       ]),
     ),
