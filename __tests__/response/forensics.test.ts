@@ -170,7 +170,7 @@ describe('evidence bucket', () => {
   it('refuses plain HTTP and deleting versions, and admits writes only from IR roles in the org', () => {
     const policy = JSON.parse(only(json, 'aws_s3_bucket_policy').policy);
     const sid = (s: string) => policy.Statement.find((x: Json) => x.Sid === s);
-    expect(sid('DenyInsecureTransport')).toMatchObject({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': false } } });
+    expect(sid('DenyInsecureTransport')).toMatchObject({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
     expect(sid('DenyVersionDeletesAndLockBypass').Action).toEqual(['s3:DeleteObjectVersion', 's3:BypassGovernanceRetention']);
     expect(sid('IrRolesAddEvidence').Condition).toEqual({
       StringEquals: { 'aws:PrincipalOrgID': 'o-exampleorg1' },
@@ -202,7 +202,7 @@ describe('evidence key', () => {
       Action: 'kms:CreateGrant',
       Condition: {
         StringEquals: { 'aws:PrincipalOrgID': 'o-exampleorg1', 'kms:ViaService': 'ec2.us-east-1.amazonaws.com' },
-        Bool: { 'kms:GrantIsForAWSResource': true },
+        Bool: { 'kms:GrantIsForAWSResource': 'true' },
       },
     });
   });

@@ -62,7 +62,7 @@ export function evidenceKeyPolicy(config: OrgConfig, room: CleanRoom): PolicyDoc
         Resource: '*',
         Condition: {
           StringEquals: { 'aws:PrincipalOrgID': orgId, 'kms:ViaService': viaEc2 },
-          Bool: { 'kms:GrantIsForAWSResource': true },
+          Bool: { 'kms:GrantIsForAWSResource': 'true' },
         },
       },
       {
@@ -108,7 +108,7 @@ export function evidenceBucketPolicy(config: OrgConfig, room: CleanRoom): Policy
         Principal: '*',
         Action: 's3:*',
         Resource: [room.bucketArn, objects],
-        Condition: { Bool: { 'aws:SecureTransport': false } },
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
       },
       {
         Sid: 'IrRolesAddEvidence',
