@@ -1,4 +1,7 @@
 /** The management-scps stack: policies, attachments and the guards that stop a bad synth. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, Testing } from 'cdktf';
 import { EXAMPLE_CONFIG_PATH, loadOrgConfig, type OrgConfig } from '../../config';
 import { policyJson } from '../../policies/document';
@@ -67,10 +70,14 @@ describe('SCP guards', () => {
     expect(problems.filter((p) => /characters; scp.maxPolicyChars is 1000/.test(p))).toHaveLength(4);
     expect(problems.some((p) => /target root would have 5 SCPs .*FullAWSAccess/.test(p))).toBe(true);
     expect(problems.some((p) => /target Forensics would have 6 SCPs/.test(p))).toBe(true);
-    const app = new App({ outdir: '/tmp/irg-scp-guard-test' });
-    const org = new OrgBuild(app, tight);
-    expect(() => buildScps(org)).toThrow(GuardrailError);
-    expect(org.all()).toHaveLength(0);
+    const outdir = mkdtempSync(join(tmpdir(), 'irg-scp-guard-'));
+    try {
+      const org = new OrgBuild(new App({ outdir }), tight);
+      expect(() => buildScps(org)).toThrow(GuardrailError);
+      expect(org.all()).toHaveLength(0);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 
   it('refuse a forensics OU shared with workloads or at the root', () => {
