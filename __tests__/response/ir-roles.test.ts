@@ -149,3 +149,13 @@ describe('management account roles', () => {
     expect(new Set(attachments.map((a) => a.policy_arn)).size).toBe(attachments.length);
   });
 });
+
+it('gives OUs whose names have spaces valid Terraform resource names', () => {
+  const config = exampleConfig((raw) => {
+    raw.organizationalUnits[1].name = 'Workloads Prod';
+    raw.accounts.workloads[0].ou = 'Workloads Prod';
+  });
+  const names = resources(synthRoles(config), 'aws_cloudformation_stack_set_instance').map(([name]) => name);
+  expect(names).toHaveLength(4);
+  for (const name of names) expect(name).toMatch(/^[A-Za-z_][A-Za-z0-9_-]*$/);
+});
