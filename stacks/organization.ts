@@ -6,6 +6,7 @@
 import type { App } from 'cdktf';
 import type { OrgConfig } from '../config';
 import type { AccountStack, TargetAccount } from './account-stack';
+import { buildDetection } from './detection';
 import { buildResponseReadiness } from './response';
 import { buildScps } from './scps';
 
@@ -49,6 +50,7 @@ export function buildOrganization(app: App, config: OrgConfig): OrgBuild {
   const org = new OrgBuild(app, config);
   // Concerns, in dependency order. Each adds its stacks to `org`.
   buildScps(org);
+  buildDetection(org);
   buildResponseReadiness(org);
   return org;
 }

@@ -1,0 +1,149 @@
+/**
+ * `management-config-recorders`: the Config recorders the organization rules depend on, in
+ * every allowed region of every account. Member accounts (including ones created later) get
+ * them from a service-managed StackSet aimed at the organization root; the management account,
+ * which StackSets never reach, gets its own here. Each recorder delivers to the log archive's
+ * Config bucket.
+ *
+ * Prerequisite: no other recorder in those accounts and regions (Config allows one per region;
+ * Control Tower or an earlier setup may own it). Remove it first or drop this stack and keep that one.
+ */
+import type { Construct } from 'constructs';
+import { ConfigConfigurationRecorder } from '@cdktf/provider-aws/lib/config-configuration-recorder';
+import { ConfigConfigurationRecorderStatus } from '@cdktf/provider-aws/lib/config-configuration-recorder-status';
+import { ConfigDeliveryChannel } from '@cdktf/provider-aws/lib/config-delivery-channel';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import type { OrgConfig } from '../../config';
+import { policyJson, type PolicyDocument } from '../../policies/document';
+import { MANAGED_BY, TAGS } from '../../shared/names';
+import { AccountStack, type TargetAccount } from '../account-stack';
+import { OrgStackSet, type CfnTemplate } from '../response/stack-sets';
+import { DETECTION, configRuleRegions, homeRegion, logArchiveBucketName } from './names';
+
+/** AWS's managed policy that lets a recorder read resource configurations. */
+export const CONFIG_ROLE_POLICY = 'arn:aws:iam::aws:policy/service-role/AWS_ConfigRole';
+/** Snapshots once a day; changes are recorded continuously regardless. */
+const SNAPSHOT_FREQUENCY = 'TwentyFour_Hours';
+
+/** Trust of a recorder role: the Config service of the same account. */
+function recorderTrust(account: unknown): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Principal: { Service: 'config.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': account as string } } },
+    ],
+  };
+}
+
+const configBucketArn = (config: OrgConfig): string => `arn:aws:s3:::${logArchiveBucketName(config, 'config')}`;
+
+/** The recorder writes its own account's prefix of the Config bucket (`objects`: that prefix, or a CloudFormation expression for it). */
+function deliveryPolicy(config: OrgConfig, objects: unknown): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: ['s3:GetBucketAcl', 's3:ListBucket'], Resource: configBucketArn(config) },
+      { Effect: 'Allow', Action: 's3:PutObject', Resource: objects as string },
+    ],
+  };
+}
+
+/**
+ * The member template: role (named per region, IAM names are global), recorder of all
+ * supported types (global types only in the home region, so IAM changes are not recorded
+ * N times), delivery channel. CloudFormation starts the recorder once the channel exists.
+ */
+export function recorderTemplate(config: OrgConfig): CfnTemplate {
+  const account = { Ref: 'AWS::AccountId' };
+  const resources = {
+    RecorderRole: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        RoleName: { 'Fn::Join': ['-', [DETECTION.configRecorderRole, { Ref: 'AWS::Region' }]] },
+        Description: 'AWS Config recorder for the organization rules (aws-ir-guardrails)',
+        AssumeRolePolicyDocument: recorderTrust(account),
+        ManagedPolicyArns: [CONFIG_ROLE_POLICY],
+        Policies: [
+          {
+            PolicyName: 'deliver-to-log-archive',
+            PolicyDocument: deliveryPolicy(config, { 'Fn::Join': ['', [`${configBucketArn(config)}/AWSLogs/`, account, '/Config/*']] }),
+          },
+        ],
+        Tags: [{ Key: TAGS.managedBy, Value: MANAGED_BY }],
+      },
+    },
+    Recorder: {
+      Type: 'AWS::Config::ConfigurationRecorder',
+      Properties: {
+        Name: 'default',
+        RoleARN: { 'Fn::GetAtt': ['RecorderRole', 'Arn'] },
+        RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: { 'Fn::If': ['IsHomeRegion', true, false] } },
+      },
+    },
+    DeliveryChannel: {
+      Type: 'AWS::Config::DeliveryChannel',
+      // The channel needs the recorder; CloudFormation would otherwise create them in parallel.
+      DependsOn: 'Recorder',
+      Properties: {
+        Name: 'default',
+        S3BucketName: logArchiveBucketName(config, 'config'),
+        ConfigSnapshotDeliveryProperties: { DeliveryFrequency: SNAPSHOT_FREQUENCY },
+      },
+    },
+  };
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: 'aws-ir-guardrails: AWS Config recorder delivering to the log archive',
+    Conditions: { IsHomeRegion: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, homeRegion(config)] } },
+    Resources: resources,
+  };
+}
+
+/** `management-config-recorders`: the member StackSet and the management account's own recorders. */
+export class ManagementConfigRecordersStack extends AccountStack {
+  constructor(scope: Construct, props: { readonly config: OrgConfig; readonly management: TargetAccount }) {
+    super(scope, { config: props.config, account: props.management, concern: 'config-recorders' });
+    const config = props.config;
+    const regions = configRuleRegions(config);
+    new OrgStackSet(this, 'member-recorders', {
+      name: DETECTION.configRecorderStackSet,
+      description: 'aws-ir-guardrails: AWS Config recorders for the organization rules, every allowed region',
+      template: recorderTemplate(config),
+      region: this.region,
+      instanceRegions: regions,
+      // Every member account needs a recorder for the organization rules, whatever its OU.
+      targets: [{ name: 'root', id: config.organization.rootId }],
+      capabilities: ['CAPABILITY_NAMED_IAM'],
+    });
+
+    const role = new IamRole(this, 'recorder-role', {
+      name: DETECTION.configRecorderRole,
+      description: 'AWS Config recorder for the organization rules (aws-ir-guardrails)',
+      assumeRolePolicy: policyJson(recorderTrust(props.management.id)),
+    });
+    new IamRolePolicy(this, 'recorder-delivery', {
+      role: role.name,
+      name: 'deliver-to-log-archive',
+      policy: policyJson(deliveryPolicy(config, `${configBucketArn(config)}/AWSLogs/${props.management.id}/Config/*`)),
+    });
+    new IamRolePolicyAttachment(this, 'recorder-config-role', { role: role.name, policyArn: CONFIG_ROLE_POLICY });
+    for (const region of regions) {
+      const recorder = new ConfigConfigurationRecorder(this, `recorder-${region}`, {
+        region,
+        name: 'default',
+        roleArn: role.arn,
+        recordingGroup: { allSupported: true, includeGlobalResourceTypes: region === homeRegion(config) },
+      });
+      const channel = new ConfigDeliveryChannel(this, `channel-${region}`, {
+        region,
+        name: 'default',
+        s3BucketName: logArchiveBucketName(config, 'config'),
+        snapshotDeliveryProperties: { deliveryFrequency: SNAPSHOT_FREQUENCY },
+        dependsOn: [recorder],
+      });
+      new ConfigConfigurationRecorderStatus(this, `recorder-status-${region}`, { region, name: recorder.name, isEnabled: true, dependsOn: [channel] });
+    }
+  }
+}

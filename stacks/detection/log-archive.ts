@@ -1,0 +1,142 @@
+/**
+ * `log-archive-detection`: where evidence rests. One customer-managed key and one bucket per
+ * kind of log (CloudTrail, GuardDuty findings, Flow Logs), plus Athena results and Config
+ * delivery. Every bucket: owner-enforced, public access blocked, versioned, TLS-only; the
+ * evidence buckets also carry Object Lock and a retention lifecycle.
+ */
+import { Construct } from 'constructs';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketObjectLockConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import type { OrgConfig } from '../../config';
+import { policyJson, type PolicyDocument } from '../../policies/document';
+import { AccountStack, type TargetAccount } from '../account-stack';
+import {
+  BUCKET_POLICIES,
+  athenaResultsKeyPolicy,
+  cloudtrailKeyPolicy,
+  flowLogsKeyPolicy,
+  guardDutyKeyPolicy,
+} from './log-archive-policies';
+import { logArchiveBucketName, logArchiveKeyAlias, type LogArchivePurpose } from './names';
+
+export interface ArchiveBucketProps {
+  readonly config: OrgConfig;
+  readonly purpose: LogArchivePurpose;
+  readonly region: string;
+  /** Customer-managed key for default encryption. @default SSE-S3 (AES256) */
+  readonly key?: KmsKey;
+  /** Object Lock default retention in governance mode, in days. @default no Object Lock */
+  readonly objectLockDays?: number;
+  /** Retention rules. @default none */
+  readonly lifecycle?: readonly S3BucketLifecycleConfigurationRule[];
+}
+
+/** A log-archive bucket with the controls every bucket here shares. */
+export class ArchiveBucket extends Construct {
+  readonly bucket: S3Bucket;
+
+  constructor(scope: Construct, id: string, props: ArchiveBucketProps) {
+    super(scope, id);
+    const { region, config, purpose } = props;
+    // Object Lock can only be switched on when the bucket is created.
+    this.bucket = new S3Bucket(this, 'bucket', { region, bucket: logArchiveBucketName(config, purpose), objectLockEnabled: props.objectLockDays !== undefined });
+    const bucket = this.bucket.id;
+    new S3BucketOwnershipControls(this, 'ownership', { region, bucket, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    new S3BucketPublicAccessBlock(this, 'public-access', { region, bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    new S3BucketVersioningA(this, 'versioning', { region, bucket, versioningConfiguration: { status: 'Enabled' } });
+    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+      region,
+      bucket,
+      rule: [
+        props.key
+          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.key.arn }, bucketKeyEnabled: true }
+          : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },
+      ],
+    });
+    if (props.objectLockDays !== undefined) {
+      new S3BucketObjectLockConfigurationA(this, 'object-lock', { region, bucket, rule: { defaultRetention: { mode: 'GOVERNANCE', days: props.objectLockDays } } });
+    }
+    if (props.lifecycle && props.lifecycle.length > 0) {
+      new S3BucketLifecycleConfiguration(this, 'lifecycle', { region, bucket, rule: [...props.lifecycle] });
+    }
+    new S3BucketPolicy(this, 'policy', { region, bucket, policy: policyJson(BUCKET_POLICIES[purpose](config)) });
+  }
+}
+
+/** Glacier after N days, expiry after M, old versions gone after the lock window; configured by `cloudtrail`. */
+export function evidenceLifecycle(config: OrgConfig): S3BucketLifecycleConfigurationRule[] {
+  const { glacierAfterDays, expireAfterDays, objectLockDays } = config.cloudtrail;
+  return [
+    {
+      id: 'evidence-retention',
+      status: 'Enabled',
+      filter: [{ prefix: '' }],
+      transition: [{ days: glacierAfterDays, storageClass: 'GLACIER' }],
+      expiration: [{ days: expireAfterDays }],
+      // A noncurrent version only exists after an overwrite or delete marker; keep it as long as the lock would.
+      noncurrentVersionExpiration: [{ noncurrentDays: objectLockDays }],
+      abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+    },
+  ];
+}
+
+function shortLived(id: string, days: number): S3BucketLifecycleConfigurationRule[] {
+  return [
+    {
+      id,
+      status: 'Enabled',
+      filter: [{ prefix: '' }],
+      expiration: [{ days }],
+      noncurrentVersionExpiration: [{ noncurrentDays: 1 }],
+      abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }],
+    },
+  ];
+}
+
+/** The log-archive account's detection resources, all in the home region. */
+export class LogArchiveStack extends AccountStack {
+  constructor(scope: Construct, props: { readonly config: OrgConfig; readonly logArchive: TargetAccount }) {
+    super(scope, { config: props.config, account: props.logArchive, concern: 'detection' });
+    const config = props.config;
+    const region = this.region;
+    const lockDays = config.cloudtrail.objectLockDays;
+    if (config.cloudtrail.expireAfterDays < lockDays) {
+      throw new Error(`cloudtrail.expireAfterDays (${config.cloudtrail.expireAfterDays}) is shorter than cloudtrail.objectLockDays (${lockDays}): locked logs cannot expire; raise expireAfterDays`);
+    }
+
+    const trailKey = this.key('cloudtrail', 'Organization CloudTrail logs', cloudtrailKeyPolicy(config));
+    new ArchiveBucket(this, 'cloudtrail', { config, purpose: 'cloudtrail', region, key: trailKey, objectLockDays: lockDays, lifecycle: evidenceLifecycle(config) });
+
+    const findingsKey = this.key('guardduty-findings', 'GuardDuty findings exported from every detection region', guardDutyKeyPolicy(config));
+    new ArchiveBucket(this, 'guardduty-findings', { config, purpose: 'guardduty-findings', region, key: findingsKey, objectLockDays: lockDays, lifecycle: evidenceLifecycle(config) });
+
+    const flowKey = this.key('flow-logs', 'VPC Flow Logs of the workload accounts', flowLogsKeyPolicy(config));
+    new ArchiveBucket(this, 'flow-logs', { config, purpose: 'flow-logs', region, key: flowKey, objectLockDays: lockDays, lifecycle: evidenceLifecycle(config) });
+
+    const resultsKey = this.key('athena-results', 'Athena query results of the security account', athenaResultsKeyPolicy(config));
+    new ArchiveBucket(this, 'athena-results', { config, purpose: 'athena-results', region, key: resultsKey, lifecycle: shortLived('results-expire', 30) });
+
+    // SSE-S3: recorder roles in every account would otherwise each need a grant on a key here.
+    new ArchiveBucket(this, 'config', { config, purpose: 'config', region, lifecycle: evidenceLifecycle(config).map((r) => ({ ...r, id: 'config-retention' })) });
+  }
+
+  private key(purpose: Exclude<LogArchivePurpose, 'config'>, description: string, policy: PolicyDocument): KmsKey {
+    const key = new KmsKey(this, `${purpose}-key`, {
+      region: this.region,
+      description: `aws-ir-guardrails: ${description}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: policyJson(policy),
+    });
+    new KmsAlias(this, `${purpose}-key-alias`, { region: this.region, name: logArchiveKeyAlias(purpose), targetKeyId: key.keyId });
+    return key;
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * `management-trail`: the organization trail. Every region, global service events, log file
+ * validation, KMS, delivered to the log archive's locked bucket. It lives in the management
+ * account because only there can a trail cover the organization (delegated administrators can
+ * too, but then the trail dies with the delegation).
+ */
+import type { Construct } from 'constructs';
+import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail';
+import { DataAwsKmsKey } from '@cdktf/provider-aws/lib/data-aws-kms-key';
+import type { OrgConfig } from '../../config';
+import { AccountStack, type TargetAccount } from '../account-stack';
+import { DETECTION, logArchiveBucketName, logArchiveKeyAliasArn } from './names';
+
+/** `management-trail`: the organization trail in the home region. */
+export class ManagementTrailStack extends AccountStack {
+  constructor(scope: Construct, props: { readonly config: OrgConfig; readonly management: TargetAccount }) {
+    super(scope, { config: props.config, account: props.management, concern: 'trail' });
+    const config = props.config;
+    const key = new DataAwsKmsKey(this, 'trail-key', { keyId: logArchiveKeyAliasArn(config, 'cloudtrail') });
+    new Cloudtrail(this, 'organization-trail', {
+      name: DETECTION.trailName,
+      s3BucketName: logArchiveBucketName(config, 'cloudtrail'),
+      isOrganizationTrail: true,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableLogFileValidation: true,
+      enableLogging: true,
+      kmsKeyId: key.arn,
+    });
+  }
+}
