@@ -12,7 +12,7 @@ import { errorMessage } from './instances';
 import { LOOKUP_EVENTS_RATE, RateLimiters } from './rate-limit';
 import { scopeRegion, type RegionalInventory } from './scope-ec2';
 import { scopeIam } from './scope-iam';
-import { createdBy, lookupEvents, lookupWindow, type ParsedTrailEvent, type TrailAttribute } from './trail';
+import { createdBy, LOOKUP_EVENTS_HORIZON_DAYS, lookupEvents, lookupWindow, type ParsedTrailEvent, type TrailAttribute } from './trail';
 
 /** Who the attacker is, as CloudTrail can look them up. */
 export interface ScopeTarget {
@@ -60,12 +60,9 @@ export async function scope(clients: AwsClients, ctx: CaseContext, target: Scope
     });
 
   const trailRegions = [...new Set([...ctx.regions, GLOBAL_EVENTS_REGION])];
+  const range = lookupWindow(ctx.window, clock.now());
   const trailLookups = async (lookups: ReadonlyArray<{ attribute: TrailAttribute; value: string }>): Promise<ParsedTrailEvent[]> => {
-    const range = lookupWindow(ctx.window, clock.now());
-    if (!range) {
-      failures.push({ step: 'scope/cloudtrail', message: `window ${ctx.window.start.toISOString()}..${ctx.window.end.toISOString()} is older than LookupEvents' ${90}-day horizon; query the organization trail with Athena` });
-      return [];
-    }
+    if (!range || lookups.length === 0) return [];
     const tasks = trailRegions.flatMap((region) =>
       lookups.map(({ attribute, value }) =>
         limit(async () => {
@@ -87,25 +84,29 @@ export async function scope(clients: AwsClients, ctx: CaseContext, target: Scope
   if (target.accessKeyId) firstLookups.push({ attribute: 'AccessKeyId', value: target.accessKeyId });
   const principalName = target.principalArn ? lookupUsername(target.principalArn) : undefined;
   if (principalName) firstLookups.push({ attribute: 'Username', value: principalName });
+  // Gaps in what CloudTrail can tell are recorded as failures so the report lists them for follow-up.
   if (firstLookups.length === 0) {
     failures.push({ step: 'scope/cloudtrail', message: 'no attacker access key or principal given: CloudTrail events not looked up, attribution is heuristic only' });
-  }
-  const range = lookupWindow(ctx.window, clock.now());
-  if (range?.truncated) {
-    failures.push({ step: 'scope/cloudtrail', message: `events before ${range.start.toISOString()} are past LookupEvents' 90-day horizon; query the organization trail with Athena for them` });
+  } else if (!range) {
+    failures.push({
+      step: 'scope/cloudtrail',
+      message: `window ${ctx.window.start.toISOString()}..${ctx.window.end.toISOString()} is past LookupEvents' ${LOOKUP_EVENTS_HORIZON_DAYS}-day horizon: no events looked up; query the organization trail with Athena`,
+    });
+  } else if (range.truncated) {
+    failures.push({
+      step: 'scope/cloudtrail',
+      message: `events before ${range.start.toISOString()} are past LookupEvents' ${LOOKUP_EVENTS_HORIZON_DAYS}-day horizon; query the organization trail with Athena for them`,
+    });
   }
 
-  const [regional, firstEvents] = await Promise.all([
-    Promise.all(ctx.regions.map(regionalTask)),
-    firstLookups.length ? trailLookups(firstLookups) : Promise.resolve([]),
-  ]);
+  const [regional, firstEvents] = await Promise.all([Promise.all(ctx.regions.map(regionalTask)), trailLookups(firstLookups)]);
 
   // Users the attacker created or handed keys to act too: one more round of lookups for them.
   const looked = new Set(firstLookups.map((l) => l.value));
   const backdoorUsers = [...new Set(firstEvents.flatMap((e) => createdBy(e).filter((c) => c.kind === 'iam-user').map((c) => c.name)))].filter(
     (name) => !looked.has(name),
   );
-  const followUp = backdoorUsers.length ? await trailLookups(backdoorUsers.map((value) => ({ attribute: 'Username' as const, value }))) : [];
+  const followUp = await trailLookups(backdoorUsers.map((value) => ({ attribute: 'Username' as const, value })));
 
   const events = dedupeEvents([...firstEvents, ...followUp]);
   const usersOfInterest = new Set([...backdoorUsers, ...(principalName && target.principalArn?.includes(':user/') ? [principalName] : [])]);

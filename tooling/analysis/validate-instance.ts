@@ -8,7 +8,7 @@ import type { AwsClients } from '../aws/clients';
 import type { InstanceRecord } from '../model';
 import { autoScalingGroupsOf, errorMessage, isInstanceNotFound, toInstanceRecord } from './instances';
 import type { TokenBucket } from './rate-limit';
-import { lookupEvents } from './trail';
+import { LOOKUP_EVENTS_HORIZON_DAYS, lookupEvents } from './trail';
 import { inspectUserData } from './userdata';
 
 /** What validate learns about one instance. */
@@ -98,7 +98,7 @@ export async function instanceFacts(
 
   let launchedBy: InstanceFacts['launchedBy'];
   try {
-    const start = new Date(Math.max(opts.nowMs - 90 * 86400_000, instance.launchTime ? Date.parse(instance.launchTime) - 3600_000 : 0));
+    const start = new Date(Math.max(opts.nowMs - LOOKUP_EVENTS_HORIZON_DAYS * 86400_000, instance.launchTime ? Date.parse(instance.launchTime) - 3600_000 : 0));
     const events = await lookupEvents(clients, { region, attribute: 'ResourceName', value: id, start, end: new Date(opts.nowMs), limiter: opts.limiter });
     const run = events.find((e) => e.event.eventName === 'RunInstances');
     if (run) {

@@ -25,8 +25,12 @@ export interface ValidateOptions {
 export async function validate(clients: AwsClients, subject: Subject, opts: ValidateOptions): Promise<Validation> {
   const clock = opts.clock ?? systemClock;
   const limiters = opts.trailLimiters ?? new RateLimiters({ ...LOOKUP_EVENTS_RATE, clock });
-  const caller = await clients.sts().send(new GetCallerIdentityCommand({}));
-  const callerAccountId = caller.Account;
+  let callerAccountId: string | undefined;
+  try {
+    callerAccountId = (await clients.sts().send(new GetCallerIdentityCommand({}))).Account;
+  } catch (error) {
+    throw new Error(`sts:GetCallerIdentity failed (${errorMessage(error)}); check the credentials or role irctl runs with`);
+  }
   if (!callerAccountId) throw new Error('sts:GetCallerIdentity returned no account; check the credentials irctl runs with');
 
   const inspectInstance = async (instanceId: string, region: string, mustExist: boolean): Promise<InstanceFacts | string> => {

@@ -273,6 +273,15 @@ describe('scope', () => {
     expect(inv.events.some((e) => e.region === 'eu-west-1')).toBe(false);
   });
 
+  test('a window past the 90-day LookupEvents horizon: no lookups, a failure pointing to Athena, inventory still made', async () => {
+    recordTrail();
+    const later = new FakeClock(seed.window.start.getTime() + 95 * 86_400_000);
+    const inv = await scope(clients, caseFor(seed, ['eu-west-1']), { accessKeyId: seed.victim.accessKeyId }, { clock: later });
+    expect(trailCalls).toEqual([]);
+    expect(inv.failures).toEqual([{ step: 'scope/cloudtrail', message: expect.stringMatching(/is past LookupEvents' 90-day horizon: no events looked up; query the organization trail with Athena$/) }]);
+    expect(inv.instances.map((i) => i.instanceId)).toContain(seed.minerInstances['eu-west-1']);
+  });
+
   test('without an attacker key or principal, CloudTrail is not queried and the report says why', async () => {
     recordTrail();
     const inv = await scope(clients, caseFor(seed, ['us-east-1']), {}, { clock });
