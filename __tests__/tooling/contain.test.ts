@@ -1,6 +1,7 @@
 /**
  * The issue's scenario on a live moto server: plan changes nothing, contain --apply does all
- * of REFERENCE §7, a rerun makes no mutating call, and the journal records every step.
+ * of REFERENCE §7, a rerun makes no mutating call, release restores from the journal, and
+ * eradicate removes what the attacker left — each phase rerun as a no-op.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { GetRolePolicyCommand, GetUserPolicyCommand, IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
+import { GetRolePolicyCommand, GetUserCommand, GetUserPolicyCommand, IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { CONTAINMENT_POLICIES, SECURITY_GROUPS, TAGS } from '../../shared/names';
 import { type CallRecord, isMutating } from '../../tooling/aws/record';
 import { Once } from '../../tooling/case/phase';
@@ -23,6 +24,8 @@ import { readJournal, verifyJournal } from '../../tooling/case/journal';
 import { containCredentials } from '../../tooling/contain/credentials';
 import { containInstances } from '../../tooling/contain/instances';
 import { verifyEvidence } from '../../tooling/evidence/collect';
+import { eradicate } from '../../tooling/eradicate';
+import { releaseCase } from '../../tooling/release';
 import type { CaseContext } from '../../tooling/model';
 import { type AttackScenario, seedAttack } from '../support/attack-scenario';
 import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../support/moto';
@@ -135,4 +138,91 @@ test('a rerun resumes: no mutating call, every step skipped as already done', as
   expect(new Set(added.map((e) => e.outcome))).toEqual(new Set(['skipped-already-done']));
   expect(existsSync(join(ctx.caseDir, 'evidence', byKind('plain').instanceId, 'manifest.json'))).toBe(true);
   expect(readFileSync(join(ctx.caseDir, 'evidence', byKind('plain').instanceId, 'userdata.txt'), 'utf8')).toContain('xmrig');
+});
+
+test('release restores every reversible change from the journal; a second release changes nothing', async () => {
+  const journalBefore = readJournal(ctx.caseDir);
+  const originalGroups = new Map(
+    journalBefore.filter((e) => e.step === 'contain-instances/isolate-eni-transition' && e.outcome === 'applied').map((e) => [e.target, (e.undo as { groups: string[] }).groups]),
+  );
+  expect(originalGroups.size).toBe(5); // 1 + 1 + 2 + 1 ENIs
+  let manual: readonly string[] = [];
+  const { exec } = await runPhase({ endpoint: moto.endpoint, ctx, apply: true }, async (env) => {
+    manual = await releaseCase(env);
+  });
+  expect(exec.failures).toEqual([]);
+  for (const { region, instanceId, kind } of scenario.instances) {
+    const inst = (await ec2(region).send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }))).Reservations![0].Instances![0];
+    for (const eni of inst.NetworkInterfaces!) expect(eni.Groups!.map((g) => g.GroupId).sort()).toEqual([...originalGroups.get(eni.NetworkInterfaceId!)!].sort());
+    expect(Object.fromEntries(inst.Tags!.map((t) => [t.Key, t.Value]))[TAGS.containment]).toBe('released');
+    const term = await ec2(region).send(new DescribeInstanceAttributeCommand({ InstanceId: instanceId, Attribute: 'disableApiTermination' }));
+    expect(String(term.DisableApiTermination?.Value)).toBe('false');
+    if (kind === 'plain') expect(inst.IamInstanceProfile?.Arn).toContain(scenario.instanceRole);
+  }
+  for (const user of [scenario.attackerUser, scenario.backdoorUser]) {
+    expect((await iam().send(new ListAccessKeysCommand({ UserName: user }))).AccessKeyMetadata!.map((k) => k.Status)).toEqual(['Active']);
+  }
+  await expect(iam().send(new GetRolePolicyCommand({ RoleName: scenario.instanceRole, PolicyName: CONTAINMENT_POLICIES.revokeOlderSessions }))).rejects.toThrow();
+  const asg = new AutoScalingClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
+  expect((await asg.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [byKind('asg').instanceId] }))).AutoScalingInstances!.map((a) => a.AutoScalingGroupName)).toEqual([scenario.asgName]);
+  expect((await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [scenario.asgName] }))).AutoScalingGroups![0].SuspendedProcesses ?? []).toEqual([]);
+  const health = await new ElasticLoadBalancingV2Client({ endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS }).send(new DescribeTargetHealthCommand({ TargetGroupArn: scenario.targetGroupArn }));
+  expect(health.TargetHealthDescriptions!.map((d) => d.Target?.Id)).toContain(byKind('plain').instanceId);
+  // What cannot come back is named, not silently dropped.
+  expect(manual.join('\n')).toMatch(/Elastic IP .* released for good/);
+  expect(manual.join('\n')).toMatch(/Spot request .* cancelled/);
+
+  const calls: CallRecord[] = [];
+  const again = await runPhase({ endpoint: moto.endpoint, ctx, apply: true, calls }, async (env) => void (await releaseCase(env)));
+  expect(calls.filter(isMutating)).toEqual([]);
+  expect(again.exec.results.every((r) => r.outcome === 'skipped-already-done')).toBe(true);
+});
+
+const targets = () => ({
+  instanceIds: scenario.instances.map((i) => i.instanceId),
+  keyPairs: scenario.keyPairs,
+  images: scenario.images,
+  userNames: [scenario.backdoorUser],
+});
+
+test('eradicate plans without change, refuses irreversible steps unconfirmed, then removes everything when confirmed', async () => {
+  const before = await describeAll(moto.endpoint, scenario);
+  const planCalls: CallRecord[] = [];
+  await runPhase({ endpoint: moto.endpoint, ctx, apply: false, calls: planCalls }, (env) => eradicate(env, targets()));
+  expect(planCalls.filter(isMutating)).toEqual([]);
+  expect(await describeAll(moto.endpoint, scenario)).toEqual(before);
+
+  // --apply without --yes-irreversible and no terminal: nothing irreversible happens.
+  const unconfirmed: CallRecord[] = [];
+  const refused = await runPhase({ endpoint: moto.endpoint, ctx, apply: true, calls: unconfirmed }, (env) => eradicate(env, targets(), { sleep: async () => undefined }));
+  expect(unconfirmed.filter(isMutating).map((c) => c.action)).not.toEqual(expect.arrayContaining(['ec2:TerminateInstances']));
+  expect(unconfirmed.filter(isMutating).some((c) => /Delete|Deregister|Terminate/.test(c.action))).toBe(false);
+  expect(refused.exec.results.some((r) => r.outcome === 'needs-confirmation')).toBe(true);
+  expect(refused.exec.incomplete).toBe(true);
+
+  const calls: CallRecord[] = [];
+  const { exec } = await runPhase({ endpoint: moto.endpoint, ctx, apply: true, yesIrreversible: true, calls }, (env) => eradicate(env, targets(), { sleep: async () => undefined }));
+  expect(exec.failures).toEqual([]);
+  // The Spot request was cancelled before anything was terminated.
+  const journal = readJournal(ctx.caseDir).filter((e) => e.outcome === 'applied');
+  const cancelled = journal.find((e) => e.action === 'ec2:CancelSpotInstanceRequests')!.seq;
+  expect(journal.filter((e) => e.action === 'ec2:TerminateInstances').every((e) => e.seq > cancelled)).toBe(true);
+  expect(journal.filter((e) => e.action === 'ec2:TerminateInstances')).toHaveLength(scenario.instances.length);
+  for (const { region, instanceId } of scenario.instances) {
+    const inst = (await ec2(region).send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }))).Reservations![0].Instances![0];
+    expect(['shutting-down', 'terminated']).toContain(inst.State!.Name);
+    const snaps = (await ec2(region).send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: `tag:${TAGS.caseId}`, Values: [ctx.caseId] }] }))).Snapshots!;
+    for (const b of inst.BlockDeviceMappings ?? []) expect(snaps.map((s) => s.VolumeId)).toContain(b.Ebs!.VolumeId);
+  }
+  for (const k of scenario.keyPairs) {
+    const { DescribeKeyPairsCommand } = await import('@aws-sdk/client-ec2');
+    expect((await ec2(k.region).send(new DescribeKeyPairsCommand({}))).KeyPairs!.map((p) => p.KeyName)).not.toContain(k.name);
+  }
+  await expect(iam().send(new GetUserCommand({ UserName: scenario.backdoorUser }))).rejects.toThrow(/cannot be found|NoSuchEntity/);
+  expect(verifyJournal(ctx.caseDir).ok).toBe(true);
+
+  const rerun: CallRecord[] = [];
+  const again = await runPhase({ endpoint: moto.endpoint, ctx, apply: true, yesIrreversible: true, calls: rerun }, (env) => eradicate(env, targets(), { sleep: async () => undefined }));
+  expect(rerun.filter(isMutating)).toEqual([]);
+  expect(again.exec.failures).toEqual([]);
 });

@@ -34,6 +34,8 @@ export interface Action {
   readonly reversible: boolean;
   /** Destroys or gives up something for good (terminate, delete, release): needs a second confirmation. */
   readonly irreversible?: boolean;
+  /** Actions sharing a group are confirmed once (all the deletions that make up removing one user). */
+  readonly confirmGroup?: string;
   /** The request as sent (journaled). */
   readonly request: unknown;
   readonly undo?: UndoRecord;
@@ -83,6 +85,7 @@ const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export class Executor {
   readonly results: ActionResult[] = [];
   readonly failures: StepFailure[] = [];
+  private readonly confirmations = new Map<string, Promise<boolean>>();
 
   constructor(readonly options: ExecutorOptions) {}
 
@@ -100,7 +103,7 @@ export class Executor {
         outcome = 'skipped-already-done';
       } else if (!this.options.apply) {
         ({ outcome, response, error } = await this.plan(a));
-      } else if (a.irreversible && !(await this.options.confirmIrreversible(a))) {
+      } else if (a.irreversible && !(await this.confirm(a))) {
         outcome = 'needs-confirmation';
       } else {
         response = await a.apply();
@@ -176,6 +179,16 @@ export class Executor {
   /** True when any action failed or still waits for confirmation. */
   get incomplete(): boolean {
     return this.failures.length > 0 || this.results.some((r) => r.outcome === 'failed' || r.outcome === 'needs-confirmation');
+  }
+
+  private confirm(a: Action): Promise<boolean> {
+    if (!a.confirmGroup) return this.options.confirmIrreversible(a);
+    let answer = this.confirmations.get(a.confirmGroup);
+    if (!answer) {
+      answer = this.options.confirmIrreversible(a);
+      this.confirmations.set(a.confirmGroup, answer);
+    }
+    return answer;
   }
 
   private async plan(a: Action): Promise<{ outcome: ActionOutcome; response?: unknown; error?: string }> {

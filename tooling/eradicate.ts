@@ -1,0 +1,264 @@
+/**
+ * eradicate: remove what the attacker left, after evidence is safe. Spot requests are
+ * cancelled before anything is terminated (they would relaunch it), an instance is terminated
+ * only once every one of its volumes has a completed case snapshot, then key pairs, AMIs and
+ * backdoor users go. Every deletion is irreversible and confirmed (once per instance or user).
+ */
+import {
+  DeleteKeyPairCommand,
+  DeregisterImageCommand,
+  DescribeImagesCommand,
+  DescribeKeyPairsCommand,
+  DescribeSnapshotsCommand,
+  type Instance,
+  ModifyInstanceAttributeCommand,
+  TerminateInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import {
+  DeactivateMFADeviceCommand,
+  DeleteAccessKeyCommand,
+  DeleteLoginProfileCommand,
+  DeleteUserCommand,
+  DeleteUserPolicyCommand,
+  DetachUserPolicyCommand,
+  GetLoginProfileCommand,
+  GetUserCommand,
+  ListAccessKeysCommand,
+  ListAttachedUserPoliciesCommand,
+  ListGroupsForUserCommand,
+  ListMFADevicesCommand,
+  ListUserPoliciesCommand,
+  RemoveUserFromGroupCommand,
+} from '@aws-sdk/client-iam';
+import { TAGS } from '../shared/names';
+import { errorCode } from './aws/errors';
+import type { Action } from './case/executor';
+import { Once, type PhaseEnv } from './case/phase';
+import { autoScalingActions, snapshotActions, spotRequestAction } from './contain/instance-steps';
+import { locateInstances } from './contain/instances';
+import { readRegionState, type RegionState } from './contain/state';
+
+/** What to remove. */
+export interface EradicationTargets {
+  readonly instanceIds?: readonly string[];
+  readonly keyPairs?: ReadonlyArray<{ readonly region: string; readonly name: string }>;
+  readonly images?: ReadonlyArray<{ readonly region: string; readonly imageId: string }>;
+  readonly userNames?: readonly string[];
+}
+
+/** How long to wait for snapshots before refusing to terminate. */
+export interface SnapshotWait {
+  /** @default 30 minutes */
+  readonly timeoutMs?: number;
+  /** @default 15 s */
+  readonly pollMs?: number;
+  /** @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** Run eradication over the targets; failures are recorded per resource. */
+export async function eradicate(env: PhaseEnv, targets: EradicationTargets, wait: SnapshotWait = {}): Promise<void> {
+  const once = new Once();
+  if (targets.instanceIds?.length) {
+    const located = await locateInstances(env, targets.instanceIds);
+    for (const id of located.missing) {
+      // Gone already (a rerun after termination, or never there): say which.
+      const terminated = env.exec.options.journal.entries().some((e) => e.action === 'ec2:TerminateInstances' && e.target === id && e.outcome === 'applied');
+      if (terminated) env.reporter.progress(`[skipped-already-done] ec2:TerminateInstances ${id} — terminated by an earlier run`);
+      else env.exec.fail('eradicate/locate', `Instance ${id} was not found (or is already terminated) in ${env.ctx.regions.join(', ')}. Fix: check the ID and --regions.`, { target: id });
+    }
+    await env.exec.each([...located.byRegion.keys()], env.concurrency.regions, 'eradicate/region', (region) => ({ region }), async (region) => {
+      const instances = located.byRegion.get(region)!;
+      const state = await readRegionState(env.read, region, instances, env.ctx.caseId);
+      await env.exec.each(instances, env.concurrency.resources, 'eradicate/instance', (i) => ({ region, target: i.InstanceId }), (i) => eradicateInstance(env, once, state, i, wait));
+    });
+  }
+  await env.exec.each(targets.keyPairs ?? [], env.concurrency.resources, 'eradicate/key-pair', (k) => ({ region: k.region, target: k.name }), async (k) => {
+    await env.exec.run(deleteKeyPair(env, k.region, k.name));
+  });
+  await env.exec.each(targets.images ?? [], env.concurrency.resources, 'eradicate/image', (i) => ({ region: i.region, target: i.imageId }), async (i) => {
+    await env.exec.run(deregisterImage(env, i.region, i.imageId));
+  });
+  await env.exec.each(targets.userNames ?? [], env.concurrency.resources, 'eradicate/user', (u) => ({ target: `user/${u}` }), (u) => deleteUser(env, u));
+}
+
+async function eradicateInstance(env: PhaseEnv, once: Once, state: RegionState, instance: Instance, wait: SnapshotWait): Promise<void> {
+  const id = instance.InstanceId!;
+  const region = state.region;
+  // 1. Nothing may relaunch it.
+  const spot = spotRequestAction(env, state, instance);
+  if (spot) {
+    const outcome = await once.run(`spot/${region}/${spot.target}`, () => env.exec.run({ ...spot, step: 'eradicate/cancel-spot-request' }));
+    if (outcome === 'failed') return;
+  }
+  const asg = autoScalingActions(env, state, id);
+  if (asg.group && !(await env.exec.sequence([asg.group, ...asg.instance]))) return;
+  // 2. Evidence: every volume has a case snapshot, and termination waits for completion.
+  if (!(await env.exec.sequence(snapshotActions(env, state, instance, 'eradicate/snapshot')))) return;
+  if (env.exec.applying && !(await snapshotsCompleted(env, region, instance, wait))) return;
+  // 3. Terminate (removing our own termination protection first, confirmed together).
+  const ec2 = env.write.ec2(region);
+  const group = `terminate/${id}`;
+  const common = { region, target: id, reversible: false, irreversible: true, confirmGroup: group, isDone: async () => false } as const;
+  const unprotect: Action = {
+    ...common,
+    step: 'eradicate/terminate',
+    action: 'ec2:ModifyInstanceAttribute',
+    summary: `lift termination protection of ${id} to terminate it`,
+    request: { InstanceId: id, DisableApiTermination: { Value: false } },
+    isDone: async () => state.attributes.get(id)?.disableApiTermination !== true,
+    dryRun: () => ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: id, DisableApiTermination: { Value: false }, DryRun: true })),
+    apply: () => ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: id, DisableApiTermination: { Value: false } })),
+  };
+  const terminate: Action = {
+    ...common,
+    step: 'eradicate/terminate',
+    action: 'ec2:TerminateInstances',
+    summary: `terminate ${id} (${instance.InstanceType}); volumes are kept (DeleteOnTermination=false) and snapshotted`,
+    request: { InstanceIds: [id] },
+    dryRun: () => ec2.send(new TerminateInstancesCommand({ InstanceIds: [id], DryRun: true })),
+    apply: () => ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] })),
+  };
+  await env.exec.sequence([unprotect, terminate]);
+}
+
+async function snapshotsCompleted(env: PhaseEnv, region: string, instance: Instance, wait: SnapshotWait): Promise<boolean> {
+  const volumes = (instance.BlockDeviceMappings ?? []).map((b) => b.Ebs?.VolumeId).filter((v): v is string => !!v);
+  const sleep = wait.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const deadline = env.clock().getTime() + (wait.timeoutMs ?? 30 * 60_000);
+  for (;;) {
+    const snaps = (
+      await env.read.ec2(region).send(
+        new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: `tag:${TAGS.caseId}`, Values: [env.ctx.caseId] }, { Name: 'volume-id', Values: volumes }] }),
+      )
+    ).Snapshots ?? [];
+    const pending = volumes.filter((v) => !snaps.some((s) => s.VolumeId === v && s.State === 'completed'));
+    if (pending.length === 0) return true;
+    if (snaps.some((s) => s.State === 'error')) {
+      env.exec.fail('eradicate/wait-snapshots', `a case snapshot of ${instance.InstanceId} failed; not terminating. Fix: snapshot the volume again (rerun) before eradicating.`, { region, target: instance.InstanceId });
+      return false;
+    }
+    if (env.clock().getTime() > deadline) {
+      env.exec.fail('eradicate/wait-snapshots', `snapshots of ${pending.join(', ')} not completed in time; ${instance.InstanceId} not terminated. Fix: rerun later; it resumes.`, { region, target: instance.InstanceId });
+      return false;
+    }
+    env.reporter.progress(`[waiting] ${instance.InstanceId}: ${pending.length} snapshot(s) not completed yet`);
+    await sleep(wait.pollMs ?? 15_000);
+  }
+}
+
+function deleteKeyPair(env: PhaseEnv, region: string, name: string): Action {
+  const ec2 = env.write.ec2(region);
+  return {
+    step: 'eradicate/key-pair',
+    action: 'ec2:DeleteKeyPair',
+    region,
+    target: name,
+    summary: `delete key pair ${name}`,
+    reversible: false,
+    irreversible: true,
+    request: { KeyName: name },
+    isDone: async () => (await env.read.ec2(region).send(new DescribeKeyPairsCommand({ Filters: [{ Name: 'key-name', Values: [name] }] }))).KeyPairs?.length === 0,
+    dryRun: () => ec2.send(new DeleteKeyPairCommand({ KeyName: name, DryRun: true })),
+    apply: () => ec2.send(new DeleteKeyPairCommand({ KeyName: name })),
+  };
+}
+
+function deregisterImage(env: PhaseEnv, region: string, imageId: string): Action {
+  const ec2 = env.write.ec2(region);
+  return {
+    step: 'eradicate/image',
+    action: 'ec2:DeregisterImage',
+    region,
+    target: imageId,
+    summary: `deregister AMI ${imageId} (its snapshots stay, as evidence)`,
+    reversible: false,
+    irreversible: true,
+    request: { ImageId: imageId },
+    isDone: async () => {
+      try {
+        const img = (await env.read.ec2(region).send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
+        return !img || img.State === 'deregistered';
+      } catch (err) {
+        if (/InvalidAMIID\.(NotFound|Unavailable)/.test(errorCode(err))) return true;
+        throw err;
+      }
+    },
+    dryRun: () => ec2.send(new DeregisterImageCommand({ ImageId: imageId, DryRun: true })),
+    apply: () => ec2.send(new DeregisterImageCommand({ ImageId: imageId })),
+  };
+}
+
+async function userExists(env: PhaseEnv, name: string): Promise<boolean> {
+  try {
+    await env.read.iam().send(new GetUserCommand({ UserName: name }));
+    return true;
+  } catch (err) {
+    if (/NoSuchEntity/.test(errorCode(err))) return false;
+    throw err;
+  }
+}
+
+/** Delete a backdoor user: keys, login profile, MFA, groups, policies first (IAM refuses otherwise), then the user. */
+async function deleteUser(env: PhaseEnv, name: string): Promise<void> {
+  if (!(await userExists(env, name))) {
+    env.reporter.progress(`[skipped-already-done] iam:DeleteUser user/${name} — no such user`);
+    return;
+  }
+  const iam = env.read.iam();
+  const w = env.write.iam();
+  const [keys, inline, attached, groups, mfa, login] = await Promise.all([
+    iam.send(new ListAccessKeysCommand({ UserName: name })),
+    iam.send(new ListUserPoliciesCommand({ UserName: name })),
+    iam.send(new ListAttachedUserPoliciesCommand({ UserName: name })),
+    iam.send(new ListGroupsForUserCommand({ UserName: name })),
+    iam.send(new ListMFADevicesCommand({ UserName: name })),
+    iam.send(new GetLoginProfileCommand({ UserName: name })).then(
+      () => true,
+      (err) => (/NoSuchEntity/.test(errorCode(err)) ? false : Promise.reject(err)),
+    ),
+  ]);
+  const common = { reversible: false, irreversible: true, confirmGroup: `user/${name}`, isDone: async () => false } as const;
+  const step = (action: string, target: string, summary: string, request: Record<string, unknown>, apply: () => Promise<unknown>): Action => ({
+    ...common,
+    step: 'eradicate/user',
+    action,
+    target,
+    summary,
+    request,
+    apply,
+  });
+  const actions: Action[] = [
+    ...(keys.AccessKeyMetadata ?? []).map((k) =>
+      step('iam:DeleteAccessKey', `user/${name}/${k.AccessKeyId}`, `delete access key ${k.AccessKeyId} of ${name}`, { UserName: name, AccessKeyId: k.AccessKeyId }, () =>
+        w.send(new DeleteAccessKeyCommand({ UserName: name, AccessKeyId: k.AccessKeyId })),
+      ),
+    ),
+    ...(login ? [step('iam:DeleteLoginProfile', `user/${name}`, `delete console password of ${name}`, { UserName: name }, () => w.send(new DeleteLoginProfileCommand({ UserName: name })))] : []),
+    ...(mfa.MFADevices ?? []).map((d) =>
+      step('iam:DeactivateMFADevice', `user/${name}`, `deactivate MFA ${d.SerialNumber} of ${name}`, { UserName: name, SerialNumber: d.SerialNumber }, () =>
+        w.send(new DeactivateMFADeviceCommand({ UserName: name, SerialNumber: d.SerialNumber })),
+      ),
+    ),
+    ...(groups.Groups ?? []).map((g) =>
+      step('iam:RemoveUserFromGroup', `user/${name}`, `remove ${name} from group ${g.GroupName}`, { UserName: name, GroupName: g.GroupName }, () =>
+        w.send(new RemoveUserFromGroupCommand({ UserName: name, GroupName: g.GroupName })),
+      ),
+    ),
+    ...(attached.AttachedPolicies ?? []).map((p) =>
+      step('iam:DetachUserPolicy', `user/${name}`, `detach ${p.PolicyArn} from ${name}`, { UserName: name, PolicyArn: p.PolicyArn }, () =>
+        w.send(new DetachUserPolicyCommand({ UserName: name, PolicyArn: p.PolicyArn })),
+      ),
+    ),
+    ...(inline.PolicyNames ?? []).map((p) =>
+      step('iam:DeleteUserPolicy', `user/${name}`, `delete inline policy ${p} of ${name}`, { UserName: name, PolicyName: p }, () =>
+        w.send(new DeleteUserPolicyCommand({ UserName: name, PolicyName: p })),
+      ),
+    ),
+  ];
+  const user: Action = {
+    ...step('iam:DeleteUser', `user/${name}`, `delete IAM user ${name}`, { UserName: name }, () => w.send(new DeleteUserCommand({ UserName: name }))),
+    verify: async () => !(await userExists(env, name)),
+  };
+  await env.exec.sequence([...actions, user]);
+}
