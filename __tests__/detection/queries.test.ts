@@ -1,0 +1,78 @@
+/**
+ * Every saved IR query parses as Trino SQL (Athena engine v3), reads a table we define, prunes
+ * partitions by date, and is published as a named query. The parser runs on known-bad SQL too,
+ * so a harness that stopped parsing would fail here rather than pass everything.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { CLOUDTRAIL_COLUMNS, FLOW_LOG_FIELDS, PARTITION_KEYS } from '../../stacks/detection/athena-tables';
+import { DETECTION } from '../../stacks/detection/names';
+import { loadSavedQueries } from '../../stacks/detection/queries';
+import { exampleConfig, resourcesOf, stackOf, synthDetection } from './support/detection';
+
+const queries = loadSavedQueries();
+
+/** Known-invalid statements, each in a way the public course versions got wrong. */
+const INVALID = [
+  { name: 'bad:dangling-and', sql: "SELECT eventname FROM cloudtrail WHERE eventname = 'RunInstances' AND" },
+  { name: 'bad:missing-comma', sql: 'SELECT eventname awsregion useragent FROM cloudtrail' },
+  { name: 'bad:group-by-missing', sql: 'SELECT eventname, count(*) FROM cloudtrail GROUP eventname' },
+  { name: 'bad:double-quoted-string-in-in', sql: 'SELECT * FROM cloudtrail WHERE eventname IN (\'A\',, \'B\')' },
+];
+
+function validateTrino(items: Array<{ name: string; sql: string }>): Record<string, string[]> {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'support', 'validate-trino.mts')], {
+    input: JSON.stringify(items),
+    encoding: 'utf8',
+    cwd: join(__dirname, '..', '..'),
+    timeout: 60_000,
+  });
+  if (run.status !== 0) throw new Error(`Trino validator failed: ${run.stderr}`);
+  return JSON.parse(run.stdout);
+}
+
+let errors: Record<string, string[]>;
+beforeAll(() => {
+  errors = validateTrino([...queries.map((q) => ({ name: q.name, sql: q.sql })), ...INVALID]);
+});
+
+test('at least 12 saved queries, one per indicator', () => {
+  expect(queries.length).toBeGreaterThanOrEqual(12);
+  expect(new Set(queries.map((q) => q.name)).size).toBe(queries.length);
+});
+
+test.each(queries.map((q) => [q.name, q] as const))('%s parses as Trino SQL', (name) => {
+  expect(errors[name]).toEqual([]);
+});
+
+test.each(INVALID.map((q) => [q.name] as const))('the parser rejects %s', (name) => {
+  expect(errors[name]!.length).toBeGreaterThan(0);
+});
+
+const cloudtrailNames = new Set([...CLOUDTRAIL_COLUMNS, ...PARTITION_KEYS].map((c) => c.name));
+const flowNames = new Set([...FLOW_LOG_FIELDS.map((f) => f.column), ...PARTITION_KEYS.map((k) => k.name)]);
+
+test.each(queries.map((q) => [q.name, q] as const))('%s reads one of our tables and prunes by log_date', (_, q) => {
+  const table = /\bFROM\s+(\w+)/i.exec(q.sql)?.[1];
+  expect([DETECTION.cloudtrailTable, DETECTION.flowLogsTable]).toContain(table);
+  expect(q.sql).toMatch(/\blog_date\s*>=/);
+  // Top-level column references (`x.` struct heads and bare names before AS) must exist in that table.
+  const columns = table === DETECTION.cloudtrailTable ? cloudtrailNames : flowNames;
+  const code = q.sql.replace(/--[^\n]*/g, '').replace(/'(?:[^']|'')*'/g, "''");
+  const structHeads = [...code.matchAll(/(?<![.\w])([a-z_]+)\.[a-z]/g)].map((m) => m[1]!);
+  for (const head of structHeads) expect(columns).toContain(head);
+});
+
+test('every query is a named query in the workgroup and database, its SQL escaped for Terraform', () => {
+  const athena = stackOf(synthDetection(exampleConfig()).stacks, 'security-athena');
+  const named = new Map(resourcesOf(athena, 'aws_athena_named_query').map(([, q]) => [q.name as string, q]));
+  expect([...named.keys()].sort()).toEqual(queries.map((q) => q.name).sort());
+  for (const q of queries) {
+    const published = named.get(q.name);
+    expect(published.workgroup).toMatch(/aws_athena_workgroup\.workgroup\.name/);
+    expect(published.database).toMatch(/aws_glue_catalog_database\.database\.name/);
+    expect(published.description).toBe(q.sql.split('\n')[0]!.slice(3));
+    // Terraform un-escapes `$${` / `%%{`; what Athena receives must be the file's text.
+    expect((published.query as string).replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{')).toBe(q.sql);
+  }
+});

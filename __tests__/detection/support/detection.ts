@@ -1,0 +1,63 @@
+/**
+ * Build only the detection stacks for a config and return each stack's Terraform JSON, so
+ * detection tests stay fast and independent of the other concerns.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Testing } from 'cdktf';
+import { parse as parseYaml } from 'yaml';
+import { EXAMPLE_CONFIG_PATH, loadOrgConfig, parseOrgConfig, type OrgConfig } from '../../../config';
+import { buildDetection } from '../../../stacks/detection';
+import { OrgBuild } from '../../../stacks/organization';
+import type { StackJson } from '../../support/synth';
+
+export type { StackJson } from '../../support/synth';
+export { resourcesOf } from '../../support/synth';
+
+/** The detection stacks of `config`: JSON per stack ID, plus each stack's declared dependencies. */
+export function synthDetection(config: OrgConfig): { stacks: Map<string, StackJson>; dependencies: Map<string, string[]> } {
+  const outdir = mkdtempSync(join(tmpdir(), 'irg-detection-'));
+  try {
+    const app = Testing.stubVersion(new App({ outdir, stackTraces: false }));
+    const org = new OrgBuild(app, config);
+    buildDetection(org);
+    const stacks = new Map<string, StackJson>();
+    const dependencies = new Map<string, string[]>();
+    for (const stack of org.all()) {
+      stacks.set(stack.node.id, JSON.parse(Testing.synth(stack, true)));
+      dependencies.set(stack.node.id, stack.dependencies.map((d) => d.node.id));
+    }
+    return { stacks, dependencies };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** The committed example organization. */
+export function exampleConfig(): OrgConfig {
+  return loadOrgConfig();
+}
+
+/** The example config with some top-level sections replaced (validated like a real file). */
+export function exampleWith(overrides: (raw: any) => void): OrgConfig {
+  const raw = JSON.parse(JSON.stringify(exampleRaw()));
+  overrides(raw);
+  return parseOrgConfig(raw);
+}
+
+function exampleRaw(): unknown {
+  return parseYaml(readFileSync(EXAMPLE_CONFIG_PATH, 'utf8'));
+}
+
+/** A stack by ID; throws with the list of stacks when it is missing. */
+export function stackOf(stacks: Map<string, StackJson>, id: string): StackJson {
+  const stack = stacks.get(id);
+  if (!stack) throw new Error(`no stack ${id}; have ${[...stacks.keys()].join(', ')}`);
+  return stack;
+}
+
+/** Parse an IAM/SNS/S3 policy string from the synthesized JSON. */
+export function parsePolicy(text: string): { Statement: any[] } {
+  return JSON.parse(text);
+}
