@@ -28,10 +28,14 @@ export function derivedManualSteps(input: { readonly inventory?: Inventory; read
     out.push(`Planned, not applied: ${e.action} on ${e.target}${e.region ? ` in ${e.region}` : ''} (${e.reversible ? 'reversible' : 'irreversible'}; rerun with --apply)`);
   }
 
-  const inactiveKeys = new Set(done.filter((j) => j.action === 'iam:UpdateAccessKey').map((j) => j.target));
-  const deletedKeys = new Set(done.filter((j) => j.action === 'iam:DeleteAccessKey').map((j) => j.target));
-  for (const key of inactiveKeys) {
-    if (!deletedKeys.has(key)) out.push(`Access key ${key} is inactive, not deleted: keep it for hunting, delete it when the investigation closes`);
+  // A key stays inactive unless a later entry (release) re-activated it.
+  const keyStatus = new Map<string, string>();
+  for (const j of done.filter((e) => e.action === 'iam:UpdateAccessKey' || e.action === 'iam:DeleteAccessKey')) {
+    const keyId = stringField(j.request, 'AccessKeyId') ?? j.target.split('/').pop() ?? j.target;
+    keyStatus.set(keyId, j.action === 'iam:DeleteAccessKey' ? 'Deleted' : (stringField(j.request, 'Status') ?? 'unknown'));
+  }
+  for (const [keyId, status] of keyStatus) {
+    if (status === 'Inactive') out.push(`Access key ${keyId} is inactive, not deleted: keep it for hunting, delete it when the investigation closes`);
   }
 
   for (const e of done.filter((j) => j.action === 'ec2:CreateSnapshot')) {
@@ -41,10 +45,11 @@ export function derivedManualSteps(input: { readonly inventory?: Inventory; read
     );
   }
 
-  const touched = new Set(done.map((j) => j.target));
+  // Targets are IDs, ARNs or paths such as user/<name>/<key>: match any segment.
+  const touched = new Set(done.flatMap((j) => [j.target, ...j.target.split(/[/:]/)]));
   for (const a of inventory?.attributions ?? []) {
     if (a.basis === 'heuristic') out.push(`Confirm the heuristic attribution of ${label(a)}: ${a.reason}`);
-    if (![...touched].some((t) => t === a.id || t.endsWith(`/${a.id}`) || t.endsWith(`:${a.id}`))) {
+    if (!touched.has(a.id)) {
       out.push(`No action recorded yet on attacker ${label(a)}: contain or eradicate it, or record why not`);
     }
   }

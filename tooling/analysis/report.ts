@@ -3,6 +3,8 @@
  * the phases recorded (validation, inventory, journal), so it can be regenerated at any
  * time and says nothing the record does not back.
  */
+import { createHash } from 'node:crypto';
+import { canonicalJson, GENESIS_HASH } from '../case/journal';
 import type { Attribution, CaseContext, Inventory, JournalEntry, JournalOutcome, Subject, Validation } from '../model';
 import { escapeMarkdown as md, table, utc } from './markdown';
 import { derivedManualSteps } from './report-manual';
@@ -16,7 +18,6 @@ export interface ReportInput {
   readonly manual: readonly string[];
 }
 
-const ZERO_HASH = '0'.repeat(64);
 const OUTCOMES: readonly JournalOutcome[] = ['applied', 'skipped-already-done', 'failed', 'dry-run-ok', 'planned'];
 
 /** Render the case report as Markdown. */
@@ -216,15 +217,24 @@ interface ChainCheck {
   readonly problems: string[];
 }
 
-/** Check sequence numbers and prevHash links; the hashes themselves are the journal's to verify. */
+/**
+ * Re-check the chain the way the journal writes it: consecutive seq, prevHash = SHA-256 of the
+ * previous line (its canonical JSON), hash = SHA-256 of the entry without `hash`.
+ */
 function checkChain(journal: readonly JournalEntry[]): ChainCheck {
   const problems: string[] = [];
   journal.forEach((entry, i) => {
     if (entry.seq !== i + 1) problems.push(`entry at position ${i + 1} has seq ${entry.seq}`);
-    const expected = i === 0 ? ZERO_HASH : journal[i - 1].hash;
+    const expected = i === 0 ? GENESIS_HASH : sha256(canonicalJson(journal[i - 1]));
     if (entry.prevHash !== expected) problems.push(`entry ${entry.seq} does not link to ${i === 0 ? 'the chain start' : `entry ${journal[i - 1].seq}`}`);
+    const { hash, ...rest } = entry;
+    if (hash !== sha256(canonicalJson(rest))) problems.push(`entry ${entry.seq} does not match its hash (edited)`);
   });
   return { head: journal[journal.length - 1]?.hash, problems };
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 function integrityText(journal: readonly JournalEntry[], check: ChainCheck): string {
@@ -233,8 +243,8 @@ function integrityText(journal: readonly JournalEntry[], check: ChainCheck): str
     `Journal chain head (SHA-256 of entry ${journal[journal.length - 1].seq}): ${md(check.head)}`,
     check.problems.length
       ? `Chain links BROKEN: ${md(describeList(check.problems))}.`
-      : `All ${journal.length} entries are numbered 1..${journal.length} and each links to the previous entry's hash.`,
-    'Verify the entry hashes themselves with the journal tool before relying on this report as evidence.',
+      : `All ${journal.length} entries check out: numbered 1..${journal.length}, each prevHash is the SHA-256 of the previous line, each hash matches its entry.`,
+    'This checks the entries the report was given; run the journal verification on journal.jsonl itself before relying on the report as evidence.',
   ].join('\n\n');
 }
 

@@ -1,4 +1,7 @@
-import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Journal, readJournal, type JournalInput } from '../../../tooling/case/journal';
 import { renderReport, escapeMarkdown } from '../../../tooling/analysis';
 import type { CaseContext, Inventory, JournalEntry, TrailEvent, Validation } from '../../../tooling/model';
 
@@ -15,18 +18,27 @@ const event = (id: string, eventTime: string, eventName: string, extra: Partial<
   accessKeyId: 'AKIAVICTIM0000000001', sourceIp: '203.0.113.7', resources: [], ...extra,
 });
 
-/** A hash-chained journal like the colleague's writer produces (hash over the entry without `hash`). */
-function chain(entries: Array<Omit<JournalEntry, 'seq' | 'prevHash' | 'hash' | 'caseId' | 'caller'>>): JournalEntry[] {
-  const out: JournalEntry[] = [];
-  for (const [i, e] of entries.entries()) {
-    const body = { ...e, seq: i + 1, caseId: ctx.caseId, caller: 'arn:aws:sts::123456789012:assumed-role/SecurityBreakGlass/IR-2026-0042', prevHash: out[i - 1]?.hash ?? '0'.repeat(64) };
-    out.push({ ...body, hash: createHash('sha256').update(JSON.stringify(body)).digest('hex') });
+/** A real journal (the colleague's writer) in a temp dir, read back as the CLI would. */
+function writeJournal(entries: Array<{ ts: string } & JournalInput>): JournalEntry[] {
+  const dir = mkdtempSync(join(tmpdir(), 'ir-report-'));
+  let next = 0;
+  const journal = Journal.open(dir, {
+    caseId: ctx.caseId,
+    caller: 'arn:aws:sts::123456789012:assumed-role/SecurityBreakGlass/IR-2026-0042',
+    clock: () => new Date(entries[next++].ts),
+  });
+  for (const entry of entries) {
+    const input: Partial<typeof entry> = { ...entry };
+    delete input.ts; // the journal stamps its own time, from the clock above
+    journal.append(input as JournalInput);
   }
-  return out;
+  const written = readJournal(dir);
+  rmSync(dir, { recursive: true, force: true });
+  return written;
 }
 
-const journal = chain([
-  { ts: '2026-11-20T10:15:00+02:00', step: 'contain-credentials/deactivate-key', action: 'iam:UpdateAccessKey', target: 'AKIAVICTIM0000000001', request: { Status: 'Inactive' }, outcome: 'applied', reversible: true },
+const journal = writeJournal([
+  { ts: '2026-11-20T10:15:00+02:00', step: 'contain-credentials/deactivate-key', action: 'iam:UpdateAccessKey', target: 'user/svc-build/AKIAVICTIM0000000001', request: { UserName: 'svc-build', AccessKeyId: 'AKIAVICTIM0000000001', Status: 'Inactive' }, outcome: 'applied', reversible: true },
   { ts: '2026-11-20T08:20:00Z', step: 'evidence/snapshot', action: 'ec2:CreateSnapshot', region: 'eu-west-1', target: 'vol-0123', request: {}, outcome: 'applied', response: { SnapshotId: 'snap-0case1' }, reversible: false },
   { ts: '2026-11-20T08:21:00Z', step: 'contain-instances/isolate-eni', action: 'ec2:ModifyNetworkInterfaceAttribute', region: 'eu-west-1', target: 'eni-0abc', request: {}, outcome: 'failed', error: 'RequestLimitExceeded', reversible: true },
   { ts: '2026-11-20T08:22:00Z', step: 'eradicate/terminate', action: 'ec2:TerminateInstances', region: 'eu-west-1', target: 'i-0miner2', request: {}, outcome: 'planned', reversible: false },
@@ -104,7 +116,7 @@ describe('renderReport', () => {
       '2026-11-20 09:30:00Z',
     ]);
     expect(timeline[3]).toContain('CreateUser (iam.amazonaws.com) on backup-admin');
-    expect(timeline[4]).toContain('contain-credentials/deactivate-key: iam:UpdateAccessKey on AKIAVICTIM0000000001');
+    expect(timeline[4]).toContain('contain-credentials/deactivate-key: iam:UpdateAccessKey on user/svc-build/AKIAVICTIM0000000001');
   });
 
   test.each([
@@ -169,14 +181,30 @@ describe('renderReport', () => {
   test('the journal chain head is printed and the links check out', () => {
     expect(section('Summary')).toContain(`| Journal chain head | ${journal[4].hash} (5 entries) |`);
     expect(section('Integrity')).toContain(`Journal chain head (SHA-256 of entry 5): ${journal[4].hash}`);
-    expect(section('Integrity')).toContain('All 5 entries are numbered 1..5 and each links to the previous entry');
+    expect(section('Integrity')).toContain('All 5 entries check out: numbered 1..5, each prevHash is the SHA-256 of the previous line, each hash matches its entry.');
   });
 
-  test('a broken chain is called out, in Integrity and as a manual step', () => {
-    const tampered = journal.map((e) => (e.seq === 3 ? { ...e, prevHash: 'f'.repeat(64) } : e));
+  test.each([
+    { name: 'an edited entry', tamper: (e: JournalEntry) => ({ ...e, target: 'i-0other' }), expected: ['entry 3 does not match its hash (edited)', 'entry 4 does not link to entry 3'] },
+    { name: 'a re-linked entry', tamper: (e: JournalEntry) => ({ ...e, prevHash: 'f'.repeat(64) }), expected: ['entry 3 does not link to entry 2', 'entry 3 does not match its hash (edited)', 'entry 4 does not link to entry 3'] },
+  ])('$name breaks the chain and is called out in Integrity and as a manual step', ({ tamper, expected }) => {
+    const tampered = journal.map((e) => (e.seq === 3 ? tamper(e) : e));
     const text = renderReport({ ctx, journal: tampered, manual: [] });
-    expect(text).toContain('Chain links BROKEN: entry 3 does not link to entry 2.');
-    expect(text).toContain('Journal integrity: entry 3 does not link to entry 2; preserve the file');
+    expect(text).toContain(`Chain links BROKEN: ${expected.join('; ')}.`);
+    expect(text).toContain(`Journal integrity: ${expected[0]}; preserve the file`);
+  });
+
+  test('a removed entry is called out', () => {
+    const text = renderReport({ ctx, journal: journal.filter((e) => e.seq !== 2), manual: [] });
+    expect(text).toContain('entry at position 2 has seq 3; entry 3 does not link to entry 1');
+  });
+
+  test('a key re-activated by release is no longer listed as inactive', () => {
+    const released = writeJournal([
+      { ts: '2026-11-20T08:00:00Z', step: 'contain-credentials/deactivate-key', action: 'iam:UpdateAccessKey', target: 'user/svc-build/AKIAVICTIM0000000001', request: { UserName: 'svc-build', AccessKeyId: 'AKIAVICTIM0000000001', Status: 'Inactive' }, outcome: 'applied', reversible: true },
+      { ts: '2026-11-20T09:00:00Z', step: 'release/access-key-activate', action: 'iam:UpdateAccessKey', target: 'user/svc-build/AKIAVICTIM0000000001', request: { UserName: 'svc-build', AccessKeyId: 'AKIAVICTIM0000000001', Status: 'Active' }, outcome: 'applied', reversible: true },
+    ]);
+    expect(renderReport({ ctx, journal: released, manual: [] })).not.toContain('is inactive, not deleted');
   });
 
   test('before validate and scope ran, the report says so rather than inventing content', () => {
