@@ -189,6 +189,11 @@ describe('scope', () => {
       expect(attributed(inv, 'key-pair', keyPairId(inv, region, 'miner-key'))).toMatchObject({ region, basis: 'cloudtrail' });
     }
     expect(inv.instances.find((i) => i.instanceId === seed.minerInstances['ap-southeast-2'])?.state).toBe('stopped');
+    const usMiner = inv.instances.find((i) => i.instanceId === seed.minerInstances['us-east-1']);
+    expect(usMiner?.networkInterfaces).toEqual([expect.objectContaining({ allocationId: seed.eipAllocationId, associationId: expect.stringMatching(/^eipassoc-/) })]);
+    const euMiner = inv.instances.find((i) => i.instanceId === seed.minerInstances['eu-west-1']);
+    expect(euMiner?.networkInterfaces.map((n) => n.id)).toContain(seed.secondEni);
+    expect(euMiner?.networkInterfaces).toHaveLength(2);
     const asg = inv.instances.find((i) => i.instanceId === seed.asgInstance);
     expect(asg).toMatchObject({ region: 'us-east-1', autoScalingGroup: 'miner-asg' });
     expect(asg?.networkInterfaces[0].id).toMatch(/^eni-/);

@@ -23,6 +23,10 @@ import {
   RequestSpotInstancesCommand,
   RunInstancesCommand,
   StopInstancesCommand,
+  AllocateAddressCommand,
+  AssociateAddressCommand,
+  AttachNetworkInterfaceCommand,
+  CreateNetworkInterfaceCommand,
 } from '@aws-sdk/client-ec2';
 import { AwsClients } from '../../../tooling/aws/clients';
 import { MOTO_CREDENTIALS } from '../../support/moto';
@@ -39,6 +43,10 @@ export interface SeededAttack {
   /** Attacker instances by region; ap-southeast-2's is stopped, us-east-1 also has an ASG one. */
   readonly minerInstances: Record<(typeof ATTACKER_REGIONS)[number], string>;
   readonly asgInstance: string;
+  /** Elastic IP allocation on the us-east-1 miner. */
+  readonly eipAllocationId: string;
+  /** Second ENI on the eu-west-1 miner. */
+  readonly secondEni: string;
   readonly asgName: string;
   readonly spotRequestId: string;
   readonly spotInstanceId: string;
@@ -122,6 +130,15 @@ export async function seedAttack(endpoint: string): Promise<SeededAttack> {
   };
   await c.ec2('ap-southeast-2').send(new StopInstancesCommand({ InstanceIds: [minerInstances['ap-southeast-2']] }));
 
+  // An Elastic IP on the us-east-1 miner and a second ENI on the eu-west-1 one: containment needs both.
+  const eip = await c.ec2('us-east-1').send(new AllocateAddressCommand({ Domain: 'vpc' }));
+  await c.ec2('us-east-1').send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, InstanceId: minerInstances['us-east-1'] }));
+  const euFirst = await c.ec2('eu-west-1').send(new DescribeInstancesCommand({ InstanceIds: [minerInstances['eu-west-1']] }));
+  const eni = await c.ec2('eu-west-1').send(new CreateNetworkInterfaceCommand({ SubnetId: euFirst.Reservations?.[0]?.Instances?.[0]?.SubnetId }));
+  await c.ec2('eu-west-1').send(
+    new AttachNetworkInterfaceCommand({ NetworkInterfaceId: eni.NetworkInterface?.NetworkInterfaceId, InstanceId: minerInstances['eu-west-1'], DeviceIndex: 1 }),
+  );
+
   const template = await c.ec2('us-east-1').send(
     new CreateLaunchTemplateCommand({
       LaunchTemplateName: 'miner-lt',
@@ -181,6 +198,8 @@ export async function seedAttack(endpoint: string): Promise<SeededAttack> {
     backdoor: { userName: 'backup-admin', accessKeyId: backdoorKey.accessKeyId, policyArn },
     minerInstances,
     asgInstance,
+    eipAllocationId: eip.AllocationId ?? '',
+    secondEni: eni.NetworkInterface?.NetworkInterfaceId ?? '',
     asgName,
     spotRequestId,
     spotInstanceId,
