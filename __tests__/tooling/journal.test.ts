@@ -1,0 +1,122 @@
+/**
+ * The journal's hash chain (tampering is detected and refused) and the executor's rules
+ * (plan, DryRun, confirmation, failures journaled) — no AWS needed.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Action, Executor } from '../../tooling/case/executor';
+import { GENESIS_HASH, Journal, journalPath, readJournal, verifyJournal } from '../../tooling/case/journal';
+import { memoryReporter } from '../../tooling/case/output';
+import { steppingClock } from './case-harness';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'irctl-journal-'));
+const entry = (n: number) => ({ step: 'test/step', action: 'ec2:CreateTags', region: 'us-east-1', target: `i-${n}`, request: { n }, outcome: 'applied' as const, reversible: true });
+
+function threeEntries(): string {
+  const d = dir();
+  const j = Journal.open(d, { caseId: 'IR-1', caller: 'arn:aws:sts::123456789012:assumed-role/SecurityBreakGlass/irctl-IR-1', clock: steppingClock() });
+  [1, 2, 3].forEach((n) => j.append(entry(n)));
+  return d;
+}
+
+test('entries are numbered, UTC-stamped from the injected clock, and chained', () => {
+  const d = threeEntries();
+  const entries = readJournal(d);
+  expect(entries.map((e) => e.seq)).toEqual([1, 2, 3]);
+  expect(entries.map((e) => e.ts)).toEqual(['2026-11-23T03:00:01.000Z', '2026-11-23T03:00:02.000Z', '2026-11-23T03:00:03.000Z']);
+  expect(entries[0].prevHash).toBe(GENESIS_HASH);
+  expect(entries[1].prevHash).not.toBe(GENESIS_HASH);
+  expect(entries.every((e) => /^[0-9a-f]{64}$/.test(e.hash) && e.caller.includes('SecurityBreakGlass'))).toBe(true);
+  expect(verifyJournal(d)).toEqual({ ok: true, entries: 3, problems: [] });
+});
+
+test.each([
+  {
+    name: 'an edited field',
+    tamper: (lines: string[]) => lines.map((l, i) => (i === 1 ? l.replace('"outcome":"applied"', '"outcome":"failed"') : l)),
+    expected: [/line 2: hash does not match/, /line 3: prevHash does not match/],
+  },
+  { name: 'a removed line', tamper: (lines: string[]) => lines.filter((_, i) => i !== 0), expected: [/line 1: seq is 2/, /line 1: prevHash/] },
+  { name: 'reordered lines', tamper: (lines: string[]) => [lines[0], lines[2], lines[1]], expected: [/seq is 3/, /prevHash/] },
+  { name: 'garbage appended', tamper: (lines: string[]) => [...lines, '{not json'], expected: [/line 4: not valid JSON/] },
+])('verify detects $name, and the journal refuses to append after it', ({ tamper, expected }) => {
+  const d = threeEntries();
+  const lines = readFileSync(journalPath(d), 'utf8').trimEnd().split('\n');
+  writeFileSync(journalPath(d), tamper(lines).join('\n') + '\n');
+  const result = verifyJournal(d);
+  expect(result.ok).toBe(false);
+  for (const pattern of expected) expect(result.problems.join('\n')).toMatch(pattern);
+  expect(() => Journal.open(d, { caseId: 'IR-1', caller: 'x' })).toThrow(/refusing to append/);
+});
+
+function executor(options: { apply: boolean; confirm?: boolean }) {
+  const d = dir();
+  const journal = Journal.open(d, { caseId: 'IR-1', caller: 'tester', clock: steppingClock() });
+  const exec = new Executor({ journal, apply: options.apply, reporter: memoryReporter(), confirmIrreversible: async () => options.confirm ?? false, sleep: async () => undefined, verifyAttempts: 3 });
+  return { exec, d };
+}
+
+const dryRunOk = Object.assign(new Error('Request would have succeeded, but DryRun flag is set.'), { name: 'DryRunOperation' });
+const denied = Object.assign(new Error('You are not authorized'), { name: 'UnauthorizedOperation' });
+
+function action(over: Partial<Action> & { applied?: { count: number } }): Action {
+  const counter = over.applied ?? { count: 0 };
+  return {
+    step: 'test/act',
+    action: 'ec2:ModifyNetworkInterfaceAttribute',
+    region: 'eu-west-1',
+    target: 'eni-1',
+    summary: 'move it',
+    reversible: true,
+    request: { NetworkInterfaceId: 'eni-1' },
+    isDone: async () => false,
+    apply: async () => {
+      counter.count++;
+      return { ok: true };
+    },
+    ...over,
+  };
+}
+
+test.each([
+  { name: 'plan with a DryRunOperation answer', apply: false, a: { dryRun: async () => Promise.reject(dryRunOk) }, outcome: 'dry-run-ok', applies: 0 },
+  { name: 'plan of an API without dry run', apply: false, a: {}, outcome: 'planned', applies: 0 },
+  { name: 'plan where the API ignored DryRun', apply: false, a: { dryRun: async () => ({ done: true }) }, outcome: 'failed', applies: 0 },
+  { name: 'plan denied (missing permission shows up while planning)', apply: false, a: { dryRun: async () => Promise.reject(denied) }, outcome: 'failed', applies: 0 },
+  { name: 'apply, already done', apply: true, a: { isDone: async () => true }, outcome: 'skipped-already-done', applies: 0 },
+  { name: 'apply', apply: true, a: {}, outcome: 'applied', applies: 1 },
+  { name: 'apply irreversible, not confirmed', apply: true, a: { irreversible: true }, outcome: 'needs-confirmation', applies: 0 },
+  { name: 'apply irreversible, confirmed', apply: true, confirm: true, a: { irreversible: true }, outcome: 'applied', applies: 1 },
+  { name: 'apply, change never becomes visible', apply: true, a: { verify: async () => false }, outcome: 'failed', applies: 1 },
+  { name: 'apply denied', apply: true, a: { apply: async () => Promise.reject(denied) }, outcome: 'failed', applies: 0 },
+])('executor: $name → $outcome', async ({ apply, confirm, a, outcome, applies }) => {
+  const { exec, d } = executor({ apply, confirm });
+  const applied = { count: 0 };
+  expect(await exec.run(action({ ...a, applied }))).toBe(outcome);
+  expect(applied.count).toBe(applies);
+  const [logged] = readJournal(d);
+  expect(logged.outcome).toBe(outcome === 'needs-confirmation' ? 'planned' : outcome);
+  expect(exec.incomplete).toBe(outcome === 'failed' || outcome === 'needs-confirmation');
+  if (outcome === 'failed') expect(logged.error).toBeTruthy();
+});
+
+test('a denied call is explained with the action, the target, the role and the fix', async () => {
+  const { exec } = executor({ apply: true });
+  await exec.run(action({ apply: async () => Promise.reject(denied) }));
+  expect(exec.failures[0].message).toMatch(/ec2:ModifyNetworkInterfaceAttribute on eni-1 in eu-west-1 was denied .*UnauthorizedOperation.*Fix:/);
+});
+
+test('confirmation is asked once per group, and a refusal holds for the whole group', async () => {
+  const d = dir();
+  let asked = 0;
+  const exec = new Executor({
+    journal: Journal.open(d, { caseId: 'IR-1', caller: 'tester' }),
+    apply: true,
+    reporter: memoryReporter(),
+    confirmIrreversible: async () => (asked++, false),
+  });
+  for (const target of ['k1', 'k2', 'user']) await exec.run(action({ target, irreversible: true, confirmGroup: 'user/x' }));
+  expect(asked).toBe(1);
+  expect(exec.results.map((r) => r.outcome)).toEqual(['needs-confirmation', 'needs-confirmation', 'needs-confirmation']);
+});

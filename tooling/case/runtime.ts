@@ -1,0 +1,128 @@
+/**
+ * Turning global CLI options into a running case: config, regions, clients, role sessions,
+ * reporter and prompts. Kept apart from the command table so tests can build one directly.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
+import { loadOrgConfig, resolveConfigPath } from '../../config';
+import { isCommercialRegion } from '../../config/regions';
+import { AwsClients, type ClientSettings } from '../aws/clients';
+import { callerArn, SessionBroker } from '../aws/session';
+import type { CaseContext, Inventory, Validation } from '../model';
+import { type Clock, systemClock } from './journal';
+import { type Reporter, streamReporter } from './output';
+
+/** Global options every command accepts. */
+export interface GlobalOptions {
+  readonly case?: string;
+  readonly account?: string;
+  readonly regions?: string;
+  readonly config?: string;
+  readonly apply?: boolean;
+  readonly yesIrreversible?: boolean;
+  readonly mfaSerial?: string;
+  readonly mfaToken?: string;
+  readonly json?: boolean;
+  readonly endpoint?: string;
+  readonly caseDir?: string;
+  /** commander's `--no-assume` sets this false. */
+  readonly assume?: boolean;
+  readonly since?: string;
+  readonly until?: string;
+}
+
+/** A case ready for phases to run on. */
+export interface Runtime {
+  readonly ctx: CaseContext;
+  readonly base: AwsClients;
+  readonly sessions: SessionBroker;
+  readonly reporter: Reporter;
+  readonly apply: boolean;
+  readonly yesIrreversible: boolean;
+  readonly json: boolean;
+  readonly clock: Clock;
+  /** Interactive question; absent when stdin is not a terminal. */
+  readonly ask?: (question: string) => Promise<string>;
+}
+
+/** Hooks tests and benchmarks pass in (client middleware, clock, prompt). */
+export interface RuntimeHooks {
+  readonly onClient?: ClientSettings['onClient'];
+  readonly clock?: Clock;
+  readonly ask?: (question: string) => Promise<string>;
+  readonly reporter?: Reporter;
+  /** Credentials for the base clients (tests: moto's dummy keys). */
+  readonly credentials?: ClientSettings['credentials'];
+}
+
+const CASE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,48}$/;
+
+/** Build the runtime; throws a sentence naming the problem and the fix. */
+export async function openRuntime(opts: GlobalOptions, hooks: RuntimeHooks = {}): Promise<Runtime> {
+  if (!opts.case) throw new Error('No case ID. Fix: pass --case <id>, e.g. --case IR-2026-0042 (it names the journal, tags and role sessions).');
+  if (!CASE_ID.test(opts.case)) throw new Error(`Case ID "${opts.case}" has characters tags and session names cannot carry. Fix: use letters, digits, dot, dash or underscore (max 49).`);
+  const clock = hooks.clock ?? systemClock;
+  const reporter = hooks.reporter ?? streamReporter({ json: !!opts.json });
+  const base = new AwsClients({ endpoint: opts.endpoint, onClient: hooks.onClient, credentials: hooks.credentials });
+  const assume = opts.assume !== false;
+  let accountId = opts.account;
+  if (!accountId) {
+    if (assume) throw new Error('No target account. Fix: pass --account <12-digit id> (or --no-assume to act as the current credentials).');
+    accountId = (await callerArn(base)).split(':')[4];
+  }
+  if (!/^\d{12}$/.test(accountId)) throw new Error(`Account "${accountId}" is not a 12-digit AWS account ID. Fix: pass --account 123456789012.`);
+  const ask = hooks.ask ?? (process.stdin.isTTY ? terminalQuestion : undefined);
+  const sessions = new SessionBroker(base, { caseId: opts.case, accountId, assume, mfaSerial: opts.mfaSerial, mfaToken: opts.mfaToken, promptToken: ask });
+  const regions = await resolveRegions(opts, sessions);
+  const end = opts.until ? parseDate(opts.until, '--until') : clock();
+  const start = opts.since ? parseDate(opts.since, '--since') : new Date(end.getTime() - 90 * 86_400_000);
+  const ctx: CaseContext = { caseId: opts.case, accountId, regions, window: { start, end }, caseDir: resolve(opts.caseDir ?? `cases/${opts.case}`) };
+  return { ctx, base, sessions, reporter, apply: !!opts.apply, yesIrreversible: !!opts.yesIrreversible, json: !!opts.json, clock, ask };
+}
+
+/** `--regions a,b` (checked), else the org config's allowed regions plus those enabled in the account. */
+async function resolveRegions(opts: GlobalOptions, sessions: SessionBroker): Promise<string[]> {
+  if (opts.regions) {
+    const list = opts.regions.split(',').map((r) => r.trim()).filter(Boolean);
+    const unknown = list.filter((r) => !isCommercialRegion(r));
+    if (unknown.length) throw new Error(`Unknown region${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. Fix: use names such as us-east-1 (config/regions.ts lists the known ones).`);
+    return [...new Set(list)];
+  }
+  const config = loadOrgConfig(resolveConfigPath(opts.config));
+  // Attackers launch where the guardrails are not: scan every enabled region, not only the allowed ones.
+  const analyst = await sessions.session('analyst');
+  const out = await analyst.clients.ec2(analyst.clients.homeRegion).send(new DescribeRegionsCommand({ AllRegions: false }));
+  const enabled = (out.Regions ?? []).map((r) => r.RegionName!).filter(isCommercialRegion);
+  return [...new Set([...config.regions.allowed, ...enabled])];
+}
+
+function parseDate(text: string, flag: string): Date {
+  const d = new Date(text);
+  if (Number.isNaN(d.getTime())) throw new Error(`${flag} "${text}" is not a date. Fix: use ISO 8601 UTC, e.g. 2026-11-20T00:00:00Z.`);
+  return d;
+}
+
+async function terminalQuestion(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
+
+/** Read a phase output saved in the case directory, if present. */
+export function readCaseFile<T>(ctx: CaseContext, name: 'validation.json' | 'inventory.json'): T | undefined {
+  const file = resolve(ctx.caseDir, name);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
+}
+
+/** Save a phase output in the case directory. */
+export function writeCaseFile(ctx: CaseContext, name: 'validation.json' | 'inventory.json' | 'report.md', body: Validation | Inventory | string): string {
+  mkdirSync(ctx.caseDir, { recursive: true });
+  const file = resolve(ctx.caseDir, name);
+  writeFileSync(file, typeof body === 'string' ? body : JSON.stringify(body, null, 2) + '\n');
+  return file;
+}

@@ -1,0 +1,130 @@
+/**
+ * irctl: the incident-response playbook as a command line. A thin table of commands handing
+ * off to plain async functions (tooling/commands.ts); errors go to stderr as a sentence with
+ * the fix, and the exit code says whether everything completed.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import {
+  type CommandResult,
+  containCredentialsCommand,
+  containInstancesCommand,
+  eradicateCommand,
+  releaseCommand,
+  reportCommand,
+  runAllCommand,
+  scopeCommand,
+  type TargetFlags,
+  validateCommand,
+  verifyCommand,
+} from './commands';
+import { type GlobalOptions, openRuntime, type Runtime, type RuntimeHooks } from './case/runtime';
+
+type Handler = (rt: Runtime, flags: TargetFlags) => Promise<CommandResult>;
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** The command table: name, what it does, which target flags it takes, and its handler. */
+const COMMANDS: ReadonlyArray<{ name: string; summary: string; flags: ReadonlyArray<keyof typeof TARGET_FLAGS>; run: Handler }> = [
+  { name: 'validate', summary: 'who owns the finding / instance / key, and how it was launched', flags: ['finding', 'region', 'instance', 'accessKey'], run: validateCommand },
+  { name: 'scope', summary: 'everything the attacker touched, in every region (writes inventory.json)', flags: ['accessKey', 'principal'], run: scopeCommand },
+  { name: 'contain-credentials', summary: 'deactivate keys, attach deny-all, revoke sessions', flags: ['accessKey', 'principal', 'user'], run: containCredentialsCommand },
+  { name: 'contain-instances', summary: 'evidence, snapshots, isolation, ASG/ELB/EIP/profile (REFERENCE §7)', flags: ['instance'], run: containInstancesCommand },
+  { name: 'eradicate', summary: 'terminate after snapshots complete; delete key pairs, AMIs, backdoor users', flags: ['instance', 'keyPair', 'image', 'user'], run: eradicateCommand },
+  { name: 'release', summary: 'undo the containment recorded in the journal', flags: [], run: (rt) => releaseCommand(rt) },
+  { name: 'report', summary: 'write report.md: timeline, inventory, actions, what remains manual', flags: [], run: (rt) => reportCommand(rt) },
+  { name: 'verify', summary: 'check the journal hash chain and the evidence manifests', flags: [], run: (rt) => verifyCommand(rt) },
+  { name: 'run', summary: 'validate, scope, contain credentials and instances, eradicate, report', flags: ['finding', 'region', 'instance', 'accessKey', 'principal'], run: runAllCommand },
+];
+
+const TARGET_FLAGS = {
+  finding: () => new Option('--finding <id>', 'GuardDuty finding ID'),
+  region: () => new Option('--region <region>', 'region of the finding or instance'),
+  instance: () => new Option('--instance <id>', 'instance ID (repeatable)').argParser(collect),
+  accessKey: () => new Option('--access-key <id>', 'the stolen access key ID'),
+  principal: () => new Option('--principal <arn>', 'attacker IAM user/role ARN'),
+  user: () => new Option('--user <name>', 'IAM user (repeatable)').argParser(collect),
+  keyPair: () => new Option('--key-pair <region:name>', 'key pair to delete (repeatable)').argParser(collect),
+  image: () => new Option('--image <region:ami>', 'AMI to deregister (repeatable)').argParser(collect),
+} as const;
+
+/** Streams and hooks main() writes to (tests pass their own). */
+export interface CliIo {
+  readonly stdout?: NodeJS.WritableStream;
+  readonly stderr?: NodeJS.WritableStream;
+  readonly hooks?: RuntimeHooks;
+}
+
+/** Build the commander program; `onResult` receives each finished command. */
+function program(io: CliIo, onResult: (r: CommandResult, json: boolean) => void): Command {
+  const root = new Command('irctl')
+    .description('Incident response for EC2 cryptomining: plans by default, acts with --apply, journals everything.')
+    .requiredOption('--case <id>', 'case ID, e.g. IR-2026-0042 (journal, tags, session names)')
+    .option('--account <id>', 'target account (12 digits)')
+    .option('--regions <list>', 'comma-separated regions (default: org config allowed + enabled in the account)')
+    .option('--config <file>', 'org config file (default: $IR_GUARDRAILS_CONFIG or the example)')
+    .option('--apply', 'act; without it irctl only plans (EC2 calls with DryRun)', false)
+    .option('--yes-irreversible', 'confirm every irreversible step (terminate, delete, release EIP) without asking', false)
+    .option('--mfa-serial <arn>', 'MFA device for assuming the IR roles')
+    .option('--mfa-token <code>', 'current MFA code (else prompted on a terminal)')
+    .option('--no-assume', 'use the current credentials as they are (moto, or already in the role)')
+    .option('--json', 'one JSON document on stdout instead of progress lines', false)
+    .option('--endpoint <url>', 'AWS endpoint override (moto)')
+    .option('--case-dir <dir>', 'case directory (default: cases/<case>)')
+    .option('--since <iso>', 'start of the investigation window (UTC; default 90 days ago)')
+    .option('--until <iso>', 'end of the investigation window (UTC; default now)')
+    .showHelpAfterError()
+    .exitOverride();
+  if (io.stdout || io.stderr) root.configureOutput({ writeOut: (s) => io.stdout?.write(s), writeErr: (s) => io.stderr?.write(s) });
+  for (const c of COMMANDS) {
+    const sub = root.command(c.name).description(c.summary).exitOverride();
+    if (io.stdout || io.stderr) sub.configureOutput({ writeOut: (s) => io.stdout?.write(s), writeErr: (s) => io.stderr?.write(s) });
+    for (const f of c.flags) sub.addOption(TARGET_FLAGS[f]());
+    sub.action(async (flags: TargetFlags) => {
+      const global = root.opts<GlobalOptions>();
+      const rt = await openRuntime(global, io.hooks);
+      onResult(await c.run(rt, flags), !!global.json);
+    });
+  }
+  return root;
+}
+
+/** Run irctl with `argv` (as process.argv); resolves to the exit code. */
+export async function main(argv: readonly string[] = process.argv, io: CliIo = {}): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  let code = 0;
+  const prog = program(io, (result, json) => {
+    code = result.exitCode;
+    if (json) {
+      stdout.write(JSON.stringify(result, null, 2) + '\n');
+      return;
+    }
+    const counts = new Map<string, number>();
+    for (const r of result.results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
+    stdout.write(`\n${result.command}: ${[...counts].map(([k, v]) => `${v} ${k}`).join(', ') || 'no actions'}\n`);
+    for (const f of result.failures) stderr.write(`FAILED ${f.step}${f.region ? ` (${f.region})` : ''}${f.target ? ` ${f.target}` : ''}: ${f.message}\n`);
+    if (result.results.some((r) => r.outcome === 'needs-confirmation')) {
+      stderr.write('Some irreversible steps were not confirmed and did not run. Fix: rerun with --yes-irreversible, or answer the prompt on a terminal.\n');
+    }
+    if (result.results.some((r) => r.outcome === 'dry-run-ok' || r.outcome === 'planned')) stdout.write('This was a plan: nothing changed. Add --apply to act.\n');
+  });
+  try {
+    await prog.parseAsync([...argv]);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    stderr.write(`irctl: ${(err as Error).message}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main()
+    .then((code) => {
+      process.exitCode = code;
+    })
+    .catch((err: unknown) => {
+      process.stderr.write(`irctl: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
+      process.exitCode = 1;
+    });
+}
