@@ -17,6 +17,7 @@ import {
   validateCommand,
   verifyCommand,
 } from './commands';
+import { streamReporter } from './case/output';
 import { type GlobalOptions, openRuntime, type Runtime, type RuntimeHooks } from './case/runtime';
 
 type Handler = (rt: Runtime, flags: TargetFlags) => Promise<CommandResult>;
@@ -81,7 +82,8 @@ function program(io: CliIo, onResult: (r: CommandResult, json: boolean) => void)
     for (const f of c.flags) sub.addOption(TARGET_FLAGS[f]());
     sub.action(async (flags: TargetFlags) => {
       const global = root.opts<GlobalOptions>();
-      const rt = await openRuntime(global, io.hooks);
+      const reporter = io.hooks?.reporter ?? streamReporter({ json: !!global.json, out: io.stdout, err: io.stderr });
+      const rt = await openRuntime(global, { ...io.hooks, reporter });
       onResult(await c.run(rt, flags), !!global.json);
     });
   }

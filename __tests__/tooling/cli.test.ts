@@ -1,0 +1,116 @@
+/**
+ * irctl through its command line against moto: plan output and exit codes, error sentences
+ * (unknown instance, unknown region, MFA without a terminal), role sessions named after the
+ * case, and a region whose calls fail while the others proceed.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { SECURITY_GROUPS } from '../../shared/names';
+import { AwsClients } from '../../tooling/aws/clients';
+import { SessionBroker, sessionName } from '../../tooling/aws/session';
+import { readJournal, verifyJournal } from '../../tooling/case/journal';
+import { main } from '../../tooling/cli';
+import { type AttackScenario, SCENARIO_ACCOUNT, seedAttack } from '../support/attack-scenario';
+import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../support/moto';
+import { steppingClock } from './case-harness';
+
+let moto: MotoServer;
+let scenario: AttackScenario;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  scenario = await seedAttack(moto.endpoint);
+}, 120_000);
+afterAll(async () => moto?.stop());
+
+async function irctl(args: string[], hooks: { onClient?: (c: { middlewareStack: unknown }) => void } = {}) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d: Buffer) => (out += d.toString()));
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const caseDir = mkdtempSync(join(tmpdir(), 'irctl-cli-'));
+  const code = await main(['node', 'irctl', '--case', 'IR-CLI-1', '--no-assume', '--endpoint', moto.endpoint, '--case-dir', caseDir, ...args], {
+    stdout,
+    stderr,
+    hooks: { credentials: MOTO_CREDENTIALS, clock: steppingClock(), onClient: hooks.onClient },
+  });
+  return { code, out, err, caseDir };
+}
+
+const ids = () => scenario.instances.flatMap((i) => ['--instance', i.instanceId]);
+
+test('contain-instances plans by default: exit 0, JSON lists dry-run-ok actions, says nothing changed', async () => {
+  const { code, out } = await irctl(['--regions', 'us-east-1,eu-west-1,ap-southeast-2', '--json', 'contain-instances', ...ids()]);
+  expect(code).toBe(0);
+  const result = JSON.parse(out) as { command: string; results: Array<{ outcome: string; action: string }> };
+  expect(result.command).toBe('contain-instances');
+  expect(result.results.filter((r) => r.outcome === 'dry-run-ok').map((r) => r.action)).toContain('ec2:ModifyNetworkInterfaceAttribute');
+  expect(result.results.some((r) => r.outcome === 'applied')).toBe(false);
+  const human = await irctl(['--regions', 'us-east-1', 'contain-instances', '--instance', scenario.instances[0].instanceId]);
+  expect(human.out).toMatch(/PLAN ONLY/);
+  expect(human.out).toMatch(/This was a plan: nothing changed\. Add --apply to act\./);
+});
+
+test('an unknown instance: exit 1 and a sentence naming it, the regions searched and the fix', async () => {
+  const { code, err } = await irctl(['--regions', 'us-east-1,eu-west-1', 'contain-instances', '--instance', 'i-0123456789abcdef0']);
+  expect(code).toBe(1);
+  expect(err).toMatch(/Instance i-0123456789abcdef0 was not found .* us-east-1, eu-west-1 .*Fix: check the ID, --account and --regions/);
+});
+
+test.each([
+  { name: 'an unknown region', args: ['--regions', 'us-east-9', 'contain-instances', '--instance', 'i-1'], message: /Unknown region us-east-9\. Fix:/ },
+  { name: 'a bad case ID', args: ['--case', 'IR 1; rm', '--regions', 'us-east-1', 'release'], message: /Case ID "IR 1; rm" has characters/ },
+  { name: 'a malformed --image', args: ['--regions', 'us-east-1', 'eradicate', '--image', 'ami-1'], message: /--image "ami-1" is not <region>:<id>/ },
+])('$name is refused with the fix, before any AWS change', async ({ args, message }) => {
+  const { code, err } = await irctl(args);
+  expect(code).toBe(1);
+  expect(err).toMatch(message);
+});
+
+test('role sessions: the IR role ARN, a session name carrying the case, and a clear error without a terminal', async () => {
+  expect(sessionName('IR-2026/0042 x')).toBe('irctl-IR-2026-0042-x');
+  const base = new AwsClients({ endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
+  const broker = new SessionBroker(base, { caseId: 'IR-2026-0042', accountId: SCENARIO_ACCOUNT, assume: true, mfaSerial: 'arn:aws:iam::123456789012:mfa/responder', mfaToken: '123456' });
+  const s = await broker.session('breakGlass');
+  expect(s.roleArn).toBe('arn:aws:iam::123456789012:role/incident-response/SecurityBreakGlass');
+  expect(s.caller).toMatch(/assumed-role\/SecurityBreakGlass\/irctl-IR-2026-0042$/);
+  // The code was used; a second role with no terminal to ask on must fail with the fix, not hang.
+  const noTty = new SessionBroker(base, { caseId: 'IR-1', accountId: SCENARIO_ACCOUNT, assume: true, mfaSerial: 'arn:aws:iam::123456789012:mfa/responder' });
+  await expect(noTty.session('analyst')).rejects.toThrow(/stdin is not a terminal\. Fix: pass --mfa-token/);
+});
+
+test('one failing region: the others are contained, the failure is journaled and reported, exit code 1', async () => {
+  // Fault injection: every EC2 write in eu-west-1 is denied, as an SCP would.
+  const denyEuWest = (client: { middlewareStack: unknown }) => {
+    const config = (client as unknown as { config: { region: () => Promise<string> } }).config;
+    (client.middlewareStack as { add: (mw: unknown, o: { step: string; name: string }) => void }).add(
+      (next: (a: unknown) => Promise<unknown>, context: { commandName?: string; clientName?: string }) => async (args: { input: Record<string, unknown> }) => {
+        const write = context.clientName === 'EC2Client' && !/^(Describe|Get)/.test(context.commandName ?? '');
+        if (write && (await config.region()) === 'eu-west-1') {
+          throw Object.assign(new Error('explicit deny in a service control policy'), { name: 'UnauthorizedOperation', $fault: 'client', $metadata: {} });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'denyEuWest1' },
+    );
+  };
+  const { code, err, caseDir } = await irctl(['--regions', 'us-east-1,eu-west-1,ap-southeast-2', '--apply', '--yes-irreversible', 'contain-instances', ...ids()], { onClient: denyEuWest });
+  expect(code).toBe(1);
+  expect(err).toMatch(/FAILED .*\(eu-west-1\).*was denied/);
+  const journal = readJournal(caseDir);
+  expect(verifyJournal(caseDir).ok).toBe(true);
+  expect(journal.some((e) => e.region === 'eu-west-1' && e.outcome === 'failed')).toBe(true);
+  expect(journal.some((e) => e.region === 'eu-west-1' && e.outcome === 'applied')).toBe(false);
+  for (const { region, instanceId } of scenario.instances) {
+    const ec2 = new EC2Client({ endpoint: moto.endpoint, region, credentials: MOTO_CREDENTIALS });
+    const inst = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }))).Reservations![0].Instances![0];
+    const names = inst.NetworkInterfaces!.flatMap((n) => n.Groups!.map((g) => g.GroupName));
+    if (region === 'eu-west-1') expect(names).not.toContain(SECURITY_GROUPS.isolation);
+    else expect(new Set(names)).toEqual(new Set([SECURITY_GROUPS.isolation]));
+  }
+});
