@@ -6,13 +6,13 @@
  */
 import { projectionLocation } from '../../stacks/detection/athena-tables';
 import { DETECTION, logArchiveBucketName } from '../../stacks/detection/names';
-import { exampleConfig, resourcesOf, stackOf, synthDetection, type StackJson } from './support/detection';
+import { exampleConfig, resourcesOf, stackOf, synthDetection, type StackJson, type Tf } from './support/detection';
 
 const config = exampleConfig();
 const { stacks } = synthDetection(config);
 const athena = stackOf(stacks, 'security-athena');
 
-function table(stack: StackJson, name: string): any {
+function table(stack: StackJson, name: string): Tf {
   const found = resourcesOf(stack, 'aws_glue_catalog_table').find(([, t]) => t.name === name);
   if (!found) throw new Error(`no table ${name}`);
   return found[1];
@@ -34,7 +34,7 @@ function formatProjectionDate(pattern: string, date: Date): string {
 }
 
 test('workgroup: enforced, KMS-encrypted results in the log archive, bytes cutoff from config', () => {
-  const [[, wg]] = resourcesOf(athena, 'aws_athena_workgroup') as [[string, any]];
+  const [[, wg]] = resourcesOf(athena, 'aws_athena_workgroup') as [[string, Tf]];
   expect(wg.name).toBe(DETECTION.athenaWorkgroup);
   expect(wg.configuration.enforce_workgroup_configuration).toBe(true);
   expect(wg.configuration.bytes_scanned_cutoff_per_query).toBe(config.athena.bytesScannedCutoff);
@@ -47,7 +47,7 @@ test('workgroup: enforced, KMS-encrypted results in the log archive, bytes cutof
 
 test('the bytes cutoff follows config.athena', () => {
   const small = exampleConfigWithCutoff(123 * 1024 * 1024);
-  const [[, wg]] = resourcesOf(stackOf(synthDetection(small).stacks, 'security-athena'), 'aws_athena_workgroup') as [[string, any]];
+  const [[, wg]] = resourcesOf(stackOf(synthDetection(small).stacks, 'security-athena'), 'aws_athena_workgroup') as [[string, Tf]];
   expect(wg.configuration.bytes_scanned_cutoff_per_query).toBe(123 * 1024 * 1024);
 });
 
@@ -68,7 +68,7 @@ describe.each([DETECTION.cloudtrailTable, DETECTION.flowLogsTable])('table %s', 
     expect(p['projection.log_date.range']).toBe('2020/01/01,NOW');
     expect(p['projection.log_date.interval']).toBe('1');
     expect(p['projection.log_date.interval.unit']).toBe('DAYS');
-    expect(t.partition_keys.map((k: any) => k.name)).toEqual(['account', 'region', 'log_date']);
+    expect(t.partition_keys.map((k: Tf) => k.name)).toEqual(['account', 'region', 'log_date']);
   });
 
   test('template placeholders are escaped for Terraform, and only they', () => {

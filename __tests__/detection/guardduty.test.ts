@@ -6,7 +6,7 @@ import { COMMERCIAL_REGIONS } from '../../config/regions';
 import { GUARDDUTY_FEATURES } from '../../stacks/detection/guardduty';
 import { findingsEventPattern } from '../../stacks/detection/guardduty-rules';
 import { alertTopicArn, homeFindingsBusArn, logArchiveBucketArn } from '../../stacks/detection/names';
-import { exampleConfig, exampleWith, parsePolicy, resourcesOf, stackOf, synthDetection, type StackJson } from './support/detection';
+import { exampleConfig, exampleWith, parsePolicy, resourcesOf, stackOf, synthDetection, type StackJson, type Tf } from './support/detection';
 
 const FEATURES = ['S3_DATA_EVENTS', 'EKS_AUDIT_LOGS', 'EBS_MALWARE_PROTECTION', 'RDS_LOGIN_EVENTS', 'LAMBDA_NETWORK_LOGS', 'RUNTIME_MONITORING'];
 
@@ -26,7 +26,6 @@ describe.each(CASES)('$name', ({ config, expected }) => {
   const { stacks } = synthDetection(config);
   const guardDuty = stackOf(stacks, 'security-guardduty');
   const org = stackOf(stacks, 'security-guardduty-org');
-  const delegation = stackOf(stacks, 'management-delegation');
   const sorted = [...expected].sort();
 
   test.each([
@@ -90,16 +89,16 @@ describe.each(CASES)('$name', ({ config, expected }) => {
 test('the forwarder role may only put events on the home default bus, and only the security account rules assume it', () => {
   const config = exampleConfig();
   const guardDuty = stackOf(synthDetection(config).stacks, 'security-guardduty');
-  const [[, role]] = resourcesOf(guardDuty, 'aws_iam_role') as [[string, any]];
+  const [[, role]] = resourcesOf(guardDuty, 'aws_iam_role') as [[string, Tf]];
   const trust = parsePolicy(role.assume_role_policy).Statement[0];
   expect(trust.Principal).toEqual({ Service: 'events.amazonaws.com' });
   expect(trust.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': config.accounts.security.id } });
-  const [[, policy]] = resourcesOf(guardDuty, 'aws_iam_role_policy') as [[string, any]];
+  const [[, policy]] = resourcesOf(guardDuty, 'aws_iam_role_policy') as [[string, Tf]];
   expect(parsePolicy(policy.policy).Statement).toEqual([{ Effect: 'Allow', Action: 'events:PutEvents', Resource: homeFindingsBusArn(config) }]);
 });
 
 describe('findings event pattern', () => {
-  const pattern = findingsEventPattern() as any;
+  const pattern = findingsEventPattern() as Tf;
   const [crypto, highEc2] = pattern.detail.$or;
 
   test('matches GuardDuty findings only', () => {
@@ -108,7 +107,7 @@ describe('findings event pattern', () => {
   });
 
   test.each(['CryptoCurrency:EC2/BitcoinTool.B', 'CryptoCurrency:EC2/BitcoinTool.B!DNS', 'CryptoCurrency:Runtime/BitcoinTool.B'])('crypto branch covers %s', (type) => {
-    const covered = crypto.type.some((m: any) => (typeof m === 'string' ? m === type : type.startsWith(m.prefix)));
+    const covered = crypto.type.some((m: Tf) => (typeof m === 'string' ? m === type : type.startsWith(m.prefix)));
     expect(covered).toBe(true);
   });
 

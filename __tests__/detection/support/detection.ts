@@ -13,6 +13,10 @@ import { OrgBuild } from '../../../stacks/organization';
 import type { StackJson } from '../../support/synth';
 
 export type { StackJson } from '../../support/synth';
+
+/** Synthesized Terraform and the policies inside it are loosely typed JSON; tests index into them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Tf = any;
 export { resourcesOf } from '../../support/synth';
 
 /** The detection stacks of `config`: JSON per stack ID, plus each stack's declared dependencies. */
@@ -40,7 +44,7 @@ export function exampleConfig(): OrgConfig {
 }
 
 /** The example config with some top-level sections replaced (validated like a real file). */
-export function exampleWith(overrides: (raw: any) => void): OrgConfig {
+export function exampleWith(overrides: (raw: Tf) => void): OrgConfig {
   const raw = JSON.parse(JSON.stringify(exampleRaw()));
   overrides(raw);
   return parseOrgConfig(raw);
@@ -58,6 +62,6 @@ export function stackOf(stacks: Map<string, StackJson>, id: string): StackJson {
 }
 
 /** Parse an IAM/SNS/S3 policy string from the synthesized JSON. */
-export function parsePolicy(text: string): { Statement: any[] } {
+export function parsePolicy(text: string): { Statement: Tf[] } {
   return JSON.parse(text);
 }
