@@ -104,8 +104,9 @@ test('deployment order: archive first, detectors before delegation before the or
   expect(deps('security-config-rules')).toEqual(expect.arrayContaining(['management-delegation', 'management-config-recorders']));
 });
 
-test('no stack reads another stack: no remote state, no cross-stack outputs', () => {
+test('every stack: one unaliased provider for its account; no remote state, no cross-stack outputs', () => {
   for (const [id, stack] of synthDetection(exampleConfig()).stacks) {
+    expect({ id, providers: stack.provider.aws.length, alias: stack.provider.aws[0].alias }).toEqual({ id, providers: 1, alias: undefined });
     expect({ id, remote: stack.data?.terraform_remote_state }).toEqual({ id, remote: undefined });
     expect({ id, outputs: stack.output }).toEqual({ id, outputs: undefined });
   }
