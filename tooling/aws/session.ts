@@ -46,8 +46,13 @@ export function irRoleArn(accountId: string, role: SessionRole): string {
   return `arn:aws:iam::${accountId}:role${IR_ROLE_PATH}${IR_ROLES[role]}`;
 }
 
+/** Anything that hands out role sessions (the broker; tests give each role its own recorder). */
+export interface SessionSource {
+  session(role: SessionRole): Promise<RoleSession>;
+}
+
 /** Hands out one session per role, assuming each at most once. */
-export class SessionBroker {
+export class SessionBroker implements SessionSource {
   private readonly sessions = new Map<SessionRole, Promise<RoleSession>>();
   private mfaBase?: Promise<AwsClients>;
   private tokenUsed = false;

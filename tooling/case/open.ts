@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SessionBroker } from '../aws/session';
+import type { SessionSource } from '../aws/session';
 import type { CaseContext } from '../model';
 import { type Action, Executor } from './executor';
 import { type Clock, Journal, systemClock } from './journal';
@@ -15,7 +15,7 @@ import { type Concurrency, DEFAULT_CONCURRENCY, type PhaseEnv } from './phase';
 /** Everything needed to run write phases on a case. */
 export interface WriteCaseOptions {
   readonly ctx: CaseContext;
-  readonly sessions: SessionBroker;
+  readonly sessions: SessionSource;
   readonly reporter: Reporter;
   /** Act; otherwise plan (DryRun for EC2). */
   readonly apply: boolean;

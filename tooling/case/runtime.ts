@@ -9,7 +9,7 @@ import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { loadOrgConfig, resolveConfigPath } from '../../config';
 import { isCommercialRegion } from '../../config/regions';
 import { AwsClients, type ClientSettings } from '../aws/clients';
-import { callerArn, SessionBroker } from '../aws/session';
+import { callerArn, SessionBroker, type SessionSource } from '../aws/session';
 import type { CaseContext, Inventory, Validation } from '../model';
 import { type Clock, systemClock } from './journal';
 import { type Reporter, streamReporter } from './output';
@@ -37,7 +37,7 @@ export interface GlobalOptions {
 export interface Runtime {
   readonly ctx: CaseContext;
   readonly base: AwsClients;
-  readonly sessions: SessionBroker;
+  readonly sessions: SessionSource;
   readonly reporter: Reporter;
   readonly apply: boolean;
   readonly yesIrreversible: boolean;

@@ -1,0 +1,93 @@
+/**
+ * From a recorded AWS call to the IAM requests it makes: the action on each resource ARN the
+ * call names (a call on an ENI and a group is authorized against both), plus the actions AWS
+ * checks implicitly (tag-on-create, iam:PassRole). Test code for the permission proof.
+ */
+import type { CallRecord } from '../../tooling/aws/record';
+
+/** One (action, resource) the caller must be allowed. */
+export interface IamRequest {
+  readonly action: string;
+  /** Absent: the simulator helper derives a concrete example ARN (or `*` where the action has no resource types). */
+  readonly resource?: string;
+  readonly region: string;
+  /** Condition keys AWS sets for this request (tag-on-create). */
+  readonly context?: Readonly<Record<string, string>>;
+}
+
+const ID_TYPES: ReadonlyArray<[RegExp, string]> = [
+  [/^i-/, 'instance'],
+  [/^vol-/, 'volume'],
+  [/^snap-/, 'snapshot'],
+  [/^eni-/, 'network-interface'],
+  [/^sg-/, 'security-group'],
+  [/^eipalloc-/, 'elastic-ip'],
+  [/^sir-/, 'spot-instances-request'],
+  [/^vpc-/, 'vpc'],
+];
+
+function ec2Arn(region: string, account: string, id: string): string {
+  if (id.startsWith('ami-')) return `arn:aws:ec2:${region}::image/${id}`;
+  const type = ID_TYPES.find(([re]) => re.test(id))?.[1];
+  if (!type) throw new Error(`no ARN mapping for EC2 ID ${id}`);
+  return `arn:aws:ec2:${region}:${account}:${type}/${id}`;
+}
+
+const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? (v as string[]) : [String(v)]);
+
+/** The IAM requests behind one call. */
+export function iamRequests(call: CallRecord, account: string): IamRequest[] {
+  const [service, op] = call.action.split(':');
+  const input = call.input;
+  const region = call.region;
+  const one = (resource: string | undefined, context?: Record<string, string>): IamRequest => ({ action: call.action, resource, region, context });
+  // Reads that name no resource: let the helper pick a concrete ARN of the action's resource type.
+  if (/^(Describe|Get|List)/.test(op) && !(service === 'iam' && op !== 'GetAccessKeyLastUsed' && (input.UserName || input.RoleName || input.InstanceProfileName))) return [one(undefined)];
+  if (service === 'iam') {
+    const resources = [
+      ...asList(input.UserName).map((u) => `arn:aws:iam::${account}:user/${u}`),
+      ...asList(input.RoleName).map((r) => `arn:aws:iam::${account}:role/${r}`),
+      ...asList(input.InstanceProfileName).map((p) => `arn:aws:iam::${account}:instance-profile/${p}`),
+      ...(op === 'RemoveUserFromGroup' ? asList(input.GroupName).map((g) => `arn:aws:iam::${account}:group/${g}`) : []),
+    ];
+    const target = op === 'RemoveUserFromGroup' ? resources.filter((r) => r.includes(':group/')) : resources.slice(0, 1);
+    return (target.length ? target : [undefined]).map((r) => one(r));
+  }
+  if (service === 'sts') return [one(undefined)];
+  if (service === 'autoscaling') {
+    return [one(`arn:aws:autoscaling:${region}:${account}:autoScalingGroup:00000000-0000-0000-0000-000000000000:autoScalingGroupName/${String(input.AutoScalingGroupName)}`)];
+  }
+  if (service === 'elasticloadbalancing') return [one(String(input.TargetGroupArn))];
+  // EC2: every ID the request names.
+  const ids = [
+    ...asList(input.InstanceId),
+    ...asList(input.InstanceIds),
+    ...asList(input.NetworkInterfaceId),
+    ...asList(input.Groups),
+    ...asList(input.GroupId),
+    ...asList(input.VolumeId),
+    ...asList(input.AllocationId),
+    ...asList(input.SpotInstanceRequestIds),
+    ...asList(input.ImageId),
+    ...asList(input.Resources),
+    ...asList(input.VpcId),
+  ];
+  const requests = ids.map((id) => one(ec2Arn(region, account, id)));
+  if (op === 'DeleteKeyPair') requests.push(one(`arn:aws:ec2:${region}:${account}:key-pair/${String(input.KeyName)}`));
+  // Resources a call creates get a concrete placeholder ID (the simulator wants concrete ARNs).
+  const newSnapshot = `arn:aws:ec2:${region}::snapshot/snap-0000000000000proof`;
+  const newGroup = `arn:aws:ec2:${region}:${account}:security-group/sg-0000000000000proof`;
+  if (op === 'CreateSnapshot') requests.push(one(newSnapshot));
+  if (op === 'CreateSecurityGroup') requests.push(one(newGroup));
+  // Tag-on-create: AWS also authorizes ec2:CreateTags with ec2:CreateAction set.
+  if (input.TagSpecifications) {
+    const resource = op === 'CreateSnapshot' ? newSnapshot : newGroup;
+    requests.push({ action: 'ec2:CreateTags', resource, region, context: { 'ec2:CreateAction': op } });
+  }
+  // Handing an instance profile to an instance passes its role.
+  if (op === 'AssociateIamInstanceProfile') {
+    const arn = String((input.IamInstanceProfile as { Arn?: string } | undefined)?.Arn ?? '');
+    requests.push({ action: 'iam:PassRole', resource: arn.replace(':instance-profile/', ':role/'), region, context: { 'iam:PassedToService': 'ec2.amazonaws.com' } });
+  }
+  return requests.length ? requests : [one(undefined)];
+}
