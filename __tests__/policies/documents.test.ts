@@ -33,6 +33,7 @@ describe('guardrail SCPs', () => {
       `arn:aws:iam::*:role${IR_ROLE_PATH}${IR_ROLES.breakGlass}`,
       `arn:aws:iam::*:role${IR_ROLE_PATH}${IR_ROLES.deploy}`,
       'arn:aws:iam::*:role/OrganizationAccountAccessRole',
+      'arn:aws:iam::*:role/stacksets-exec-*',
       'arn:aws:iam::*:role/PlatformEmergencyAccess',
     ]);
   });

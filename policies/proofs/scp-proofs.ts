@@ -4,7 +4,7 @@ import {
   denyUnapprovedInstanceTypesScp, denyUnapprovedRegionsScp, forensicsOuScp, protectSecurityServicesScp, requireImdsv2Scp,
 } from '../scp';
 import { NETWORK_EXIT_ACTIONS, EVIDENCE_EXPOSURE_ACTIONS } from '../scp/forensics-ou';
-import { ALWAYS_DENIED_ACTIONS, DEPLOYER_ONLY_ACTIONS, GUARDDUTY_ADMIN_ACTIONS } from '../scp/protect-security-services';
+import { ALWAYS_DENIED_ACTIONS, EXEMPT_ROLE_CHANGE_ACTIONS, DEPLOYER_ONLY_ACTIONS, GUARDDUTY_ADMIN_ACTIONS } from '../scp/protect-security-services';
 import { globMatches, proofFixtures, type ProofFixtures } from './fixtures';
 import type { ProofRow, ProofTable } from './types';
 
@@ -64,6 +64,11 @@ export function regionProofs(config: OrgConfig): ProofTable {
       { name: `SecurityBreakGlass in the security account, denied ${denied}`, request: { principal: f.irRole('breakGlass', f.securityAccount), action: 'ec2:DescribeInstances', region: denied }, expected: ALLOWED },
       { name: `SecurityDeploy creates a detector in denied ${denied}`, request: { principal: f.irRole('deploy'), action: 'guardduty:CreateDetector', region: denied }, expected: ALLOWED },
       { name: `deployment role in denied ${denied}`, request: { principal: f.deploymentRole, action: 'guardduty:CreateDetector', region: denied }, expected: ALLOWED },
+      {
+        name: `StackSet execution role creates the break-glass alarm rule in denied ${denied}`,
+        request: { principal: `arn:aws:iam::${f.workloadAccount}:role/stacksets-exec-0123456789abcdef`, action: 'events:PutRule', region: denied },
+        expected: ALLOWED,
+      },
       ...f.exemptPrincipals.map((principal): ProofRow => ({ name: `exempt principal ${principal} in denied ${denied}`, request: { principal, action: 'ec2:StopInstances', region: denied }, expected: ALLOWED })),
       { name: `SecurityAnalyst is not exempt in denied ${denied}`, request: { principal: f.irRole('analyst'), action: 'ec2:DescribeInstances', region: denied }, expected: DENIED },
       {
@@ -142,6 +147,18 @@ export function tamperProofs(config: OrgConfig): ProofTable {
     rows.push({ name: `SecurityBreakGlass: ${action}`, request: { principal: f.irRole('breakGlass'), action }, expected: DENIED });
     rows.push({ name: `SecurityAdmin: ${action}`, request: { principal: admin, action }, expected: DENIED });
     rows.push({ name: `SecurityDeploy: ${action} (stacks change it)`, request: { principal: f.irRole('deploy'), action }, expected: ALLOWED });
+  }
+  const stackSetRole = `arn:aws:iam::${f.workloadAccount}:role/stacksets-exec-0123456789abcdef`;
+  const breakGlassRole = f.irRole('breakGlass');
+  for (const action of EXEMPT_ROLE_CHANGE_ACTIONS) {
+    rows.push({ name: `workload: ${action} on SecurityBreakGlass`, request: { principal: f.appRole, action, resource: breakGlassRole }, expected: DENIED });
+    rows.push({ name: `workload: ${action} on a look-alike StackSet role`, request: { principal: f.appRole, action, resource: `arn:aws:iam::${f.workloadAccount}:role/stacksets-exec-evil` }, expected: DENIED });
+    rows.push({ name: `SecurityBreakGlass: ${action} on itself`, request: { principal: breakGlassRole, action, resource: breakGlassRole }, expected: DENIED });
+    rows.push({ name: `StackSet execution role: ${action} on SecurityBreakGlass (deploys the IR roles)`, request: { principal: stackSetRole, action, resource: breakGlassRole }, expected: ALLOWED });
+    rows.push({ name: `workload: ${action} on its own app role`, request: { principal: f.appRole, action, resource: f.appRole }, expected: ALLOWED });
+  }
+  for (const action of DEPLOYER_ONLY_ACTIONS) {
+    rows.push({ name: `StackSet execution role: ${action} (Config recorder StackSet)`, request: { principal: stackSetRole, action }, expected: ALLOWED });
   }
   rows.push(
     { name: 'deployment role updates a detector', request: { principal: f.deploymentRole, action: 'guardduty:UpdateDetector' }, expected: ALLOWED },

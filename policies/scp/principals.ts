@@ -17,7 +17,23 @@ export function irRoleArnPattern(role: IrRoleKey): string {
  */
 export function deployerArnPatterns(config: OrgConfig): string[] {
   const deployRole = `arn:aws:iam::*:role/${config.deployment.roleName}`;
-  return unique([irRoleArnPattern('deploy'), deployRole]);
+  return unique([irRoleArnPattern('deploy'), deployRole, STACKSET_EXECUTION_ROLE_PATTERN]);
+}
+
+/**
+ * The role service-managed StackSets run as in member accounts. The IR-role, break-glass-alarm
+ * and Config-recorder StackSets deploy through it into every usable region, so it is a deployer.
+ * Only CloudFormation can assume it, and the tamper SCP denies anyone else creating or changing
+ * a role of that name.
+ */
+export const STACKSET_EXECUTION_ROLE_PATTERN = 'arn:aws:iam::*:role/stacksets-exec-*';
+
+/**
+ * Role ARN patterns whose holders some guardrail exempts. Exemption by name is only as strong as
+ * the control over those names, so the tamper SCP reserves them for the deployers.
+ */
+export function exemptRoleArnPatterns(config: OrgConfig): string[] {
+  return regionExemptArnPatterns(config).filter((p) => /^arn:aws:iam::[^:]*:role\//.test(p));
 }
 
 /** Who may still act in a denied region: break-glass, the deployers and `exemptPrincipals`. */

@@ -1,7 +1,7 @@
 /** SCP (c): nobody in a member account switches off the services that would see a miner. */
 import type { OrgConfig } from '../../config';
 import type { AuditedPolicy } from './audited';
-import { deployerArnPatterns, irRoleArnPattern } from './principals';
+import { deployerArnPatterns, exemptRoleArnPatterns, irRoleArnPattern } from './principals';
 
 /**
  * Denied to everyone, deployers included: no stack of this project ever needs them in a member
@@ -55,6 +55,24 @@ export const DEPLOYER_ONLY_ACTIONS: readonly string[] = [
   'ec2:DeleteFlowLogs',
 ];
 
+/**
+ * Creating or changing a role whose name some guardrail exempts (the IR roles, the deployment
+ * role, the StackSet execution role, configured exempt roles): whoever controls such a role's
+ * trust or permissions walks around every SCP that exempts it. Reserved for the deployers.
+ */
+export const EXEMPT_ROLE_CHANGE_ACTIONS: readonly string[] = [
+  'iam:CreateRole',
+  'iam:DeleteRole',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:UpdateRole',
+  'iam:PutRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:AttachRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:PutRolePermissionsBoundary',
+  'iam:DeleteRolePermissionsBoundary',
+];
+
 /** Plain-text explanation for auditors. */
 export const explanation = `Protects the services that detect cryptomining from being switched off.
 Always denied, to every principal in member accounts: deleting a GuardDuty detector, leaving the
@@ -69,7 +87,12 @@ silence findings).
 Denied to everyone except the deploying roles: changing CloudTrail trails and event selectors,
 stopping or deleting Config recorders and delivery channels, deleting Flow Logs. The stacks change
 these when the config changes, so the deployers keep them. SecurityBreakGlass is exempt from
-neither: containment never needs to switch detection off.`;
+neither: containment never needs to switch detection off.
+Denied to everyone except the deploying roles: creating, deleting or changing the trust or
+permissions of any role that a guardrail exempts by name (the IR roles, the deployment role, the
+StackSet execution role stacksets-exec-*, and exempt roles from the config). Without this, an
+attacker with IAM rights in a member account could create or re-trust such a role and use it to
+walk around the region deny and this policy.`;
 
 /** The tamper-protection SCP for `config`. */
 export function protectSecurityServicesScp(config: OrgConfig): AuditedPolicy {
@@ -93,6 +116,13 @@ export function protectSecurityServicesScp(config: OrgConfig): AuditedPolicy {
           Effect: 'Deny',
           Action: [...DEPLOYER_ONLY_ACTIONS],
           Resource: '*',
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': deployerArnPatterns(config) } },
+        },
+        {
+          Sid: 'DenyChangesToExemptRolesExceptDeployers',
+          Effect: 'Deny',
+          Action: [...EXEMPT_ROLE_CHANGE_ACTIONS],
+          Resource: exemptRoleArnPatterns(config),
           Condition: { ArnNotLike: { 'aws:PrincipalArn': deployerArnPatterns(config) } },
         },
       ],
