@@ -9,7 +9,7 @@ import { COMMERCIAL_REGIONS } from '../config/regions';
 
 /** Config document for an org of `accounts` accounts (at least 5). */
 export function largeOrgConfig(accounts = 100): OrgConfigInput {
-  const base = parse(readFileSync(EXAMPLE_CONFIG_PATH, 'utf8')) as OrgConfigInput & Record<string, any>;
+  const base = parse(readFileSync(EXAMPLE_CONFIG_PATH, 'utf8')) as OrgConfigInput;
   const ous = ['Workloads-Prod', 'Workloads-Dev', 'Workloads-Test', 'Sandbox'];
   const workloads = Array.from({ length: accounts - 4 }, (_, i) => ({
     name: `workload-${String(i).padStart(3, '0')}`,
@@ -20,7 +20,7 @@ export function largeOrgConfig(accounts = 100): OrgConfigInput {
   return {
     ...base,
     organizationalUnits: [
-      ...base.organizationalUnits!.filter((o: { name: string }) => !ous.includes(o.name)),
+      ...(base.organizationalUnits ?? []).filter((o) => !ous.includes(o.name)),
       ...ous.map((name, i) => ({ name, id: `ou-ex12-large00${i}` })),
     ],
     accounts: { ...base.accounts, workloads },

@@ -7,7 +7,7 @@
  *   BENCH_RUNS=5 npm run bench
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
@@ -34,7 +34,7 @@ function runOnce(configPath: string): Sample {
     });
     if (result.status !== 0) throw new Error(`synth failed for ${configPath}:\n${result.stderr}`);
     const [wall, maxKb] = result.stderr.trim().split('\n').pop()!.split(' ').map(Number);
-    const manifest = require(join(outdir, 'manifest.json')) as { stacks: Record<string, unknown> };
+    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
     return { wallSeconds: wall, peakMb: maxKb / 1024, stacks: Object.keys(manifest.stacks).length };
   } finally {
     rmSync(outdir, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { DEFAULT_DENIED_INSTANCE_TYPES } from './defaults';
-import { COMMERCIAL_REGIONS } from './regions';
+import { COMMERCIAL_REGIONS, isOptInRegion } from './regions';
 import { orgConfigSchema, type AccountConfig, type OrgConfig } from './schema';
 import { crossReferenceProblems, type ConfigProblem } from './validate';
 
@@ -88,9 +88,19 @@ function issueToProblem(issue: z.core.$ZodIssue): ConfigProblem {
   return { path, message: issue.message };
 }
 
-/** Regions where GuardDuty and finding routing run. */
+/**
+ * Regions any principal in the org can use: every region enabled by default, plus the opt-in
+ * regions listed as allowed. Other opt-in regions stay disabled (the SCPs deny
+ * account:EnableRegion), so nothing can run there and no resource can be deployed there.
+ */
+export function usableRegions(config: OrgConfig): readonly string[] {
+  const allowed = new Set<string>(config.regions.allowed);
+  return COMMERCIAL_REGIONS.filter((r) => !isOptInRegion(r) || allowed.has(r));
+}
+
+/** Regions where GuardDuty and finding routing run; `all` means every usable region. */
 export function detectionRegions(config: OrgConfig): readonly string[] {
-  return config.regions.detection === 'all' ? COMMERCIAL_REGIONS : config.regions.detection;
+  return config.regions.detection === 'all' ? usableRegions(config) : config.regions.detection;
 }
 
 /** The effective instance-type rule: denylist patterns (default set when none given) or allowlist. */

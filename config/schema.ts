@@ -126,7 +126,10 @@ export const orgConfigSchema = z.strictObject({
   regions: z.strictObject({
     /** Regions where workloads may run; everything else is denied by SCP. */
     allowed: z.array(region).min(1),
-    /** Regions with GuardDuty and crypto-finding routing. `all` = every commercial region. @default all */
+    /**
+     * Regions with GuardDuty and crypto-finding routing. `all` = every commercial region that can
+     * be used: those enabled by default plus allowed opt-in regions (others cannot be enabled). @default all
+     */
     detection: z.union([z.literal('all'), z.array(region).min(1)]).default('all'),
   }),
   instanceTypes,
@@ -166,7 +169,7 @@ export const orgConfigSchema = z.strictObject({
       responderPrincipals: z.array(principalArnPattern).min(1),
       /** Max session seconds for the IR roles. @default 3600 */
       maxSessionSeconds: z.number().int().min(900).max(43200).default(3600),
-      /** OUs (by name) the IR-role StackSet auto-deploys to. @default every workload OU */
+      /** OUs (by name, or `root`) the IR-role StackSet auto-deploys to. @default every OU holding a member account */
       stackSetTargets: z.array(z.string()).optional(),
     }),
   billing: z

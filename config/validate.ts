@@ -85,10 +85,7 @@ export function crossReferenceProblems(config: OrgConfig): ConfigProblem[] {
 
   config.scp.targets.forEach((t, i) => ouRef(`scp.targets.${i}`, t));
   findDuplicates(config.scp.targets.map((t, i) => [`scp.targets.${i}`, t]), add, 'SCP target');
-  config.irRoles.stackSetTargets?.forEach((t, i) => {
-    if (t === 'root') add(`irRoles.stackSetTargets.${i}`, 'name OUs, not root: the management account gets the roles from its own stack');
-    else ouRef(`irRoles.stackSetTargets.${i}`, t);
-  });
+  config.irRoles.stackSetTargets?.forEach((t, i) => ouRef(`irRoles.stackSetTargets.${i}`, t));
   config.irRoles.responderPrincipals.forEach((arn, i) => {
     const owner = arn.split(':')[4];
     if (owner !== security.id) {

@@ -9,7 +9,8 @@ import {
   parseOrgConfig,
   resolveConfigPath,
 } from '../../config';
-import { COMMERCIAL_REGIONS } from '../../config/regions';
+import { COMMERCIAL_REGIONS, OPT_IN_REGIONS } from '../../config/regions';
+import { largeOrgConfig } from '../../bench/large-org';
 
 /** A fresh mutable copy of the committed example. */
 function example(): any {
@@ -40,9 +41,27 @@ describe('the committed example', () => {
   });
 
   it('fills documented defaults', () => {
-    expect(detectionRegions(config)).toEqual(COMMERCIAL_REGIONS);
+    expect(detectionRegions(config)).toEqual(COMMERCIAL_REGIONS.filter((r) => !OPT_IN_REGIONS.has(r)));
     expect(instanceTypeRule(config)).toEqual({ mode: 'denylist', patterns: expect.arrayContaining(['p*', 'g*', '*.metal']) });
     expect(config.irRoles.maxSessionSeconds).toBe(3600);
+  });
+});
+
+describe('detection regions', () => {
+  it('`all` covers every default region plus the allowed opt-in regions, and no other opt-in region', () => {
+    const raw = example();
+    raw.regions.allowed = ['us-east-1', 'us-west-2', 'eu-west-1', 'af-south-1'];
+    const regions = detectionRegions(parseOrgConfig(raw));
+    expect(regions).toContain('af-south-1');
+    expect(regions).toContain('sa-east-1');
+    expect(regions).not.toContain('me-south-1');
+    expect(regions).toHaveLength(COMMERCIAL_REGIONS.length - OPT_IN_REGIONS.size + 1);
+  });
+
+  it('an explicit list is used as written', () => {
+    const raw = example();
+    raw.regions.detection = ['us-east-1', 'us-west-2', 'eu-west-1', 'me-south-1'];
+    expect(detectionRegions(parseOrgConfig(raw))).toEqual(['us-east-1', 'us-west-2', 'eu-west-1', 'me-south-1']);
   });
 });
 
@@ -132,7 +151,6 @@ describe('validation', () => {
 
 describe('the benchmark org generator', () => {
   it('produces a valid 100-account config in every commercial region', () => {
-    const { largeOrgConfig } = require('../../bench/large-org') as typeof import('../../bench/large-org');
     const config = parseOrgConfig(largeOrgConfig(100));
     expect(1 + 3 + config.accounts.workloads.length).toBe(100);
     expect(config.regions.allowed).toEqual(COMMERCIAL_REGIONS);

@@ -2,7 +2,7 @@
  * GuardDuty: detectors, organization configuration, delegation and finding rules in exactly
  * the detection regions, each through the account's single provider with `region` set.
  */
-import { COMMERCIAL_REGIONS } from '../../config/regions';
+import { COMMERCIAL_REGIONS, isOptInRegion } from '../../config/regions';
 import { GUARDDUTY_FEATURES } from '../../stacks/detection/guardduty';
 import { findingsEventPattern } from '../../stacks/detection/guardduty-rules';
 import { alertTopicArn, homeFindingsBusArn, logArchiveBucketArn } from '../../stacks/detection/names';
@@ -14,7 +14,8 @@ const regionsOf = (stack: StackJson, type: string): string[] => resourcesOf(stac
 const countBy = (items: string[]): Record<string, number> => items.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r]: (acc[r] ?? 0) + 1 }), {});
 
 const CASES = [
-  { name: 'example org (detection: all)', config: exampleConfig(), expected: [...COMMERCIAL_REGIONS] },
+  // `all` = every region enabled by default; the example allows no opt-in region.
+  { name: 'example org (detection: all)', config: exampleConfig(), expected: COMMERCIAL_REGIONS.filter((r) => !isOptInRegion(r)) },
   {
     name: 'the allowed regions plus one opt-in',
     config: exampleWith((raw) => (raw.regions.detection = ['us-east-1', 'us-west-2', 'eu-west-1', 'af-south-1'])),

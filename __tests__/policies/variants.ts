@@ -5,7 +5,7 @@ import { EXAMPLE_CONFIG_PATH, parseOrgConfig, type OrgConfig } from '../../confi
 
 /** The example config after `change` edits its raw YAML document. */
 // The raw document is untyped on purpose: tests write shapes the schema may reject.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export function exampleWith(change: (raw: any) => void): OrgConfig {
   const raw = parse(readFileSync(EXAMPLE_CONFIG_PATH, 'utf8'));
   change(raw);

@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { EXAMPLE_CONFIG_PATH, parseOrgConfig, type OrgConfig } from '../../config';
 
 /** Parsed JSON the tests index into freely: Terraform output and raw config documents. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export type Json = any;
 
 /** The example org config, after `edit` has changed the raw YAML document. */

@@ -3,9 +3,8 @@
  * Stacks never read each other's outputs: two stacks that must agree on a name both call
  * a function here, so `cdktf deploy` order matters only for existence, never for values.
  */
-import { targetId, type OrgConfig } from '../../config';
-import { COMMERCIAL_REGIONS, isOptInRegion } from '../../config/regions';
-import { ALERT_TOPIC_NAME, FORENSICS, IR_ROLE_PATH, IR_ROLES } from '../../shared/names';
+import { targetId, usableRegions, type OrgConfig } from '../../config';
+import { FORENSICS, IR_ROLE_PATH, IR_ROLES } from '../../shared/names';
 
 /** Fixed names of what the response stacks create. */
 export const RESPONSE = {
@@ -21,9 +20,7 @@ export const RESPONSE = {
 } as const;
 
 /** ARN of the central alert topic the detection stack creates in the security account. */
-export function alertTopicArn(config: OrgConfig): string {
-  return `arn:aws:sns:${config.organization.homeRegion}:${config.accounts.security.id}:${ALERT_TOPIC_NAME}`;
-}
+export { alertTopicArn } from '../detection/names';
 
 /** ARN of the security account's break-glass event bus. */
 export function breakGlassBusArn(config: OrgConfig): string {
@@ -83,6 +80,5 @@ export function stackSetTargetOus(config: OrgConfig): Array<{ name: string; id: 
  * endpoint to call, and a stack instance there would only fail.
  */
 export function breakGlassAlarmRegions(config: OrgConfig): string[] {
-  const allowed = new Set<string>(config.regions.allowed);
-  return COMMERCIAL_REGIONS.filter((r) => !isOptInRegion(r) || allowed.has(r));
+  return [...usableRegions(config)];
 }

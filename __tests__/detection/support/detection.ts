@@ -15,7 +15,7 @@ import type { StackJson } from '../../support/synth';
 export type { StackJson } from '../../support/synth';
 
 /** Synthesized Terraform and the policies inside it are loosely typed JSON; tests index into them. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export type Tf = any;
 export { resourcesOf } from '../../support/synth';
 
