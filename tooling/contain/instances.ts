@@ -71,7 +71,7 @@ async function containInstance(env: PhaseEnv, once: Once, state: RegionState, in
   // 1. Evidence before any change. A failure is reported, but containment still goes on:
   //    a running miner costs more than a missing console log.
   try {
-    const { created } = await collectInstanceEvidence(env.read, { caseId: env.ctx.caseId, caseDir: env.ctx.caseDir, region, instance, caller: env.readCaller, clock: env.clock });
+    const { created } = await collectInstanceEvidence(env.read, { caseId: env.ctx.caseId, caseDir: env.ctx.caseDir, region, instance, caller: env.readCaller, clock: env.clock, prefetched: state.evidence });
     env.reporter.progress(`[evidence] ${id} (${region}) ${created ? 'saved' : 'already saved'} under evidence/${id}/`);
   } catch (err) {
     complete = false;
@@ -86,7 +86,8 @@ async function containInstance(env: PhaseEnv, once: Once, state: RegionState, in
     const outcome = await once.run(`asg/${region}/${group.target}`, () => env.exec.run(group));
     if (!COMPLETE.has(outcome)) complete = false;
   }
-  await runAll([asg.instance[0], ...protectionActions(env, state, instance)]);
+  // Independent attribute changes: in parallel, so an instance costs one round trip here, not four.
+  await Promise.all([asg.instance[0], ...protectionActions(env, state, instance)].map((a) => runAll([a])));
   // 4. Network isolation, each ENI through the transition group.
   try {
     const groups = await isolationGroups(env, once, region, instance.VpcId!);

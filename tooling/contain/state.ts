@@ -15,7 +15,9 @@ import {
   DescribeIamInstanceProfileAssociationsCommand,
   DescribeInstanceAttributeCommand,
   DescribeSnapshotsCommand,
+  DescribeSecurityGroupsCommand,
   DescribeSpotInstanceRequestsCommand,
+  DescribeVolumesCommand,
   type IamInstanceProfileAssociation,
   type Instance,
   paginateDescribeInstances,
@@ -26,6 +28,7 @@ import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-s
 import pLimit from 'p-limit';
 import { TAGS } from '../../shared/names';
 import type { AwsClients } from '../aws/clients';
+import type { EvidencePrefetch } from '../evidence/collect';
 
 /** Instance attributes DescribeInstances does not return. */
 export interface InstanceAttributes {
@@ -52,6 +55,8 @@ export interface RegionState {
   readonly asgGroups: ReadonlyMap<string, AutoScalingGroup>;
   readonly targets: ReadonlyMap<string, readonly TargetRegistration[]>;
   readonly attributes: ReadonlyMap<string, InstanceAttributes>;
+  /** Volumes attached to the instances, their security groups and every profile association (evidence reuses them). */
+  readonly evidence: EvidencePrefetch;
   /** Spot requests by the instance they launched. */
   readonly spotRequests: ReadonlyMap<string, SpotInstanceRequest>;
 }
@@ -72,7 +77,8 @@ export async function findInstances(clients: AwsClients, region: string, instanc
 export async function readRegionState(clients: AwsClients, region: string, instances: readonly Instance[], caseId: string): Promise<RegionState> {
   const ids = instances.map((i) => i.InstanceId!);
   const ec2 = clients.ec2(region);
-  const [snapshots, addresses, associations, asgInstances, targets, attributes, spot] = await Promise.all([
+  const groupIds = [...new Set(instances.flatMap((i) => (i.NetworkInterfaces ?? []).flatMap((n) => (n.Groups ?? []).map((g) => g.GroupId!))))];
+  const [snapshots, addresses, associations, asgInstances, targets, attributes, spot, volumes, securityGroups] = await Promise.all([
     ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: `tag:${TAGS.caseId}`, Values: [caseId] }] })),
     concatChunks(ids, 200, async (c) => (await ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: 'instance-id', Values: c }] }))).Addresses ?? []),
     concatChunks(ids, 200, async (c) =>
@@ -84,6 +90,8 @@ export async function readRegionState(clients: AwsClients, region: string, insta
     readAttributes(clients, region, ids),
     // By instance ID: DescribeInstances does not always carry SpotInstanceRequestId (moto omits it).
     concatChunks(ids, 200, async (c) => (await ec2.send(new DescribeSpotInstanceRequestsCommand({ Filters: [{ Name: 'instance-id', Values: c }] }))).SpotInstanceRequests ?? []),
+    concatChunks(ids, 200, async (c) => (await ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: c }] }))).Volumes ?? []),
+    concatChunks(groupIds, 200, async (c) => (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: c }))).SecurityGroups ?? []),
   ]);
   const asgNames = [...new Set(asgInstances.map((a) => a.AutoScalingGroupName!))];
   const groups = asgNames.length
@@ -101,6 +109,7 @@ export async function readRegionState(clients: AwsClients, region: string, insta
     asgGroups: new Map(groups.map((g) => [g.AutoScalingGroupName!, g])),
     targets,
     attributes,
+    evidence: { volumes, securityGroups, associations },
     spotRequests: new Map(spot.map((s) => [s.InstanceId!, s])),
   };
 }

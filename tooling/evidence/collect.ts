@@ -14,7 +14,10 @@ import {
   DescribeSecurityGroupsCommand,
   DescribeVolumesCommand,
   GetConsoleOutputCommand,
+  type IamInstanceProfileAssociation,
   type Instance,
+  type SecurityGroup,
+  type Volume,
 } from '@aws-sdk/client-ec2';
 import { GetInstanceProfileCommand } from '@aws-sdk/client-iam';
 import type { AwsClients } from '../aws/clients';
@@ -36,6 +39,13 @@ export interface EvidenceManifest {
   readonly collectedAt: string;
   readonly collectedBy: string;
   readonly files: readonly EvidenceFile[];
+}
+
+/** Region-wide reads evidence can reuse instead of asking per instance. */
+export interface EvidencePrefetch {
+  readonly volumes: readonly Volume[];
+  readonly securityGroups: readonly SecurityGroup[];
+  readonly associations: readonly IamInstanceProfileAssociation[];
 }
 
 /** Directory holding one instance's evidence. */
@@ -61,7 +71,16 @@ export function decodeUserData(base64?: string): { text?: string; raw: Buffer } 
 /** Collect one instance's evidence unless a manifest already exists; returns the manifest. */
 export async function collectInstanceEvidence(
   clients: AwsClients,
-  input: { readonly caseId: string; readonly caseDir: string; readonly region: string; readonly instance: Instance; readonly caller: string; readonly clock: Clock },
+  input: {
+    readonly caseId: string;
+    readonly caseDir: string;
+    readonly region: string;
+    readonly instance: Instance;
+    readonly caller: string;
+    readonly clock: Clock;
+    /** Already read for the whole region (saves three calls per instance). */
+    readonly prefetched?: EvidencePrefetch;
+  },
 ): Promise<{ manifest: EvidenceManifest; created: boolean }> {
   const instanceId = input.instance.InstanceId!;
   const dir = evidenceDir(input.caseDir, instanceId);
@@ -74,12 +93,23 @@ export async function collectInstanceEvidence(
   const groupIds = [...new Set((instance.NetworkInterfaces ?? []).flatMap((n) => (n.Groups ?? []).map((g) => g.GroupId!)))];
   const volumeIds = (instance.BlockDeviceMappings ?? []).map((b) => b.Ebs?.VolumeId).filter((v): v is string => !!v);
   // Independent reads: in parallel, so evidence costs one round trip, not six.
+  const pre = input.prefetched;
   const [userData, console, groups, associations, volumes] = await Promise.all([
     ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: instanceId, Attribute: 'userData' })),
     ec2.send(new GetConsoleOutputCommand({ InstanceId: instanceId, Latest: true })).catch((err: Error) => ({ Output: undefined, error: err.message })),
-    groupIds.length ? ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds })) : Promise.resolve({ SecurityGroups: [] }),
-    ec2.send(new DescribeIamInstanceProfileAssociationsCommand({ Filters: [{ Name: 'instance-id', Values: [instanceId] }] })),
-    volumeIds.length ? ec2.send(new DescribeVolumesCommand({ VolumeIds: volumeIds })) : Promise.resolve({ Volumes: [] }),
+    pre
+      ? { SecurityGroups: pre.securityGroups.filter((g) => groupIds.includes(g.GroupId!)) }
+      : groupIds.length
+        ? ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds }))
+        : Promise.resolve({ SecurityGroups: [] }),
+    pre
+      ? { IamInstanceProfileAssociations: pre.associations.filter((a) => a.InstanceId === instanceId) }
+      : ec2.send(new DescribeIamInstanceProfileAssociationsCommand({ Filters: [{ Name: 'instance-id', Values: [instanceId] }] })),
+    pre
+      ? { Volumes: pre.volumes.filter((v) => volumeIds.includes(v.VolumeId!)) }
+      : volumeIds.length
+        ? ec2.send(new DescribeVolumesCommand({ VolumeIds: volumeIds }))
+        : Promise.resolve({ Volumes: [] }),
   ]);
   const profileArn = instance.IamInstanceProfile?.Arn;
   const profile = profileArn
