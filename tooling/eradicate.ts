@@ -35,6 +35,7 @@ import { errorCode } from './aws/errors';
 import type { Action } from './case/executor';
 import { Once, type PhaseEnv } from './case/phase';
 import { autoScalingActions, snapshotActions, spotRequestAction } from './contain/instance-steps';
+import { cancelFleetAction } from './contain/fleets';
 import { locateInstances } from './contain/instances';
 import { readRegionState, type RegionState } from './contain/state';
 
@@ -86,6 +87,11 @@ async function eradicateInstance(env: PhaseEnv, once: Once, state: RegionState, 
   const id = instance.InstanceId!;
   const region = state.region;
   // 1. Nothing may relaunch it.
+  const fleet = state.fleets.get(id);
+  if (fleet) {
+    const outcome = await once.run(`fleet/${region}/${fleet.id}`, () => env.exec.run(cancelFleetAction(env, region, fleet, 'eradicate/cancel-fleet')));
+    if (outcome === 'failed') return;
+  }
   const spot = spotRequestAction(env, state, instance);
   if (spot) {
     const outcome = await once.run(`spot/${region}/${spot.target}`, () => env.exec.run({ ...spot, step: 'eradicate/cancel-spot-request' }));

@@ -220,7 +220,7 @@ async function deployIsolationGroups(ec2: EC2Client, vpcId: string): Promise<voi
  * attributes makes moto clear its instance-level list (AWS would reject it; fixture only), so
  * the emulator then reports the ENI groups as AWS does.
  */
-async function normalizeMotoGroups(ec2: EC2Client, instanceId: string): Promise<void> {
+export async function normalizeMotoGroups(ec2: EC2Client, instanceId: string): Promise<void> {
   const before = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }))).Reservations![0].Instances![0];
   await ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: instanceId }));
   for (const eni of before.NetworkInterfaces ?? []) {

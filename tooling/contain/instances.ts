@@ -11,6 +11,7 @@ import { Once, type PhaseEnv } from '../case/phase';
 import { collectInstanceEvidence } from '../evidence/collect';
 import { revokeSessions } from './credentials';
 import { autoScalingActions, loadBalancerActions, profileAction, protectionActions, snapshotActions, spotRequestAction, tagAction } from './instance-steps';
+import { cancelFleetAction } from './fleets';
 import { elasticIpActions, eniIsolationActions, isolationGroups } from './network';
 import { findInstances, readRegionState, type RegionState } from './state';
 
@@ -112,6 +113,11 @@ async function containInstance(env: PhaseEnv, once: Once, state: RegionState, in
     }
   }
   // 7. Nothing relaunches it; its public address goes.
+  const fleet = state.fleets.get(id);
+  if (fleet) {
+    const outcome = await once.run(`fleet/${region}/${fleet.id}`, () => env.exec.run(cancelFleetAction(env, region, fleet, 'contain-instances/cancel-fleet')));
+    if (!COMPLETE.has(outcome)) complete = false;
+  }
   const spot = spotRequestAction(env, state, instance);
   if (spot) {
     const outcome = await once.run(`spot/${region}/${spot.target}`, () => env.exec.run(spot));

@@ -29,6 +29,7 @@ import pLimit from 'p-limit';
 import { TAGS } from '../../shared/names';
 import type { AwsClients } from '../aws/clients';
 import type { EvidencePrefetch } from '../evidence/collect';
+import { type FleetOwner, readFleetOwners } from './fleets';
 
 /** Instance attributes DescribeInstances does not return. */
 export interface InstanceAttributes {
@@ -57,6 +58,8 @@ export interface RegionState {
   readonly attributes: ReadonlyMap<string, InstanceAttributes>;
   /** Volumes attached to the instances, their security groups and every profile association (evidence reuses them). */
   readonly evidence: EvidencePrefetch;
+  /** Live Spot Fleets / EC2 Fleets by the instance they launched. */
+  readonly fleets: ReadonlyMap<string, FleetOwner>;
   /** Spot requests by the instance they launched. */
   readonly spotRequests: ReadonlyMap<string, SpotInstanceRequest>;
 }
@@ -78,7 +81,7 @@ export async function readRegionState(clients: AwsClients, region: string, insta
   const ids = instances.map((i) => i.InstanceId!);
   const ec2 = clients.ec2(region);
   const groupIds = [...new Set(instances.flatMap((i) => (i.NetworkInterfaces ?? []).flatMap((n) => (n.Groups ?? []).map((g) => g.GroupId!))))];
-  const [snapshots, addresses, associations, asgInstances, targets, attributes, spot, volumes, securityGroups] = await Promise.all([
+  const [snapshots, addresses, associations, asgInstances, targets, attributes, spot, volumes, securityGroups, fleets] = await Promise.all([
     ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: `tag:${TAGS.caseId}`, Values: [caseId] }] })),
     concatChunks(ids, 200, async (c) => (await ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: 'instance-id', Values: c }] }))).Addresses ?? []),
     concatChunks(ids, 200, async (c) =>
@@ -92,6 +95,7 @@ export async function readRegionState(clients: AwsClients, region: string, insta
     concatChunks(ids, 200, async (c) => (await ec2.send(new DescribeSpotInstanceRequestsCommand({ Filters: [{ Name: 'instance-id', Values: c }] }))).SpotInstanceRequests ?? []),
     concatChunks(ids, 200, async (c) => (await ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: c }] }))).Volumes ?? []),
     concatChunks(groupIds, 200, async (c) => (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: c }))).SecurityGroups ?? []),
+    readFleetOwners(clients, region, instances),
   ]);
   const asgNames = [...new Set(asgInstances.map((a) => a.AutoScalingGroupName!))];
   const groups = asgNames.length
@@ -110,6 +114,7 @@ export async function readRegionState(clients: AwsClients, region: string, insta
     targets,
     attributes,
     evidence: { volumes, securityGroups, associations },
+    fleets,
     spotRequests: new Map(spot.map((s) => [s.InstanceId!, s])),
   };
 }
