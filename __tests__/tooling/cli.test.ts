@@ -3,7 +3,7 @@
  * (unknown instance, unknown region, MFA without a terminal), role sessions named after the
  * case, and a region whose calls fail while the others proceed.
  */
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -105,7 +105,8 @@ test('one failing region: the others are contained, the failure is journaled and
   const journal = readJournal(caseDir);
   expect(verifyJournal(caseDir).ok).toBe(true);
   expect(journal.some((e) => e.region === 'eu-west-1' && e.outcome === 'failed')).toBe(true);
-  expect(journal.some((e) => e.region === 'eu-west-1' && e.outcome === 'applied')).toBe(false);
+  // Evidence (reads) was still saved there; no write succeeded.
+  expect(journal.filter((e) => e.region === 'eu-west-1' && e.outcome === 'applied').map((e) => e.action)).toEqual(['irctl:CollectEvidence']);
   for (const { region, instanceId } of scenario.instances) {
     const ec2 = new EC2Client({ endpoint: moto.endpoint, region, credentials: MOTO_CREDENTIALS });
     const inst = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }))).Reservations![0].Instances![0];
@@ -113,4 +114,16 @@ test('one failing region: the others are contained, the failure is journaled and
     if (region === 'eu-west-1') expect(names).not.toContain(SECURITY_GROUPS.isolation);
     else expect(new Set(names)).toEqual(new Set([SECURITY_GROUPS.isolation]));
   }
+});
+
+test('verify: an edited evidence file is named and the exit code is 1', async () => {
+  const instanceId = scenario.instances[0].instanceId;
+  const planned = await irctl(['--regions', 'us-east-1', 'contain-instances', '--instance', instanceId]);
+  expect(planned.code).toBe(0);
+  const caseArgs = ['--regions', 'us-east-1', '--case-dir', planned.caseDir];
+  expect((await irctl([...caseArgs, 'verify'])).code).toBe(0);
+  appendFileSync(join(planned.caseDir, 'evidence', instanceId, 'userdata.txt'), '# edited later\n');
+  const { code, err } = await irctl([...caseArgs, 'verify']);
+  expect(code).toBe(1);
+  expect(err).toContain(`evidence file ${instanceId}/userdata.txt does not match its manifest hash`);
 });

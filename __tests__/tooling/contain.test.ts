@@ -124,7 +124,10 @@ test('contain --apply does REFERENCE §7 for every instance and the credentials'
   expect(verifyJournal(ctx.caseDir).ok).toBe(true);
   const applied = readJournal(ctx.caseDir).filter((e) => e.outcome === 'applied');
   expect(applied.every((e) => e.ts.endsWith('Z'))).toBe(true);
-  expect(applied.length).toBe(calls.filter(isMutating).length);
+  expect(applied.filter((e) => e.action !== 'irctl:CollectEvidence').length).toBe(calls.filter(isMutating).length);
+  // Evidence was collected while planning; its manifest hashes are in the chained journal.
+  const evidence = readJournal(ctx.caseDir).filter((e) => e.action === 'irctl:CollectEvidence' && e.outcome === 'applied');
+  expect(evidence.map((e) => e.target).sort()).toEqual(scenario.instances.map((i) => i.instanceId).sort());
 });
 
 test('a rerun resumes: no mutating call, every step skipped as already done', async () => {

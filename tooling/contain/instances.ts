@@ -72,7 +72,18 @@ async function containInstance(env: PhaseEnv, once: Once, state: RegionState, in
   // 1. Evidence before any change. A failure is reported, but containment still goes on:
   //    a running miner costs more than a missing console log.
   try {
-    const { created } = await collectInstanceEvidence(env.read, { caseId: env.ctx.caseId, caseDir: env.ctx.caseDir, region, instance, caller: env.readCaller, clock: env.clock, prefetched: state.evidence });
+    const { created, manifest } = await collectInstanceEvidence(env.read, { caseId: env.ctx.caseId, caseDir: env.ctx.caseDir, region, instance, caller: env.readCaller, clock: env.clock, prefetched: state.evidence });
+    // The manifest's hashes go into the hash-chained journal, so evidence files cannot be swapped unnoticed.
+    env.exec.options.journal.append({
+      step: 'contain-instances/evidence',
+      action: 'irctl:CollectEvidence',
+      region,
+      target: id,
+      request: { calls: ['ec2:DescribeInstanceAttribute', 'ec2:GetConsoleOutput', 'iam:GetInstanceProfile'], dir: `evidence/${id}` },
+      outcome: created ? 'applied' : 'skipped-already-done',
+      response: { collectedAt: manifest.collectedAt, files: manifest.files },
+      reversible: false,
+    });
     env.reporter.progress(`[evidence] ${id} (${region}) ${created ? 'saved' : 'already saved'} under evidence/${id}/`);
   } catch (err) {
     complete = false;
