@@ -30,11 +30,11 @@ const COMMANDS: ReadonlyArray<{ name: string; summary: string; flags: ReadonlyAr
   { name: 'scope', summary: 'everything the attacker touched, in every region (writes inventory.json)', flags: ['accessKey', 'principal'], run: scopeCommand },
   { name: 'contain-credentials', summary: 'deactivate keys, attach deny-all, revoke sessions', flags: ['accessKey', 'principal', 'user'], run: containCredentialsCommand },
   { name: 'contain-instances', summary: 'evidence, snapshots, isolation, ASG/ELB/EIP/profile (REFERENCE §7)', flags: ['instance'], run: containInstancesCommand },
-  { name: 'eradicate', summary: 'terminate after snapshots complete; delete key pairs, AMIs, backdoor users', flags: ['instance', 'keyPair', 'image', 'user'], run: eradicateCommand },
+  { name: 'eradicate', summary: 'terminate after snapshots complete; delete key pairs, AMIs, backdoor users', flags: ['instance', 'keyPair', 'image', 'user', 'includeHeuristic'], run: eradicateCommand },
   { name: 'release', summary: 'undo the containment recorded in the journal', flags: [], run: (rt) => releaseCommand(rt) },
   { name: 'report', summary: 'write report.md: timeline, inventory, actions, what remains manual', flags: [], run: (rt) => reportCommand(rt) },
   { name: 'verify', summary: 'check the journal hash chain and the evidence manifests', flags: [], run: (rt) => verifyCommand(rt) },
-  { name: 'run', summary: 'validate, scope, contain credentials and instances, eradicate, report', flags: ['finding', 'region', 'instance', 'accessKey', 'principal'], run: runAllCommand },
+  { name: 'run', summary: 'validate, scope, contain credentials and instances, eradicate, report', flags: ['finding', 'region', 'instance', 'accessKey', 'principal', 'includeHeuristic'], run: runAllCommand },
 ];
 
 const TARGET_FLAGS = {
@@ -46,6 +46,7 @@ const TARGET_FLAGS = {
   user: () => new Option('--user <name>', 'IAM user (repeatable)').argParser(collect),
   keyPair: () => new Option('--key-pair <region:name>', 'key pair to delete (repeatable)').argParser(collect),
   image: () => new Option('--image <region:ami>', 'AMI to deregister (repeatable)').argParser(collect),
+  includeHeuristic: () => new Option('--include-heuristic', 'also eradicate what scope attributed by heuristics, not CloudTrail'),
 } as const;
 
 /** Streams and hooks main() writes to (tests pass their own). */

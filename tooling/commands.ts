@@ -39,6 +39,8 @@ export interface TargetFlags {
   readonly user?: readonly string[];
   readonly keyPair?: readonly string[];
   readonly image?: readonly string[];
+  /** eradicate: also remove resources scope tied to the attacker by heuristics only. */
+  readonly includeHeuristic?: boolean;
 }
 
 function exitCode(results: readonly ActionResult[], failures: readonly StepFailure[]): number {
@@ -83,8 +85,8 @@ export async function scopeCommand(rt: Runtime, flags: TargetFlags): Promise<Com
   return { command: 'scope', results: [], failures: inventory.failures, files: [writeCaseFile(rt.ctx, 'inventory.json', inventory)], exitCode: inventory.failures.length ? 1 : 0 };
 }
 
-function attributed(inv: Inventory | undefined, kind: string): Array<{ id: string; region?: string }> {
-  return (inv?.attributions ?? []).filter((a) => a.kind === kind).map((a) => ({ id: a.id, region: a.region }));
+function attributed(inv: Inventory | undefined, kind: string, options: { cloudTrailOnly?: boolean } = {}): Array<{ id: string; region?: string }> {
+  return (inv?.attributions ?? []).filter((a) => a.kind === kind && (!options.cloudTrailOnly || a.basis === 'cloudtrail')).map((a) => ({ id: a.id, region: a.region }));
 }
 
 /** contain-credentials: deactivate keys, deny-all, revoke sessions. */
@@ -122,6 +124,7 @@ function regional(values: readonly string[] | undefined, flag: string): Array<{ 
 export async function eradicateCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
   const inv = readCaseFile<Inventory>(rt.ctx, 'inventory.json');
   const flagged = !!(flags.instance?.length || flags.keyPair?.length || flags.image?.length || flags.user?.length);
+  const proven = { cloudTrailOnly: !flags.includeHeuristic };
   const keyName = (id: string, region?: string) => inv?.keyPairs.find((k) => k.id === id && k.region === region)?.name ?? id;
   const targets: EradicationTargets = flagged
     ? {
@@ -131,12 +134,20 @@ export async function eradicateCommand(rt: Runtime, flags: TargetFlags): Promise
         userNames: flags.user,
       }
     : {
-        instanceIds: attributed(inv, 'instance').map((i) => i.id),
-        keyPairs: attributed(inv, 'key-pair').map((k) => ({ region: k.region!, name: keyName(k.id, k.region) })),
-        images: attributed(inv, 'image').map((i) => ({ region: i.region!, imageId: i.id })),
-        userNames: attributed(inv, 'iam-user').map((u) => u.id),
+        // Deletion is for good: from the inventory, only what CloudTrail proves the attacker created.
+        instanceIds: attributed(inv, 'instance', proven).map((i) => i.id),
+        keyPairs: attributed(inv, 'key-pair', proven).map((k) => ({ region: k.region!, name: keyName(k.id, k.region) })),
+        images: attributed(inv, 'image', proven).map((i) => ({ region: i.region!, imageId: i.id })),
+        userNames: attributed(inv, 'iam-user', proven).map((u) => u.id),
       };
   if (!flagged && !inv) throw new Error('eradicate needs targets. Fix: run scope first, or pass --instance / --key-pair region:name / --image region:ami / --user name.');
+  const guessed = (inv?.attributions ?? []).filter((a) => a.basis !== 'cloudtrail' && ['instance', 'key-pair', 'image', 'iam-user'].includes(a.kind));
+  if (!flagged && !flags.includeHeuristic && guessed.length) {
+    rt.reporter.warn(
+      `${guessed.length} resource(s) are tied to the attacker by heuristics only and are NOT eradicated: ${guessed.map((a) => `${a.kind} ${a.id}`).join(', ')}. ` +
+        'Fix: check them, then name them with --instance/--key-pair/--image/--user, or pass --include-heuristic.',
+    );
+  }
   return writePhase(rt, 'eradicate', (env) => eradicate(env, targets));
 }
 

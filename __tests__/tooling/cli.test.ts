@@ -3,7 +3,7 @@
  * (unknown instance, unknown region, MFA without a terminal), role sessions named after the
  * case, and a region whose calls fail while the others proceed.
  */
-import { appendFileSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -126,4 +126,23 @@ test('verify: an edited evidence file is named and the exit code is 1', async ()
   const { code, err } = await irctl([...caseArgs, 'verify']);
   expect(code).toBe(1);
   expect(err).toContain(`evidence file ${instanceId}/userdata.txt does not match its manifest hash`);
+});
+
+test('eradicate from the inventory removes only what CloudTrail proves; heuristic attributions are named, not touched', async () => {
+  const [proven, guessed] = scenario.instances;
+  const caseDir = mkdtempSync(join(tmpdir(), 'irctl-cli-inv-'));
+  const inventory = {
+    caseId: 'IR-CLI-1', accountId: SCENARIO_ACCOUNT, generatedAt: '2026-11-23T03:00:00Z', regions: ['us-east-1'],
+    instances: [], keyPairs: [], images: [], snapshots: [], spotRequests: [], fleets: [], iamUsers: [], events: [], failures: [],
+    attributions: [
+      { kind: 'instance', region: proven.region, id: proven.instanceId, basis: 'cloudtrail', reason: 'RunInstances by the key', eventId: 'e-1' },
+      { kind: 'instance', region: guessed.region, id: guessed.instanceId, basis: 'heuristic', reason: 'launched in the window' },
+    ],
+  };
+  writeFileSync(join(caseDir, 'inventory.json'), JSON.stringify(inventory));
+  const { code, out, err } = await irctl(['--regions', 'us-east-1', '--case-dir', caseDir, '--json', 'eradicate']);
+  expect(code).toBe(0);
+  const targets = new Set((JSON.parse(out) as { results: Array<{ action: string; target: string }> }).results.filter((r) => r.action === 'ec2:TerminateInstances').map((r) => r.target));
+  expect(targets).toEqual(new Set([proven.instanceId]));
+  expect(err).toMatch(new RegExp(`heuristics only and are NOT eradicated: instance ${guessed.instanceId}`));
 });
