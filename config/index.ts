@@ -103,12 +103,13 @@ export function detectionRegions(config: OrgConfig): readonly string[] {
   return config.regions.detection === 'all' ? usableRegions(config) : config.regions.detection;
 }
 
-/** The effective instance-type rule: denylist patterns (default set when none given) or allowlist. */
+/** The effective instance-type rule: denylist (defaults plus `deny`, or `deny` alone if it replaces them) or allowlist. */
 export function instanceTypeRule(config: OrgConfig): { mode: 'denylist' | 'allowlist'; patterns: readonly string[] } {
   const it = config.instanceTypes;
-  return it.mode === 'allowlist'
-    ? { mode: 'allowlist', patterns: it.allow ?? [] }
-    : { mode: 'denylist', patterns: it.deny ?? DEFAULT_DENIED_INSTANCE_TYPES };
+  if (it.mode === 'allowlist') return { mode: 'allowlist', patterns: it.allow ?? [] };
+  // A custom list adds to the defaults unless told otherwise: denying x1* must not silently allow GPUs.
+  const patterns = it.replaceDefaultDenylist ? (it.deny ?? []) : [...new Set([...DEFAULT_DENIED_INSTANCE_TYPES, ...(it.deny ?? [])])];
+  return { mode: 'denylist', patterns };
 }
 
 /** Organizations target ID (root or OU ID) for a target name used in the config. */

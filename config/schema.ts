@@ -27,6 +27,13 @@ const principalArnPattern = z
     /^arn:aws:(iam|sts)::(\d{12}|\*):(role|user|assumed-role|root)(\/[\w+=,.@*\/-]*)?$/,
     'must be an IAM principal ARN such as arn:aws:iam::*:role/PlatformAdmin (wildcards * allowed)',
   );
+/** An IAM role ARN pattern (no assumed-role or user ARNs): what an SCP exemption can safely name. */
+const exemptRoleArnPattern = z
+  .string()
+  .regex(
+    /^arn:aws:iam::(\d{12}|\*):role\/[\w+=,.@*\/-]+$/,
+    'must be an IAM role ARN pattern such as arn:aws:iam::*:role/PlatformAdmin: SCPs see a session as its role ARN, and only role names are reserved by the tamper SCP',
+  );
 /** Instance type pattern as EC2 names them: family and size, `*` wildcards allowed (p*, *.metal, m5.24xlarge). */
 const instanceTypePattern = z
   .string()
@@ -89,7 +96,10 @@ const instanceTypes = z
   .strictObject({
     /** denylist: deny the patterns in `deny`; allowlist: deny everything not in `allow`. */
     mode: z.enum(['denylist', 'allowlist']).default('denylist'),
+    /** Patterns denied in addition to the default denylist (GPU/accelerator families, metal, 12xlarge and up). */
     deny: z.array(instanceTypePattern).optional(),
+    /** Use `deny` instead of the defaults rather than on top of them. @default false */
+    replaceDefaultDenylist: z.boolean().optional(),
     allow: z.array(instanceTypePattern).optional(),
   })
   .prefault({});
@@ -133,8 +143,12 @@ export const orgConfigSchema = z.strictObject({
     detection: z.union([z.literal('all'), z.array(region).min(1)]).default('all'),
   }),
   instanceTypes,
-  /** Extra principals (beyond SecurityBreakGlass/SecurityDeploy) exempt from the region deny. */
-  exemptPrincipals: z.array(principalArnPattern).default([]),
+    /**
+   * Extra roles (beyond SecurityBreakGlass/SecurityDeploy) exempt from the region deny. Roles only:
+   * SCPs match aws:PrincipalArn, which is the role ARN for a session, and the tamper SCP reserves
+   * these role names for the deployers (a user name could be created by anyone with iam:CreateUser).
+   */
+  exemptPrincipals: z.array(exemptRoleArnPattern).default([]),
   contacts: z.strictObject({
     /** Email subscribers of the central alert topic. */
     alertEmails: z.array(email).min(1),

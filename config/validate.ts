@@ -76,6 +76,12 @@ export function crossReferenceProblems(config: OrgConfig): ConfigProblem[] {
   if (it.mode === 'allowlist' && (it.allow === undefined || it.allow.length === 0)) {
     add('instanceTypes.allow', 'allowlist mode needs at least one allowed instance type pattern');
   }
+  if (it.mode === 'allowlist' && it.replaceDefaultDenylist) {
+    add('instanceTypes.replaceDefaultDenylist', 'only meaningful in denylist mode; remove it or switch mode to denylist');
+  }
+  if (it.mode === 'denylist' && it.replaceDefaultDenylist && (it.deny ?? []).length === 0) {
+    add('instanceTypes.deny', 'replaceDefaultDenylist with no deny patterns would allow every instance type, GPUs included; list the patterns to deny');
+  }
   if (it.mode === 'allowlist' && it.deny !== undefined) {
     add('instanceTypes.deny', 'deny patterns are ignored in allowlist mode; remove them or switch mode to denylist');
   }

@@ -65,6 +65,20 @@ describe('detection regions', () => {
   });
 });
 
+describe('instance-type rule', () => {
+  it('adds custom deny patterns to the defaults', () => {
+    const raw = example();
+    raw.instanceTypes = { mode: 'denylist', deny: ['x1*'] };
+    expect(instanceTypeRule(parseOrgConfig(raw)).patterns).toEqual(expect.arrayContaining(['x1*', 'p*', 'g*']));
+  });
+
+  it('replaces the defaults only when asked', () => {
+    const raw = example();
+    raw.instanceTypes = { mode: 'denylist', deny: ['x1*'], replaceDefaultDenylist: true };
+    expect(instanceTypeRule(parseOrgConfig(raw)).patterns).toEqual(['x1*']);
+  });
+});
+
 describe('config selection', () => {
   it('prefers the environment variable over cdktf context', () => {
     expect(resolveConfigPath('/ctx.yaml', { IR_GUARDRAILS_CONFIG: '/env.yaml' })).toBe('/env.yaml');
@@ -83,12 +97,15 @@ const cases: Array<{ name: string; mutate: (c: any) => void; path: string; messa
   { name: 'duplicate account name', mutate: (c) => (c.accounts.workloads[1].name = 'security'), path: 'accounts.workloads.1.name', message: /duplicate account name "security"/ },
   { name: 'unknown region', mutate: (c) => (c.regions.allowed = ['us-east-1', 'us-middle-9']), path: "regions.allowed.1", message: /unknown region "us-middle-9"/ },
   { name: 'home region not allowed', mutate: (c) => (c.organization.homeRegion = 'ap-south-1'), path: 'organization.homeRegion', message: /not in regions.allowed/ },
-  { name: 'malformed principal ARN', mutate: (c) => (c.exemptPrincipals = ['arn:aws:iam:role/Oops']), path: 'exemptPrincipals.0', message: /IAM principal ARN/ },
+  { name: 'malformed principal ARN', mutate: (c) => (c.exemptPrincipals = ['arn:aws:iam:role/Oops']), path: 'exemptPrincipals.0', message: /IAM role ARN pattern/ },
   { name: 'malformed instance pattern', mutate: (c) => (c.instanceTypes = { mode: 'denylist', deny: ['P3 large'] }), path: 'instanceTypes.deny.0', message: /instance type or pattern/ },
   { name: 'account in unknown OU', mutate: (c) => (c.accounts.workloads[0].ou = 'Sandbox'), path: 'accounts.workloads.0.ou', message: /OU "Sandbox", which is not in organizationalUnits/ },
   { name: 'SCP target unknown', mutate: (c) => (c.scp.targets = ['root', 'Nope']), path: 'scp.targets.1', message: /OU "Nope"/ },
   { name: 'responder outside security account', mutate: (c) => (c.irRoles.responderPrincipals = ['arn:aws:iam::999999999999:role/X']), path: 'irRoles.responderPrincipals.0', message: /security account 222222222222/ },
   { name: 'VPC in a denied region', mutate: (c) => (c.accounts.workloads[0].vpcs[0].region = 'ap-south-1'), path: 'accounts.workloads.0.vpcs.0.region', message: /not in regions.allowed/ },
+  { name: 'user ARN as exemption', mutate: (c) => (c.exemptPrincipals = ['arn:aws:iam::*:user/emergency-admin']), path: 'exemptPrincipals.0', message: /IAM role ARN pattern/ },
+  { name: 'assumed-role ARN as exemption', mutate: (c) => (c.exemptPrincipals = ['arn:aws:sts::*:assumed-role/PlatformOps/*']), path: 'exemptPrincipals.0', message: /SCPs see a session as its role ARN/ },
+  { name: 'empty replacement denylist', mutate: (c) => (c.instanceTypes = { mode: 'denylist', replaceDefaultDenylist: true }), path: 'instanceTypes.deny', message: /would allow every instance type/ },
   { name: 'allowlist without types', mutate: (c) => (c.instanceTypes = { mode: 'allowlist' }), path: 'instanceTypes.allow', message: /at least one/ },
   { name: 'forensics neither id nor create', mutate: (c) => delete c.accounts.forensics.id, path: 'accounts.forensics', message: /either `id`/ },
   { name: 'misspelt key', mutate: (c) => (c.regions.alowed = []), path: 'regions', message: /unknown key "alowed"/ },
