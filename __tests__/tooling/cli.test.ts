@@ -7,7 +7,7 @@ import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, DescribeKeyPairsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { SECURITY_GROUPS } from '../../shared/names';
 import { AwsClients } from '../../tooling/aws/clients';
 import { SessionBroker, sessionName } from '../../tooling/aws/session';
@@ -26,7 +26,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => moto?.stop());
 
-async function irctl(args: string[], hooks: { onClient?: (c: { middlewareStack: unknown }) => void } = {}) {
+async function irctl(args: string[], hooks: { onClient?: (c: { middlewareStack: unknown }) => void; ask?: (q: string) => Promise<string> } = {}) {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -37,7 +37,7 @@ async function irctl(args: string[], hooks: { onClient?: (c: { middlewareStack: 
   const code = await main(['node', 'irctl', '--case', 'IR-CLI-1', '--no-assume', '--endpoint', moto.endpoint, '--case-dir', caseDir, ...args], {
     stdout,
     stderr,
-    hooks: { credentials: MOTO_CREDENTIALS, clock: steppingClock(), onClient: hooks.onClient },
+    hooks: { credentials: MOTO_CREDENTIALS, clock: steppingClock(), onClient: hooks.onClient, ask: hooks.ask },
   });
   return { code, out, err, caseDir };
 }
@@ -145,4 +145,20 @@ test('eradicate from the inventory removes only what CloudTrail proves; heuristi
   const targets = new Set((JSON.parse(out) as { results: Array<{ action: string; target: string }> }).results.filter((r) => r.action === 'ec2:TerminateInstances').map((r) => r.target));
   expect(targets).toEqual(new Set([proven.instanceId]));
   expect(err).toMatch(new RegExp(`heuristics only and are NOT eradicated: instance ${guessed.instanceId}`));
+});
+
+test('an irreversible step asks on the terminal: "no" leaves it (exit 3), "yes" does it', async () => {
+  const key = scenario.keyPairs[0];
+  const args = ['--regions', key.region, '--apply', 'eradicate', '--key-pair', `${key.region}:${key.name}`];
+  const questions: string[] = [];
+  const refused = await irctl(args, { ask: async (q) => (questions.push(q), 'no') });
+  expect(refused.code).toBe(3);
+  expect(questions).toHaveLength(1);
+  expect(questions[0]).toMatch(new RegExp(`IRREVERSIBLE: delete key pair ${key.name} .*Type "yes" to proceed`));
+  const ec2 = new EC2Client({ endpoint: moto.endpoint, region: key.region, credentials: MOTO_CREDENTIALS });
+  const names = async () => ((await ec2.send(new DescribeKeyPairsCommand({}))).KeyPairs ?? []).map((k) => k.KeyName);
+  expect(await names()).toContain(key.name);
+  const accepted = await irctl(args, { ask: async () => 'yes' });
+  expect(accepted.code).toBe(0);
+  expect(await names()).not.toContain(key.name);
 });
