@@ -16,6 +16,9 @@ describe('launch paths as iam-data describes them', () => {
   it.each([
     ['ec2:RunInstances', 'instance', 'ec2:InstanceType'],
     ['ec2:CreateFleet', 'instance', 'ec2:InstanceType'],
+    ['ec2:StartInstances', 'instance', 'ec2:InstanceType'],
+    // The resize target arrives as ec2:Attribute/InstanceType (the templated key below).
+    ['ec2:ModifyInstanceAttribute', 'instance', 'ec2:Attribute/${AttributeName}'],
     ['ec2:RunInstances', 'instance', 'ec2:MetadataHttpTokens'],
     ['ec2:RunInstances', 'instance', 'ec2:MetadataHttpPutResponseHopLimit'],
     ['ec2:ModifyInstanceMetadataOptions', 'instance', 'ec2:MetadataHttpTokens'],

@@ -114,6 +114,15 @@ export function instanceTypeProofs(config: OrgConfig): ProofTable {
     ...allowedTypes.map((t) => launchRow(t, ALLOWED)),
     ...(bad ? paths(bad, DENIED) : []),
     ...(good ? paths(good, ALLOWED) : []),
+    ...(bad ? resizeRows(f, bad, DENIED) : []),
+    ...(good ? resizeRows(f, good, ALLOWED) : []),
+    // The red-team finding as reported: t3.micro resized to p5.48xlarge, then started.
+    ...resizeRows(f, 'p5.48xlarge', isDenied('p5.48xlarge') ? DENIED : ALLOWED),
+    {
+      name: `ModifyInstanceAttribute of security groups on a running ${bad ?? 'GPU'} instance (containment, no resize)`,
+      request: { principal: f.appRole, action: 'ec2:ModifyInstanceAttribute', resource: instanceArn(f), context: { 'ec2:InstanceType': bad ?? 'p4d.24xlarge', 'ec2:Attribute': 'groupSet' } },
+      expected: ALLOWED,
+    },
     { name: 'legacy RequestSpotInstances (no instance-type key): denied outright', request: { principal: f.appRole, action: 'ec2:RequestSpotInstances' }, expected: DENIED },
     { name: 'legacy RequestSpotFleet (service-linked role launches): denied outright', request: { principal: f.appRole, action: 'ec2:RequestSpotFleet' }, expected: DENIED },
     { name: 'SecurityBreakGlass is not exempt from the type rule', request: { principal: f.irRole('breakGlass'), action: 'ec2:RunInstances', resource: instanceArn(f), context: { 'ec2:InstanceType': bad ?? 'p4d.24xlarge' } }, expected: bad ? DENIED : ALLOWED },
@@ -121,6 +130,18 @@ export function instanceTypeProofs(config: OrgConfig): ProofTable {
     { name: 'CreateLaunchTemplate exposes no type key: allowed, its launches are checked', request: { principal: f.appRole, action: 'ec2:CreateLaunchTemplate' }, expected: ALLOWED },
   ];
   return { id: 'scp-instance-types', title: `Deny instance types outside policy (${rule.mode})`, policyNames: [policy.name], policies: { scps: [policy.document] }, rows };
+}
+
+/** Resize path: a stopped t3.micro changed to `type`, then started (StartInstances carries the new type). */
+function resizeRows(f: ProofFixtures, type: string, expected: typeof ALLOWED | typeof DENIED): ProofRow[] {
+  return [
+    {
+      name: `ModifyInstanceAttribute resizes a stopped t3.micro to ${type}`,
+      request: { principal: f.appRole, action: 'ec2:ModifyInstanceAttribute', resource: instanceArn(f), context: { 'ec2:InstanceType': 't3.micro', 'ec2:Attribute/InstanceType': type } },
+      expected,
+    },
+    { name: `StartInstances of a stopped ${type}`, request: { principal: f.appRole, action: 'ec2:StartInstances', resource: instanceArn(f), context: { 'ec2:InstanceType': type } }, expected },
+  ];
 }
 
 /** Tamper protection: each protected action for workloads, deployers and break-glass. */
