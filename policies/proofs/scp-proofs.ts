@@ -15,8 +15,14 @@ const DENIED = 'ExplicitlyDenied' as const;
 const EXAMPLE_TYPES: Readonly<Record<string, string>> = {
   'p*': 'p4d.24xlarge', 'g*': 'g5.xlarge', 'inf*': 'inf2.xlarge', 'trn*': 'trn1.2xlarge', 'dl*': 'dl1.24xlarge',
   'f*': 'f1.2xlarge', 'vt*': 'vt1.3xlarge', '*.metal': 'm5.metal', '*.metal-*': 'm7i.metal-24xl',
-  'u-*': 'u-6tb1.112xlarge', 'x2*': 'x2iedn.xlarge', 'x8*': 'x8g.large', 'hpc*': 'hpc6a.48xlarge',
+  'u*': 'u7inh-32tb.480xlarge', 'u-*': 'u-6tb1.112xlarge', 'x2*': 'x2iedn.xlarge', 'x8*': 'x8g.large', 'hpc*': 'hpc6a.48xlarge',
 };
+/**
+ * Types the default denylist must deny whatever its patterns say (the rows do not derive their
+ * expectation from the patterns, so a pattern that misses one fails): every High Memory family,
+ * including u7i, u7in and u7inh and the 480xlarge size.
+ */
+const DEFAULT_DENYLIST_MUST_DENY = ['u-6tb1.112xlarge', 'u-24tb1.metal', 'u7i-6tb.112xlarge', 'u7i-12tb.224xlarge', 'u7in-16tb.224xlarge', 'u7inh-32tb.480xlarge', 'x8g.48xlarge'];
 /** Ordinary types a workload launches. */
 const ORDINARY_TYPES = ['t3.micro', 'm5.large', 'c6i.xlarge', 'r6g.2xlarge', 'm5.8xlarge'];
 /** What a miner asks for. */
@@ -109,7 +115,9 @@ export function instanceTypeProofs(config: OrgConfig): ProofTable {
     { name: `Auto Scaling group override (CreateAutoScalingGroup), ${type}`, request: { principal: f.appRole, action: 'autoscaling:CreateAutoScalingGroup', context: { 'autoscaling:InstanceTypes': [type] } }, expected },
     { name: `Auto Scaling group override (UpdateAutoScalingGroup), ${type}`, request: { principal: f.appRole, action: 'autoscaling:UpdateAutoScalingGroup', context: { 'autoscaling:InstanceTypes': [type] } }, expected },
   ];
+  const defaultsApply = config.instanceTypes.mode === 'denylist' && !config.instanceTypes.replaceDefaultDenylist;
   const rows: ProofRow[] = [
+    ...(defaultsApply ? DEFAULT_DENYLIST_MUST_DENY.map((t) => ({ ...launchRow(t, DENIED), name: `RunInstances ${t} (default denylist)` })) : []),
     ...deniedTypes.map((t) => launchRow(t, DENIED)),
     ...allowedTypes.map((t) => launchRow(t, ALLOWED)),
     ...(bad ? paths(bad, DENIED) : []),
