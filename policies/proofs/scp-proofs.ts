@@ -4,7 +4,11 @@ import {
   denyUnapprovedInstanceTypesScp, denyUnapprovedRegionsScp, forensicsOuScp, protectSecurityServicesScp, requireImdsv2Scp,
 } from '../scp';
 import { NETWORK_EXIT_ACTIONS, EVIDENCE_EXPOSURE_ACTIONS } from '../scp/forensics-ou';
-import { ALWAYS_DENIED_ACTIONS, EXEMPT_ROLE_CHANGE_ACTIONS, DEPLOYER_ONLY_ACTIONS, GUARDDUTY_ADMIN_ACTIONS } from '../scp/protect-security-services';
+import {
+  ALERT_RULE_CHANGE_ACTIONS, ALWAYS_DENIED_ACTIONS, EXEMPT_ROLE_CHANGE_ACTIONS, DEPLOYER_ONLY_ACTIONS, GUARDDUTY_ADMIN_ACTIONS,
+} from '../scp/protect-security-services';
+import { DETECTION } from '../../stacks/detection/names';
+import { RESPONSE } from '../../stacks/response/names';
 import { globMatches, proofFixtures, type ProofFixtures } from './fixtures';
 import type { ProofRow, ProofTable } from './types';
 
@@ -189,6 +193,7 @@ export function tamperProofs(config: OrgConfig): ProofTable {
   for (const action of DEPLOYER_ONLY_ACTIONS) {
     rows.push({ name: `StackSet execution role: ${action} (Config recorder StackSet)`, request: { principal: stackSetRole, action }, expected: ALLOWED });
   }
+  rows.push(...alertRuleRows(f, stackSetRole));
   rows.push(
     { name: 'deployment role updates a detector', request: { principal: f.deploymentRole, action: 'guardduty:UpdateDetector' }, expected: ALLOWED },
     { name: 'workload reads GuardDuty findings', request: { principal: f.appRole, action: 'guardduty:GetFindings' }, expected: ALLOWED },
@@ -196,6 +201,29 @@ export function tamperProofs(config: OrgConfig): ProofTable {
     { name: 'workload reads trail status', request: { principal: f.appRole, action: 'cloudtrail:GetTrailStatus' }, expected: ALLOWED },
   );
   return { id: 'scp-tamper-protection', title: 'Protect GuardDuty, CloudTrail, Config, Flow Logs, org membership and regions', policyNames: [policy.name], policies: { scps: [policy.document] }, rows };
+}
+
+/** The project's alert rules (by exact ARN) are the deployers' alone; other rules stay their owners'. */
+function alertRuleRows(f: ProofFixtures, stackSetRole: string): ProofRow[] {
+  const rule = (name: string, account = f.workloadAccount) => `arn:aws:events:${f.allowedRegion}:${account}:rule/${name}`;
+  const ours = [
+    rule(RESPONSE.breakGlassRule),
+    rule(`${RESPONSE.breakGlassBus}/${RESPONSE.breakGlassRule}`, f.securityAccount),
+    rule(DETECTION.findingsRule, f.securityAccount),
+  ];
+  const rows: ProofRow[] = [];
+  for (const action of ALERT_RULE_CHANGE_ACTIONS) {
+    for (const resource of ours) {
+      const account = resource.split(':')[4];
+      rows.push({ name: `workload: ${action} on ${resource}`, request: { principal: `arn:aws:iam::${account}:role/app-server`, action, resource }, expected: DENIED });
+      rows.push({ name: `SecurityBreakGlass: ${action} on ${resource}`, request: { principal: f.irRole('breakGlass', account), action, resource }, expected: DENIED });
+      rows.push({ name: `SecurityDeploy: ${action} on ${resource} (stacks own it)`, request: { principal: f.irRole('deploy', account), action, resource }, expected: ALLOWED });
+    }
+    rows.push({ name: `StackSet execution role: ${action} on the member break-glass rule`, request: { principal: stackSetRole, action, resource: ours[0] }, expected: ALLOWED });
+    rows.push({ name: `workload: ${action} on its own rule`, request: { principal: f.appRole, action, resource: rule('app-nightly-report') }, expected: ALLOWED });
+    rows.push({ name: `workload: ${action} on a same-named rule on its own bus`, request: { principal: f.appRole, action, resource: rule(`app-bus/${RESPONSE.breakGlassRule}`) }, expected: ALLOWED });
+  }
+  return rows;
 }
 
 /** IMDSv2: launches and metadata changes with and without required tokens; IMDSv1 credentials. */

@@ -1,5 +1,7 @@
 /** SCP (c): nobody in a member account switches off the services that would see a miner. */
 import type { OrgConfig } from '../../config';
+import { DETECTION } from '../../stacks/detection/names';
+import { RESPONSE } from '../../stacks/response/names';
 import type { AuditedPolicy } from './audited';
 import { deployerArnPatterns, exemptRoleArnPatterns, irRoleArnPattern } from './principals';
 
@@ -39,6 +41,12 @@ export const GUARDDUTY_ADMIN_ACTIONS: readonly string[] = [
   'guardduty:UpdateFilter',
   'guardduty:CreateIPSet',
   'guardduty:UpdateIPSet',
+  // Archiving, feedback and threat lists decide which findings anyone sees; malware-scan settings what gets scanned.
+  'guardduty:ArchiveFindings',
+  'guardduty:UpdateFindingsFeedback',
+  'guardduty:DeleteThreatIntelSet',
+  'guardduty:UpdateThreatIntelSet',
+  'guardduty:UpdateMalwareScanSettings',
 ];
 
 /**
@@ -49,10 +57,39 @@ export const GUARDDUTY_ADMIN_ACTIONS: readonly string[] = [
 export const DEPLOYER_ONLY_ACTIONS: readonly string[] = [
   'cloudtrail:UpdateTrail',
   'cloudtrail:PutEventSelectors',
+  'cloudtrail:StopEventDataStoreIngestion',
+  'cloudtrail:DeleteEventDataStore',
   'config:StopConfigurationRecorder',
   'config:DeleteConfigurationRecorder',
+  // Rewriting a recorder (record nothing) or a delivery channel (deliver elsewhere) silences Config as well as stopping it.
+  'config:PutConfigurationRecorder',
+  'config:PutDeliveryChannel',
   'config:DeleteDeliveryChannel',
+  'config:DeleteAggregationAuthorization',
+  'config:DeleteConfigRule',
   'ec2:DeleteFlowLogs',
+];
+
+/**
+ * The EventBridge rules that page the security team: break-glass assumptions (default bus in
+ * every account and region, and the security account's collecting bus) and GuardDuty findings.
+ * Listed by exact name: their names share only the prefix `ir-`, which customer rules may use.
+ */
+export function alertRuleArnPatterns(): string[] {
+  return [
+    `arn:aws:events:*:*:rule/${RESPONSE.breakGlassRule}`,
+    `arn:aws:events:*:*:rule/${RESPONSE.breakGlassBus}/${RESPONSE.breakGlassRule}`,
+    `arn:aws:events:*:*:rule/${DETECTION.findingsRule}`,
+  ];
+}
+
+/** Changing, disabling or deleting an alert rule or its targets; only the stacks that own them may. */
+export const ALERT_RULE_CHANGE_ACTIONS: readonly string[] = [
+  'events:DeleteRule',
+  'events:DisableRule',
+  'events:RemoveTargets',
+  'events:PutRule',
+  'events:PutTargets',
 ];
 
 /**
@@ -82,12 +119,19 @@ looks). No stack of this project needs these in a member account; a deliberate c
 this SCP from the management account first.
 Denied to everyone except the deploying roles (SecurityDeploy and the Terraform deployment role)
 and SecurityAdmin, who administers GuardDuty: changing GuardDuty detectors, organization settings,
-members, publishing destinations, suppression filters and trusted IP lists (filters and IP lists
-silence findings).
+members, publishing destinations, suppression filters, trusted IP lists and threat intel sets,
+malware scan settings, and archiving findings or sending findings feedback (each of these hides
+findings from the people who should see them; an attacker archives the CryptoCurrency finding).
 Denied to everyone except the deploying roles: changing CloudTrail trails and event selectors,
-stopping or deleting Config recorders and delivery channels, deleting Flow Logs. The stacks change
-these when the config changes, so the deployers keep them. SecurityBreakGlass is exempt from
-neither: containment never needs to switch detection off.
+stopping ingestion into or deleting CloudTrail Lake event data stores, writing, stopping or
+deleting Config recorders and delivery channels (a rewritten recorder that records nothing is as
+silent as a stopped one), deleting Config rules and aggregation authorizations, deleting Flow Logs.
+The stacks change these when the config changes, so the deployers keep them; a workload team that
+owns its own Config rules asks a deployer to delete one. Denied to everyone except the deploying
+roles: deleting, disabling or rewriting this project's alerting EventBridge rules and their targets
+(the break-glass rule on the default bus and on the security account's collecting bus, and the
+GuardDuty findings rule), named exactly so that other rules stay the owners' own. SecurityBreakGlass
+is exempt from none of these: containment never needs to switch detection off.
 Denied to everyone except the deploying roles: creating, deleting or changing the trust or
 permissions of any role that a guardrail exempts by name (the IR roles, the deployment role, the
 StackSet execution role stacksets-exec-*, and exempt roles from the config). Without this, an
@@ -98,7 +142,7 @@ walk around the region deny and this policy.`;
 export function protectSecurityServicesScp(config: OrgConfig): AuditedPolicy {
   return {
     name: 'ir-guardrails-protect-security-services',
-    description: 'Deny disabling GuardDuty, CloudTrail, Config and Flow Logs, leaving the org and toggling regions.',
+    description: 'Deny disabling GuardDuty, CloudTrail, Config, Flow Logs and alert rules, leaving the org and toggling regions.',
     explanation,
     document: {
       Version: '2012-10-17',
@@ -116,6 +160,13 @@ export function protectSecurityServicesScp(config: OrgConfig): AuditedPolicy {
           Effect: 'Deny',
           Action: [...DEPLOYER_ONLY_ACTIONS],
           Resource: '*',
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': deployerArnPatterns(config) } },
+        },
+        {
+          Sid: 'DenyAlertRuleChangesExceptDeployers',
+          Effect: 'Deny',
+          Action: [...ALERT_RULE_CHANGE_ACTIONS],
+          Resource: alertRuleArnPatterns(),
           Condition: { ArnNotLike: { 'aws:PrincipalArn': deployerArnPatterns(config) } },
         },
         {
