@@ -6,6 +6,7 @@ import {
 import { NETWORK_EXIT_ACTIONS, EVIDENCE_EXPOSURE_ACTIONS } from '../scp/forensics-ou';
 import {
   ALERT_RULE_CHANGE_ACTIONS, ALWAYS_DENIED_ACTIONS, EXEMPT_ROLE_CHANGE_ACTIONS, DEPLOYER_ONLY_ACTIONS, GUARDDUTY_ADMIN_ACTIONS,
+  INLINE_ROLE_POLICY_ACTIONS,
 } from '../scp/protect-security-services';
 import { DETECTION } from '../../stacks/detection/names';
 import { RESPONSE } from '../../stacks/response/names';
@@ -190,6 +191,7 @@ export function tamperProofs(config: OrgConfig): ProofTable {
     rows.push({ name: `StackSet execution role: ${action} on SecurityBreakGlass (deploys the IR roles)`, request: { principal: stackSetRole, action, resource: breakGlassRole }, expected: ALLOWED });
     rows.push({ name: `workload: ${action} on its own app role`, request: { principal: f.appRole, action, resource: f.appRole }, expected: ALLOWED });
   }
+  rows.push(...exemptRoleRows(f, stackSetRole));
   for (const action of DEPLOYER_ONLY_ACTIONS) {
     rows.push({ name: `StackSet execution role: ${action} (Config recorder StackSet)`, request: { principal: stackSetRole, action }, expected: ALLOWED });
   }
@@ -201,6 +203,42 @@ export function tamperProofs(config: OrgConfig): ProofTable {
     { name: 'workload reads trail status', request: { principal: f.appRole, action: 'cloudtrail:GetTrailStatus' }, expected: ALLOWED },
   );
   return { id: 'scp-tamper-protection', title: 'Protect GuardDuty, CloudTrail, Config, Flow Logs, org membership and regions', policyNames: [policy.name], policies: { scps: [policy.document] }, rows };
+}
+
+/**
+ * Every role under the IR path is protected (SecurityAdmin included); break-glass may still write
+ * inline policies (session revocation) on the other exempt roles and the other IR roles, never on itself.
+ */
+function exemptRoleRows(f: ProofFixtures, stackSetRole: string): ProofRow[] {
+  const rows: ProofRow[] = [];
+  const breakGlass = f.irRole('breakGlass');
+  const otherIrRoles = [f.irRole('analyst'), f.irRole('admin'), f.irRole('deploy'), f.irRole('admin', f.securityAccount)];
+  const otherExempt = [
+    f.deploymentRole, `arn:aws:iam::${f.workloadAccount}:role/stacksets-exec-0123456789abcdef`,
+    ...f.exemptPrincipals.filter((p) => p.includes(':role/')),
+  ].filter((arn) => arn !== f.irRole('deploy'));
+  const name = (arn: string) => arn.split(':role/')[1];
+  for (const action of EXEMPT_ROLE_CHANGE_ACTIONS) {
+    for (const role of [...otherIrRoles, `arn:aws:iam::${f.workloadAccount}:role/incident-response/LookAlike`]) {
+      const account = role.split(':')[4];
+      rows.push({ name: `workload: ${action} on ${name(role)} in ${account}`, request: { principal: `arn:aws:iam::${account}:role/app-server`, action, resource: role }, expected: DENIED });
+    }
+    const admin = f.irRole('admin', f.securityAccount);
+    rows.push({ name: `SecurityAdmin: ${action} on itself`, request: { principal: admin, action, resource: admin }, expected: DENIED });
+  }
+  for (const action of INLINE_ROLE_POLICY_ACTIONS) {
+    for (const role of [...otherIrRoles.slice(0, 3), ...otherExempt]) {
+      rows.push({ name: `SecurityBreakGlass: ${action} on ${name(role)} (session revocation)`, request: { principal: breakGlass, action, resource: role }, expected: ALLOWED });
+    }
+    rows.push({ name: `SecurityAnalyst: ${action} on SecurityAdmin`, request: { principal: f.irRole('analyst'), action, resource: f.irRole('admin') }, expected: DENIED });
+    rows.push({ name: `StackSet execution role: ${action} on SecurityAdmin (deploys it)`, request: { principal: stackSetRole, action, resource: f.irRole('admin') }, expected: ALLOWED });
+  }
+  for (const action of EXEMPT_ROLE_CHANGE_ACTIONS.filter((a) => !INLINE_ROLE_POLICY_ACTIONS.includes(a))) {
+    for (const role of [f.irRole('analyst'), ...otherExempt]) {
+      rows.push({ name: `SecurityBreakGlass: ${action} on ${name(role)} (only inline revocation is allowed)`, request: { principal: breakGlass, action, resource: role }, expected: DENIED });
+    }
+  }
+  return rows;
 }
 
 /** The project's alert rules (by exact ARN) are the deployers' alone; other rules stay their owners'. */

@@ -28,12 +28,21 @@ export function deployerArnPatterns(config: OrgConfig): string[] {
  */
 export const STACKSET_EXECUTION_ROLE_PATTERN = 'arn:aws:iam::*:role/stacksets-exec-*';
 
+/** Every role under the IR path in every account: SecurityAdmin is exempt from the GuardDuty deny, the others elsewhere. */
+export const IR_PATH_ROLE_PATTERN = `arn:aws:iam::*:role${IR_ROLE_PATH}*`;
+
 /**
- * Role ARN patterns whose holders some guardrail exempts. Exemption by name is only as strong as
- * the control over those names, so the tamper SCP reserves them for the deployers.
+ * Role ARN patterns whose holders some guardrail exempts: the whole IR path (every IR role is
+ * exempt from something) and the other exempt roles. Exemption by name is only as strong as the
+ * control over those names, so the tamper SCP reserves them for the deployers.
  */
 export function exemptRoleArnPatterns(config: OrgConfig): string[] {
-  return regionExemptArnPatterns(config).filter((p) => /^arn:aws:iam::[^:]*:role\//.test(p));
+  return unique([IR_PATH_ROLE_PATTERN, ...otherExemptRoleArnPatterns(config)]);
+}
+
+/** The exempt roles outside the IR path: deployment role, StackSet execution role, configured exempt roles. */
+export function otherExemptRoleArnPatterns(config: OrgConfig): string[] {
+  return regionExemptArnPatterns(config).filter((p) => /^arn:aws:iam::[^:]*:role\//.test(p) && !p.startsWith(IR_PATH_ROLE_PATTERN.slice(0, -1)));
 }
 
 /** Who may still act in a denied region: break-glass, the deployers and `exemptPrincipals`. */

@@ -110,6 +110,12 @@ export const EXEMPT_ROLE_CHANGE_ACTIONS: readonly string[] = [
   'iam:DeleteRolePermissionsBoundary',
 ];
 
+/**
+ * Inline role policies: how SecurityBreakGlass revokes a stolen role's sessions (REFERENCE §7).
+ * It may do so on the exempt roles, but never on itself; everyone else is still denied them.
+ */
+export const INLINE_ROLE_POLICY_ACTIONS: readonly string[] = ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'];
+
 /** Plain-text explanation for auditors. */
 export const explanation = `Protects the services that detect cryptomining from being switched off.
 Always denied, to every principal in member accounts: deleting a GuardDuty detector, leaving the
@@ -132,11 +138,17 @@ roles: deleting, disabling or rewriting this project's alerting EventBridge rule
 (the break-glass rule on the default bus and on the security account's collecting bus, and the
 GuardDuty findings rule), named exactly so that other rules stay the owners' own. SecurityBreakGlass
 is exempt from none of these: containment never needs to switch detection off.
-Denied to everyone except the deploying roles: creating, deleting or changing the trust or
-permissions of any role that a guardrail exempts by name (the IR roles, the deployment role, the
-StackSet execution role stacksets-exec-*, and exempt roles from the config). Without this, an
-attacker with IAM rights in a member account could create or re-trust such a role and use it to
-walk around the region deny and this policy.`;
+Denied to everyone except the deploying roles: creating, deleting or changing the trust, managed
+policies or permissions boundary of any role that a guardrail exempts by name: every role under
+the /incident-response/ path (SecurityAdmin is exempt from the GuardDuty deny, the others from
+more), the deployment role, the StackSet execution role stacksets-exec-*, and exempt roles from
+the config. Without this, an attacker with IAM rights in a member account could create or
+re-trust such a role and use it to walk around the region deny and this policy.
+Inline role policies on those roles are denied to the same principals except SecurityBreakGlass,
+which revokes a stolen role's older sessions with an inline deny (aws:TokenIssueTime) and must be
+able to do so on an exempt role too; it may never change its own inline policies. Which inline
+policy break-glass may write is limited by its own role policy (IAM has no condition key for the
+inline policy's name or content), and every assumption of break-glass pages the security team.`;
 
 /** The tamper-protection SCP for `config`. */
 export function protectSecurityServicesScp(config: OrgConfig): AuditedPolicy {
@@ -172,8 +184,23 @@ export function protectSecurityServicesScp(config: OrgConfig): AuditedPolicy {
         {
           Sid: 'DenyChangesToExemptRolesExceptDeployers',
           Effect: 'Deny',
-          Action: [...EXEMPT_ROLE_CHANGE_ACTIONS],
+          Action: EXEMPT_ROLE_CHANGE_ACTIONS.filter((a) => !INLINE_ROLE_POLICY_ACTIONS.includes(a)),
           Resource: exemptRoleArnPatterns(config),
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': deployerArnPatterns(config) } },
+        },
+        {
+          Sid: 'DenyInlinePoliciesOnExemptRolesExceptRevocation',
+          Effect: 'Deny',
+          Action: [...INLINE_ROLE_POLICY_ACTIONS],
+          Resource: exemptRoleArnPatterns(config),
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': [...deployerArnPatterns(config), irRoleArnPattern('breakGlass')] } },
+        },
+        {
+          // Break-glass revokes others' sessions, never edits its own permissions.
+          Sid: 'DenyInlinePoliciesOnBreakGlassExceptDeployers',
+          Effect: 'Deny',
+          Action: [...INLINE_ROLE_POLICY_ACTIONS],
+          Resource: irRoleArnPattern('breakGlass'),
           Condition: { ArnNotLike: { 'aws:PrincipalArn': deployerArnPatterns(config) } },
         },
       ],
