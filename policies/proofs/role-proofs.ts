@@ -3,6 +3,7 @@ import type { OrgConfig } from '../../config';
 import { IR_ROLE_PATH, IR_ROLES } from '../../shared/names';
 import type { PolicyDocument } from '../document';
 import { irRoleDefinitions, type IrRoleDefinition } from '../roles';
+import { REVOCABLE_IR_ROLES, responderResourcePatterns } from '../roles/break-glass';
 import { guardrailScps } from '../scp';
 import { proofFixtures, concreteArn } from './fixtures';
 import type { ProofRequest, ProofRow, ProofTable } from './types';
@@ -150,9 +151,9 @@ export function breakGlassProofs(config: OrgConfig): ProofTable {
     row('cannot: iam:AttachRolePolicy AdministratorAccess', { principal: me, action: 'iam:AttachRolePolicy', resource: appRole, context: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' } }, IMPLICIT),
     row('cannot: iam:AttachUserPolicy AdministratorAccess', { principal: me, action: 'iam:AttachUserPolicy', resource: user, context: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' } }, IMPLICIT),
     row('cannot: iam:CreateRole', { principal: me, action: 'iam:CreateRole', resource: appRole }, IMPLICIT),
-    ...(Object.values(IR_ROLES) as string[]).map((name) =>
-      row(`cannot: iam:PutRolePolicy on IR role ${name}`, { principal: me, action: 'iam:PutRolePolicy', resource: `arn:aws:iam::${f.workloadAccount}:role${IR_ROLE_PATH}${name}` }, EXPLICIT)),
-    row('cannot: iam:DeleteRolePolicy on SecurityBreakGlass', { principal: me, action: 'iam:DeleteRolePolicy', resource: f.irRole('breakGlass') }, EXPLICIT),
+    ...irRoleRevocationRows(config, me),
+    ...responderRows(config, me),
+    ...instanceAttributeRows(config, me),
     ...['organizations:LeaveOrganization', 'organizations:AttachPolicy', 'organizations:DetachPolicy', 'organizations:DeletePolicy'].map((action) =>
       row(`cannot: ${action}`, { principal: me, action }, IMPLICIT)),
     ...['s3:DeleteBucket', 's3:GetObject', 'ec2:RunInstances', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:CreateInternetGateway', 'kms:ScheduleKeyDeletion',
@@ -160,6 +161,49 @@ export function breakGlassProofs(config: OrgConfig): ProofTable {
       row(`cannot: ${action}`, { principal: me, action }, IMPLICIT)),
   ];
   return roleTable(byKey(config)('breakGlass'), 'role-security-break-glass', 'SecurityBreakGlass: every containment step, nothing unrelated', rows);
+}
+
+/** Stolen IR sessions are revocable (inline policies on the other three IR roles); nothing else on them, nothing on itself. */
+function irRoleRevocationRows(config: OrgConfig, me: string): ProofRow[] {
+  const f = proofFixtures(config);
+  const ir = (name: string) => `arn:aws:iam::${f.workloadAccount}:role${IR_ROLE_PATH}${name}`;
+  const rows: ProofRow[] = [];
+  for (const action of ['iam:PutRolePolicy', 'iam:DeleteRolePolicy']) {
+    for (const name of REVOCABLE_IR_ROLES) rows.push(row(`revoke IR role sessions: ${action} on ${name}`, { principal: me, action, resource: ir(name) }, ALLOWED));
+    rows.push(row(`cannot: ${action} on SecurityBreakGlass itself`, { principal: me, action, resource: ir(IR_ROLES.breakGlass) }, EXPLICIT));
+    rows.push(row(`cannot: ${action} on another role under the IR path`, { principal: me, action, resource: ir('LookAlike') }, IMPLICIT));
+  }
+  for (const action of ['iam:AttachRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:DeleteRole', 'iam:PutRolePermissionsBoundary']) {
+    rows.push(row(`cannot: ${action} on SecurityAnalyst`, { principal: me, action, resource: ir(IR_ROLES.analyst) }, EXPLICIT));
+  }
+  return rows;
+}
+
+/** A break-glass holder cannot widen the responder principals they came from. */
+function responderRows(config: OrgConfig, me: string): ProofRow[] {
+  const f = proofFixtures(config);
+  return responderResourcePatterns(config).flatMap((pattern) => {
+    const arn = concreteArn(pattern, f.securityAccount);
+    const kind = arn.includes(':user/') ? 'User' : 'Role';
+    const actions = [`iam:Put${kind}Policy`, `iam:Attach${kind}Policy`, `iam:Delete${kind}Policy`, `iam:Detach${kind}Policy`];
+    return actions.map((action) => row(`cannot: ${action} on responder ${arn}`, { principal: me, action, resource: arn }, EXPLICIT));
+  });
+}
+
+/** Containment changes groups, protection and shutdown behaviour; never type, user data, kernel or ramdisk. */
+function instanceAttributeRows(config: OrgConfig, me: string): ProofRow[] {
+  const f = proofFixtures(config);
+  const instance = `arn:aws:ec2:${f.allowedRegion}:${f.workloadAccount}:instance/i-0123456789abcdef0`;
+  const modify = (key: string, value: string): ProofRequest => ({ principal: me, action: 'ec2:ModifyInstanceAttribute', resource: instance, context: { [`ec2:Attribute/${key}`]: value } });
+  return [
+    row('contains: disable API termination', modify('DisableApiTermination', 'true'), ALLOWED),
+    row('contains: shutdown behaviour stop', modify('InstanceInitiatedShutdownBehavior', 'stop'), ALLOWED),
+    row('cannot: resize an instance (ModifyInstanceAttribute instanceType)', modify('InstanceType', 'p5.48xlarge'), EXPLICIT),
+    row('cannot: resize an instance to an ordinary type either', modify('InstanceType', 't3.micro'), EXPLICIT),
+    row('cannot: replace user data', modify('UserData', 'IyEvYmluL3NoCmN1cmwgZXZpbA=='), EXPLICIT),
+    row('cannot: change the kernel', modify('Kernel', 'aki-0123456789abcdef0'), EXPLICIT),
+    row('cannot: change the ramdisk', modify('Ramdisk', 'ari-0123456789abcdef0'), EXPLICIT),
+  ];
 }
 
 /** Evidence snapshots go to the forensics account only, never public, never elsewhere. */

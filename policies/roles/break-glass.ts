@@ -1,7 +1,45 @@
 /** SecurityBreakGlass: every containment and eradication step of the playbook, nothing else. */
 import type { OrgConfig } from '../../config';
+import { CONTAINMENT_POLICIES, IR_ROLE_PATH, IR_ROLES } from '../../shared/names';
+import type { PolicyStatement } from '../document';
 import type { AuditedPolicy } from '../scp/audited';
 import { IR_ROLES_RESOURCE } from './scope';
+
+/** The IR roles whose stolen sessions break-glass may revoke (an inline deny): all but itself. */
+export const REVOCABLE_IR_ROLES = [IR_ROLES.analyst, IR_ROLES.admin, IR_ROLES.deploy] as const;
+
+/**
+ * Ways to give an IAM principal more permissions (or take a deny away) that break-glass holds for
+ * containment. Denied on the responder principals, so a holder cannot widen their own origin.
+ */
+export const RESPONDER_ESCALATION_ACTIONS: readonly string[] = [
+  'iam:PutRolePolicy', 'iam:PutUserPolicy', 'iam:AttachRolePolicy', 'iam:AttachUserPolicy',
+  'iam:DeleteRolePolicy', 'iam:DeleteUserPolicy', 'iam:DetachRolePolicy', 'iam:DetachUserPolicy',
+];
+
+/**
+ * Instance attributes containment never changes, each a separate key (`ec2:Attribute/<Name>`,
+ * iam-data), so each needs its own statement: a new type (GPU by resize), new user data, kernel or
+ * ramdisk (code run at the next boot). Containment changes groups, termination and stop
+ * protection, shutdown behaviour and DeleteOnTermination only.
+ */
+export const FORBIDDEN_INSTANCE_ATTRIBUTES: readonly string[] = ['InstanceType', 'UserData', 'Kernel', 'Ramdisk'];
+
+/**
+ * IAM ARN patterns for the configured responder principals: users and roles as configured (an
+ * assumed-role pattern becomes its role, with or without a path), and every user and role of an
+ * account whose root is trusted, since any of them may be the origin.
+ */
+export function responderResourcePatterns(config: OrgConfig): string[] {
+  const out = config.irRoles.responderPrincipals.flatMap((p): string[] => {
+    const [, , , , account, resource = ''] = p.split(':');
+    if (resource === 'root') return [`arn:aws:iam::${account}:role/*`, `arn:aws:iam::${account}:user/*`];
+    const assumed = /^assumed-role\/([^/]+)/.exec(resource);
+    if (assumed) return [`arn:aws:iam::${account}:role/${assumed[1]}`, `arn:aws:iam::${account}:role/*/${assumed[1]}`];
+    return [`arn:aws:iam::${account}:${resource}`];
+  });
+  return [...new Set(out)];
+}
 
 /** Plain-text explanation for auditors. */
 export const explanation = `Containment and eradication, as the response playbook performs them.
@@ -14,10 +52,23 @@ pairs, AMIs and snapshots an attacker created. Snapshot copies are re-encrypted 
 forensics key (KMS only through EC2) and shared with the forensics account only, never publicly
 (until the forensics account has an ID in the config, with any account, still never publicly). Auto Scaling:
 detach or stand by, protect from scale-in, suspend processes. Load balancers: deregister targets.
+Instance attributes: it may not change an instance's type, user data, kernel or ramdisk (a resize
+to a GPU type or code run at the next boot); the playbook changes groups, termination and stop
+protection, shutdown behaviour and DeleteOnTermination only.
 Credentials: deactivate and delete access keys, attach an inline deny-all or revoke-older-sessions
 policy to users and roles, remove login profiles and the rest of a rogue user, delete the user.
-It cannot touch the IR roles themselves, change any trust policy, create users or keys, attach
-managed policies to roles, or call Organizations; every write beyond these is implicitly denied.`;
+A stolen session of SecurityAnalyst, SecurityAdmin or SecurityDeploy must be revocable too, so it
+may put and delete inline policies on those three roles (the revocation policy is
+${CONTAINMENT_POLICIES.revokeOlderSessions}). IAM has no condition key for an inline policy's name or content, so this
+cannot be limited to that policy: a holder could write an Allow there too. The explicit denies in
+those roles' own policies still bind, the tamper SCP keeps their trust and managed policies
+deployer-only, and every use is in CloudTrail under a break-glass session that pages the security
+team. Nothing else on the IR roles is
+allowed, and nothing at all on SecurityBreakGlass itself. It may not add, attach, delete or detach
+policies of the configured responder principals (the identities that assume the IR roles), so a
+break-glass holder cannot widen their own origin; a compromised responder is contained from the
+security account by its administrators. It cannot change any trust policy, create users or keys,
+attach managed policies to roles, or call Organizations; every write beyond these is implicitly denied.`;
 
 /** The SecurityBreakGlass policies (snapshot sharing limited to the forensics account when its ID is known). */
 export function breakGlassPolicies(config: OrgConfig): AuditedPolicy[] {
@@ -116,18 +167,47 @@ export function breakGlassPolicies(config: OrgConfig): AuditedPolicy[] {
           },
           {
             // Step "credentials" for roles: inline deny with aws:TokenIssueTime revokes older sessions.
+            // Outside the IR path only; the IR roles that may be revoked are named in the next statement.
             Sid: 'RevokeRoleSessions',
             Effect: 'Allow',
             Action: ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'],
-            Resource: 'arn:aws:iam::*:role/*',
+            NotResource: IR_ROLES_RESOURCE,
           },
           {
-            // Responders never lock themselves out or widen their own access.
+            // A stolen IR session must be revocable too. No IAM key names the inline policy, so the name is not enforced.
+            Sid: 'RevokeIrRoleSessions',
+            Effect: 'Allow',
+            Action: ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'],
+            Resource: REVOCABLE_IR_ROLES.map((name) => `arn:aws:iam::*:role${IR_ROLE_PATH}${name}`),
+          },
+          {
+            // Responders never lock themselves out or widen their own access: nothing but revocation on IR roles...
             Sid: 'NeverChangeIrRoles',
             Effect: 'Deny',
-            NotAction: ['iam:Get*', 'iam:List*'],
+            NotAction: ['iam:Get*', 'iam:List*', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy'],
             Resource: IR_ROLES_RESOURCE,
           },
+          {
+            // ...and nothing at all on break-glass itself.
+            Sid: 'NeverChangeItself',
+            Effect: 'Deny',
+            NotAction: ['iam:Get*', 'iam:List*'],
+            Resource: `arn:aws:iam::*:role${IR_ROLE_PATH}${IR_ROLES.breakGlass}`,
+          },
+          {
+            // A holder must not grant their own origin principal more (or take a deny away from it).
+            Sid: 'NeverWidenResponders',
+            Effect: 'Deny',
+            Action: [...RESPONDER_ESCALATION_ACTIONS],
+            Resource: responderResourcePatterns(config),
+          },
+          ...FORBIDDEN_INSTANCE_ATTRIBUTES.map((name): PolicyStatement => ({
+            Sid: `NeverChangeInstance${name}`,
+            Effect: 'Deny',
+            Action: 'ec2:ModifyInstanceAttribute',
+            Resource: '*',
+            Condition: { Null: { [`ec2:Attribute/${name}`]: 'false' } },
+          })),
         ],
       },
     },
