@@ -4,6 +4,8 @@ import { IR_ROLE_PATH, IR_ROLES } from '../../shared/names';
 import type { PolicyDocument } from '../document';
 import { irRoleDefinitions, type IrRoleDefinition } from '../roles';
 import { REVOCABLE_IR_ROLES, responderResourcePatterns } from '../roles/break-glass';
+import { LOG_DESTRUCTION_ACTIONS, LONG_TERM_CREDENTIAL_ACTIONS } from '../roles/deploy';
+import { EXEMPT_ROLE_CHANGE_ACTIONS } from '../scp/protect-security-services';
 import { guardrailScps } from '../scp';
 import { proofFixtures, concreteArn } from './fixtures';
 import type { ProofRequest, ProofRow, ProofTable } from './types';
@@ -236,8 +238,12 @@ export function deployAndAdminProofs(config: OrgConfig): ProofTable[] {
         row(`deploys: ${action}`, { principal: deploy, action }, ALLOWED)),
       ...['organizations:LeaveOrganization', 'account:EnableRegion', 'organizations:DetachPolicy', 'organizations:CreateAccount'].map((action) =>
         row(`cannot: ${action}`, { principal: deploy, action }, EXPLICIT)),
-      row('cannot: iam:CreateUser', { principal: deploy, action: 'iam:CreateUser' }, EXPLICIT),
-      row('cannot: iam:CreateAccessKey', { principal: deploy, action: 'iam:CreateAccessKey' }, EXPLICIT),
+      ...LONG_TERM_CREDENTIAL_ACTIONS.map((action) => row(`no long-term credentials: ${action}`, { principal: deploy, action }, EXPLICIT)),
+      ...LOG_DESTRUCTION_ACTIONS.map((action) => row(`never destroys logs: ${action}`, { principal: deploy, action }, EXPLICIT)),
+      ...['s3:PutBucketPolicy', 's3:PutLifecycleConfiguration', 'kms:PutKeyPolicy', 'kms:EnableKeyRotation', 'iam:PutRolePolicy', 'iam:DeleteRole'].map((action) =>
+        row(`deploys: ${action} (a stack's own resources)`, { principal: deploy, action, ...(action.startsWith('iam:') ? { resource: `arn:aws:iam::${f.workloadAccount}:role/ir-config-recorder` } : {}) }, ALLOWED,
+          action.startsWith('kms:') ? defaultKeyPolicy(f.workloadAccount) : undefined)),
+      ...exemptRoleChangeRows(config, deploy),
       row('cannot: iam:UpdateAssumeRolePolicy on an IR role', { principal: deploy, action: 'iam:UpdateAssumeRolePolicy', resource: irRole }, EXPLICIT),
       row('cannot: lambda:CreateFunction (not a deployed service)', { principal: deploy, action: 'lambda:CreateFunction' }, IMPLICIT),
     ]),
@@ -251,6 +257,17 @@ export function deployAndAdminProofs(config: OrgConfig): ProofTable[] {
         row(`cannot: ${action}`, { principal: admin, action }, IMPLICIT)),
     ]),
   ];
+}
+
+/** SecurityDeploy never creates or changes a role a guardrail exempts: StackSets and the management deployment role do. */
+function exemptRoleChangeRows(config: OrgConfig, deploy: string): ProofRow[] {
+  const f = proofFixtures(config);
+  const roles = [
+    ...(Object.values(IR_ROLES) as string[]).map((name) => `arn:aws:iam::${f.workloadAccount}:role${IR_ROLE_PATH}${name}`),
+    f.deploymentRole, `arn:aws:iam::${f.workloadAccount}:role/stacksets-exec-0123456789abcdef`, ...f.exemptPrincipals,
+  ];
+  return EXEMPT_ROLE_CHANGE_ACTIONS.flatMap((action) =>
+    roles.map((resource) => row(`cannot: ${action} on exempt role ${resource.split(':role/')[1]}`, { principal: deploy, action, resource }, EXPLICIT)));
 }
 
 /** Trust: configured responders with fresh MFA get in; without MFA, or anyone else, do not. */

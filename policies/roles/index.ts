@@ -35,7 +35,7 @@ const DESCRIPTIONS: Record<IrRoleKey, string> = {
 export function irRoleDefinitions(config: OrgConfig): IrRoleDefinition[] {
   const policies: Record<IrRoleKey, NamedPolicy[]> = {
     analyst: analystPolicies(config),
-    deploy: deployPolicies(),
+    deploy: deployPolicies(config),
     breakGlass: breakGlassPolicies(config),
     admin: adminPolicies(config),
   };
