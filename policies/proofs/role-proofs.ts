@@ -251,8 +251,10 @@ export function deployAndAdminProofs(config: OrgConfig): ProofTable[] {
       ...['athena:CreateWorkGroup', 'athena:CreateNamedQuery', 'glue:CreateTable', 'glue:UpdateTable', 'guardduty:CreateFilter',
         'guardduty:UpdateDetector', 'guardduty:ArchiveFindings', 'guardduty:GetFindings'].map((action) =>
         row(`administers: ${action}`, { principal: admin, action }, ALLOWED)),
-      row('cannot: guardduty:DeleteDetector', { principal: admin, action: 'guardduty:DeleteDetector' }, EXPLICIT),
-      row('cannot: guardduty:DisassociateFromAdministratorAccount', { principal: admin, action: 'guardduty:DisassociateFromAdministratorAccount' }, EXPLICIT),
+      ...['guardduty:DeleteDetector', 'guardduty:DisassociateFromAdministratorAccount', 'guardduty:StopMonitoringMembers',
+        'guardduty:DeleteMembers', 'guardduty:DisassociateMembers'].map((action) => row(`cannot: ${action} (administering is not switching off)`, { principal: admin, action }, EXPLICIT)),
+      ...['guardduty:CreateMembers', 'guardduty:StartMonitoringMembers', 'guardduty:UpdateMemberDetectors'].map((action) =>
+        row(`administers: ${action}`, { principal: admin, action }, ALLOWED)),
       ...['ec2:TerminateInstances', 'iam:CreateUser', 'iam:PutRolePolicy', 's3:DeleteBucket', 'organizations:LeaveOrganization'].map((action) =>
         row(`cannot: ${action}`, { principal: admin, action }, IMPLICIT)),
     ]),

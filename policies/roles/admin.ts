@@ -3,12 +3,23 @@ import type { OrgConfig } from '../../config';
 import type { AuditedPolicy } from '../scp/audited';
 import { athenaResultsObjects, logArchiveCondition } from './scope';
 
+/** Switching GuardDuty off, for this account or for members: never part of administering it. */
+export const NEVER_DISABLE_GUARDDUTY_ACTIONS: readonly string[] = [
+  'guardduty:DeleteDetector', 'guardduty:DisassociateFromMasterAccount', 'guardduty:DisassociateFromAdministratorAccount',
+  'guardduty:StopMonitoringMembers', 'guardduty:DisassociateMembers', 'guardduty:DeleteMembers',
+];
+
 /** Plain-text explanation for auditors. */
 export const explanation = `Administers the investigation platform: Athena workgroups and saved queries, the Glue
 catalog with the CloudTrail and Flow Logs tables, and GuardDuty (findings, filters, members,
-features). It reads the log-archive buckets and writes Athena results like the analyst. It may not
-delete a GuardDuty detector or leave the GuardDuty administrator (also denied by SCP; stated here
-because SCPs do not bind the management account).`;
+features). It reads the log-archive buckets and writes Athena results like the analyst.
+Administering is not switching off: it may not delete a GuardDuty detector, leave the GuardDuty
+administrator, or stop monitoring, disassociate or delete member accounts. Members follow the
+organization (the stacks enrol them through auto-enable), so removing one is a deployment change;
+an attacker with this role would otherwise blind GuardDuty for every member at once. The tamper SCP
+also denies detector deletion and leaving the administrator; these denies are stated here too
+because SCPs do not bind the management account, and the member changes because the SCP lets
+SecurityAdmin change GuardDuty.`;
 
 /** The SecurityAdmin policies. */
 export function adminPolicies(config: OrgConfig): AuditedPolicy[] {
@@ -59,7 +70,7 @@ export function adminPolicies(config: OrgConfig): AuditedPolicy[] {
           {
             Sid: 'NeverDisableGuardDuty',
             Effect: 'Deny',
-            Action: ['guardduty:DeleteDetector', 'guardduty:DisassociateFromMasterAccount', 'guardduty:DisassociateFromAdministratorAccount'],
+            Action: [...NEVER_DISABLE_GUARDDUTY_ACTIONS],
             Resource: '*',
           },
         ],
