@@ -26,6 +26,8 @@ describe('launch paths as iam-data describes them', () => {
     ['autoscaling:CreateAutoScalingGroup', undefined, 'autoscaling:InstanceTypes'],
     ['autoscaling:UpdateAutoScalingGroup', undefined, 'autoscaling:InstanceTypes'],
     ['ec2:RunInstances', 'network-interface', 'ec2:AssociatePublicIpAddress'],
+    ['lambda:CreateFunction', undefined, 'lambda:VpcIds'],
+    ['lambda:UpdateFunctionConfiguration', undefined, 'lambda:VpcIds'],
   ])('%s (%s) exposes %s, so the SCP filters on it', async (action, resourceType, key) => {
     expect(await keysOn(action, resourceType)).toContain(key);
   });

@@ -3,7 +3,7 @@ import { instanceTypeRule, type OrgConfig } from '../../config';
 import {
   denyUnapprovedInstanceTypesScp, denyUnapprovedRegionsScp, forensicsOuScp, protectSecurityServicesScp, requireImdsv2Scp,
 } from '../scp';
-import { NETWORK_EXIT_ACTIONS, EVIDENCE_EXPOSURE_ACTIONS } from '../scp/forensics-ou';
+import { NETWORK_EXIT_ACTIONS, EVIDENCE_EXPOSURE_ACTIONS, LAMBDA_CONFIG_ACTIONS } from '../scp/forensics-ou';
 import {
   ALERT_RULE_CHANGE_ACTIONS, ALWAYS_DENIED_ACTIONS, EXEMPT_ROLE_CHANGE_ACTIONS, DEPLOYER_ONLY_ACTIONS, GUARDDUTY_ADMIN_ACTIONS,
   INLINE_ROLE_POLICY_ACTIONS,
@@ -309,6 +309,13 @@ export function forensicsProofs(config: OrgConfig): ProofTable {
     { name: 'S3 object ACL change', request: { principal: app, action: 's3:PutObjectAcl' }, expected: DENIED },
     ...EVIDENCE_EXPOSURE_ACTIONS.map((action): ProofRow => ({ name: `${action} by an analyst`, request: { principal: app, action }, expected: DENIED })),
     ...EVIDENCE_EXPOSURE_ACTIONS.map((action): ProofRow => ({ name: `${action} by SecurityDeploy`, request: { principal: deploy, action }, expected: ALLOWED })),
+    ...LAMBDA_CONFIG_ACTIONS.flatMap((action): ProofRow[] => [
+      { name: `${action} without a VPC`, request: { principal: app, action }, expected: DENIED },
+      { name: `${action} in the clean-room VPC`, request: { principal: app, action, context: { 'lambda:VpcIds': ['vpc-0123456789abcdef0'], 'lambda:SubnetIds': ['subnet-0123456789abcdef0'] } }, expected: ALLOWED },
+      { name: `SecurityDeploy: ${action} without a VPC (nobody may)`, request: { principal: deploy, action }, expected: DENIED },
+    ]),
+    { name: 'accept a RAM resource share invitation', request: { principal: app, action: 'ram:AcceptResourceShareInvitation', context: { 'ram:ShareOwnerAccountId': f.workloadAccount } }, expected: DENIED },
+    { name: 'SecurityDeploy: accept a RAM resource share invitation (nobody may)', request: { principal: deploy, action: 'ram:AcceptResourceShareInvitation' }, expected: DENIED },
     { name: 'interface VPC endpoint (private path)', request: { principal: app, action: 'ec2:CreateVpcEndpoint' }, expected: ALLOWED },
     { name: 'put evidence into the bucket', request: { principal: app, action: 's3:PutObject' }, expected: ALLOWED },
     { name: 'ingress rule (no CIDR key exists; nothing routes to the VPC)', request: { principal: app, action: 'ec2:AuthorizeSecurityGroupIngress' }, expected: ALLOWED },

@@ -23,6 +23,13 @@ export const EVIDENCE_EXPOSURE_ACTIONS: readonly string[] = [
   'ec2:DisableSnapshotBlockPublicAccess', 'ec2:DisableImageBlockPublicAccess',
 ];
 
+/**
+ * A Lambda function outside a VPC runs on AWS's network with internet access, whatever the clean
+ * room's VPC allows. `lambda:VpcIds` (iam-data: CreateFunction, UpdateFunctionConfiguration) is
+ * absent when the request carries no VPC configuration.
+ */
+export const LAMBDA_CONFIG_ACTIONS: readonly string[] = ['lambda:CreateFunction', 'lambda:UpdateFunctionConfiguration'];
+
 /** Plain-text explanation for auditors. */
 export const explanation = `Keeps the forensics clean room closed to the internet.
 For every principal in the Forensics OU: no internet, egress-only, NAT, carrier, VPN or transit
@@ -33,6 +40,11 @@ never needed).
 Only the deploying roles may change S3 bucket policies, public-access blocks, ownership controls,
 access point policies, and the sharing attributes and public-access blocks of snapshots and AMIs:
 the forensics stack sets these once, and anyone else changing them could publish evidence.
+Lambda functions must be created and updated with a VPC configuration (lambda:VpcIds present): a
+function outside a VPC has internet access no route table controls. The key is absent when an
+update omits the VPC settings, so every UpdateFunctionConfiguration in the clean room repeats them.
+Accepting a RAM resource-share invitation is denied: a shared subnet, transit gateway or resolver
+rule from another account would join the clean room to a network this policy does not see.
 Security group ingress from 0.0.0.0/0 cannot be expressed in an SCP (AuthorizeSecurityGroupIngress
 exposes no CIDR condition key); with every path above denied, such a rule has nothing to admit.`;
 
@@ -40,7 +52,7 @@ exposes no CIDR condition key); with every path above denied, such a rule has no
 export function forensicsOuScp(config: OrgConfig): AuditedPolicy {
   return {
     name: 'ir-guardrails-forensics-no-internet',
-    description: 'Deny any internet path, public IP or public evidence in the forensics clean room.',
+    description: 'Deny any internet path, public IP, Lambda outside a VPC, RAM share or public evidence in the forensics clean room.',
     explanation,
     document: {
       Version: '2012-10-17',
@@ -61,6 +73,14 @@ export function forensicsOuScp(config: OrgConfig): AuditedPolicy {
           Condition: { StringEquals: { 'ec2:Attribute/MapPublicIpOnLaunch': 'true' } },
         },
         { Sid: 'DenyS3Acls', Effect: 'Deny', Action: ['s3:PutBucketAcl', 's3:PutObjectAcl'], Resource: '*' },
+        {
+          Sid: 'DenyLambdaOutsideVpc',
+          Effect: 'Deny',
+          Action: [...LAMBDA_CONFIG_ACTIONS],
+          Resource: '*',
+          Condition: { Null: { 'lambda:VpcIds': 'true' } },
+        },
+        { Sid: 'DenyAcceptingResourceShares', Effect: 'Deny', Action: 'ram:AcceptResourceShareInvitation', Resource: '*' },
         {
           Sid: 'DenyEvidenceExposureExceptDeployers',
           Effect: 'Deny',
