@@ -64,3 +64,16 @@ export const FORENSICS = {
  * s3:PutObject (Athena writes results as the caller) only on buckets whose name has it.
  */
 export const ATHENA_RESULTS_BUCKET_MARKER = 'athena-results';
+
+/**
+ * EventBridge names of the alert paths. The tamper SCP protects exactly these rules, so
+ * stacks and policies read them from here.
+ */
+export const ALERT_RULES = {
+  /** Per-region rule routing crypto and high-severity EC2 findings (security account). */
+  findings: 'ir-guardduty-findings',
+  /** Per-account, per-region rule on sts:AssumeRole of SecurityBreakGlass. */
+  breakGlass: 'ir-breakglass-assumed',
+  /** Custom bus in the security account collecting break-glass events org-wide. */
+  breakGlassBus: 'ir-breakglass-events',
+} as const;

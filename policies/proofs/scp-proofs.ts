@@ -8,8 +8,7 @@ import {
   ALERT_RULE_CHANGE_ACTIONS, ALWAYS_DENIED_ACTIONS, EXEMPT_ROLE_CHANGE_ACTIONS, DEPLOYER_ONLY_ACTIONS, GUARDDUTY_ADMIN_ACTIONS,
   INLINE_ROLE_POLICY_ACTIONS,
 } from '../scp/protect-security-services';
-import { DETECTION } from '../../stacks/detection/names';
-import { RESPONSE } from '../../stacks/response/names';
+import { ALERT_RULES } from '../../shared/names';
 import { globMatches, proofFixtures, type ProofFixtures } from './fixtures';
 import type { ProofRow, ProofTable } from './types';
 
@@ -245,9 +244,9 @@ function exemptRoleRows(f: ProofFixtures, stackSetRole: string): ProofRow[] {
 function alertRuleRows(f: ProofFixtures, stackSetRole: string): ProofRow[] {
   const rule = (name: string, account = f.workloadAccount) => `arn:aws:events:${f.allowedRegion}:${account}:rule/${name}`;
   const ours = [
-    rule(RESPONSE.breakGlassRule),
-    rule(`${RESPONSE.breakGlassBus}/${RESPONSE.breakGlassRule}`, f.securityAccount),
-    rule(DETECTION.findingsRule, f.securityAccount),
+    rule(ALERT_RULES.breakGlass),
+    rule(`${ALERT_RULES.breakGlassBus}/${ALERT_RULES.breakGlass}`, f.securityAccount),
+    rule(ALERT_RULES.findings, f.securityAccount),
   ];
   const rows: ProofRow[] = [];
   for (const action of ALERT_RULE_CHANGE_ACTIONS) {
@@ -259,7 +258,7 @@ function alertRuleRows(f: ProofFixtures, stackSetRole: string): ProofRow[] {
     }
     rows.push({ name: `StackSet execution role: ${action} on the member break-glass rule`, request: { principal: stackSetRole, action, resource: ours[0] }, expected: ALLOWED });
     rows.push({ name: `workload: ${action} on its own rule`, request: { principal: f.appRole, action, resource: rule('app-nightly-report') }, expected: ALLOWED });
-    rows.push({ name: `workload: ${action} on a same-named rule on its own bus`, request: { principal: f.appRole, action, resource: rule(`app-bus/${RESPONSE.breakGlassRule}`) }, expected: ALLOWED });
+    rows.push({ name: `workload: ${action} on a same-named rule on its own bus`, request: { principal: f.appRole, action, resource: rule(`app-bus/${ALERT_RULES.breakGlass}`) }, expected: ALLOWED });
   }
   return rows;
 }

@@ -1,7 +1,6 @@
 /** SCP (c): nobody in a member account switches off the services that would see a miner. */
 import type { OrgConfig } from '../../config';
-import { DETECTION } from '../../stacks/detection/names';
-import { RESPONSE } from '../../stacks/response/names';
+import { ALERT_RULES } from '../../shared/names';
 import type { AuditedPolicy } from './audited';
 import { deployerArnPatterns, exemptRoleArnPatterns, irRoleArnPattern } from './principals';
 
@@ -77,9 +76,9 @@ export const DEPLOYER_ONLY_ACTIONS: readonly string[] = [
  */
 export function alertRuleArnPatterns(): string[] {
   return [
-    `arn:aws:events:*:*:rule/${RESPONSE.breakGlassRule}`,
-    `arn:aws:events:*:*:rule/${RESPONSE.breakGlassBus}/${RESPONSE.breakGlassRule}`,
-    `arn:aws:events:*:*:rule/${DETECTION.findingsRule}`,
+    `arn:aws:events:*:*:rule/${ALERT_RULES.breakGlass}`,
+    `arn:aws:events:*:*:rule/${ALERT_RULES.breakGlassBus}/${ALERT_RULES.breakGlass}`,
+    `arn:aws:events:*:*:rule/${ALERT_RULES.findings}`,
   ];
 }
 

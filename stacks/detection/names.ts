@@ -5,12 +5,12 @@
  */
 import { detectionRegions, type OrgConfig } from '../../config';
 import { isOptInRegion } from '../../config/regions';
-import { ALERT_TOPIC_NAME, ATHENA_RESULTS_BUCKET_MARKER } from '../../shared/names';
+import { ALERT_RULES, ALERT_TOPIC_NAME, ATHENA_RESULTS_BUCKET_MARKER } from '../../shared/names';
 
 /** Fixed names of what the detection stacks create. */
 export const DETECTION = {
   trailName: 'ir-organization-trail',
-  findingsRule: 'ir-guardduty-findings',
+  findingsRule: ALERT_RULES.findings,
   /** Role the non-home-region rules use to forward findings to the home region's default bus. */
   findingsForwarderRole: 'ir-guardduty-findings-forwarder',
   billingTopic: 'ir-guardrails-billing',

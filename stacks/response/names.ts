@@ -4,15 +4,15 @@
  * a function here, so `cdktf deploy` order matters only for existence, never for values.
  */
 import { targetId, usableRegions, type OrgConfig } from '../../config';
-import { FORENSICS, IR_ROLE_PATH, IR_ROLES } from '../../shared/names';
+import { ALERT_RULES, FORENSICS, IR_ROLE_PATH, IR_ROLES } from '../../shared/names';
 
 /** Fixed names of what the response stacks create. */
 export const RESPONSE = {
   irRolesStackSet: 'ir-guardrails-ir-roles',
   breakGlassStackSet: 'ir-guardrails-breakglass-alarm',
   /** Custom bus in the security account (home region) that collects break-glass events org-wide. */
-  breakGlassBus: 'ir-breakglass-events',
-  breakGlassRule: 'ir-breakglass-assumed',
+  breakGlassBus: ALERT_RULES.breakGlassBus,
+  breakGlassRule: ALERT_RULES.breakGlass,
   /** Role EventBridge uses to forward to the security bus; per region in StackSet accounts (IAM names are global). */
   forwarderRole: 'ir-breakglass-forwarder',
   flowLogGroup: '/ir-guardrails/forensics/vpc-flow-logs',

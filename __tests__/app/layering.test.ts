@@ -1,0 +1,35 @@
+/**
+ * The layering the project relies on: `policies/` is pure JSON-producing code auditors read,
+ * `tooling/` ships without the stacks, and only tests/bench/scripts may use the AGPL simulator.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+
+const root = resolve(__dirname, '..', '..');
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? tsFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function imports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:from\s+|require\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
+}
+
+const rules: Array<{ dir: string; forbidden: RegExp; why: string }> = [
+  { dir: 'policies', forbidden: /(^|\/)stacks(\/|$)|^cdktf|^@cdktf\//, why: 'policies are plain JSON with no Terraform inside' },
+  { dir: 'tooling', forbidden: /(^|\/)stacks(\/|$)|^cdktf|^@cdktf\//, why: 'tooling never imports from stacks' },
+  { dir: 'stacks', forbidden: /(^|\/)tooling(\/|$)/, why: 'stacks do not depend on the response tooling' },
+  { dir: 'policies', forbidden: /^@cloud-copilot\/iam-simulate/, why: 'the simulator is AGPL: tests and reports only' },
+  { dir: 'tooling', forbidden: /^@cloud-copilot\/iam-simulate/, why: 'the simulator is AGPL: tests and reports only' },
+  { dir: 'stacks', forbidden: /^@cloud-copilot\/iam-simulate|^@cdktf\/provider-aws$/, why: 'no simulator; deep provider imports only' },
+];
+
+describe.each(rules)('$dir/ imports', ({ dir, forbidden, why }) => {
+  it.each(tsFiles(join(root, dir)).map((f) => relative(root, f)))(`%s: ${why}`, (file) => {
+    expect(imports(join(root, file)).filter((i) => forbidden.test(i))).toEqual([]);
+  });
+});
