@@ -35,8 +35,20 @@ function ec2Arn(region: string, account: string, id: string): string {
 
 const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? (v as string[]) : [String(v)]);
 
+/** Tags of existing resources by ARN, for `aws:ResourceTag/*` conditions. */
+export type ResourceTags = (arn: string) => Readonly<Record<string, string>> | undefined;
+
+/** Actions on existing security groups whose policy conditions read the group's tags. */
+const GROUP_RULE_ACTIONS = new Set(['ec2:RevokeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress']);
+
+/** Tags a create call requests, as `aws:RequestTag/*` condition keys. */
+function requestTagContext(input: Record<string, unknown>): Record<string, string> {
+  const specs = (input.TagSpecifications ?? []) as Array<{ Tags?: Array<{ Key?: string; Value?: string }> }>;
+  return Object.fromEntries(specs.flatMap((s) => s.Tags ?? []).map((t) => [`aws:RequestTag/${t.Key}`, String(t.Value)]));
+}
+
 /** The IAM requests behind one call. */
-export function iamRequests(call: CallRecord, account: string): IamRequest[] {
+export function iamRequests(call: CallRecord, account: string, resourceTags: ResourceTags = () => undefined): IamRequest[] {
   const [service, op] = call.action.split(':');
   const input = call.input;
   const region = call.region;
@@ -72,13 +84,21 @@ export function iamRequests(call: CallRecord, account: string): IamRequest[] {
     ...asList(input.Resources),
     ...asList(input.VpcId),
   ];
-  const requests = ids.map((id) => one(ec2Arn(region, account, id)));
+  const requests = ids.map((id) => {
+    const arn = ec2Arn(region, account, id);
+    const tags = GROUP_RULE_ACTIONS.has(call.action) ? resourceTags(arn) : undefined;
+    return one(arn, tags && Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:ResourceTag/${k}`, v])));
+  });
   if (op === 'DeleteKeyPair') requests.push(one(`arn:aws:ec2:${region}:${account}:key-pair/${String(input.KeyName)}`));
   // Resources a call creates get a concrete placeholder ID (the simulator wants concrete ARNs).
   const newSnapshot = `arn:aws:ec2:${region}::snapshot/snap-0000000000000proof`;
   const newGroup = `arn:aws:ec2:${region}:${account}:security-group/sg-0000000000000proof`;
   if (op === 'CreateSnapshot') requests.push(one(newSnapshot));
-  if (op === 'CreateSecurityGroup') requests.push(one(newGroup));
+  if (op === 'CreateSecurityGroup') {
+    // The request tags decide; the VPC it names is authorized with them too.
+    const context = requestTagContext(input);
+    requests.splice(0, requests.length, ...requests.map((r) => ({ ...r, context })), one(newGroup, context));
+  }
   // Tag-on-create: AWS also authorizes ec2:CreateTags with ec2:CreateAction set.
   if (input.TagSpecifications) {
     const resource = op === 'CreateSnapshot' ? newSnapshot : newGroup;

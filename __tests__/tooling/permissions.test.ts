@@ -5,6 +5,7 @@
  * must need no more than its roles grant. Gaps in policies/ (owned elsewhere) are listed below
  * with the reason; the test fails when a new gap appears or a listed one is fixed.
  */
+import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { EXAMPLE_CONFIG_PATH, loadOrgConfig } from '../../config';
 import { irRoleDefinitions } from '../../policies/roles';
 import { IR_ROLE_PATH, IR_ROLES } from '../../shared/names';
@@ -28,17 +29,7 @@ import { iamRequests } from './permission-map';
  * Known gaps: actions irctl needs that policies/roles does not grant yet. Each must be fixed in
  * policies/ (not here) and then removed from this list.
  */
-const KNOWN_GAPS: ReadonlyArray<{ role: SessionRole; action: string; why: string }> = [
-  { role: 'breakGlass', action: 'ec2:CreateSecurityGroup', why: 'contain: create the isolation/transition group in a VPC the stacks did not reach' },
-  { role: 'breakGlass', action: 'ec2:RevokeSecurityGroupEgress', why: 'contain: strip the default egress rule from a created isolation group' },
-  { role: 'breakGlass', action: 'ec2:AuthorizeSecurityGroupIngress', why: 'contain: make a created transition group allow all' },
-  { role: 'breakGlass', action: 'ec2:AuthorizeSecurityGroupEgress', why: 'contain: make a created transition group allow all IPv6 egress' },
-  { role: 'breakGlass', action: 'ec2:AssociateAddress', why: 'release: re-associate an Elastic IP that was only disassociated' },
-  { role: 'breakGlass', action: 'ec2:AssociateIamInstanceProfile', why: 'release: give the instance its profile back' },
-  { role: 'breakGlass', action: 'iam:PassRole', why: 'release: AssociateIamInstanceProfile passes the profile role (implicit check)' },
-  { role: 'breakGlass', action: 'autoscaling:AttachInstances', why: 'release: put a detached instance back in its group' },
-  { role: 'breakGlass', action: 'elasticloadbalancing:RegisterTargets', why: 'release: register the instance with its target group again' },
-];
+const KNOWN_GAPS: ReadonlyArray<{ role: SessionRole; action: string; why: string }> = [];
 
 let moto: MotoServer;
 let scenario: AttackScenario;
@@ -83,6 +74,18 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => moto?.stop());
 
+/** Tags of every security group the scenario left, by ARN (conditions on aws:ResourceTag read them). */
+const groupTags = new Map<string, Record<string, string>>();
+beforeAll(async () => {
+  for (const region of new Set(calls.breakGlass.map((c) => c.region))) {
+    const ec2 = new EC2Client({ region, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
+    const { SecurityGroups = [] } = await ec2.send(new DescribeSecurityGroupsCommand({}));
+    for (const g of SecurityGroups) {
+      groupTags.set(`arn:aws:ec2:${region}:${SCENARIO_ACCOUNT}:security-group/${g.GroupId}`, Object.fromEntries((g.Tags ?? []).map((t) => [t.Key!, t.Value!])));
+    }
+  }
+});
+
 const config = loadOrgConfig(EXAMPLE_CONFIG_PATH);
 const roles = irRoleDefinitions(config);
 const roleArn = (role: SessionRole) => `arn:aws:iam::${SCENARIO_ACCOUNT}:role${IR_ROLE_PATH}${IR_ROLES[role]}`;
@@ -90,7 +93,7 @@ const roleArn = (role: SessionRole) => `arn:aws:iam::${SCENARIO_ACCOUNT}:role${I
 async function denied(role: SessionRole): Promise<Array<{ action: string; resource?: string }>> {
   const policies = roles.find((r) => r.name === IR_ROLES[role])!.policies.map((p) => p.document);
   const requests = new Map<string, ReturnType<typeof iamRequests>[number]>();
-  for (const call of calls[role]) for (const r of iamRequests(call, SCENARIO_ACCOUNT)) requests.set(`${r.action} ${r.resource ?? '(example)'}`, r);
+  for (const call of calls[role]) for (const r of iamRequests(call, SCENARIO_ACCOUNT, (arn) => groupTags.get(arn))) requests.set(`${r.action} ${r.resource ?? '(example)'}`, r);
   const out: Array<{ action: string; resource?: string }> = [];
   for (const r of requests.values()) {
     const result = await simulate({ principal: roleArn(role), action: r.action, resource: r.resource, region: r.region, context: r.context }, { identity: policies });

@@ -1,6 +1,6 @@
 /** Proof tables for the four IR roles: what each must do, what each must not, and the trust. */
 import type { OrgConfig } from '../../config';
-import { IR_ROLE_PATH, IR_ROLES } from '../../shared/names';
+import { IR_ROLE_PATH, IR_ROLES, TAGS } from '../../shared/names';
 import type { PolicyDocument } from '../document';
 import { irRoleDefinitions, type IrRoleDefinition } from '../roles';
 import { REVOCABLE_IR_ROLES, responderResourcePatterns } from '../roles/break-glass';
@@ -156,6 +156,7 @@ export function breakGlassProofs(config: OrgConfig): ProofTable {
     ...irRoleRevocationRows(config, me),
     ...responderRows(config, me),
     ...instanceAttributeRows(config, me),
+    ...isolationAndReleaseRows(config, me),
     ...['organizations:LeaveOrganization', 'organizations:AttachPolicy', 'organizations:DetachPolicy', 'organizations:DeletePolicy'].map((action) =>
       row(`cannot: ${action}`, { principal: me, action }, IMPLICIT)),
     ...['s3:DeleteBucket', 's3:GetObject', 'ec2:RunInstances', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:CreateInternetGateway', 'kms:ScheduleKeyDeletion',
@@ -205,6 +206,27 @@ function instanceAttributeRows(config: OrgConfig, me: string): ProofRow[] {
     row('cannot: replace user data', modify('UserData', 'IyEvYmluL3NoCmN1cmwgZXZpbA=='), EXPLICIT),
     row('cannot: change the kernel', modify('Kernel', 'aki-0123456789abcdef0'), EXPLICIT),
     row('cannot: change the ramdisk', modify('Ramdisk', 'ari-0123456789abcdef0'), EXPLICIT),
+  ];
+}
+
+/** Isolation groups irctl creates where the stacks did not reach, and the release path; each bounded. */
+function isolationAndReleaseRows(config: OrgConfig, me: string): ProofRow[] {
+  const f = proofFixtures(config);
+  const group = `arn:aws:ec2:${f.allowedRegion}:${f.workloadAccount}:security-group/sg-0123456789abcdef0`;
+  const role = `arn:aws:iam::${f.workloadAccount}:role/app-server`;
+  const tagKey = TAGS.isolationRole;
+  const rules = ['ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:RevokeSecurityGroupEgress'];
+  return [
+    ...['isolation', 'transition'].map((purpose) =>
+      row(`contains: create the ${purpose} group, tagged on creation`, { principal: me, action: 'ec2:CreateSecurityGroup', resource: group, context: { [`aws:RequestTag/${tagKey}`]: purpose } }, ALLOWED)),
+    row('cannot: create an untagged security group', { principal: me, action: 'ec2:CreateSecurityGroup', resource: group }, IMPLICIT),
+    row('cannot: create a group tagged for another purpose', { principal: me, action: 'ec2:CreateSecurityGroup', resource: group, context: { [`aws:RequestTag/${tagKey}`]: 'web' } }, IMPLICIT),
+    ...rules.map((action) => row(`contains: ${action} on a transition group`, { principal: me, action, resource: group, context: { [`aws:ResourceTag/${tagKey}`]: 'transition' } }, ALLOWED)),
+    ...rules.map((action) => row(`cannot: ${action} on an ordinary group`, { principal: me, action, resource: group, context: { [`aws:ResourceTag/${tagKey}`]: 'web' } }, IMPLICIT)),
+    ...['ec2:AssociateAddress', 'ec2:AssociateIamInstanceProfile', 'autoscaling:AttachInstances', 'elasticloadbalancing:RegisterTargets'].map((action) =>
+      row(`releases: ${action}`, { principal: me, action }, ALLOWED)),
+    row('releases: iam:PassRole of an instance role to EC2', { principal: me, action: 'iam:PassRole', resource: role, context: { 'iam:PassedToService': 'ec2.amazonaws.com' } }, ALLOWED),
+    row('cannot: iam:PassRole to Lambda', { principal: me, action: 'iam:PassRole', resource: role, context: { 'iam:PassedToService': 'lambda.amazonaws.com' } }, IMPLICIT),
   ];
 }
 

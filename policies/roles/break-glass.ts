@@ -1,6 +1,6 @@
 /** SecurityBreakGlass: every containment and eradication step of the playbook, nothing else. */
 import type { OrgConfig } from '../../config';
-import { CONTAINMENT_POLICIES, IR_ROLE_PATH, IR_ROLES } from '../../shared/names';
+import { CONTAINMENT_POLICIES, IR_ROLE_PATH, IR_ROLES, TAGS } from '../../shared/names';
 import type { PolicyStatement } from '../document';
 import type { AuditedPolicy } from '../scp/audited';
 import { IR_ROLES_RESOURCE } from './scope';
@@ -52,6 +52,10 @@ pairs, AMIs and snapshots an attacker created. Snapshot copies are re-encrypted 
 forensics key (KMS only through EC2) and shared with the forensics account only, never publicly
 (until the forensics account has an ID in the config, with any account, still never publicly). Auto Scaling:
 detach or stand by, protect from scale-in, suspend processes. Load balancers: deregister targets.
+In a VPC without the deployed isolation groups it creates them, tagged with their isolation
+role, and may set rules only on groups carrying that tag. Release (after a false positive) gives
+back Elastic IPs, instance profiles (passing their role to EC2 only), Auto Scaling membership and
+load balancer registration.
 Instance attributes: it may not change an instance's type, user data, kernel or ramdisk (a resize
 to a GPU type or code run at the next boot); the playbook changes groups, termination and stop
 protection, shutdown behaviour and DeleteOnTermination only.
@@ -98,6 +102,37 @@ export function breakGlassPolicies(config: OrgConfig): AuditedPolicy[] {
               'ec2:StopInstances', 'ec2:CreateNetworkAcl', 'ec2:CreateNetworkAclEntry', 'ec2:ReplaceNetworkAclAssociation',
             ],
             Resource: '*',
+          },
+          {
+            // Step "isolate" in a VPC the stacks did not reach: create the isolation/transition groups,
+            // tagged as such on creation, and set their rules. Rules only on groups carrying that tag.
+            Sid: 'CreateIsolationGroups',
+            Effect: 'Allow',
+            Action: 'ec2:CreateSecurityGroup',
+            Resource: '*',
+            Condition: { StringEquals: { [`aws:RequestTag/${TAGS.isolationRole}`]: ['isolation', 'transition'] } },
+          },
+          {
+            Sid: 'SetIsolationGroupRules',
+            Effect: 'Allow',
+            Action: ['ec2:RevokeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress'],
+            Resource: '*',
+            Condition: { StringEquals: { [`aws:ResourceTag/${TAGS.isolationRole}`]: ['isolation', 'transition'] } },
+          },
+          {
+            // Step "release" (false positive): give back what containment took, from the journal.
+            Sid: 'ReleaseContainment',
+            Effect: 'Allow',
+            Action: ['ec2:AssociateAddress', 'ec2:AssociateIamInstanceProfile', 'autoscaling:AttachInstances', 'elasticloadbalancing:RegisterTargets'],
+            Resource: '*',
+          },
+          {
+            // AssociateIamInstanceProfile passes the profile's role; to EC2 only, never to other services.
+            Sid: 'PassRolesBackToInstances',
+            Effect: 'Allow',
+            Action: 'iam:PassRole',
+            Resource: '*',
+            Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
           },
           {
             // Step "eradicate": cancel relaunchers first, then terminate and remove attacker artefacts.
