@@ -1,7 +1,7 @@
 /** SecurityAdmin: administers the investigation platform (Athena, Glue, GuardDuty). */
 import type { OrgConfig } from '../../config';
 import type { AuditedPolicy } from '../scp/audited';
-import { athenaResultsObjects, logArchiveCondition } from './scope';
+import { athenaLogAccessStatements } from './scope';
 
 /** Switching GuardDuty off, for this account or for members: never part of administering it. */
 export const NEVER_DISABLE_GUARDDUTY_ACTIONS: readonly string[] = [
@@ -46,27 +46,8 @@ export function adminPolicies(config: OrgConfig): AuditedPolicy[] {
             Resource: '*',
             Condition: { StringLike: { 'iam:AWSServiceName': ['guardduty.amazonaws.com', 'malware-protection.guardduty.amazonaws.com'] } },
           },
-          {
-            Sid: 'ReadLogArchive',
-            Effect: 'Allow',
-            Action: ['s3:GetObject', 's3:ListBucket', 's3:GetBucketLocation'],
-            Resource: ['arn:aws:s3:::*', 'arn:aws:s3:::*/*'],
-            Condition: logArchiveCondition(config),
-          },
-          {
-            Sid: 'WriteQueryResults',
-            Effect: 'Allow',
-            Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-            Resource: athenaResultsObjects(),
-            Condition: logArchiveCondition(config),
-          },
-          {
-            Sid: 'DecryptLogsThroughS3',
-            Effect: 'Allow',
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-            Resource: '*',
-            Condition: { StringLike: { 'kms:ViaService': 's3.*.amazonaws.com' } },
-          },
+          // Athena reads logs and writes results as the caller.
+          ...athenaLogAccessStatements(config),
           {
             Sid: 'NeverDisableGuardDuty',
             Effect: 'Deny',

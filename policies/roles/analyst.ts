@@ -1,7 +1,7 @@
 /** SecurityAnalyst: reads everything an investigation reads, changes nothing. */
 import type { OrgConfig } from '../../config';
 import type { AuditedPolicy } from '../scp/audited';
-import { athenaResources, athenaResultsObjects, glueResources, logArchiveCondition } from './scope';
+import { athenaLogAccessStatements, athenaResources, glueResources } from './scope';
 
 /** Plain-text explanation for auditors. */
 export const explanation = `Read-only investigation. Describes EC2, Auto Scaling and load balancers, reads IAM,
@@ -61,30 +61,8 @@ export function analystPolicies(config: OrgConfig): AuditedPolicy[] {
             Action: ['glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition'],
             Resource: glueResources(config),
           },
-          {
-            // Athena reads the logs as the caller.
-            Sid: 'ReadLogArchive',
-            Effect: 'Allow',
-            Action: ['s3:GetObject', 's3:ListBucket', 's3:GetBucketLocation'],
-            Resource: ['arn:aws:s3:::*', 'arn:aws:s3:::*/*'],
-            Condition: logArchiveCondition(config),
-          },
-          {
-            // Athena writes query results as the caller; only into results buckets, never into logs.
-            Sid: 'WriteQueryResults',
-            Effect: 'Allow',
-            Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-            Resource: athenaResultsObjects(),
-            Condition: logArchiveCondition(config),
-          },
-          {
-            // Logs and results are KMS-encrypted; only through S3.
-            Sid: 'DecryptLogsThroughS3',
-            Effect: 'Allow',
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-            Resource: '*',
-            Condition: { StringLike: { 'kms:ViaService': 's3.*.amazonaws.com' } },
-          },
+          // Athena reads logs and writes results as the caller.
+          ...athenaLogAccessStatements(config),
         ],
       },
     },

@@ -1,5 +1,6 @@
 /** Resource scopes the role policies share: where the IR data lives in the organization. */
 import type { OrgConfig } from '../../config';
+import type { PolicyStatement } from '../document';
 import { ATHENA_RESULTS_BUCKET_MARKER, IR_ROLE_PATH } from '../../shared/names';
 
 /** Every IR role in every account (IAM ARNs carry the path). */
@@ -27,4 +28,35 @@ export function logArchiveCondition(config: OrgConfig): Record<string, Record<st
 /** Objects in Athena results buckets (by the naming contract in shared/names.ts). */
 export function athenaResultsObjects(): string[] {
   return [`arn:aws:s3:::*${ATHENA_RESULTS_BUCKET_MARKER}*/*`];
+}
+
+/**
+ * What running Athena over the org's logs needs, as the caller: read the log-archive buckets,
+ * write results only into results buckets (never into logs), decrypt only through S3.
+ * Shared by SecurityAnalyst and SecurityAdmin.
+ */
+export function athenaLogAccessStatements(config: OrgConfig): PolicyStatement[] {
+  return [
+    {
+      Sid: 'ReadLogArchive',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:ListBucket', 's3:GetBucketLocation'],
+      Resource: ['arn:aws:s3:::*', 'arn:aws:s3:::*/*'],
+      Condition: logArchiveCondition(config),
+    },
+    {
+      Sid: 'WriteQueryResults',
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+      Resource: athenaResultsObjects(),
+      Condition: logArchiveCondition(config),
+    },
+    {
+      Sid: 'DecryptLogsThroughS3',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: '*',
+      Condition: { StringLike: { 'kms:ViaService': 's3.*.amazonaws.com' } },
+    },
+  ];
 }
