@@ -4,19 +4,14 @@
  * (the attacker's key pair, Spot request, instance or snapshot). Heuristic marks are for a
  * human to confirm, and say so.
  */
-import type { Attribution, AttributedKind, IamUserRecord, InstanceRecord, RegionalResource } from '../model';
+import type { Attribution, AttributedKind, Inventory } from '../model';
 import { inWindow } from './scope-iam';
 import { createdBy, type ParsedTrailEvent } from './trail';
 
-export interface AttributionInput {
+/** The inventory's resource lists, the window, and the parsed trail events. */
+export interface AttributionInput
+  extends Pick<Inventory, 'instances' | 'keyPairs' | 'images' | 'snapshots' | 'spotRequests' | 'fleets' | 'iamUsers'> {
   readonly window: { readonly start: Date; readonly end: Date };
-  readonly instances: readonly InstanceRecord[];
-  readonly keyPairs: readonly RegionalResource[];
-  readonly images: readonly RegionalResource[];
-  readonly snapshots: readonly RegionalResource[];
-  readonly spotRequests: readonly RegionalResource[];
-  readonly fleets: readonly RegionalResource[];
-  readonly iamUsers: readonly IamUserRecord[];
   readonly events: readonly ParsedTrailEvent[];
 }
 
