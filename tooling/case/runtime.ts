@@ -99,6 +99,10 @@ async function resolveRegions(opts: GlobalOptions, sessions: SessionBroker): Pro
 }
 
 function parseDate(text: string, flag: string): Date {
+  // Without a zone, JavaScript reads a date-time as local time: demand one rather than guess.
+  if (/T\d/.test(text) && !/(Z|[+-]\d{2}:?\d{2})$/i.test(text)) {
+    throw new Error(`${flag} "${text}" has no time zone and would be read as local time. Fix: end it with Z for UTC, e.g. ${text}Z.`);
+  }
   const d = new Date(text);
   if (Number.isNaN(d.getTime())) throw new Error(`${flag} "${text}" is not a date. Fix: use ISO 8601 UTC, e.g. 2026-11-20T00:00:00Z.`);
   return d;
