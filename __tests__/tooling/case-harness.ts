@@ -68,6 +68,8 @@ export interface HarnessRun {
   readonly calls?: CallRecord[];
   /** Extra client hook (fault injection). */
   readonly onClient?: (client: { middlewareStack: unknown }) => void;
+  /** @default steppingClock() */
+  readonly clock?: () => Date;
 }
 
 /** Run a write phase against moto as irctl's CLI would with --no-assume. */
@@ -76,7 +78,7 @@ export async function runPhase(run: HarnessRun, fn: (env: PhaseEnv) => Promise<v
   const sessions = new SessionBroker(clients, { caseId: run.ctx.caseId, accountId: run.ctx.accountId, assume: false });
   const reporter = memoryReporter();
   const { exec } = await withWriteCase(
-    { ctx: run.ctx, sessions, reporter, apply: run.apply, yesIrreversible: run.yesIrreversible ?? false, clock: steppingClock(), sleep: async () => undefined },
+    { ctx: run.ctx, sessions, reporter, apply: run.apply, yesIrreversible: run.yesIrreversible ?? false, clock: run.clock ?? steppingClock(), sleep: async () => undefined },
     fn,
   );
   return { exec, lines: reporter.lines, warnings: reporter.warnings };

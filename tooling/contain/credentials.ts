@@ -94,21 +94,23 @@ function inlinePolicyAction(env: PhaseEnv, p: IamPrincipal, policyName: string, 
   };
 }
 
-/** Deny requests made with this principal's sessions issued before now; once per principal per run. */
-export function revokeSessions(env: PhaseEnv, once: Once, p: IamPrincipal, step: string): Promise<unknown> {
+/**
+ * Deny requests made with this principal's sessions issued before now; once per principal per run.
+ * `refresh`: rewrite an existing revocation with the current time (credentials were issued after it).
+ */
+export function revokeSessions(env: PhaseEnv, once: Once, p: IamPrincipal, step: string, options: { readonly refresh?: boolean } = {}): Promise<unknown> {
   refuseIrRole(p);
-  return once.run(`revoke/${p.kind}/${p.name}`, () =>
-    env.exec.run(
-      inlinePolicyAction(
-        env,
-        p,
-        CONTAINMENT_POLICIES.revokeOlderSessions,
-        revokeOlderSessionsPolicy(env.clock()),
-        step,
-        `deny ${p.kind} ${p.name}'s sessions issued before now (${env.clock().toISOString()}); also hits legitimate users of it until they refresh`,
-      ),
-    ),
-  );
+  return once.run(`revoke/${p.kind}/${p.name}`, () => {
+    const action = inlinePolicyAction(
+      env,
+      p,
+      CONTAINMENT_POLICIES.revokeOlderSessions,
+      revokeOlderSessionsPolicy(env.clock()),
+      step,
+      `deny ${p.kind} ${p.name}'s sessions issued before now (${env.clock().toISOString()}); also hits legitimate users of it until they refresh`,
+    );
+    return env.exec.run(options.refresh ? { ...action, isDone: async () => false } : action);
+  });
 }
 
 /** Contain one IAM user: deactivate every active key, attach deny-all, revoke older sessions. */

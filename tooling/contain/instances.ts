@@ -113,11 +113,15 @@ async function containInstance(env: PhaseEnv, once: Once, state: RegionState, in
   // 6. Instance profile: no new credentials, and the ones on the box stop working.
   const profile = profileAction(env, state, id);
   if (profile) {
-    await runAll([profile]);
+    const outcome = await env.exec.run(profile);
+    if (!COMPLETE.has(outcome)) complete = false;
     try {
       const name = state.profileAssociations.get(id)!.IamInstanceProfile!.Arn!.split('/').pop()!;
       const roles = await once.run(`profile/${name}`, async () => (await env.read.iam().send(new GetInstanceProfileCommand({ InstanceProfileName: name }))).InstanceProfile?.Roles ?? []);
-      for (const role of roles) await revokeSessions(env, once, { kind: 'role', name: role.RoleName! }, 'contain-instances/revoke-role-sessions');
+      // The box kept refreshing its credentials until the disassociation just applied: an older
+      // revocation (contain-credentials) leaves those valid, so date it now.
+      const refresh = outcome === 'applied';
+      for (const role of roles) await revokeSessions(env, once, { kind: 'role', name: role.RoleName! }, 'contain-instances/revoke-role-sessions', { refresh });
     } catch (err) {
       complete = false;
       env.exec.fail('contain-instances/revoke-role-sessions', err, { target: id, action: 'iam:PutRolePolicy' });
