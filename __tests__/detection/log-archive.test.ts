@@ -105,6 +105,11 @@ test('expiring logs before their lock ends is refused at build time', () => {
   expect(() => synthDetection(bad)).toThrow(/expireAfterDays \(100\) is shorter than cloudtrail.objectLockDays \(400\)/);
 });
 
+test('expiring logs no later than their Glacier transition is refused at build time (S3 rejects the rule)', () => {
+  const bad = exampleWith((raw) => (raw.cloudtrail = { objectLockDays: 30, glacierAfterDays: 400, expireAfterDays: 400 }));
+  expect(() => synthDetection(bad)).toThrow(/expireAfterDays \(400\) must be greater than cloudtrail.glacierAfterDays \(400\)/);
+});
+
 test('only the organization trail writes CloudTrail logs', () => {
   const statements = bucketPolicy('cloudtrail');
   const trail = organizationTrailArn(config);

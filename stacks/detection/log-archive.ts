@@ -111,6 +111,10 @@ export class LogArchiveStack extends AccountStack {
     if (config.cloudtrail.expireAfterDays < lockDays) {
       throw new Error(`cloudtrail.expireAfterDays (${config.cloudtrail.expireAfterDays}) is shorter than cloudtrail.objectLockDays (${lockDays}): locked logs cannot expire; raise expireAfterDays`);
     }
+    // S3 rejects the lifecycle rule at apply unless expiration comes strictly after the Glacier transition.
+    if (config.cloudtrail.expireAfterDays <= config.cloudtrail.glacierAfterDays) {
+      throw new Error(`cloudtrail.expireAfterDays (${config.cloudtrail.expireAfterDays}) must be greater than cloudtrail.glacierAfterDays (${config.cloudtrail.glacierAfterDays}): S3 refuses a lifecycle rule that expires objects no later than it transitions them`);
+    }
 
     const trailKey = this.key('cloudtrail', 'Organization CloudTrail logs', cloudtrailKeyPolicy(config));
     new ArchiveBucket(this, 'cloudtrail', { config, purpose: 'cloudtrail', region, key: trailKey, objectLockDays: lockDays, lifecycle: evidenceLifecycle(config) });
