@@ -35,6 +35,8 @@ export interface ReleasePlan {
   readonly manual: readonly string[];
 }
 
+const CREDENTIAL_UNDO: ReadonlySet<string> = new Set(['access-key-activate', 'delete-inline-policy']);
+
 /** Work out, from the journal alone, what release must restore. */
 export function planRelease(entries: readonly JournalEntry[]): ReleasePlan {
   const applied = entries.filter((e) => e.outcome === 'applied' && !e.step.startsWith('release/'));
@@ -48,8 +50,18 @@ export function planRelease(entries: readonly JournalEntry[]): ReleasePlan {
     else first.set(record.key, { record, entry: e, lastSeq: e.seq });
   }
   const manual: string[] = [];
+  // eradicate --apply means the compromise was confirmed: giving the credentials back would hand them to the attacker.
+  const confirmed = applied.some((e) => e.step.startsWith('eradicate/'));
   const undo = [...first.values()]
     .filter(({ record }) => {
+      if (confirmed && CREDENTIAL_UNDO.has(record.kind)) {
+        manual.push(
+          record.kind === 'access-key-activate'
+            ? `access key ${String(record.accessKeyId)} of ${String(record.userName)} left inactive: eradication confirmed the compromise; issue the user a new key instead`
+            : `${String(record.policyName)} left on ${(record.principal as IamPrincipal).kind} ${(record.principal as IamPrincipal).name}: eradication confirmed the compromise; remove it by hand once its credentials are rotated`,
+        );
+        return false;
+      }
       const owner = (record.instanceId ?? record.allocationId ?? (record.principal as IamPrincipal | undefined)?.name ?? record.userName) as string | undefined;
       const ownerGone = owner && (gone.has(owner) || gone.has(`user/${owner}`));
       if (ownerGone) manual.push(`${record.kind} on ${owner}: not restored, the resource was removed (${owner})`);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type Action, Executor } from '../../tooling/case/executor';
 import { GENESIS_HASH, Journal, journalPath, readJournal, verifyJournal } from '../../tooling/case/journal';
 import { memoryReporter } from '../../tooling/case/output';
+import { planRelease } from '../../tooling/release';
 import { steppingClock } from './case-harness';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'irctl-journal-'));
@@ -119,4 +120,20 @@ test('confirmation is asked once per group, and a refusal holds for the whole gr
   for (const target of ['k1', 'k2', 'user']) await exec.run(action({ target, irreversible: true, confirmGroup: 'user/x' }));
   expect(asked).toBe(1);
   expect(exec.results.map((r) => r.outcome)).toEqual(['needs-confirmation', 'needs-confirmation', 'needs-confirmation']);
+});
+
+test('release plan: credentials come back after containment alone, never once eradication confirmed the compromise', () => {
+  const d = dir();
+  const j = Journal.open(d, { caseId: 'IR-1', caller: 'arn:aws:sts::123456789012:assumed-role/SecurityBreakGlass/irctl-IR-1', clock: steppingClock() });
+  const base = { region: undefined, request: {}, outcome: 'applied' as const, reversible: true };
+  j.append({ ...base, step: 'contain-credentials/deactivate-key', action: 'iam:UpdateAccessKey', target: 'user/dev/AKIA1', undo: { key: 'key:AKIA1', kind: 'access-key-activate', userName: 'dev', accessKeyId: 'AKIA1' } });
+  j.append({ ...base, step: 'contain-credentials/deny-all', action: 'iam:PutUserPolicy', target: 'user/dev', undo: { key: 'inline:user/dev/deny', kind: 'delete-inline-policy', principal: { kind: 'user', name: 'dev' }, policyName: 'deny' } });
+  j.append({ ...base, step: 'contain-instances/tag', action: 'ec2:CreateTags', region: 'us-east-1', target: 'i-1', undo: { key: 'tag:i-1', kind: 'containment-tag', region: 'us-east-1', instanceId: 'i-1' } });
+  expect(planRelease(readJournal(d)).undo.map((u) => u.record.kind).sort()).toEqual(['access-key-activate', 'containment-tag', 'delete-inline-policy']);
+
+  j.append({ ...base, step: 'eradicate/key-pair', action: 'ec2:DeleteKeyPair', region: 'us-east-1', target: 'miner-key', reversible: false });
+  const plan = planRelease(readJournal(d));
+  expect(plan.undo.map((u) => u.record.kind)).toEqual(['containment-tag']);
+  expect(plan.manual.join('\n')).toMatch(/access key AKIA1 of dev left inactive: eradication confirmed the compromise/);
+  expect(plan.manual.join('\n')).toMatch(/deny left on user dev/);
 });
