@@ -110,6 +110,17 @@ test('expiring logs no later than their Glacier transition is refused at build t
   expect(() => synthDetection(bad)).toThrow(/expireAfterDays \(400\) must be greater than cloudtrail.glacierAfterDays \(400\)/);
 });
 
+test.each(LOCKED)('locked bucket %s: only the deployment role may delete versions or bypass governance retention', (purpose) => {
+  expect(bucketPolicy(purpose)).toContainEqual({
+    Sid: 'DenyVersionDeletesAndLockBypass',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: ['s3:DeleteObjectVersion', 's3:BypassGovernanceRetention'],
+    Resource: `${logArchiveBucketArn(config, purpose)}/*`,
+    Condition: { ArnNotEquals: { 'aws:PrincipalArn': `arn:aws:iam::${config.accounts.logArchive.id}:role/${config.deployment.roleName}` } },
+  });
+});
+
 test('only the organization trail writes CloudTrail logs', () => {
   const statements = bucketPolicy('cloudtrail');
   const trail = organizationTrailArn(config);

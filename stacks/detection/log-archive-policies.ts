@@ -29,6 +29,22 @@ export function denyInsecureTransport(bucketArn: string): PolicyStatement {
   };
 }
 
+/**
+ * Object Lock here is GOVERNANCE mode, which yields to anyone allowed s3:BypassGovernanceRetention:
+ * without this, any admin of the log-archive account can delete locked log versions. Only the
+ * deployment role keeps that power (as on the forensics evidence bucket).
+ */
+export function denyLockBypass(config: OrgConfig, bucketArn: string): PolicyStatement {
+  return {
+    Sid: 'DenyVersionDeletesAndLockBypass',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: ['s3:DeleteObjectVersion', 's3:BypassGovernanceRetention'],
+    Resource: `${bucketArn}/*`,
+    Condition: { ArnNotEquals: { 'aws:PrincipalArn': `arn:aws:iam::${config.accounts.logArchive.id}:role/${config.deployment.roleName}` } },
+  };
+}
+
 /** The security account (Athena, responders) reads the bucket; its IAM policies decide who exactly. */
 function securityReads(config: OrgConfig, bucketArn: string): PolicyStatement {
   return {
@@ -83,6 +99,7 @@ export function cloudtrailBucketPolicy(config: OrgConfig): PolicyDocument {
         Resource: `${bucket}/*`,
         Condition: { StringNotEquals: { 'aws:SourceArn': trail } },
       },
+      denyLockBypass(config, bucket),
       securityReads(config, bucket),
     ],
   };
@@ -103,6 +120,7 @@ export function guardDutyBucketPolicy(config: OrgConfig): PolicyDocument {
       denyInsecureTransport(bucket),
       { Sid: 'GuardDutyLocation', Effect: 'Allow', Principal, Action: 's3:GetBucketLocation', Resource: bucket, Condition: fromSecurityDetectors },
       { Sid: 'GuardDutyExports', Effect: 'Allow', Principal, Action: 's3:PutObject', Resource: `${bucket}/*`, Condition: fromSecurityDetectors },
+      denyLockBypass(config, bucket),
       securityReads(config, bucket),
     ],
   };
@@ -133,7 +151,7 @@ export function flowLogsBucketPolicy(config: OrgConfig): PolicyDocument {
             Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': accounts } },
           },
         ];
-  return { Version: '2012-10-17', Statement: [denyInsecureTransport(bucket), ...delivery, securityReads(config, bucket)] };
+  return { Version: '2012-10-17', Statement: [denyInsecureTransport(bucket), ...delivery, denyLockBypass(config, bucket), securityReads(config, bucket)] };
 }
 
 /** Athena results bucket: the security account's Athena (running as the caller) writes and reads results. */
