@@ -115,4 +115,11 @@ describe('organization Config rules and recorders', () => {
     expect(regionsOf('aws_config_delivery_channel')).toEqual(allowed);
     for (const [, s] of resourcesOf(recorders, 'aws_config_configuration_recorder_status')) expect(s.is_enabled).toBe(true);
   });
+
+  test('each management delivery channel waits for the role grant on the Config bucket it is checked against', () => {
+    const [[policyId]] = resourcesOf(recorders, 'aws_iam_role_policy') as [[string, Tf]];
+    for (const [, channel] of resourcesOf(recorders, 'aws_config_delivery_channel')) {
+      expect(channel.depends_on).toContain(`aws_iam_role_policy.${policyId}`);
+    }
+  });
 });

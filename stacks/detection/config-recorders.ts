@@ -123,7 +123,7 @@ export class ManagementConfigRecordersStack extends AccountStack {
       description: 'AWS Config recorder for the organization rules (aws-ir-guardrails)',
       assumeRolePolicy: policyJson(recorderTrust(props.management.id)),
     });
-    new IamRolePolicy(this, 'recorder-delivery', {
+    const delivery = new IamRolePolicy(this, 'recorder-delivery', {
       role: role.name,
       name: 'deliver-to-log-archive',
       policy: policyJson(deliveryPolicy(config, `${configBucketArn(config)}/AWSLogs/${props.management.id}/Config/*`)),
@@ -141,7 +141,8 @@ export class ManagementConfigRecordersStack extends AccountStack {
         name: 'default',
         s3BucketName: logArchiveBucketName(config, 'config'),
         snapshotDeliveryProperties: { deliveryFrequency: SNAPSHOT_FREQUENCY },
-        dependsOn: [recorder],
+        // Config test-delivers with the recorder role when the channel is created (InsufficientDeliveryPolicyException without its grant).
+        dependsOn: [recorder, delivery],
       });
       new ConfigConfigurationRecorderStatus(this, `recorder-status-${region}`, { region, name: recorder.name, isEnabled: true, dependsOn: [channel] });
     }
