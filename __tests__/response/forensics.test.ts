@@ -129,6 +129,11 @@ describe('clean-room network', () => {
     expect(flow.log_format).toBe(FLOW_LOG_FIELDS.map((f) => `$\${${f}}`).join(' '));
     expect(only(json, 'aws_cloudwatch_log_group').kms_key_id).toMatch(/^\$\{aws_kms_key\./);
   });
+
+  it('starts delivering only after the delivery role has its grant on the log group', () => {
+    const [[policyId]] = resources(json, 'aws_iam_role_policy').filter(([, p]) => p.name === 'deliver-flow-logs');
+    expect(only(json, 'aws_flow_log').depends_on).toContain(`aws_iam_role_policy.${policyId}`);
+  });
 });
 
 describe('evidence bucket', () => {

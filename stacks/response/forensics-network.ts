@@ -149,7 +149,7 @@ export class ForensicsNetwork extends Construct {
       name: RESPONSE.flowLogRole,
       assumeRolePolicy: policyJson(flowLogsTrust(room)),
     });
-    new IamRolePolicy(this, 'flow-log-delivery', { role: role.name, name: 'deliver-flow-logs', policy: policyJson(flowLogsPolicy(room)) });
+    const delivery = new IamRolePolicy(this, 'flow-log-delivery', { role: role.name, name: 'deliver-flow-logs', policy: policyJson(flowLogsPolicy(room)) });
     new FlowLog(this, 'flow-log', {
       region,
       vpcId: this.vpc.id,
@@ -160,6 +160,8 @@ export class ForensicsNetwork extends Construct {
       maxAggregationInterval: 60,
       // `$${...}`: Terraform would read a bare `${...}` as interpolation.
       logFormat: FLOW_LOG_FIELDS.map((f) => `$\${${f}}`).join(' '),
+      // The role's grant must exist before delivery starts, or the flow log begins in an access error.
+      dependsOn: [delivery],
     });
   }
 }
