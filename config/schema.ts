@@ -199,7 +199,7 @@ export const orgConfigSchema = z.strictObject({
     .strictObject({
       /** Days objects stay locked (governance mode). @default 365 */
       objectLockDays: z.number().int().min(1).default(365),
-      /** Move logs to Glacier after this many days. @default 90 */
+      /** Move logs to Glacier Instant Retrieval (still queryable by Athena) after this many days. @default 90 */
       glacierAfterDays: z.number().int().min(1).default(90),
       /** Expire logs after this many days. @default 2555 */
       expireAfterDays: z.number().int().min(1).default(2555),

@@ -2,6 +2,7 @@
  * Cross-reference checks that a schema alone cannot express. Each returns problems as
  * `{ path, message }` so the loader can report them together with the shape errors.
  */
+import { isOptInRegion } from './regions';
 import type { OrgConfig } from './schema';
 
 export interface ConfigProblem {
@@ -58,6 +59,9 @@ export function crossReferenceProblems(config: OrgConfig): ConfigProblem[] {
   findDuplicates(config.regions.allowed.map((r, i) => [`regions.allowed.${i}`, r]), add, 'region');
   if (!allowed.has(config.organization.homeRegion)) {
     add('organization.homeRegion', `"${config.organization.homeRegion}" is not in regions.allowed; add it there or pick an allowed region`);
+  }
+  if (isOptInRegion(config.organization.homeRegion)) {
+    add('organization.homeRegion', `"${config.organization.homeRegion}" is an opt-in region: GuardDuty cannot export findings from other regions into it (findings of default regions cannot go to an opt-in one); pick a region enabled by default`);
   }
   if (config.regions.detection !== 'all') {
     const detection = new Set(config.regions.detection);

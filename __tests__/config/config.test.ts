@@ -106,6 +106,15 @@ const cases: Array<{ name: string; mutate: (c: any) => void; path: string; messa
   { name: 'user ARN as exemption', mutate: (c) => (c.exemptPrincipals = ['arn:aws:iam::*:user/emergency-admin']), path: 'exemptPrincipals.0', message: /IAM role ARN pattern/ },
   { name: 'assumed-role ARN as exemption', mutate: (c) => (c.exemptPrincipals = ['arn:aws:sts::*:assumed-role/PlatformOps/*']), path: 'exemptPrincipals.0', message: /SCPs see a session as its role ARN/ },
   { name: 'empty replacement denylist', mutate: (c) => (c.instanceTypes = { mode: 'denylist', replaceDefaultDenylist: true }), path: 'instanceTypes.deny', message: /would allow every instance type/ },
+  {
+    name: 'opt-in home region',
+    mutate: (c) => {
+      c.organization.homeRegion = 'af-south-1';
+      c.regions.allowed.push('af-south-1');
+    },
+    path: 'organization.homeRegion',
+    message: /opt-in region: GuardDuty cannot export/,
+  },
   { name: 'allowlist without types', mutate: (c) => (c.instanceTypes = { mode: 'allowlist' }), path: 'instanceTypes.allow', message: /at least one/ },
   { name: 'forensics neither id nor create', mutate: (c) => delete c.accounts.forensics.id, path: 'accounts.forensics', message: /either `id`/ },
   { name: 'misspelt key', mutate: (c) => (c.regions.alowed = []), path: 'regions', message: /unknown key "alowed"/ },

@@ -95,7 +95,8 @@ test('CloudTrail logs move to Glacier and expire on the configured days', () => 
   const custom = exampleWith((raw) => (raw.cloudtrail = { objectLockDays: 400, glacierAfterDays: 30, expireAfterDays: 1000 }));
   const stack = stackOf(synthDetection(custom).stacks, 'log-archive-detection');
   const [rule] = forBucket(stack, 'aws_s3_bucket_lifecycle_configuration', 'cloudtrail').rule;
-  expect(rule.transition).toEqual([{ days: 30, storage_class: 'GLACIER' }]);
+  // Instant Retrieval keeps old logs readable by Athena (Flexible Retrieval objects are skipped).
+  expect(rule.transition).toEqual([{ days: 30, storage_class: 'GLACIER_IR' }]);
   expect(rule.expiration).toEqual([{ days: 1000 }]);
   expect(forBucket(stack, 'aws_s3_bucket_object_lock_configuration', 'cloudtrail').rule.default_retention.days).toBe(400);
 });

@@ -71,7 +71,11 @@ export class ArchiveBucket extends Construct {
   }
 }
 
-/** Glacier after N days, expiry after M, old versions gone after the lock window; configured by `cloudtrail`. */
+/**
+ * Glacier Instant Retrieval after N days, expiry after M, old versions gone after the lock
+ * window; configured by `cloudtrail`. Instant Retrieval, not Flexible: Athena skips objects it
+ * cannot GET without a restore, so older logs would silently drop out of every IR query.
+ */
 export function evidenceLifecycle(config: OrgConfig): S3BucketLifecycleConfigurationRule[] {
   const { glacierAfterDays, expireAfterDays, objectLockDays } = config.cloudtrail;
   return [
@@ -79,7 +83,7 @@ export function evidenceLifecycle(config: OrgConfig): S3BucketLifecycleConfigura
       id: 'evidence-retention',
       status: 'Enabled',
       filter: [{ prefix: '' }],
-      transition: [{ days: glacierAfterDays, storageClass: 'GLACIER' }],
+      transition: [{ days: glacierAfterDays, storageClass: 'GLACIER_IR' }],
       expiration: [{ days: expireAfterDays }],
       // A noncurrent version only exists after an overwrite or delete marker; keep it as long as the lock would.
       noncurrentVersionExpiration: [{ noncurrentDays: objectLockDays }],
