@@ -189,21 +189,28 @@ export async function verifyCommand(rt: Runtime): Promise<CommandResult> {
 
 /** run: validate, scope, contain credentials, contain instances, eradicate, report — in order. */
 export async function runAllCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
-  const steps: Array<() => Promise<CommandResult>> = [
-    () => validateCommand(rt, flags),
-    () => scopeCommand(rt, flags),
-    () => containCredentialsCommand(rt, flags),
-    () => containInstancesCommand(rt, flags),
-    () => eradicateCommand(rt, flags),
+  const steps: Array<{ name: string; run: () => Promise<CommandResult> }> = [
+    { name: 'validate', run: () => validateCommand(rt, flags) },
+    { name: 'scope', run: () => scopeCommand(rt, flags) },
+    { name: 'contain-credentials', run: () => containCredentialsCommand(rt, flags) },
+    { name: 'contain-instances', run: () => containInstancesCommand(rt, flags) },
+    { name: 'eradicate', run: () => eradicateCommand(rt, flags) },
   ];
   const done: CommandResult[] = [];
+  let stopped = false;
   for (const step of steps) {
+    // Containment always gets its chance (a key from another account must not leave the miner
+    // running); irreversible eradication runs only when no earlier phase failed to start.
+    if (stopped && step.name === 'eradicate') {
+      done.push({ command: 'run', results: [], failures: [{ step: 'run/eradicate', message: 'eradicate skipped: an earlier phase could not run. Fix the errors above, then run eradicate on its own.' }], exitCode: 1 });
+      continue;
+    }
     try {
-      done.push(await step());
+      done.push(await step.run());
     } catch (err) {
       // A phase that cannot start (no target, denied) is reported; the report still gets written.
-      done.push({ command: 'run', results: [], failures: [{ step: 'run', message: (err as Error).message }], exitCode: 1 });
-      break;
+      done.push({ command: 'run', results: [], failures: [{ step: `run/${step.name}`, message: (err as Error).message }], exitCode: 1 });
+      stopped = true;
     }
   }
   done.push(await reportCommand(rt, done.flatMap((d) => d.manual ?? [])));

@@ -117,6 +117,18 @@ test('one failing region: the others are contained, the failure is journaled and
   }
 });
 
+test('run: a credential phase that cannot start still leaves the instances contained, and eradicate waits', async () => {
+  const plain = scenario.instances.find((i) => i.kind === 'plain')!;
+  const { code, out, err } = await irctl(['--regions', plain.region, '--json', 'run', '--instance', plain.instanceId, '--access-key', 'AKIAOTHERACCOUNT0000']);
+  expect(code).toBe(1);
+  const result = JSON.parse(out) as { results: Array<{ step: string; outcome: string }>; failures: Array<{ step: string; message: string }> };
+  expect(result.results.filter((r) => r.step === 'contain-instances/isolate-eni-isolation').map((r) => r.outcome)).not.toEqual([]);
+  expect(result.failures.find((f) => f.step === 'run/contain-credentials')?.message).toMatch(/Access key AKIAOTHERACCOUNT0000 was not found in this account/);
+  expect(result.failures.map((f) => f.step)).toContain('run/eradicate');
+  expect(result.results.some((r) => r.step.startsWith('eradicate/'))).toBe(false);
+  expect(err).toBe('');
+});
+
 test('verify: an edited evidence file is named and the exit code is 1', async () => {
   const instanceId = scenario.instances[0].instanceId;
   const planned = await irctl(['--regions', 'us-east-1', 'contain-instances', '--instance', instanceId]);
