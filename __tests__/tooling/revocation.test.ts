@@ -2,13 +2,14 @@
  * Session revocation and the instance profile (REFERENCE §7): the box keeps refreshing its role
  * credentials until the profile is disassociated, so a revocation dated earlier (by
  * contain-credentials) must be re-dated when contain-instances disassociates the profile.
+ * Also: a region whose state cannot be fully read still gets its instances isolated.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateSubnetCommand, CreateVpcCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateSubnetCommand, CreateVpcCommand, DescribeInstancesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CONTAINMENT_POLICIES } from '../../shared/names';
+import { CONTAINMENT_POLICIES, SECURITY_GROUPS } from '../../shared/names';
 import { type CallRecord, isMutating } from '../../tooling/aws/record';
 import { Once } from '../../tooling/case/phase';
 import { containCredentials } from '../../tooling/contain/credentials';
@@ -59,4 +60,27 @@ test('disassociating the profile re-dates an earlier revocation of its role; a r
   await runPhase({ endpoint: moto.endpoint, ctx, apply: true, calls, clock: steppingClock(Date.parse('2026-11-23T06:00:00Z')) }, (env) => containInstances(env, { instanceIds: [instanceId] }));
   expect(calls.filter(isMutating)).toEqual([]);
   expect(await issuedBefore()).toMatch(/^2026-11-23T05:00/);
+});
+
+test('a region whose load balancers cannot be read still has its instances isolated; the failure is reported', async () => {
+  const ec2 = new EC2Client({ endpoint: moto.endpoint, region, credentials: MOTO_CREDENTIALS });
+  const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.70.0.0/16' }))).Vpc!.VpcId!;
+  const subnetId = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.70.1.0/24' }))).Subnet!.SubnetId!;
+  const instanceId = (await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, SubnetId: subnetId }))).Instances![0].InstanceId!;
+  await normalizeMotoGroups(ec2, instanceId);
+  const denyElbReads = (client: { middlewareStack: unknown }) =>
+    (client.middlewareStack as { add: (mw: unknown, o: { step: string; name: string }) => void }).add(
+      (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+        if (context.commandName === 'DescribeTargetGroupsCommand') throw Object.assign(new Error('not authorized'), { name: 'AccessDenied', $fault: 'client', $metadata: {} });
+        return next(args);
+      },
+      { step: 'initialize', name: 'denyElbReads' },
+    );
+  const ctx = { caseId: 'IR-ELB-1', accountId: '123456789012', regions: [region], window: { start: new Date(0), end: new Date() }, caseDir: mkdtempSync(join(tmpdir(), 'irctl-elb-')) };
+  const { exec } = await runPhase({ endpoint: moto.endpoint, ctx, apply: true, onClient: denyElbReads }, (env) => containInstances(env, { instanceIds: [instanceId] }));
+  const inst = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }))).Reservations![0].Instances![0];
+  expect(inst.NetworkInterfaces!.flatMap((n) => n.Groups!.map((g) => g.GroupName))).toEqual([SECURITY_GROUPS.isolation]);
+  expect(exec.failures.map((f) => f.step)).toEqual(['contain-instances/read-state']);
+  expect(exec.failures[0].message).toMatch(/reading the containment state .* in us-west-2 was denied.*not authorized.*Only network isolation was done/);
+  expect(exec.incomplete).toBe(true);
 });

@@ -6,6 +6,7 @@
  */
 import type { Instance } from '@aws-sdk/client-ec2';
 import { GetInstanceProfileCommand } from '@aws-sdk/client-iam';
+import { errorMessage, explainAwsError } from '../aws/errors';
 import type { Action, ActionOutcome } from '../case/executor';
 import { Once, type PhaseEnv } from '../case/phase';
 import { collectInstanceEvidence } from '../evidence/collect';
@@ -49,7 +50,20 @@ export async function containInstances(env: PhaseEnv, target: { readonly instanc
   reportMissing(env, 'contain-instances/locate', located.missing);
   await env.exec.each([...located.byRegion.keys()], env.concurrency.regions, 'contain-instances/region', (region) => ({ region }), async (region) => {
     const instances = located.byRegion.get(region)!;
-    const state = await readRegionState(env.read, region, instances, env.ctx.caseId);
+    let state: RegionState;
+    try {
+      state = await readRegionState(env.read, region, instances, env.ctx.caseId);
+    } catch (err) {
+      // One unreadable service (ELB, fleets, Auto Scaling) must not leave the miners online:
+      // isolation needs only the instance, so do it now; the rest waits for a rerun.
+      const why = explainAwsError(err, { region, action: 'reading the containment state (snapshots, EIPs, Auto Scaling, ELB, fleets, Spot)' });
+      env.exec.fail('contain-instances/read-state', `${why} [${errorMessage(err)}] Only network isolation was done in ${region}; rerun once the read works.`, { region });
+      await env.exec.each(instances, env.concurrency.resources, 'contain-instances/isolate', (i) => ({ region, target: i.InstanceId }), async (instance) => {
+        const groups = await isolationGroups(env, once, region, instance.VpcId!);
+        await Promise.all(eniIsolationActions(env, region, instance, groups).map((a) => env.exec.sequence(a)));
+      });
+      return;
+    }
     await env.exec.each(instances, env.concurrency.resources, 'contain-instances/instance', (i) => ({ region, target: i.InstanceId }), (instance) =>
       containInstance(env, once, state, instance),
     );
