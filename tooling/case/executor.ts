@@ -98,6 +98,7 @@ export class Executor {
     let outcome: ActionOutcome;
     let response: unknown;
     let error: string | undefined;
+    let accepted = false;
     try {
       if (await a.isDone()) {
         outcome = 'skipped-already-done';
@@ -108,6 +109,7 @@ export class Executor {
       } else {
         response = await a.apply();
         outcome = 'applied';
+        accepted = true;
         if (a.verify && !(await this.waitVisible(a))) {
           error = `${a.action} on ${a.target} was accepted but is not visible yet after re-reading; rerun to confirm`;
           outcome = 'failed';
@@ -117,13 +119,15 @@ export class Executor {
       outcome = 'failed';
       error = explainAwsError(err, { action: a.action, role: this.options.role, region: a.region, target: a.target });
     }
+    // AWS accepted the write: the journal says applied (with the error), so release can undo it.
+    const journaled = accepted ? 'applied' : outcome === 'needs-confirmation' ? 'planned' : outcome;
     this.options.journal.append({
       step: a.step,
       action: a.action,
       region: a.region,
       target: a.target,
       // needs-confirmation is not a journal outcome: it was planned and is still pending.
-      outcome: outcome === 'needs-confirmation' ? 'planned' : outcome,
+      outcome: journaled,
       request: a.request,
       response,
       error: error ?? (outcome === 'needs-confirmation' ? 'irreversible: not confirmed (--yes-irreversible or answer the prompt)' : undefined),
