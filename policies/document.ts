@@ -43,3 +43,22 @@ export function policyJson(document: PolicyDocument): string {
 export function policySize(document: PolicyDocument): number {
   return policyJson(document).length;
 }
+
+/**
+ * Trust policy letting one AWS service assume a role for `sourceAccount` only (the
+ * confused-deputy guard). In CloudFormation templates the account may be an intrinsic
+ * (`{ Ref: 'AWS::AccountId' }`), hence `unknown`.
+ */
+export function serviceRoleTrust(service: string, sourceAccount: unknown): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: service },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': sourceAccount as string } },
+      },
+    ],
+  };
+}

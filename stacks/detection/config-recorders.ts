@@ -16,7 +16,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import type { OrgConfig } from '../../config';
-import { policyJson, type PolicyDocument } from '../../policies/document';
+import { policyJson, serviceRoleTrust, type PolicyDocument } from '../../policies/document';
 import { MANAGED_BY, TAGS } from '../../shared/names';
 import { AccountStack, type TargetAccount } from '../account-stack';
 import { OrgStackSet, type CfnTemplate } from '../response/stack-sets';
@@ -29,12 +29,7 @@ const SNAPSHOT_FREQUENCY = 'TwentyFour_Hours';
 
 /** Trust of a recorder role: the Config service of the same account. */
 function recorderTrust(account: unknown): PolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      { Effect: 'Allow', Principal: { Service: 'config.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': account as string } } },
-    ],
-  };
+  return serviceRoleTrust('config.amazonaws.com', account);
 }
 
 const configBucketArn = (config: OrgConfig): string => `arn:aws:s3:::${logArchiveBucketName(config, 'config')}`;

@@ -12,7 +12,7 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import type { OrgConfig } from '../../config';
-import type { PolicyDocument } from '../../policies/document';
+import { serviceRoleTrust, type PolicyDocument } from '../../policies/document';
 import { DETECTION, alertTopicArn, homeFindingsBusArn, homeRegion } from './names';
 
 /** Finding types that mean mining, whatever their severity (EC2, runtime, Lambda, ECS...). */
@@ -38,17 +38,7 @@ export function findingsEventPattern(): Record<string, unknown> {
 
 /** Trust of the forwarding role: EventBridge rules of the security account only. */
 export function forwarderTrust(config: OrgConfig): PolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:SourceAccount': config.accounts.security.id } },
-      },
-    ],
-  };
+  return serviceRoleTrust('events.amazonaws.com', config.accounts.security.id);
 }
 
 /** The forwarding role may put events on the home region's default bus and nothing else. */

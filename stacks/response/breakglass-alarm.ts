@@ -24,7 +24,7 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { OrgConfig } from '../../config';
-import { policyJson, type PolicyDocument } from '../../policies/document';
+import { policyJson, serviceRoleTrust, type PolicyDocument } from '../../policies/document';
 import { IR_ROLES, MANAGED_BY, TAGS } from '../../shared/names';
 import { AccountStack, type TargetAccount } from '../account-stack';
 import { BREAK_GLASS_ROLE_SUFFIX, RESPONSE, alertTopicArn, breakGlassAlarmRegions, breakGlassBusArn, stackSetTargetOus } from './names';
@@ -52,17 +52,7 @@ export function breakGlassEventPattern(): Record<string, unknown> {
 
 /** Allows EventBridge to put events on the security bus; `sourceAccount` pins the confused deputy. */
 function forwarderTrust(sourceAccount: unknown): PolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:SourceAccount': sourceAccount as string } },
-      },
-    ],
-  };
+  return serviceRoleTrust('events.amazonaws.com', sourceAccount);
 }
 
 function forwarderPolicy(config: OrgConfig): PolicyDocument {

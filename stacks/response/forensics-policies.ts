@@ -4,7 +4,7 @@
  * from names (names.ts), which is why the forensics account ID must be known at synth.
  */
 import type { OrgConfig } from '../../config';
-import type { PolicyDocument } from '../../policies/document';
+import { serviceRoleTrust, type PolicyDocument } from '../../policies/document';
 import { FORENSICS, IR_ROLE_PATH } from '../../shared/names';
 import { RESPONSE, evidenceBucketName, forensicsRegion } from './names';
 
@@ -156,17 +156,7 @@ export function s3EndpointPolicy(room: CleanRoom): PolicyDocument {
 
 /** Trust policy of the forensic workstation role: EC2 in the forensics account. */
 export function workstationTrust(room: CleanRoom): PolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Service: 'ec2.amazonaws.com' },
-        Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:SourceAccount': room.accountId } },
-      },
-    ],
-  };
+  return serviceRoleTrust('ec2.amazonaws.com', room.accountId);
 }
 
 /**
@@ -192,17 +182,7 @@ export function workstationPolicy(room: CleanRoom): PolicyDocument {
 
 /** Trust policy of the flow-log delivery role. */
 export function flowLogsTrust(room: CleanRoom): PolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
-        Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:SourceAccount': room.accountId } },
-      },
-    ],
-  };
+  return serviceRoleTrust('vpc-flow-logs.amazonaws.com', room.accountId);
 }
 
 /** Flow-log delivery into the one log group. */
