@@ -39,10 +39,10 @@ describe('member-account StackSet', () => {
   });
 
   it('deploys once per target OU, in the home region only (IAM is global)', () => {
-    const instances = resources(json, 'aws_cloudformation_stack_set_instance').map(([, i]) => i);
-    expect(resources(json, 'aws_cloudformation_stack_instances')).toEqual([]);
+    const instances = resources(json, 'aws_cloudformation_stack_instances').map(([, i]) => i);
+    expect(instances).toHaveLength(4);
     for (const i of instances) {
-      expect(i.stack_set_instance_region).toBe('us-east-1');
+      expect(i.regions).toEqual(['us-east-1']);
       expect(i.deployment_targets.organizational_unit_ids).toHaveLength(1);
       expect(i.account_id).toBeUndefined();
       expect(i.stack_set_name).toMatch(/^\$\{aws_cloudformation_stack_set\..*\.name\}$/);
@@ -53,7 +53,7 @@ describe('member-account StackSet', () => {
 
 describe('target OUs', () => {
   const ouIds = (config: OrgConfig) =>
-    resources(synthRoles(config), 'aws_cloudformation_stack_set_instance')
+    resources(synthRoles(config), 'aws_cloudformation_stack_instances')
       .flatMap(([, i]) => i.deployment_targets.organizational_unit_ids)
       .sort();
 
@@ -155,7 +155,7 @@ it('gives OUs whose names have spaces valid Terraform resource names', () => {
     raw.organizationalUnits[1].name = 'Workloads Prod';
     raw.accounts.workloads[0].ou = 'Workloads Prod';
   });
-  const names = resources(synthRoles(config), 'aws_cloudformation_stack_set_instance').map(([name]) => name);
+  const names = resources(synthRoles(config), 'aws_cloudformation_stack_instances').map(([name]) => name);
   expect(names).toHaveLength(4);
   for (const name of names) expect(name).toMatch(/^[A-Za-z_][A-Za-z0-9_-]*$/);
 });

@@ -6,7 +6,6 @@
 import { Construct } from 'constructs';
 import { CloudformationStackInstances } from '@cdktf/provider-aws/lib/cloudformation-stack-instances';
 import { CloudformationStackSet } from '@cdktf/provider-aws/lib/cloudformation-stack-set';
-import { CloudformationStackSetInstance } from '@cdktf/provider-aws/lib/cloudformation-stack-set-instance';
 import { GuardrailError } from '../guards';
 
 /** A CloudFormation template as JSON; built in TypeScript, never holding Terraform tokens. */
@@ -93,30 +92,20 @@ export class OrgStackSet extends Construct {
       lifecycle: { ignoreChanges: ['administration_role_arn'] },
     });
 
+    // One aws_cloudformation_stack_instances per OU, whatever the number of regions. The
+    // singular aws_cloudformation_stack_set_instance cannot be used here: in provider 6 its
+    // `region` (where the StackSet lives) conflicts with `stack_set_instance_region`, and
+    // `terraform validate` rejects the pair; the plural resource takes both.
     for (const target of props.targets) {
-      const deploymentTargets = { organizationalUnitIds: [target.id] };
-      if (props.instanceRegions.length === 1) {
-        new CloudformationStackSetInstance(this, `instance-${target.name}`, {
-          region: props.region,
-          stackSetName: this.stackSet.name,
-          stackSetInstanceRegion: props.instanceRegions[0],
-          callAs: 'SELF',
-          deploymentTargets,
-          operationPreferences: instancePreferences,
-          retainStack: false,
-        });
-      } else {
-        // Many regions: the plural resource adds and removes regions in place.
-        new CloudformationStackInstances(this, `instances-${target.name}`, {
-          region: props.region,
-          stackSetName: this.stackSet.name,
-          regions: [...props.instanceRegions],
-          callAs: 'SELF',
-          deploymentTargets,
-          operationPreferences: instancePreferences,
-          retainStacks: false,
-        });
-      }
+      new CloudformationStackInstances(this, `instances-${target.name}`, {
+        region: props.region,
+        stackSetName: this.stackSet.name,
+        regions: [...props.instanceRegions],
+        callAs: 'SELF',
+        deploymentTargets: { organizationalUnitIds: [target.id] },
+        operationPreferences: instancePreferences,
+        retainStacks: false,
+      });
     }
   }
 }
