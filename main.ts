@@ -1,18 +1,23 @@
 /**
- * cdktf entry point: load the org config (IR_GUARDRAILS_CONFIG, cdktf context `config`, or the
+ * cdktf entry point (`npm run synth` runs it directly with tsx; `cdktf deploy` through the CLI,
+ * with byte-identical output): load the org config (IR_GUARDRAILS_CONFIG, cdktf context `config`, or the
  * committed example), build every stack, synthesize. A bad config or a guardrail limit exits
  * non-zero with every problem listed, before anything is written.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdktf';
 import { ConfigError, loadOrgConfig, resolveConfigPath } from './config';
 import { GuardrailError } from './stacks/guards';
 import { buildOrganization } from './stacks/organization';
 
-/** cdktf passes `--context` values as JSON in this variable; read it before App touches the disk. */
+/**
+ * The `config` context value: the cdktf CLI passes cdktf.json's context as JSON in
+ * CDKTF_CONTEXT_JSON; run directly (`npm run synth`), read cdktf.json ourselves.
+ */
 function contextConfigPath(): string | undefined {
-  const context = JSON.parse(process.env.CDKTF_CONTEXT_JSON ?? '{}') as Record<string, unknown>;
+  const fromCli = process.env.CDKTF_CONTEXT_JSON;
+  const context = (fromCli ? JSON.parse(fromCli) : (JSON.parse(readFileSync(join(__dirname, 'cdktf.json'), 'utf8')) as { context?: unknown }).context ?? {}) as Record<string, unknown>;
   return typeof context.config === 'string' ? context.config : undefined;
 }
 
@@ -26,6 +31,18 @@ function main(): void {
     throw err;
   }
   app.synth();
+  // Under the cdktf CLI (deploy, diff) the CLI prints annotations; run directly, say them here.
+  if (!process.env.CDKTF_OUTDIR) printWarnings(app.outdir);
+}
+
+/** Warnings the stacks recorded (errors already stopped synth), from the manifest just written. */
+function printWarnings(outdir: string): void {
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as {
+    stacks: Record<string, { annotations: Array<{ level: string; message: string }> }>;
+  };
+  for (const [id, stack] of Object.entries(manifest.stacks)) {
+    for (const a of stack.annotations) if (a.level === 'WARNING') process.stderr.write(`[${id}] warning: ${a.message}\n`);
+  }
 }
 
 /** `new App()` creates `<outdir>/stacks`; leave no trace of a build that failed. */
