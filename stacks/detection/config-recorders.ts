@@ -18,6 +18,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import type { OrgConfig } from '../../config';
 import { policyJson, serviceRoleTrust, type PolicyDocument } from '../../policies/document';
 import { MANAGED_BY, TAGS } from '../../shared/names';
+import { CONFIG_RECORDER_NAME } from '../../shared/prerequisites';
 import { AccountStack, type TargetAccount } from '../account-stack';
 import { OrgStackSet, type CfnTemplate } from '../response/stack-sets';
 import { DETECTION, configRuleRegions, homeRegion, logArchiveBucketName } from './names';
@@ -72,7 +73,7 @@ export function recorderTemplate(config: OrgConfig): CfnTemplate {
     Recorder: {
       Type: 'AWS::Config::ConfigurationRecorder',
       Properties: {
-        Name: 'default',
+        Name: CONFIG_RECORDER_NAME,
         RoleARN: { 'Fn::GetAtt': ['RecorderRole', 'Arn'] },
         RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: { 'Fn::If': ['IsHomeRegion', true, false] } },
       },
@@ -127,7 +128,7 @@ export class ManagementConfigRecordersStack extends AccountStack {
     for (const region of regions) {
       const recorder = new ConfigConfigurationRecorder(this, `recorder-${region}`, {
         region,
-        name: 'default',
+        name: CONFIG_RECORDER_NAME,
         roleArn: role.arn,
         recordingGroup: { allSupported: true, includeGlobalResourceTypes: region === homeRegion(config) },
       });

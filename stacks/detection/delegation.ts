@@ -3,8 +3,8 @@
  * (organization-wide) administration to the security account, so everything else in detection
  * is run from there and the management account stays nearly empty.
  *
- * Prerequisite outside this project's stacks: trusted access for guardduty, config,
- * config-multiaccountsetup, cloudtrail and member.org.stacksets.cloudformation in Organizations.
+ * Prerequisite outside this project's stacks: trusted access (shared/prerequisites.ts, checked
+ * by `npm run preflight`).
  */
 import type { Construct } from 'constructs';
 import { GuarddutyOrganizationAdminAccount } from '@cdktf/provider-aws/lib/guardduty-organization-admin-account';

@@ -5,10 +5,12 @@
  */
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
@@ -60,6 +62,13 @@ export class AwsClients {
   }
   sts(region: string = this.homeRegion): STSClient {
     return this.get(STSClient, 'sts', region);
+  }
+  /** Organizations is global; its endpoint lives in us-east-1. */
+  organizations(): OrganizationsClient {
+    return this.get(OrganizationsClient, 'organizations', 'us-east-1');
+  }
+  configService(region: string): ConfigServiceClient {
+    return this.get(ConfigServiceClient, 'config', region);
   }
 
   /** Same settings, other credentials (an assumed role). */

@@ -1,0 +1,199 @@
+/**
+ * `npm run preflight` against moto's Organizations: the example organization is recreated in
+ * moto (same OUs and accounts, moto's IDs), then broken one way per row; each break must be
+ * reported with its fix, and a ready organization must pass with exit 0.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigServiceClient, PutConfigurationRecorderCommand } from '@aws-sdk/client-config-service';
+import {
+  AttachPolicyCommand,
+  CreatePolicyCommand,
+  DisablePolicyTypeCommand,
+  EnableAWSServiceAccessCommand,
+  MoveAccountCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { readFileSync } from 'node:fs';
+import { stringify, parse } from 'yaml';
+import { EXAMPLE_CONFIG_PATH, type OrgConfigInput } from '../../config';
+import { TRUSTED_ACCESS } from '../../shared/prerequisites';
+import { recreateOrgInMoto } from '../../scripts/terraform/moto-org';
+import { main } from '../../tooling/preflight/cli';
+import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../support/moto';
+
+let moto: MotoServer;
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  moto = await startMoto();
+  // The CLI uses the SDK's default credential chain, as a platform engineer's shell would.
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' });
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+});
+afterAll(async () => {
+  process.env = saved;
+  await moto.stop();
+});
+
+const client = <T>(Ctor: new (c: object) => T, credentials: object = MOTO_CREDENTIALS, region = 'us-east-1') => new Ctor({ endpoint: moto.endpoint, region, credentials });
+
+/** A fresh moto organization like the example, trusted access on, and its config file. */
+async function readyOrg(): Promise<{ config: OrgConfigInput; file: string }> {
+  await moto.reset();
+  const config = await recreateOrgInMoto(moto.endpoint, parse(readFileSync(EXAMPLE_CONFIG_PATH, 'utf8')) as OrgConfigInput);
+  const orgs = client(OrganizationsClient);
+  for (const { principal } of TRUSTED_ACCESS) await orgs.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: principal }));
+  return { config, file: writeConfig(config) };
+}
+
+function writeConfig(config: OrgConfigInput): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'irg-preflight-')), 'org.yaml');
+  writeFileSync(file, stringify(config));
+  return file;
+}
+
+async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(['node', 'preflight', '--endpoint', moto.endpoint, ...args], {
+    stdout: { write: (s: string) => ((out += s), true) } as NodeJS.WritableStream,
+    stderr: { write: (s: string) => ((err += s), true) } as NodeJS.WritableStream,
+  });
+  return { code, out, err };
+}
+
+async function assumedCredentials(accountId: string) {
+  const c = (await client(STSClient).send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`, RoleSessionName: 't' }))).Credentials!;
+  return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
+}
+
+it('passes a ready organization: every check ok, exit 0', async () => {
+  const { file } = await readyOrg();
+  const { code, out } = await runCli(['--config', file]);
+  expect(out).toContain('Ready for the first deploy.');
+  expect(out).not.toContain('FAIL');
+  for (const { principal } of TRUSTED_ACCESS) expect(out).toContain(`ok    trusted access for ${principal}`);
+  expect(out).toMatch(/ok {4}SCP room on root: \d of 5/);
+  expect(code).toBe(0);
+});
+
+type Break = (config: OrgConfigInput) => Promise<OrgConfigInput | void>;
+
+const BREAKS: Array<{ name: string; breakIt: Break; expected: RegExp; fix: RegExp }> = [
+  {
+    name: 'trusted access off for CloudTrail',
+    breakIt: async () => {
+      await moto.reset();
+      const config = await recreateOrgInMoto(moto.endpoint, parse(readFileSync(EXAMPLE_CONFIG_PATH, 'utf8')) as OrgConfigInput);
+      const orgs = client(OrganizationsClient);
+      for (const { principal } of TRUSTED_ACCESS.filter((t) => t.principal !== 'cloudtrail.amazonaws.com')) {
+        await orgs.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: principal }));
+      }
+      return config;
+    },
+    expected: /\[trusted access\] trusted access for cloudtrail\.amazonaws\.com is off/,
+    fix: /fix: aws organizations enable-aws-service-access --service-principal cloudtrail\.amazonaws\.com/,
+  },
+  {
+    name: 'SCPs disabled on the root',
+    breakIt: async (config) => {
+      await client(OrganizationsClient).send(new DisablePolicyTypeCommand({ RootId: config.organization.rootId, PolicyType: 'SERVICE_CONTROL_POLICY' }));
+    },
+    expected: /\[policy types\] SERVICE_CONTROL_POLICY is not enabled on the root/,
+    fix: /fix: aws organizations enable-policy-type --root-id r-\w+ --policy-type SERVICE_CONTROL_POLICY/,
+  },
+  {
+    name: 'an OU ID that does not exist',
+    breakIt: async (config) => {
+      config.organizationalUnits![1].id = 'ou-zzzz-zzzzzzzz';
+    },
+    expected: /\[OUs\] OU Workloads-Prod \(ou-zzzz-zzzzzzzz\) cannot be read/,
+    fix: /fix: set the OU's real ID in organizationalUnits/,
+  },
+  {
+    name: 'an account that is not in the organization',
+    breakIt: async (config) => {
+      config.accounts.workloads![1].id = '999999999999';
+    },
+    expected: /\[accounts\] account analytics-dev \(999999999999\) is not in the organization/,
+    fix: /invite it to the organization/,
+  },
+  {
+    name: 'an account in another OU than the config says',
+    breakIt: async (config) => {
+      const [prod, dev] = [config.organizationalUnits![1].id, config.organizationalUnits![2].id];
+      await client(OrganizationsClient).send(new MoveAccountCommand({ AccountId: config.accounts.workloads![0].id, SourceParentId: prod, DestinationParentId: dev }));
+    },
+    expected: /\[accounts\] account payments-prod \(\d{12}\) is in ou-\S+, the config puts it in Workloads-Prod/,
+    fix: /move the account or fix its ou/,
+  },
+  {
+    name: 'no room for the guardrail SCPs on the root',
+    breakIt: async (config) => {
+      const orgs = client(OrganizationsClient);
+      for (const n of [1, 2]) {
+        const p = await orgs.send(new CreatePolicyCommand({ Name: `team-scp-${n}`, Description: 'x', Type: 'SERVICE_CONTROL_POLICY', Content: '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}]}' }));
+        await orgs.send(new AttachPolicyCommand({ PolicyId: p.Policy!.PolicySummary!.Id!, TargetId: config.organization.rootId }));
+      }
+    },
+    expected: /\[SCP room\] root \(r-\w+\) would hold \d+ SCPs \(\d+ already attached: .*team-scp-1, team-scp-2; \d+ from this project\), over the limit of 5/,
+    fix: /detach or merge SCPs on root/,
+  },
+  {
+    name: 'another Config recorder where ours goes',
+    breakIt: async (config) => {
+      const config2 = client(ConfigServiceClient, await assumedCredentials(config.accounts.workloads![0].id), 'eu-west-1');
+      await config2.send(new PutConfigurationRecorderCommand({ ConfigurationRecorder: { name: 'aws-controltower-BaselineConfigRecorder', roleARN: 'arn:aws:iam::123456789012:role/x' } }));
+    },
+    expected: /\[Config recorders\] payments-prod \(\d{12}\) in eu-west-1 already has Config recorder "aws-controltower-BaselineConfigRecorder"/,
+    fix: /remove that recorder/,
+  },
+  {
+    name: 'a config naming another organization',
+    breakIt: async (config) => {
+      config.organization.id = 'o-aaaaaaaaaa';
+    },
+    expected: /\[organization\] the organization is o-\w+, the config says o-aaaaaaaaaa/,
+    fix: /set organization\.id/,
+  },
+];
+
+it.each(BREAKS)('reports $name with its fix, exit 1', async ({ breakIt, expected, fix }) => {
+  const { config } = await readyOrg();
+  const broken = (await breakIt(config)) ?? config;
+  const { code, out } = await runCli(['--config', writeConfig(broken)]);
+  expect(out).toMatch(expected);
+  expect(out).toMatch(fix);
+  expect(code).toBe(1);
+});
+
+it('reports credentials of a member account instead of the management account', async () => {
+  const { config, file } = await readyOrg();
+  const member = await assumedCredentials(config.accounts.security.id);
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: member.accessKeyId, AWS_SECRET_ACCESS_KEY: member.secretAccessKey, AWS_SESSION_TOKEN: member.sessionToken });
+  try {
+    const { code, out } = await runCli(['--config', file]);
+    expect(out).toMatch(new RegExp(`\\[credentials\\] the credentials belong to account ${config.accounts.security.id}, not the management account`));
+    expect(code).toBe(1);
+  } finally {
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
+    delete process.env.AWS_SESSION_TOKEN;
+  }
+});
+
+it('prints JSON with --json', async () => {
+  const { file } = await readyOrg();
+  const { out } = await runCli(['--config', file, '--json']);
+  expect(JSON.parse(out)).toMatchObject({ problems: [] });
+});
+
+it('refuses a config that does not parse, exit 2, before any AWS call', async () => {
+  const file = writeConfig({ organization: { name: 'x' } } as unknown as OrgConfigInput);
+  const { code, err } = await runCli(['--config', file]);
+  expect(err).toMatch(/problem/);
+  expect(code).toBe(2);
+});
