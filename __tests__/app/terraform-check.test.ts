@@ -1,0 +1,73 @@
+/**
+ * The pure parts of `npm run check:terraform`: how a stack is rewritten for a local run, how a
+ * diagnostic's line is traced back to a Terraform address, which stacks moto hosts, and the
+ * version pins kept in one place. (The check itself needs the provider build; CI runs it.)
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { EXAMPLE_CONFIG_PATH, loadOrgConfig } from '../../config';
+import { motoProvider } from '../../scripts/terraform/apply';
+import { concernOf, HOSTED_CONCERNS, NOT_HOSTED } from '../../scripts/terraform/hosting';
+import { addressesByLine, forLocalRun, writeStack } from '../../scripts/terraform/stacks';
+import { providerVersions } from '../../scripts/terraform/toolchain';
+import { synthOrg } from '../support/synth';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+const root = resolve(__dirname, '..', '..');
+const example = loadOrgConfig(EXAMPLE_CONFIG_PATH);
+const { stacks } = synthOrg(example);
+const scps = stacks.get('management-scps')!;
+
+describe('a stack prepared for a local run', () => {
+  const local = forLocalRun(scps, '6.34.0');
+
+  it('drops the backend and pins the built provider version, leaving the original untouched', () => {
+    expect(local.terraform.backend).toBeUndefined();
+    expect(local.terraform.required_providers.aws).toEqual({ source: 'aws', version: '6.34.0' });
+    expect(scps.terraform.backend.local).toBeDefined();
+    expect(scps.terraform.required_providers.aws.version).toBe(providerVersions().bindingsVersion);
+  });
+
+  it('on moto keeps the role, allowed account, region and tags, and sends every service to the emulator', () => {
+    const provider = motoProvider(scps.provider.aws[0], 'http://127.0.0.1:5999');
+    const original = scps.provider.aws[0];
+    expect(provider).toMatchObject({
+      region: original.region,
+      assume_role: original.assume_role,
+      allowed_account_ids: original.allowed_account_ids,
+      default_tags: original.default_tags,
+      access_key: 'testing',
+      s3_use_path_style: true,
+    });
+    const endpoints = (provider.endpoints as Array<Record<string, string>>)[0];
+    expect(new Set(Object.values(endpoints))).toEqual(new Set(['http://127.0.0.1:5999']));
+    for (const service of ['sts', 'iam', 's3', 's3control', 'organizations', 'kms', 'ec2']) expect(endpoints[service]).toBeDefined();
+  });
+});
+
+it('traces a diagnostic line back to the resource that holds it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'irg-tfcheck-'));
+  const text = writeStack(dir, forLocalRun(stacks.get('management-ir-roles')!, '6.34.0'));
+  const lines = text.split('\n');
+  const addresses = addressesByLine(text);
+  const at = (needle: string) => addresses[lines.findIndex((l) => l.includes(needle))];
+  expect(at('"stack_set_name"')).toMatch(/^aws_cloudformation_stack_instances\.member-accounts_instances-/);
+  expect(at('"permission_model"')).toMatch(/^aws_cloudformation_stack_set\./);
+  expect(at('"allowed_account_ids"')).toBe('provider.aws');
+  expect(at('"required_providers"')).toBe('terraform');
+});
+
+it('places every stack of the example org on moto or in the not-hosted list with a reason', () => {
+  const names = [example.accounts.management, example.accounts.security, example.accounts.logArchive, example.accounts.forensics, ...example.accounts.workloads].map((a) => a.name);
+  const known = new Set<string>([...HOSTED_CONCERNS, ...NOT_HOSTED.map((n) => n.concern)]);
+  for (const id of stacks.keys()) expect([id, known.has(concernOf(id, names))]).toEqual([id, true]);
+  for (const n of NOT_HOSTED) expect(n.reason.length).toBeGreaterThan(20);
+});
+
+it('keeps the provider versions in one place, agreeing with go.mod and the bindings', () => {
+  const v = providerVersions();
+  const goMod = readFileSync(join(root, 'tools', 'terraform-provider', 'go.mod'), 'utf8');
+  expect(goMod).toContain(`=> ${v.module} ${v.moduleVersion}`);
+  expect(scps.terraform.required_providers.aws.version).toBe(v.bindingsVersion);
+});

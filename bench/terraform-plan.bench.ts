@@ -1,0 +1,175 @@
+/**
+ * Deploy at scale, measured: `terraform plan` with the real AWS provider against moto.
+ *
+ *   1. the largest stacks of the example org, one at a time: wall time and peak memory of
+ *      terraform plus its provider plugin (the sum over the process tree, sampled);
+ *   2. every stack of the generated 100-account org, planned the way `cdktf deploy '*'`
+ *      schedules them — all stacks whose dependencies are done, at once — capped at each
+ *      parallelism in BENCH_PARALLELISM (default 1,2,4): total wall time and peak memory.
+ *
+ * Plans run against moto with no prior state, so they measure provider start-up, configuration
+ * (assume role, identity) and graph work, not a refresh of live resources.
+ *
+ *   npm run bench:terraform
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { parse } from 'yaml';
+import { EXAMPLE_CONFIG_PATH, parseOrgConfig, type OrgConfigInput } from '../config';
+import { startEmulator, type Emulator } from '../scripts/terraform/emulator';
+import { motoProvider } from '../scripts/terraform/apply';
+import { recreateOrgInMoto } from '../scripts/terraform/moto-org';
+import { forLocalRun, synthesize, writeStack, type SynthStack } from '../scripts/terraform/stacks';
+import { prepareToolchain, type Toolchain } from '../scripts/terraform/toolchain';
+import { largeOrgConfig } from './large-org';
+
+/** Resident memory (MB) of a process and all its descendants, from /proc. */
+function treeRssMb(rootPid: number): number {
+  const parents = new Map<number, number>();
+  const rss = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parents.set(Number(entry), Number(fields[1]));
+      rss.set(Number(entry), (Number(fields[21]) * 4096) / 1024 / 1024);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  let total = 0;
+  for (const [pid, mb] of rss) {
+    for (let p: number | undefined = pid; p && p > 1; p = parents.get(p)) {
+      if (p === rootPid) {
+        total += mb;
+        break;
+      }
+    }
+  }
+  return total;
+}
+
+interface PlanSample {
+  readonly ok: boolean;
+  readonly seconds: number;
+  readonly error?: string;
+}
+
+/** Sample the memory of every running plan every 200 ms; keep the peak of the sum. */
+class MemorySampler {
+  peakMb = 0;
+  private readonly pids = new Set<number>();
+  private readonly timer = setInterval(() => {
+    const now = [...this.pids].reduce((sum, pid) => sum + treeRssMb(pid), 0);
+    this.peakMb = Math.max(this.peakMb, now);
+  }, 200);
+  track(pid: number) {
+    this.pids.add(pid);
+  }
+  untrack(pid: number) {
+    this.pids.delete(pid);
+  }
+  stop() {
+    clearInterval(this.timer);
+  }
+}
+
+async function plan(tc: Toolchain, emulator: Emulator, stack: SynthStack, sampler: MemorySampler): Promise<PlanSample> {
+  const dir = join(tc.workDir, 'bench', stack.id);
+  writeStack(dir, forLocalRun(stack.json, tc.versions.providerVersion, motoProvider(stack.json.provider.aws[0], emulator.endpoint)));
+  const env = { ...tc.env, HTTP_PROXY: emulator.proxy, HTTPS_PROXY: emulator.proxy, NO_PROXY: '' };
+  const run = (args: string[]) =>
+    new Promise<{ code: number; stderr: string }>((resolve) => {
+      const child = spawn('terraform', args, { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      if (child.pid) sampler.track(child.pid);
+      child.on('close', (code) => {
+        if (child.pid) sampler.untrack(child.pid);
+        resolve({ code: code ?? 1, stderr });
+      });
+    });
+  const init = await run(['init', '-input=false', '-no-color']);
+  if (init.code !== 0) return { ok: false, seconds: 0, error: `init: ${init.stderr.trim().split('\n').pop()}` };
+  const started = Date.now();
+  const result = await run(['plan', '-input=false', '-no-color', '-lock=false']);
+  const seconds = (Date.now() - started) / 1000;
+  return result.code === 0 ? { ok: true, seconds } : { ok: false, seconds, error: result.stderr.trim().split('\n').filter(Boolean).slice(0, 3).join(' ') };
+}
+
+const resourceCount = (s: SynthStack) => Object.values<Record<string, unknown>>(s.json.resource ?? {}).reduce((n, r) => n + Object.keys(r).length, 0);
+
+async function orgStacks(tc: Toolchain, emulator: Emulator, input: OrgConfigInput, label: string): Promise<SynthStack[]> {
+  await fetch(`${emulator.endpoint}/moto-api/reset`, { method: 'POST' });
+  const config = parseOrgConfig(await recreateOrgInMoto(emulator.endpoint, input));
+  return synthesize(config, join(tc.workDir, `synth-${label}`));
+}
+
+/** Plan all stacks as cdktf deploy schedules them (ready stacks together), at most `parallelism` at a time. */
+async function planAll(tc: Toolchain, emulator: Emulator, stacks: readonly SynthStack[], parallelism: number) {
+  const sampler = new MemorySampler();
+  const done = new Set<string>();
+  const running = new Set<string>();
+  const failures: string[] = [];
+  const started = Date.now();
+  await new Promise<void>((resolveAll) => {
+    const pump = () => {
+      if (done.size === stacks.length) return resolveAll();
+      for (const s of stacks) {
+        if (running.size >= parallelism) break;
+        if (done.has(s.id) || running.has(s.id) || !s.dependencies.every((d) => done.has(d))) continue;
+        running.add(s.id);
+        void plan(tc, emulator, s, sampler).then((r) => {
+          if (!r.ok) failures.push(`${s.id}: ${r.error}`);
+          running.delete(s.id);
+          done.add(s.id);
+          pump();
+        });
+      }
+    };
+    pump();
+  });
+  sampler.stop();
+  return { seconds: (Date.now() - started) / 1000, peakMb: sampler.peakMb, failures };
+}
+
+async function main(): Promise<void> {
+  const tc = prepareToolchain();
+  const emulator = await startEmulator();
+  try {
+    console.log(`terraform plan benchmark: terraform ${tc.terraformVersion}, provider ${tc.versions.providerVersion}, against moto, no prior state`);
+    const example = parse(readFileSync(EXAMPLE_CONFIG_PATH, 'utf8')) as OrgConfigInput;
+    const exampleStacks = await orgStacks(tc, emulator, example, 'example');
+    const largest = [...exampleStacks].sort((a, b) => resourceCount(b) - resourceCount(a)).slice(0, 4);
+    console.log('\nlargest stacks of the example org, one plan at a time:');
+    for (const stack of largest) {
+      const sampler = new MemorySampler();
+      const r = await plan(tc, emulator, stack, sampler);
+      sampler.stop();
+      console.log(
+        `  ${stack.id.padEnd(30)} ${String(resourceCount(stack)).padStart(4)} resources  plan ${r.seconds.toFixed(1).padStart(5)} s  peak ${sampler.peakMb.toFixed(0).padStart(5)} MB` +
+          (r.ok ? '' : `  (plan failed on moto: ${r.error})`),
+      );
+    }
+
+    const large = await orgStacks(tc, emulator, largeOrgConfig(100), 'large');
+    const levels = (process.env.BENCH_PARALLELISM ?? '1,2,4').split(',').map(Number);
+    console.log(`\n100-account org: ${large.length} stacks, planned as cdktf deploy schedules them:`);
+    for (const p of levels) {
+      const r = await planAll(tc, emulator, large, p);
+      console.log(
+        `  parallelism ${String(p).padStart(3)}: total ${r.seconds.toFixed(0).padStart(5)} s  peak ${r.peakMb.toFixed(0).padStart(6)} MB  (${(r.peakMb / p).toFixed(0)} MB per concurrent plan)` +
+          (r.failures.length ? `  ${r.failures.length} plans failed on moto, e.g. ${r.failures[0]}` : ''),
+      );
+    }
+  } finally {
+    await emulator.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
