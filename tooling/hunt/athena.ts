@@ -81,7 +81,7 @@ function failure(execution: QueryExecution): AthenaQueryError {
   const reason = status?.StateChangeReason ?? error?.ErrorMessage ?? 'Athena gave no reason';
   const category = error?.ErrorCategory === 1 ? 'system error' : error?.ErrorCategory === 2 ? 'user error' : error?.ErrorCategory === 3 ? 'other error' : undefined;
   return new AthenaQueryError(
-    `Athena query ${execution.QueryExecutionId} ${state}${category ? ` (${category}${error?.Retryable ? ', retryable' : ''})` : ''}: ${reason}. Fix: ${athenaFix(reason)}.`,
+    `Athena query ${execution.QueryExecutionId} ${state}${category ? ` (${category}${error?.Retryable ? ', retryable' : ''})` : ''}: ${reason}. Fix: ${athenaFix(`${reason} ${state}`)}.`,
     execution.QueryExecutionId,
     state,
   );
