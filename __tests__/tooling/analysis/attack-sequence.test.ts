@@ -5,7 +5,7 @@
  * the stolen-key attack, so the instance and key the sequence names are checked live.
  */
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { GetFindingsCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
+import { type Finding, GetFindingsCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { mockClient } from 'aws-sdk-client-mock';
 import { validate } from '../../../tooling/analysis';
 import { sequenceSeeds } from '../../../tooling/analysis/attack-sequence';
@@ -84,5 +84,6 @@ test('RECORDED AttackSequence:EC2/CompromisedInstanceGroup: every instance liste
 });
 
 test('a finding of another type is no attack sequence, even if it carries a Sequence', () => {
-  expect(sequenceSeeds({ Type: 'CryptoCurrency:EC2/BitcoinTool.B', Service: { Detection: { Sequence: { Uid: 'x', Description: 'y', Signals: [] } } } })).toBeUndefined();
+  const finding = { Type: 'CryptoCurrency:EC2/BitcoinTool.B', Service: { Detection: { Sequence: { Uid: 'x', Description: 'y', Signals: [] } } } } as unknown as Finding;
+  expect(sequenceSeeds(finding)).toBeUndefined();
 });

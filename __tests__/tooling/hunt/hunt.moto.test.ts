@@ -19,6 +19,7 @@ import {
   CreateWorkGroupCommand,
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
+  type QueryExecutionStatus,
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
@@ -194,7 +195,7 @@ describe('RECORDED Athena responses (aws-sdk-client-mock: moto cannot fail a que
   afterEach(() => athena.reset());
   afterAll(() => athena.restore());
 
-  test.each([
+  test.each<{ name: string; status: QueryExecutionStatus; message: RegExp }>([
     {
       name: 'table missing (FAILED, user error)',
       status: { State: 'FAILED', StateChangeReason: "TABLE_NOT_FOUND: line 12:6: Table 'awsdatacatalog.ir_logs.resolver_query_logs' does not exist", AthenaError: { ErrorCategory: 2, ErrorType: 1301, Retryable: false } },
