@@ -16,7 +16,7 @@ import { eradicate, type EradicationTargets } from './eradicate';
 import { verifyEvidence } from './evidence/collect';
 import type { Inventory, StepFailure, Subject, Validation } from './model';
 import { athenaScopeSource } from './hunt/command';
-import { readHuntSummary } from './hunt/report';
+import { readHuntSummaries } from './hunt/report';
 import { releaseCase } from './release';
 
 /** What a command did. */
@@ -169,7 +169,7 @@ export async function reportCommand(rt: Runtime, manual: readonly string[] = [])
     inventory: readCaseFile<Inventory>(rt.ctx, 'inventory.json'),
     journal: readJournal(rt.ctx.caseDir),
     manual,
-    hunt: readHuntSummary(rt.ctx.caseDir),
+    hunts: readHuntSummaries(rt.ctx.caseDir),
   });
   const file = writeCaseFile(rt.ctx, 'report.md', markdown);
   rt.reporter.progress(`report written to ${file}`);

@@ -18,8 +18,8 @@ export interface ReportInput {
   readonly inventory?: Inventory;
   readonly journal: readonly JournalEntry[];
   readonly manual: readonly string[];
-  /** The org-wide hunt's summary, when hunt has run. */
-  readonly hunt?: HuntSummary;
+  /** Every org-wide hunt run of the case, oldest first. */
+  readonly hunts?: readonly HuntSummary[];
 }
 
 const OUTCOMES: readonly JournalOutcome[] = ['applied', 'skipped-already-done', 'failed', 'dry-run-ok', 'planned'];
@@ -35,7 +35,7 @@ export function renderReport(input: ReportInput): string {
     validation ? `### Validation facts\n\n${bullets(validation.facts)}` : '### Validation facts\n\n_validate has not run_',
     `## Timeline (UTC)\n\n${timeline(inventory, journal)}`,
     `## Inventory\n\n${inventory ? inventoryTables(inventory) : '_scope has not run_'}`,
-    huntSection(input.hunt),
+    huntSection(input.hunts ?? []),
     `## Actions taken\n\n${actions(journal)}`,
     `## Failures\n\n${failures(inventory, journal)}`,
     `## What remains manual\n\n${bullets([...input.manual, ...derivedManualSteps({ inventory, journal }), ...integrity.problems.map((p) => `Journal integrity: ${p}; preserve the file as it is and investigate`)]) || '_nothing recorded_'}`,

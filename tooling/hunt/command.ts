@@ -14,7 +14,7 @@ import { readCaseFile, type Runtime } from '../case/runtime';
 import type { CommandResult } from '../commands';
 import type { IndicatorClass, Inventory, StepFailure, Validation } from '../model';
 import { athenaFix } from './athena';
-import { hunt, HUNT_DIR } from './hunt';
+import { hunt } from './hunt';
 import { athenaTrailSource } from './scope-source';
 import { caseIndicators, checkIndicators, indicatorCount, mergeIndicators, type IndicatorSet } from './indicators';
 
@@ -109,7 +109,8 @@ export async function huntCommand(rt: Runtime, flags: HuntFlags): Promise<Comman
   }
   const elsewhere = [...new Set(summary.results.flatMap((r) => r.accounts))].filter((a) => a !== rt.ctx.accountId);
   if (elsewhere.length) rt.reporter.warn(`indicators seen in other accounts: ${elsewhere.join(', ')}. Open a case per account (validate, scope) before containing there.`);
-  const files = [`${HUNT_DIR}/summary.json`, ...summary.results.flatMap((r) => (r.csvFile ? [r.csvFile] : []))].map((f) => `${rt.ctx.caseDir}/${f}`);
+  const files = [`${summary.runDir}/summary.json`, ...summary.results.flatMap((r) => (r.csvFile ? [r.csvFile] : []))].map((f) => `${rt.ctx.caseDir}/${f}`);
+  rt.reporter.progress(`hunt results in ${rt.ctx.caseDir}/${summary.runDir}`);
   return { command: 'hunt', results: [], failures, files, exitCode: failures.length ? 1 : 0 };
 }
 

@@ -13,8 +13,13 @@ import { type AthenaTarget, type QueryOptions, runAthenaQuery } from './athena';
 import { INDICATOR_CLASSES, type IndicatorSet } from './indicators';
 import { huntQuery, UNSEARCHABLE, type Window } from './sql';
 
-/** Sub-directory of the case directory holding the hunt's files. */
+/** Sub-directory of the case directory holding the hunts, one folder per run (UTC time it started). */
 export const HUNT_DIR = 'hunt';
+
+/** `hunt/<yyyyMMddTHHmmss.SSSZ>`: a later hunt never overwrites an earlier one's evidence. */
+export function huntRunDir(at: Date): string {
+  return `${HUNT_DIR}/${at.toISOString().replace(/[-:]/g, '')}`;
+}
 
 /** What one kind of indicator found. */
 export interface HuntClassResult {
@@ -28,7 +33,7 @@ export interface HuntClassResult {
   /** Accounts with at least one hit (from the `account` partition). */
   readonly accounts: readonly string[];
   readonly scannedBytes?: number;
-  /** Case-relative paths. */
+  /** Case-relative paths (inside the run's folder). */
   readonly csvFile?: string;
   readonly sqlFile?: string;
   /** Why the kind has no rows to show: a failed query, or logs that cannot hold it. */
@@ -36,9 +41,11 @@ export interface HuntClassResult {
   readonly notSearched?: string;
 }
 
-/** hunt/summary.json. */
+/** hunt/<run>/summary.json. */
 export interface HuntSummary {
   readonly caseId: string;
+  /** Case-relative folder of this run. */
+  readonly runDir: string;
   readonly generatedAt: string;
   readonly window: { readonly start: string; readonly end: string };
   readonly workgroup: string;
@@ -81,7 +88,9 @@ export function toCsv(columns: readonly string[], rows: ReadonlyArray<ReadonlyAr
 export async function hunt(input: HuntInput): Promise<HuntSummary> {
   const maxRows = input.maxRows ?? 10_000;
   const progress = input.onProgress ?? (() => undefined);
-  const dir = join(input.caseDir, HUNT_DIR);
+  const startedAt = input.now?.() ?? new Date();
+  const runDir = huntRunDir(startedAt);
+  const dir = join(input.caseDir, runDir);
   mkdirSync(dir, { recursive: true });
   const limit = pLimit(Math.max(1, input.concurrency ?? 3));
   const kinds = (Object.keys(INDICATOR_CLASSES) as IndicatorClass[]).filter((cls) => (input.indicators[cls]?.length ?? 0) > 0);
@@ -93,11 +102,11 @@ export async function hunt(input: HuntInput): Promise<HuntSummary> {
         const base = { cls, values, rows: 0, truncated: false, accounts: [] as string[] };
         const query = huntQuery(cls, values, input.window, maxRows);
         if (!query) return { ...base, notSearched: UNSEARCHABLE[cls] ?? 'no table holds this kind of indicator' };
-        const sqlFile = `${HUNT_DIR}/${cls}.sql`;
+        const sqlFile = `${runDir}/${cls}.sql`;
         writeFileSync(join(input.caseDir, sqlFile), `${query.sql}\n`);
         try {
           const out = await runAthenaQuery(input.athena, query.sql, input.target, input.query);
-          const csvFile = `${HUNT_DIR}/${cls}.csv`;
+          const csvFile = `${runDir}/${cls}.csv`;
           writeFileSync(join(input.caseDir, csvFile), toCsv(out.columns, out.rows));
           const accountColumn = out.columns.indexOf('account');
           const accounts = accountColumn < 0 ? [] : [...new Set(out.rows.map((r) => r[accountColumn]).filter((a): a is string => !!a))].sort();
@@ -114,7 +123,8 @@ export async function hunt(input: HuntInput): Promise<HuntSummary> {
 
   const summary: HuntSummary = {
     caseId: input.caseId,
-    generatedAt: (input.now?.() ?? new Date()).toISOString(),
+    runDir,
+    generatedAt: startedAt.toISOString(),
     window: { start: input.window.start.toISOString(), end: input.window.end.toISOString() },
     workgroup: input.target.workgroup,
     athenaRegion: input.athenaRegion,

@@ -10,7 +10,7 @@
  * cases are fed RECORDED responses (shapes from the Athena API reference) with aws-sdk-client-mock,
  * and their test names say so.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -128,16 +128,18 @@ test('one query per kind in the workgroup, polled with backoff until done; rows,
   expect(pauses).toEqual([500, 750, 1125, 500, 750, 1125]);
   expect(calls.filter((c) => c.action === 'athena:GetQueryExecution')).toHaveLength(8);
 
-  const csv = readFileSync(join(caseDir, 'hunt', 'access-key.csv'), 'utf8').split('\r\n');
+  expect(summary.runDir).toBe('hunt/20261201T000500.000Z');
+  const run = join(caseDir, summary.runDir);
+  const csv = readFileSync(join(run, 'access-key.csv'), 'utf8').split('\r\n');
   expect(csv[0]).toBe(CT_COLUMNS.join(','));
   expect(csv).toHaveLength(4); // header, two rows, final line break: the header row Athena returns is not repeated
   expect(csv[2]).toContain('"aws-cli/2.15.0, ""quoted"""');
-  expect(readFileSync(join(caseDir, 'hunt', 'access-key.sql'), 'utf8')).toContain("useridentity.accesskeyid IN ('AKIAEXAMPLE000000001')");
+  expect(readFileSync(join(run, 'access-key.sql'), 'utf8')).toContain("useridentity.accesskeyid IN ('AKIAEXAMPLE000000001')");
 
-  const saved = JSON.parse(readFileSync(join(caseDir, 'hunt', 'summary.json'), 'utf8')) as HuntSummary;
+  const saved = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8')) as HuntSummary;
   expect(saved).toEqual(summary);
   const byClass = Object.fromEntries(summary.results.map((r) => [r.cls, r]));
-  expect(byClass['access-key']).toMatchObject({ rows: 2, accounts: ['555555555555', '666666666666'], table: 'cloudtrail', csvFile: 'hunt/access-key.csv', truncated: false });
+  expect(byClass['access-key']).toMatchObject({ rows: 2, accounts: ['555555555555', '666666666666'], table: 'cloudtrail', csvFile: 'hunt/20261201T000500.000Z/access-key.csv', truncated: false });
   expect(byClass['pool-ip']).toMatchObject({ rows: 1, accounts: ['555555555555'], table: 'vpc_flow_logs' });
   expect(byClass['user-data-sha256']).toMatchObject({ rows: 0, notSearched: expect.stringMatching(/sensitiveDataRemoved/) });
 });
@@ -170,7 +172,7 @@ test('a query cancelled while it runs is reported with its state and the fix; th
   const [ip, domain] = summary.results;
   expect(ip).toMatchObject({ cls: 'source-ip', rows: 0, queryExecutionId: ids[0] });
   expect(ip.error).toBe(`Athena query ${ids[0]} CANCELLED: Athena gave no reason. Fix: someone or something stopped it: rerun the command.`);
-  expect(domain).toMatchObject({ cls: 'pool-domain', table: 'resolver_query_logs', rows: 0, csvFile: 'hunt/pool-domain.csv' });
+  expect(domain).toMatchObject({ cls: 'pool-domain', table: 'resolver_query_logs', rows: 0, csvFile: `${summary.runDir}/pool-domain.csv` });
   expect(domain.error).toBeUndefined();
 });
 
@@ -256,13 +258,19 @@ describe('through the command line', () => {
     expect(run.err).toMatch(/indicators seen in other accounts: 666666666666/);
     expect(run.code).toBe(0);
     expect(run.calls.map((c) => c.action)).toEqual(expect.arrayContaining(['athena:GetWorkGroup', 'athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults']));
-    expect(readFileSync(join(caseDir, 'hunt', 'pool-ip.csv'), 'utf8')).toContain('666666666666,eu-west-1,vpc-0a1b2c3d4e5f60003,i-0def');
+    const [runDir] = readdirSync(join(caseDir, 'hunt'));
+    expect(readFileSync(join(caseDir, 'hunt', runDir!, 'pool-ip.csv'), 'utf8')).toContain('666666666666,eu-west-1,vpc-0a1b2c3d4e5f60003,i-0def');
+    // A second hunt keeps the first one's files: both runs are in the report.
+    const again = await irctl(['hunt', '--no-case-indicators', '--source-ip', '203.0.113.7'], caseDir);
+    expect(again.code).toBe(0);
+    expect(readdirSync(join(caseDir, 'hunt'))).toHaveLength(2);
     const report = await irctl(['report'], caseDir);
     expect(report.code).toBe(0);
     const md = readFileSync(join(caseDir, 'report.md'), 'utf8');
     expect(md).toContain('## Org-wide hunt');
     expect(md).toContain('**Seen in other accounts: 666666666666.**');
     expect(md).toMatch(/\| mining-pool IPs \| 198\.51\.100\.23 \| vpc\\_flow\\_logs \| 1 \| 666666666666 \| hunt/);
+    expect(md.match(/^### Hunt of /gm)).toHaveLength(2);
   });
 
   test.each([
@@ -275,7 +283,7 @@ describe('through the command line', () => {
     expect(run.code).toBe(1);
     expect(run.err).toMatch(message);
     expect(run.calls.filter((c) => c.action.startsWith('athena:'))).toEqual([]);
-    expect(() => readFileSync(join(caseDir, 'hunt', 'summary.json'))).toThrow();
+    expect(() => readdirSync(join(caseDir, 'hunt'))).toThrow();
   });
 
   test('no workgroup where the hunt looks: the error names the region and the fix', async () => {
