@@ -41,7 +41,7 @@ const COMMANDS: ReadonlyArray<{ name: string; summary: string; flags: ReadonlyAr
   { name: 'release', summary: 'undo the containment recorded in the journal', flags: [], run: (rt) => releaseCommand(rt) },
   { name: 'report', summary: 'write report.md: timeline, inventory, actions, what remains manual', flags: [], run: (rt) => reportCommand(rt) },
   { name: 'verify', summary: 'check the journal hash chain and the evidence manifests', flags: [], run: (rt) => verifyCommand(rt) },
-  { name: 'run', summary: 'validate, scope, contain credentials and instances, eradicate, report', flags: ['finding', 'region', 'instance', 'accessKey', 'principal', 'includeHeuristic'], run: runAllCommand },
+  { name: 'run', summary: 'validate, scope, contain credentials and instances, eradicate, report', flags: ['finding', 'region', 'instance', 'accessKey', 'principal', 'includeHeuristic', 'source'], run: runAllCommand },
 ];
 
 const TARGET_FLAGS = {

@@ -40,3 +40,18 @@ function huntRun(summary: HuntSummary): string {
     table(['Indicators', 'Values', 'Table', 'Rows', 'Accounts with hits', 'CSV', 'Query execution'], rows),
   ].join('\n\n');
 }
+
+/** Follow-ups the hunts leave: accounts to open cases for, searches to redo or do by hand. */
+export function huntManualSteps(summaries: readonly HuntSummary[]): string[] {
+  const out: string[] = [];
+  const latest = new Map(summaries.flatMap((s) => s.results.map((r) => [r.cls, { run: s, r }] as const)));
+  const others = new Set(summaries.flatMap((s) => s.results.flatMap((r) => r.accounts.filter((a) => a !== s.caseAccountId))));
+  for (const account of [...others].sort()) out.push(`Indicators of this case were seen in account ${account}: open a case for it (validate, scope) before containing there`);
+  for (const { run, r } of latest.values()) {
+    const what = `${INDICATOR_CLASSES[r.cls].label} (${r.values.join(', ')})`;
+    if (r.error) out.push(`Hunt for ${what} failed in ${run.runDir}: ${r.error} Rerun hunt once fixed`);
+    if (r.truncated) out.push(`Hunt for ${what} stopped at ${r.rows} rows: rerun with a narrower --since/--until or a higher --max-rows`);
+    if (r.notSearched) out.push(`Not searched by hunt, ${what}: ${r.notSearched}`);
+  }
+  return out;
+}

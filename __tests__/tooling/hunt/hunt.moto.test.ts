@@ -271,6 +271,10 @@ describe('through the command line', () => {
     expect(md).toContain('**Seen in other accounts: 666666666666.**');
     expect(md).toMatch(/\| mining-pool IPs \| 198\.51\.100\.23 \| vpc\\_flow\\_logs \| 1 \| 666666666666 \| hunt/);
     expect(md.match(/^### Hunt of /gm)).toHaveLength(2);
+    // The follow-ups are in "What remains manual".
+    const manual = md.slice(md.indexOf('## What remains manual'));
+    expect(manual).toContain('- Indicators of this case were seen in account 666666666666: open a case for it (validate, scope) before containing there');
+    expect(manual).toMatch(/- Not searched by hunt, UserData SHA-256 hashes \(b{64}\): CloudTrail records UserData as/);
   });
 
   test.each([
@@ -318,5 +322,8 @@ describe('through the command line', () => {
       ['ev-2', '666666666666', 'eu-west-1', 'GetObject'],
     ]);
     expect(inventory.failures.filter((f) => /horizon/.test(f.message))).toEqual([]);
+    // The report's timeline names the other account.
+    expect((await irctl(['report'], caseDir)).code).toBe(0);
+    expect(readFileSync(join(caseDir, 'report.md'), 'utf8')).toMatch(/\| CloudTrail, account 666666666666 \| eu-west-1 \| GetObject \(s3\.amazonaws\.com\)/);
   });
 });
