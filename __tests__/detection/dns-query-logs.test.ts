@@ -34,13 +34,20 @@ test.each(config.accounts.workloads.map((w) => [w.name, w] as const))('%s: a que
   expect(dependencies.get(`${name}-dns-query-logs`)).toContain('log-archive-detection');
 });
 
-test('a workload account without VPCs gets no query logging stack', () => {
-  const noVpcs = exampleWith((raw) => {
-    raw.accounts.workloads[1].vpcs = [];
+test('a VPC opted out (dnsQueryLogs: false) gets no association; an account with none left gets no stack, no grant, no projection', () => {
+  const optedOut = exampleWith((raw) => {
+    raw.accounts.workloads[1].vpcs[0].dnsQueryLogs = false;
+    raw.accounts.workloads[0].vpcs[1].dnsQueryLogs = false;
   });
-  const ids = [...synthDetection(noVpcs).stacks.keys()];
-  expect(ids).toContain('payments-prod-dns-query-logs');
-  expect(ids).not.toContain('analytics-dev-dns-query-logs');
+  const synth = synthDetection(optedOut).stacks;
+  expect([...synth.keys()]).not.toContain('analytics-dev-dns-query-logs');
+  const payments = stackOf(synth, 'payments-prod-dns-query-logs');
+  expect(resourcesOf(payments, 'aws_route53_resolver_query_log_config_association').map(([, a]) => a.resource_id)).toEqual(['vpc-0a1b2c3d4e5f60001']);
+  expect(resourcesOf(payments, 'aws_route53_resolver_query_log_config').map(([, c]) => c.region)).toEqual(['us-east-1']);
+  const [, policy] = resourcesOf(stackOf(synth, 'log-archive-detection'), 'aws_s3_bucket_policy').find(([id]) => id.startsWith('dns-query-logs_'))!;
+  expect(parsePolicy(policy.policy).Statement.find((s: Tf) => s.Sid === 'ResolverQueryLogsWrites').Condition.StringEquals['aws:SourceAccount']).toEqual(['555555555555']);
+  const table = resourcesOf(stackOf(synth, 'security-athena'), 'aws_glue_catalog_table').find(([, t]) => t.name === DETECTION.dnsQueryLogsTable)![1];
+  expect(table.parameters['projection.vpc.values']).toBe('vpc-0a1b2c3d4e5f60001');
 });
 
 test('the Resolver bucket admits log delivery for exactly the workload accounts with VPCs, under AWSLogs/', () => {

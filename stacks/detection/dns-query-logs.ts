@@ -21,8 +21,9 @@ export const DNS_QUERY_LOG_CONFIG_NAME = 'ir-dns-query-logs';
 export class WorkloadDnsQueryLogsStack extends AccountStack {
   constructor(scope: Construct, props: { readonly config: OrgConfig; readonly workload: AccountConfig }) {
     super(scope, { config: props.config, account: props.workload, concern: 'dns-query-logs' });
+    const vpcs = dnsQueryLoggedVpcs(props.workload);
     // A configuration serves only VPCs of its own region.
-    for (const region of [...new Set(props.workload.vpcs.map((v) => v.region))]) {
+    for (const region of [...new Set(vpcs.map((v) => v.region))]) {
       const logConfig = new Route53ResolverQueryLogConfig(this, `query-log-config-${region}`, {
         region,
         name: DNS_QUERY_LOG_CONFIG_NAME,
@@ -30,7 +31,7 @@ export class WorkloadDnsQueryLogsStack extends AccountStack {
         destinationArn: logArchiveBucketArn(props.config, 'dns-query-logs'),
         tags: { Name: `${DNS_QUERY_LOG_CONFIG_NAME}-${region}` },
       });
-      for (const vpc of props.workload.vpcs.filter((v) => v.region === region)) {
+      for (const vpc of vpcs.filter((v) => v.region === region)) {
         new Route53ResolverQueryLogConfigAssociation(this, `query-log-association-${vpc.name ?? vpc.id}`, {
           region,
           resolverQueryLogConfigId: logConfig.id,
@@ -41,9 +42,14 @@ export class WorkloadDnsQueryLogsStack extends AccountStack {
   }
 }
 
-/** Workload accounts that get a Resolver query logging stack: those with at least one VPC. */
+/** The VPCs of a workload account whose DNS queries are logged. */
+export function dnsQueryLoggedVpcs(workload: AccountConfig): AccountConfig['vpcs'] {
+  return workload.vpcs.filter((v) => v.dnsQueryLogs);
+}
+
+/** Workload accounts that get a Resolver query logging stack: those with at least one such VPC. */
 export function dnsQueryLoggedWorkloads(config: OrgConfig): AccountConfig[] {
-  return config.accounts.workloads.filter((w) => w.vpcs.length > 0);
+  return config.accounts.workloads.filter((w) => dnsQueryLoggedVpcs(w).length > 0);
 }
 
 /**
@@ -85,7 +91,7 @@ export function dnsQueryLogsTemplate(config: OrgConfig): string {
 /** The Resolver query logs table: JSON lines, partitions projected over the configured accounts and VPCs. */
 export function dnsQueryLogsTable(config: OrgConfig, name: string): TableDefinition {
   const accounts = dnsQueryLogAccounts(config);
-  const vpcs = config.accounts.workloads.flatMap((w) => w.vpcs.map((v) => v.id));
+  const vpcs = config.accounts.workloads.flatMap((w) => dnsQueryLoggedVpcs(w).map((v) => v.id));
   return {
     name,
     description: 'Route 53 Resolver query logs of the workload VPCs, partitions projected from the key layout',

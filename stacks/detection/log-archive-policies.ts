@@ -161,9 +161,9 @@ export function flowLogsBucketPolicy(config: OrgConfig): PolicyDocument {
   };
 }
 
-/** Workload accounts with configured VPCs: Route 53 Resolver logs their DNS queries to the archive. */
+/** Workload accounts with a DNS-query-logged VPC: Route 53 Resolver writes their queries to the archive. */
 export function dnsQueryLogAccounts(config: OrgConfig): string[] {
-  return config.accounts.workloads.filter((w) => w.vpcs.length > 0).map((w) => w.id);
+  return config.accounts.workloads.filter((w) => w.vpcs.some((v) => v.dnsQueryLogs)).map((w) => w.id);
 }
 
 /**
