@@ -46,6 +46,8 @@ const vpc = z.strictObject({
   name: name.optional(),
   /** Deploy VPC Flow Logs for this VPC. @default true */
   flowLogs: z.boolean().default(true),
+  /** Log this VPC's DNS queries (Route 53 Resolver query logging) to the log archive. @default true */
+  dnsQueryLogs: z.boolean().default(true),
 });
 
 const account = z.strictObject({

@@ -66,6 +66,19 @@ export const FORENSICS = {
 export const ATHENA_RESULTS_BUCKET_MARKER = 'athena-results';
 
 /**
+ * The investigation catalog in the security account (home region): the Athena workgroup, the
+ * Glue database and its tables. The detection stacks create them; `irctl hunt` and
+ * `scope --source athena` query them.
+ */
+export const ATHENA = {
+  workgroup: 'ir-investigations',
+  database: 'ir_logs',
+  cloudtrailTable: 'cloudtrail',
+  flowLogsTable: 'vpc_flow_logs',
+  dnsQueryLogsTable: 'resolver_query_logs',
+} as const;
+
+/**
  * EventBridge names of the alert paths. The tamper SCP protects exactly these rules, so
  * stacks and policies read them from here.
  */

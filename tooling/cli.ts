@@ -18,6 +18,7 @@ import {
   verifyCommand,
 } from './commands';
 import { streamReporter } from './case/output';
+import { huntCommand, type HuntFlags } from './hunt/command';
 import { type GlobalOptions, openRuntime, type Runtime, type RuntimeHooks } from './case/runtime';
 
 type Handler = (rt: Runtime, flags: TargetFlags) => Promise<CommandResult>;
@@ -27,14 +28,20 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 /** The command table: name, what it does, which target flags it takes, and its handler. */
 const COMMANDS: ReadonlyArray<{ name: string; summary: string; flags: ReadonlyArray<keyof typeof TARGET_FLAGS>; run: Handler }> = [
   { name: 'validate', summary: 'who owns the finding / instance / key, and how it was launched', flags: ['finding', 'region', 'instance', 'accessKey'], run: validateCommand },
-  { name: 'scope', summary: 'everything the attacker touched, in every region (writes inventory.json)', flags: ['accessKey', 'principal'], run: scopeCommand },
+  { name: 'scope', summary: 'everything the attacker touched, in every region (writes inventory.json)', flags: ['accessKey', 'principal', 'source'], run: scopeCommand },
+  {
+    name: 'hunt',
+    summary: "search every account and region's logs (Athena) for the case's indicators; writes hunt/*.csv (docs/runbook.md)",
+    flags: ['huntAccessKey', 'sourceIp', 'userAgent', 'ami', 'keyName', 'userDataSha256', 'poolDomain', 'poolIp', 'caseIndicators', 'athenaRegion', 'maxRows', 'queryTimeout'],
+    run: (rt, flags) => huntCommand(rt, flags as HuntFlags),
+  },
   { name: 'contain-credentials', summary: 'deactivate keys, attach deny-all, revoke sessions', flags: ['accessKey', 'principal', 'user'], run: containCredentialsCommand },
-  { name: 'contain-instances', summary: 'evidence, snapshots, isolation, ASG/ELB/EIP/profile (REFERENCE §7)', flags: ['instance'], run: containInstancesCommand },
+  { name: 'contain-instances', summary: 'evidence, snapshots, isolation, ASG/ELB/EIP/profile (docs/runbook.md)', flags: ['instance'], run: containInstancesCommand },
   { name: 'eradicate', summary: 'terminate after snapshots complete; delete key pairs, AMIs, backdoor users', flags: ['instance', 'keyPair', 'image', 'user', 'includeHeuristic'], run: eradicateCommand },
   { name: 'release', summary: 'undo the containment recorded in the journal', flags: [], run: (rt) => releaseCommand(rt) },
   { name: 'report', summary: 'write report.md: timeline, inventory, actions, what remains manual', flags: [], run: (rt) => reportCommand(rt) },
   { name: 'verify', summary: 'check the journal hash chain and the evidence manifests', flags: [], run: (rt) => verifyCommand(rt) },
-  { name: 'run', summary: 'validate, scope, contain credentials and instances, eradicate, report', flags: ['finding', 'region', 'instance', 'accessKey', 'principal', 'includeHeuristic'], run: runAllCommand },
+  { name: 'run', summary: 'validate, scope, contain credentials and instances, eradicate, report', flags: ['finding', 'region', 'instance', 'accessKey', 'principal', 'includeHeuristic', 'source'], run: runAllCommand },
 ];
 
 const TARGET_FLAGS = {
@@ -47,6 +54,19 @@ const TARGET_FLAGS = {
   keyPair: () => new Option('--key-pair <region:name>', 'key pair to delete (repeatable)').argParser(collect),
   image: () => new Option('--image <region:ami>', 'AMI to deregister (repeatable)').argParser(collect),
   includeHeuristic: () => new Option('--include-heuristic', 'also eradicate what scope attributed by heuristics, not CloudTrail'),
+  source: () => new Option('--source <source>', 'where attacker events come from: cloudtrail (LookupEvents, 90 days, this account) or athena (org trail, every account, data events)').choices(['cloudtrail', 'athena']).default('cloudtrail'),
+  huntAccessKey: () => new Option('--access-key <id>', 'access key ID to hunt (repeatable)').argParser(collect),
+  sourceIp: () => new Option('--source-ip <ip>', 'attacker source IP in CloudTrail (repeatable)').argParser(collect),
+  userAgent: () => new Option('--user-agent <ua>', 'attacker user agent, exact (repeatable)').argParser(collect),
+  ami: () => new Option('--ami <id>', 'AMI ID (repeatable)').argParser(collect),
+  keyName: () => new Option('--key-name <name>', 'key pair name (repeatable)').argParser(collect),
+  userDataSha256: () => new Option('--user-data-sha256 <hash>', 'UserData SHA-256 (repeatable; no log holds UserData, listed as manual)').argParser(collect),
+  poolDomain: () => new Option('--pool-domain <name>', 'mining-pool domain, subdomains included (repeatable)').argParser(collect),
+  poolIp: () => new Option('--pool-ip <ip>', 'mining-pool IP in Flow Logs (repeatable)').argParser(collect),
+  caseIndicators: () => new Option('--no-case-indicators', 'hunt only the flags, not the indicators in validation.json and inventory.json'),
+  athenaRegion: () => new Option('--athena-region <region>', 'region of the investigation workgroup (default: the org home region)'),
+  maxRows: () => new Option('--max-rows <n>', 'rows kept per indicator kind (default 10000)'),
+  queryTimeout: () => new Option('--query-timeout <minutes>', 'stop a query still running after this long (default 15)'),
 } as const;
 
 /** Streams and hooks main() writes to (tests pass their own). */

@@ -15,6 +15,8 @@ import { containInstances } from './contain/instances';
 import { eradicate, type EradicationTargets } from './eradicate';
 import { verifyEvidence } from './evidence/collect';
 import type { Inventory, StepFailure, Subject, Validation } from './model';
+import { athenaScopeSource } from './hunt/command';
+import { readHuntSummaries } from './hunt/report';
 import { releaseCase } from './release';
 
 /** What a command did. */
@@ -41,6 +43,8 @@ export interface TargetFlags {
   readonly image?: readonly string[];
   /** eradicate: also remove resources scope tied to the attacker by heuristics only. */
   readonly includeHeuristic?: boolean;
+  /** scope: `cloudtrail` (LookupEvents) or `athena` (the organization trail). */
+  readonly source?: string;
 }
 
 function exitCode(results: readonly ActionResult[], failures: readonly StepFailure[]): number {
@@ -80,8 +84,9 @@ export async function scopeCommand(rt: Runtime, flags: TargetFlags): Promise<Com
   const v = readCaseFile<Validation>(rt.ctx, 'validation.json');
   const target = { accessKeyId: flags.accessKey ?? v?.accessKeyId, principalArn: flags.principal ?? v?.principalArn };
   if (!target.accessKeyId && !target.principalArn) throw new Error('scope needs the attacker. Fix: pass --access-key or --principal, or run validate first.');
+  const trailSource = flags.source === 'athena' ? await athenaScopeSource(rt) : undefined;
   const analyst = await rt.sessions.session('analyst');
-  const inventory = await scope(analyst.clients, rt.ctx, target, { onProgress: (m) => rt.reporter.progress(m) });
+  const inventory = await scope(analyst.clients, rt.ctx, target, { onProgress: (m) => rt.reporter.progress(m), trailSource });
   return { command: 'scope', results: [], failures: inventory.failures, files: [writeCaseFile(rt.ctx, 'inventory.json', inventory)], exitCode: inventory.failures.length ? 1 : 0 };
 }
 
@@ -106,7 +111,7 @@ function instanceTargets(rt: Runtime, flags: TargetFlags): string[] {
   return ids;
 }
 
-/** contain-instances: evidence, snapshots, isolation and the rest of REFERENCE §7. */
+/** contain-instances: evidence, snapshots, isolation, and the rest docs/runbook.md lists. */
 export async function containInstancesCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
   const instanceIds = instanceTargets(rt, flags);
   return writePhase(rt, 'contain-instances', (env) => containInstances(env, { instanceIds }));
@@ -164,6 +169,7 @@ export async function reportCommand(rt: Runtime, manual: readonly string[] = [])
     inventory: readCaseFile<Inventory>(rt.ctx, 'inventory.json'),
     journal: readJournal(rt.ctx.caseDir),
     manual,
+    hunts: readHuntSummaries(rt.ctx.caseDir),
   });
   const file = writeCaseFile(rt.ctx, 'report.md', markdown);
   rt.reporter.progress(`report written to ${file}`);

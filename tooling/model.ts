@@ -33,7 +33,12 @@ export interface Validation {
   readonly instance?: InstanceRecord;
   /** Human-readable facts supporting (or refuting) the alert. */
   readonly facts: readonly string[];
+  /** Indicators the subject names (a finding's pool IP or domain, an attack sequence's actors), for `hunt`. */
+  readonly indicators?: Partial<Readonly<Record<IndicatorClass, readonly string[]>>>;
 }
+
+/** Kinds of indicator `hunt` searches the organization's logs for. */
+export type IndicatorClass = 'access-key' | 'source-ip' | 'user-agent' | 'ami' | 'key-pair' | 'user-data-sha256' | 'pool-domain' | 'pool-ip';
 
 export interface NetworkInterfaceRecord {
   readonly id: string;
@@ -87,6 +92,8 @@ export interface IamUserRecord {
 /** A CloudTrail event, reduced to what an investigation reads. */
 export interface TrailEvent {
   readonly region: string;
+  /** Account the event happened in, when the source spans accounts (Athena over the org trail). */
+  readonly accountId?: string;
   readonly eventId: string;
   readonly eventTime: string;
   readonly eventName: string;

@@ -12,9 +12,9 @@ const config = exampleConfig();
 const { stacks } = synthDetection(config);
 const archive = stackOf(stacks, 'log-archive-detection');
 
-const PURPOSES: LogArchivePurpose[] = ['cloudtrail', 'guardduty-findings', 'flow-logs', 'athena-results', 'config'];
-const LOCKED: LogArchivePurpose[] = ['cloudtrail', 'guardduty-findings', 'flow-logs'];
-const KMS: LogArchivePurpose[] = ['cloudtrail', 'guardduty-findings', 'flow-logs', 'athena-results'];
+const PURPOSES: LogArchivePurpose[] = ['cloudtrail', 'guardduty-findings', 'flow-logs', 'dns-query-logs', 'athena-results', 'config'];
+const LOCKED: LogArchivePurpose[] = ['cloudtrail', 'guardduty-findings', 'flow-logs', 'dns-query-logs'];
+const KMS: LogArchivePurpose[] = ['cloudtrail', 'guardduty-findings', 'flow-logs', 'dns-query-logs', 'athena-results'];
 
 /** Resources of `type` inside the bucket construct of `purpose` (logical IDs start with its ID). */
 function allForBucket(stack: StackJson, type: string, purpose: LogArchivePurpose): Tf[] {
@@ -37,7 +37,7 @@ function keyPolicy(purpose: LogArchivePurpose): Tf[] {
   return parsePolicy(key.policy).Statement;
 }
 
-test('five buckets with deterministic, globally unique names inside S3 limits', () => {
+test('six buckets with deterministic, globally unique names inside S3 limits', () => {
   const names = resourcesOf(archive, 'aws_s3_bucket').map(([, b]) => b.bucket).sort();
   expect(names).toEqual(PURPOSES.map((p) => logArchiveBucketName(config, p)).sort());
   for (const name of names) {

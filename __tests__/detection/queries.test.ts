@@ -3,12 +3,12 @@
  * partitions by date, and is published as a named query. The parser runs on known-bad SQL too,
  * so a harness that stopped parsing would fail here rather than pass everything.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { CLOUDTRAIL_COLUMNS, FLOW_LOG_FIELDS, PARTITION_KEYS } from '../../stacks/detection/athena-tables';
+import { DNS_QUERY_LOG_COLUMNS, DNS_QUERY_LOG_PARTITION_KEYS } from '../../stacks/detection/dns-query-logs';
 import { DETECTION } from '../../stacks/detection/names';
 import { loadSavedQueries } from '../../stacks/detection/queries';
 import { exampleConfig, resourcesOf, stackOf, synthDetection } from './support/detection';
+import { validateTrino } from './support/trino';
 
 const queries = loadSavedQueries();
 
@@ -19,17 +19,6 @@ const INVALID = [
   { name: 'bad:group-by-missing', sql: 'SELECT eventname, count(*) FROM cloudtrail GROUP eventname' },
   { name: 'bad:double-quoted-string-in-in', sql: 'SELECT * FROM cloudtrail WHERE eventname IN (\'A\',, \'B\')' },
 ];
-
-function validateTrino(items: Array<{ name: string; sql: string }>): Record<string, string[]> {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'support', 'validate-trino.mts')], {
-    input: JSON.stringify(items),
-    encoding: 'utf8',
-    cwd: join(__dirname, '..', '..'),
-    timeout: 60_000,
-  });
-  if (run.status !== 0) throw new Error(`Trino validator failed: ${run.stderr}`);
-  return JSON.parse(run.stdout);
-}
 
 let errors: Record<string, string[]>;
 beforeAll(() => {
@@ -49,18 +38,29 @@ test.each(INVALID.map((q) => [q.name] as const))('the parser rejects %s', (name)
   expect(errors[name]!.length).toBeGreaterThan(0);
 });
 
-const cloudtrailNames = new Set([...CLOUDTRAIL_COLUMNS, ...PARTITION_KEYS].map((c) => c.name));
-const flowNames = new Set([...FLOW_LOG_FIELDS.map((f) => f.column), ...PARTITION_KEYS.map((k) => k.name)]);
+const TABLE_COLUMNS: Record<string, Set<string>> = {
+  [DETECTION.cloudtrailTable]: new Set([...CLOUDTRAIL_COLUMNS, ...PARTITION_KEYS].map((c) => c.name)),
+  [DETECTION.flowLogsTable]: new Set([...FLOW_LOG_FIELDS.map((f) => f.column), ...PARTITION_KEYS.map((k) => k.name)]),
+  [DETECTION.dnsQueryLogsTable]: new Set([...DNS_QUERY_LOG_COLUMNS, ...DNS_QUERY_LOG_PARTITION_KEYS].map((c) => c.name)),
+};
 
-test.each(queries.map((q) => [q.name, q] as const))('%s reads one of our tables and prunes by log_date', (_, q) => {
-  const table = /\bFROM\s+(\w+)/i.exec(q.sql)?.[1];
-  expect([DETECTION.cloudtrailTable, DETECTION.flowLogsTable]).toContain(table);
-  expect(q.sql).toMatch(/\blog_date\s*>=/);
-  // Top-level column references (`x.` struct heads and bare names before AS) must exist in that table.
-  const columns = table === DETECTION.cloudtrailTable ? cloudtrailNames : flowNames;
+test.each(queries.map((q) => [q.name, q] as const))('%s reads our tables and prunes by log_date', (_, q) => {
   const code = q.sql.replace(/--[^\n]*/g, '').replace(/'(?:[^']|'')*'/g, "''");
+  const ctes = new Set([...code.matchAll(/\b(\w+)\s+AS\s*\(/gi)].map((m) => m[1]!));
+  const tables = [...code.matchAll(/\b(?:FROM|JOIN)\s+(\w+)/gi)].map((m) => m[1]!).filter((t) => !ctes.has(t) && t.toUpperCase() !== 'UNNEST');
+  expect(tables.length).toBeGreaterThan(0);
+  for (const table of tables) expect(Object.keys(TABLE_COLUMNS)).toContain(table);
+  expect(q.sql).toMatch(/\blog_date\s*>=/);
+  // Struct heads (`x.y`) must be a column of a table the query reads, or an alias it declares
+  // (a table alias, an UNNEST element, a lambda parameter).
+  const aliases = [
+    ...[...code.matchAll(/\b(?:FROM|JOIN)\s+\w+\s+(?:AS\s+)?([a-z]\w*)\b/gi)].map((m) => m[1]!),
+    ...[...code.matchAll(/\bAS\s+\w+\s*\((\w+)\)/gi)].map((m) => m[1]!),
+    ...[...code.matchAll(/\b(\w+)\s*->/g)].map((m) => m[1]!),
+  ];
+  const known = new Set([...tables.flatMap((t) => [...TABLE_COLUMNS[t]!]), ...aliases]);
   const structHeads = [...code.matchAll(/(?<![.\w])([a-z_]+)\.[a-z]/g)].map((m) => m[1]!);
-  for (const head of structHeads) expect(columns).toContain(head);
+  for (const head of structHeads) expect(known).toContain(head);
 });
 
 test('every query is a named query in the workgroup and database, its SQL escaped for Terraform', () => {

@@ -111,3 +111,64 @@ export function iamRequests(call: CallRecord, account: string, resourceTags: Res
   }
   return requests.length ? requests : [one(undefined)];
 }
+
+/** Where the investigation catalog and its logs live, for Athena's requests. */
+export interface AthenaEstate {
+  /** The security account: workgroup, Glue catalog, and the analyst session that queries. */
+  readonly securityAccount: string;
+  readonly logArchiveAccount: string;
+  readonly workgroup: string;
+  readonly database: string;
+  /** Log-archive bucket each table reads (name, and its purpose to find its bucket and key policies), by table name. */
+  readonly tableBuckets: Readonly<Record<string, { readonly bucket: string; readonly purpose: string }>>;
+  readonly resultsBucket: string;
+}
+
+/** An IAM request with the account owning its resource (S3 ARNs carry none). */
+export interface AccountIamRequest extends IamRequest {
+  readonly resourceAccount: string;
+  /** Cross-account: which log-archive bucket or key policy must also allow it. */
+  readonly resourcePolicy?: { readonly kind: 'bucket' | 'key'; readonly purpose: string };
+}
+
+/**
+ * The requests behind one Athena call: the workgroup action itself, and for a query start, what
+ * Athena then does with the caller's credentials: the Glue catalog reads, the log objects it
+ * scans, the result it writes into the results bucket, and the KMS calls S3 makes for both.
+ */
+export function athenaRequests(call: CallRecord, estate: AthenaEstate): AccountIamRequest[] {
+  const { region } = call;
+  const sec = estate.securityAccount;
+  const inSecurity = (action: string, resource: string, context?: Record<string, string>): AccountIamRequest => ({ action, resource, region, context, resourceAccount: sec });
+  const inArchive = (action: string, resource: string, policy: AccountIamRequest['resourcePolicy'], context?: Record<string, string>): AccountIamRequest => ({
+    action,
+    resource,
+    region,
+    context: policy?.kind === 'bucket' ? { 'aws:SecureTransport': 'true', ...context } : context,
+    resourceAccount: estate.logArchiveAccount,
+    resourcePolicy: policy,
+  });
+  // Calls on an execution are authorized on the workgroup it ran in: irctl uses one.
+  const out = [inSecurity(call.action, `arn:aws:athena:${region}:${sec}:workgroup/${String(call.input.WorkGroup ?? estate.workgroup)}`)];
+  if (call.action !== 'athena:StartQueryExecution') return out;
+  const sql = String(call.input.QueryString);
+  const tables = [...new Set([...sql.matchAll(/\b(?:FROM|JOIN)\s+(\w+)/gi)].map((m) => m[1]!))];
+  for (const table of tables) {
+    const backing = estate.tableBuckets[table];
+    if (!backing) throw new Error(`query reads ${table}, which no log-archive bucket backs`);
+    const { bucket, purpose } = backing;
+    out.push(
+      inSecurity('glue:GetDatabase', `arn:aws:glue:${region}:${sec}:database/${estate.database}`),
+      inSecurity('glue:GetTable', `arn:aws:glue:${region}:${sec}:table/${estate.database}/${table}`),
+      inSecurity('glue:GetPartitions', `arn:aws:glue:${region}:${sec}:table/${estate.database}/${table}`),
+      inArchive('s3:ListBucket', `arn:aws:s3:::${bucket}`, { kind: 'bucket', purpose }),
+      inArchive('s3:GetObject', `arn:aws:s3:::${bucket}/AWSLogs/example.json.gz`, { kind: 'bucket', purpose }),
+      inArchive('kms:Decrypt', `arn:aws:kms:${region}:${estate.logArchiveAccount}:key/00000000-0000-0000-0000-000000000000`, { kind: 'key', purpose }, { 'kms:ViaService': `s3.${region}.amazonaws.com` }),
+    );
+  }
+  out.push(
+    inArchive('s3:PutObject', `arn:aws:s3:::${estate.resultsBucket}/${estate.workgroup}/example.csv`, { kind: 'bucket', purpose: 'athena-results' }),
+    inArchive('kms:GenerateDataKey', `arn:aws:kms:${region}:${estate.logArchiveAccount}:key/00000000-0000-0000-0000-000000000001`, { kind: 'key', purpose: 'athena-results' }, { 'kms:ViaService': `s3.${region}.amazonaws.com` }),
+  );
+  return out;
+}

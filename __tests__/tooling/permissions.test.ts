@@ -5,10 +5,17 @@
  * must need no more than its roles grant. Gaps in policies/ (owned elsewhere) are listed below
  * with the reason; the test fails when a new gap appears or a listed one is fixed.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { AthenaClient, CreateWorkGroupCommand } from '@aws-sdk/client-athena';
 import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { EXAMPLE_CONFIG_PATH, loadOrgConfig } from '../../config';
 import { irRoleDefinitions } from '../../policies/roles';
-import { IR_ROLE_PATH, IR_ROLES } from '../../shared/names';
+import { BUCKET_POLICIES, athenaResultsKeyPolicy, cloudtrailKeyPolicy, dnsQueryLogsKeyPolicy, flowLogsKeyPolicy } from '../../stacks/detection/log-archive-policies';
+import { logArchiveBucketName, type LogArchivePurpose } from '../../stacks/detection/names';
+import { ATHENA, IR_ROLE_PATH, IR_ROLES } from '../../shared/names';
 import { AwsClients } from '../../tooling/aws/clients';
 import { type CallRecord, recordCalls } from '../../tooling/aws/record';
 import { callerArn, type RoleSession, type SessionRole, type SessionSource } from '../../tooling/aws/session';
@@ -18,12 +25,13 @@ import { Once, type PhaseEnv } from '../../tooling/case/phase';
 import { containCredentials } from '../../tooling/contain/credentials';
 import { containInstances } from '../../tooling/contain/instances';
 import { eradicate } from '../../tooling/eradicate';
+import { main } from '../../tooling/cli';
 import { releaseCase } from '../../tooling/release';
 import { type AttackScenario, SCENARIO_ACCOUNT, seedAttack } from '../support/attack-scenario';
 import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../support/moto';
 import { simulate } from '../support/simulate';
 import { newCase, steppingClock } from './case-harness';
-import { iamRequests } from './permission-map';
+import { athenaRequests, iamRequests } from './permission-map';
 
 /**
  * Known gaps: actions irctl needs that policies/roles does not grant yet. Each must be fixed in
@@ -130,4 +138,75 @@ test('SecurityBreakGlass allows every call irctl made, except the listed gaps in
   // Printed so the gap list is visible in the test output, not only in this file.
   console.log(`break-glass policy gaps (fix in policies/roles):\n${gaps.map((g) => `  ${g.action} on ${g.resource}`).join('\n')}`);
   expect(gapActions).toEqual(KNOWN_GAPS.filter((g) => g.role === 'breakGlass').map((g) => g.action).sort());
+});
+
+describe('hunt and scope --source athena', () => {
+  /** Calls of the two commands, as SecurityAnalyst (Athena in the security account, the rest in the case account). */
+  const athenaCalls: CallRecord[] = [];
+  beforeAll(async () => {
+    const athena = new AthenaClient({ region: config.organization.homeRegion, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
+    await athena.send(new CreateWorkGroupCommand({ Name: ATHENA.workgroup }));
+    const run = (args: string[]) =>
+      main(['node', 'irctl', '--case', 'IR-PROOF-HUNT', '--no-assume', '--endpoint', moto.endpoint, '--case-dir', mkdtempSync(join(tmpdir(), 'irctl-proof-')), '--regions', 'us-east-1', ...args], {
+        stdout: new PassThrough(),
+        stderr: new PassThrough(),
+        hooks: { credentials: MOTO_CREDENTIALS, clock: steppingClock(), onClient: recordCalls(athenaCalls, 'analyst') },
+      });
+    expect(await run(['hunt', '--access-key', scenario.attackerKeyId, '--source-ip', '203.0.113.7', '--user-agent', 'aws-cli/2', '--ami', 'ami-0123456789abcdef0', '--key-name', 'miner', '--pool-ip', '198.51.100.23', '--pool-domain', 'pool.example.com'])).toBe(0);
+    expect(await run(['scope', '--source', 'athena', '--access-key', scenario.attackerKeyId])).toBe(0);
+  }, 120_000);
+
+  const estate = {
+    securityAccount: config.accounts.security.id,
+    logArchiveAccount: config.accounts.logArchive.id,
+    workgroup: ATHENA.workgroup,
+    database: ATHENA.database,
+    tableBuckets: {
+      [ATHENA.cloudtrailTable]: { bucket: logArchiveBucketName(config, 'cloudtrail'), purpose: 'cloudtrail' },
+      [ATHENA.flowLogsTable]: { bucket: logArchiveBucketName(config, 'flow-logs'), purpose: 'flow-logs' },
+      [ATHENA.dnsQueryLogsTable]: { bucket: logArchiveBucketName(config, 'dns-query-logs'), purpose: 'dns-query-logs' },
+    },
+    resultsBucket: logArchiveBucketName(config, 'athena-results'),
+  };
+
+  const KEY_POLICIES: Record<string, (c: typeof config) => ReturnType<typeof cloudtrailKeyPolicy>> = {
+    cloudtrail: cloudtrailKeyPolicy,
+    'flow-logs': flowLogsKeyPolicy,
+    'dns-query-logs': dnsQueryLogsKeyPolicy,
+    'athena-results': athenaResultsKeyPolicy,
+  };
+
+  test('SecurityAnalyst allows every Athena call, and what Athena does with its credentials (Glue, log reads, results), with the log archive\'s bucket and key policies', async () => {
+    const actions = new Set(athenaCalls.map((c) => c.action));
+    for (const a of ['athena:GetWorkGroup', 'athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults']) expect(actions).toContain(a);
+    const policies = roles.find((r) => r.name === IR_ROLES.analyst)!.policies.map((p) => p.document);
+    const principal = `arn:aws:iam::${estate.securityAccount}:role${IR_ROLE_PATH}${IR_ROLES.analyst}`;
+    const requests = new Map(athenaCalls.filter((c) => c.action.startsWith('athena:')).flatMap((c) => athenaRequests(c, estate)).map((r) => [`${r.action} ${r.resource}`, r]));
+    expect([...requests.values()].map((r) => r.action)).toEqual(expect.arrayContaining(['glue:GetTable', 's3:GetObject', 's3:PutObject', 'kms:Decrypt']));
+    const refused: string[] = [];
+    for (const r of requests.values()) {
+      // Log-archive buckets and keys are another account's: their own policy must allow the security account too.
+      const rp = r.resourcePolicy;
+      const resourcePolicy = rp && (rp.kind === 'bucket' ? BUCKET_POLICIES[rp.purpose as LogArchivePurpose](config) : KEY_POLICIES[rp.purpose]!(config));
+      const result = await simulate({ principal, action: r.action, resource: r.resource, resourceAccount: r.resourceAccount, region: r.region, context: r.context }, { identity: policies, resourcePolicy });
+      expect(result.ignoredContextKeys).toEqual([]);
+      if (result.decision !== 'Allowed') refused.push(`${r.action} on ${r.resource}: ${result.decision}`);
+    }
+    expect(refused).toEqual([]);
+  });
+
+  test('SecurityAnalyst allows the account reads scope --source athena makes, and nothing it made writes', async () => {
+    const others = athenaCalls.filter((c) => !c.action.startsWith('athena:'));
+    expect(others.filter((c) => !/:(Describe|Get|List)/.test(c.action))).toEqual([]);
+    const policies = roles.find((r) => r.name === IR_ROLES.analyst)!.policies.map((p) => p.document);
+    const refused: string[] = [];
+    for (const call of others) {
+      for (const r of iamRequests(call, SCENARIO_ACCOUNT)) {
+        const result = await simulate({ principal: roleArn('analyst'), action: r.action, resource: r.resource, region: r.region, context: r.context }, { identity: policies });
+        expect(result.ignoredContextKeys).toEqual([]);
+        if (result.decision !== 'Allowed') refused.push(`${r.action} on ${result.resource}`);
+      }
+    }
+    expect(refused).toEqual([]);
+  });
 });

@@ -43,16 +43,20 @@ export interface TableDefinition {
   readonly outputFormat: string;
   /** Table parameters as Glue stores them (placeholders unescaped). */
   readonly parameters: Readonly<Record<string, string>>;
+  /** @default PARTITION_KEYS (account, region, log_date) */
+  readonly partitionKeys?: readonly Column[];
 }
 
 /** Account, region and date projection over `template` (placeholders `${account}`, `${region}`, `${log_date}`). */
 export function projectionParameters(accounts: readonly string[], regions: readonly string[], template: string): Record<string, string> {
+  return projectedPartitions({ account: accounts, region: regions }, template);
+}
+
+/** Enum partitions (name to values) plus the `log_date` projection over `template`. */
+export function projectedPartitions(enums: Readonly<Record<string, readonly string[]>>, template: string): Record<string, string> {
   return {
     'projection.enabled': 'true',
-    'projection.account.type': 'enum',
-    'projection.account.values': accounts.join(','),
-    'projection.region.type': 'enum',
-    'projection.region.values': regions.join(','),
+    ...Object.fromEntries(Object.entries(enums).flatMap(([name, values]) => [[`projection.${name}.type`, 'enum'], [`projection.${name}.values`, values.join(',')]])),
     'projection.log_date.type': 'date',
     'projection.log_date.format': 'yyyy/MM/dd',
     'projection.log_date.range': `${PROJECTION_START},NOW`,

@@ -1,7 +1,7 @@
 /**
  * `security-athena`: investigation over the log archive from the security account. An
  * enforced workgroup (results encrypted in the log archive, bytes-scanned cutoff), a Glue
- * database with the CloudTrail and Flow Logs tables, and the saved IR queries.
+ * database with the CloudTrail, Flow Logs and Resolver query logs tables, and the saved IR queries.
  */
 import type { Construct } from 'constructs';
 import { AthenaNamedQuery } from '@cdktf/provider-aws/lib/athena-named-query';
@@ -12,6 +12,7 @@ import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import type { OrgConfig } from '../../config';
 import { AccountStack, type TargetAccount } from '../account-stack';
 import { PARTITION_KEYS, cloudtrailTable, escapeForTerraform, flowLogsTable, type TableDefinition } from './athena-tables';
+import { dnsQueryLogsTable } from './dns-query-logs';
 import { DETECTION, logArchiveBucketName, logArchiveKeyAliasArn } from './names';
 import { loadSavedQueries } from './queries';
 
@@ -41,7 +42,7 @@ export class SecurityAthenaStack extends AccountStack {
     });
 
     const database = new GlueCatalogDatabase(this, 'database', { name: DETECTION.glueDatabase, description: 'IR log archive tables (partition projection; no crawler)' });
-    for (const table of [cloudtrailTable(config, DETECTION.cloudtrailTable), flowLogsTable(config, DETECTION.flowLogsTable)]) {
+    for (const table of [cloudtrailTable(config, DETECTION.cloudtrailTable), flowLogsTable(config, DETECTION.flowLogsTable), dnsQueryLogsTable(config, DETECTION.dnsQueryLogsTable)]) {
       this.table(database, table);
     }
 
@@ -64,7 +65,7 @@ export class SecurityAthenaStack extends AccountStack {
       description: table.description,
       tableType: 'EXTERNAL_TABLE',
       parameters,
-      partitionKeys: PARTITION_KEYS.map((k) => ({ name: k.name, type: k.type })),
+      partitionKeys: (table.partitionKeys ?? PARTITION_KEYS).map((k) => ({ name: k.name, type: k.type })),
       storageDescriptor: {
         location: table.location,
         inputFormat: table.inputFormat,

@@ -10,6 +10,7 @@ import { ManagementBillingStack } from './billing';
 import { ManagementConfigRecordersStack } from './config-recorders';
 import { SecurityConfigRulesStack } from './config-rules';
 import { ManagementDelegationStack } from './delegation';
+import { WorkloadDnsQueryLogsStack, dnsQueryLoggedWorkloads } from './dns-query-logs';
 import { WorkloadFlowLogsStack, flowLoggedWorkloads } from './flow-logs';
 import { SecurityGuardDutyOrgStack, SecurityGuardDutyStack } from './guardduty';
 import { LogArchiveStack } from './log-archive';
@@ -38,6 +39,9 @@ export function buildDetection(org: OrgBuild): void {
 
   for (const workload of flowLoggedWorkloads(config)) {
     org.add(new WorkloadFlowLogsStack(app, { config, workload })).addDependency(archive);
+  }
+  for (const workload of dnsQueryLoggedWorkloads(config)) {
+    org.add(new WorkloadDnsQueryLogsStack(app, { config, workload })).addDependency(archive);
   }
 
   // Organization rules need the delegation, and evaluate nothing until the recorders exist.

@@ -126,32 +126,56 @@ export function guardDutyBucketPolicy(config: OrgConfig): PolicyDocument {
   };
 }
 
+/**
+ * Log delivery (Flow Logs, Resolver query logs) writing for `accounts`: the ACL check on the bucket
+ * and the writes under AWSLogs/, both only on behalf of those accounts. Empty for no account.
+ */
+function logDeliveryWrites(bucket: string, accounts: readonly string[], sidPrefix: string): PolicyStatement[] {
+  if (accounts.length === 0) return [];
+  return [
+    {
+      Sid: `${sidPrefix}AclCheck`,
+      Effect: 'Allow',
+      Principal: { Service: 'delivery.logs.amazonaws.com' },
+      Action: ['s3:GetBucketAcl', 's3:ListBucket'],
+      Resource: bucket,
+      Condition: { StringEquals: { 'aws:SourceAccount': [...accounts] } },
+    },
+    {
+      Sid: `${sidPrefix}Writes`,
+      Effect: 'Allow',
+      Principal: { Service: 'delivery.logs.amazonaws.com' },
+      Action: 's3:PutObject',
+      Resource: `${bucket}/AWSLogs/*`,
+      Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': [...accounts] } },
+    },
+  ];
+}
+
 /** Flow Logs bucket: log delivery on behalf of the configured workload accounts writes. */
 export function flowLogsBucketPolicy(config: OrgConfig): PolicyDocument {
   const bucket = logArchiveBucketArn(config, 'flow-logs');
-  const accounts = flowLogAccounts(config);
-  const delivery: PolicyStatement[] =
-    accounts.length === 0
-      ? []
-      : [
-          {
-            Sid: 'FlowLogsAclCheck',
-            Effect: 'Allow',
-            Principal: { Service: 'delivery.logs.amazonaws.com' },
-            Action: ['s3:GetBucketAcl', 's3:ListBucket'],
-            Resource: bucket,
-            Condition: { StringEquals: { 'aws:SourceAccount': accounts } },
-          },
-          {
-            Sid: 'FlowLogsWrites',
-            Effect: 'Allow',
-            Principal: { Service: 'delivery.logs.amazonaws.com' },
-            Action: 's3:PutObject',
-            Resource: `${bucket}/AWSLogs/*`,
-            Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': accounts } },
-          },
-        ];
-  return { Version: '2012-10-17', Statement: [denyInsecureTransport(bucket), ...delivery, denyLockBypass(config, bucket), securityReads(config, bucket)] };
+  return {
+    Version: '2012-10-17',
+    Statement: [denyInsecureTransport(bucket), ...logDeliveryWrites(bucket, flowLogAccounts(config), 'FlowLogs'), denyLockBypass(config, bucket), securityReads(config, bucket)],
+  };
+}
+
+/** Workload accounts with a DNS-query-logged VPC: Route 53 Resolver writes their queries to the archive. */
+export function dnsQueryLogAccounts(config: OrgConfig): string[] {
+  return config.accounts.workloads.filter((w) => w.vpcs.some((v) => v.dnsQueryLogs)).map((w) => w.id);
+}
+
+/**
+ * Resolver query logs bucket: log delivery (which Resolver query logging writes through) on behalf
+ * of the workload accounts writes; the security account reads for Athena.
+ */
+export function dnsQueryLogsBucketPolicy(config: OrgConfig): PolicyDocument {
+  const bucket = logArchiveBucketArn(config, 'dns-query-logs');
+  return {
+    Version: '2012-10-17',
+    Statement: [denyInsecureTransport(bucket), ...logDeliveryWrites(bucket, dnsQueryLogAccounts(config), 'ResolverQueryLogs'), denyLockBypass(config, bucket), securityReads(config, bucket)],
+  };
 }
 
 /** Athena results bucket: the security account's Athena (running as the caller) writes and reads results. */
@@ -198,6 +222,7 @@ export const BUCKET_POLICIES: Record<LogArchivePurpose, (config: OrgConfig) => P
   cloudtrail: cloudtrailBucketPolicy,
   'guardduty-findings': guardDutyBucketPolicy,
   'flow-logs': flowLogsBucketPolicy,
+  'dns-query-logs': dnsQueryLogsBucketPolicy,
   'athena-results': athenaResultsBucketPolicy,
   config: configBucketPolicy,
 };
@@ -263,23 +288,29 @@ export function guardDutyKeyPolicy(config: OrgConfig): PolicyDocument {
   };
 }
 
+/** Log delivery encrypts for `accounts` (none: no statement). */
+function logDeliveryEncrypts(accounts: readonly string[]): PolicyStatement[] {
+  if (accounts.length === 0) return [];
+  return [
+    {
+      Sid: 'LogDeliveryEncrypts',
+      Effect: 'Allow',
+      Principal: { Service: 'delivery.logs.amazonaws.com' },
+      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:SourceAccount': [...accounts] } },
+    },
+  ];
+}
+
 /** Flow Logs key: log delivery encrypts for the workload accounts; security decrypts. */
 export function flowLogsKeyPolicy(config: OrgConfig): PolicyDocument {
-  const accounts = flowLogAccounts(config);
-  const delivery: PolicyStatement[] =
-    accounts.length === 0
-      ? []
-      : [
-          {
-            Sid: 'LogDeliveryEncrypts',
-            Effect: 'Allow',
-            Principal: { Service: 'delivery.logs.amazonaws.com' },
-            Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
-            Resource: '*',
-            Condition: { StringEquals: { 'aws:SourceAccount': accounts } },
-          },
-        ];
-  return { Version: '2012-10-17', Statement: [keyAdministration(config), ...delivery, securityDecrypts(config)] };
+  return { Version: '2012-10-17', Statement: [keyAdministration(config), ...logDeliveryEncrypts(flowLogAccounts(config)), securityDecrypts(config)] };
+}
+
+/** Resolver query logs key: log delivery encrypts for the workload accounts with VPCs; security decrypts. */
+export function dnsQueryLogsKeyPolicy(config: OrgConfig): PolicyDocument {
+  return { Version: '2012-10-17', Statement: [keyAdministration(config), ...logDeliveryEncrypts(dnsQueryLogAccounts(config)), securityDecrypts(config)] };
 }
 
 /** Athena results key: the security account writes and reads results. */

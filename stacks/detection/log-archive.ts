@@ -22,6 +22,7 @@ import {
   BUCKET_POLICIES,
   athenaResultsKeyPolicy,
   cloudtrailKeyPolicy,
+  dnsQueryLogsKeyPolicy,
   flowLogsKeyPolicy,
   guardDutyKeyPolicy,
 } from './log-archive-policies';
@@ -128,6 +129,9 @@ export class LogArchiveStack extends AccountStack {
 
     const flowKey = this.key('flow-logs', 'VPC Flow Logs of the workload accounts', flowLogsKeyPolicy(config));
     new ArchiveBucket(this, 'flow-logs', { config, purpose: 'flow-logs', region, key: flowKey, objectLockDays: lockDays, lifecycle: evidenceLifecycle(config) });
+
+    const dnsKey = this.key('dns-query-logs', 'Route 53 Resolver query logs of the workload VPCs', dnsQueryLogsKeyPolicy(config));
+    new ArchiveBucket(this, 'dns-query-logs', { config, purpose: 'dns-query-logs', region, key: dnsKey, objectLockDays: lockDays, lifecycle: evidenceLifecycle(config) });
 
     const resultsKey = this.key('athena-results', 'Athena query results of the security account', athenaResultsKeyPolicy(config));
     new ArchiveBucket(this, 'athena-results', { config, purpose: 'athena-results', region, key: resultsKey, lifecycle: shortLived('results-expire', 30) });

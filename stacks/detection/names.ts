@@ -5,7 +5,7 @@
  */
 import { detectionRegions, type OrgConfig } from '../../config';
 import { isOptInRegion } from '../../config/regions';
-import { ALERT_RULES, ALERT_TOPIC_NAME, ATHENA_RESULTS_BUCKET_MARKER } from '../../shared/names';
+import { ALERT_RULES, ALERT_TOPIC_NAME, ATHENA, ATHENA_RESULTS_BUCKET_MARKER } from '../../shared/names';
 
 /** Fixed names of what the detection stacks create. */
 export const DETECTION = {
@@ -14,10 +14,11 @@ export const DETECTION = {
   /** Role the non-home-region rules use to forward findings to the home region's default bus. */
   findingsForwarderRole: 'ir-guardduty-findings-forwarder',
   billingTopic: 'ir-guardrails-billing',
-  athenaWorkgroup: 'ir-investigations',
-  glueDatabase: 'ir_logs',
-  cloudtrailTable: 'cloudtrail',
-  flowLogsTable: 'vpc_flow_logs',
+  athenaWorkgroup: ATHENA.workgroup,
+  glueDatabase: ATHENA.database,
+  cloudtrailTable: ATHENA.cloudtrailTable,
+  flowLogsTable: ATHENA.flowLogsTable,
+  dnsQueryLogsTable: ATHENA.dnsQueryLogsTable,
   imdsv2Rule: 'ir-ec2-imdsv2-check',
   flowLogsRule: 'ir-vpc-flow-logs-enabled',
   configRecorderStackSet: 'ir-guardrails-config-recorders',
@@ -25,12 +26,13 @@ export const DETECTION = {
 } as const;
 
 /** What each log-archive bucket holds; also the key alias suffix and the bucket name stem. */
-export type LogArchivePurpose = 'cloudtrail' | 'guardduty-findings' | 'flow-logs' | 'athena-results' | 'config';
+export type LogArchivePurpose = 'cloudtrail' | 'guardduty-findings' | 'flow-logs' | 'dns-query-logs' | 'athena-results' | 'config';
 
 const STEMS: Record<LogArchivePurpose, string> = {
   cloudtrail: 'ir-cloudtrail',
   'guardduty-findings': 'ir-guardduty-findings',
   'flow-logs': 'ir-flow-logs',
+  'dns-query-logs': 'ir-dns-query-logs',
   // Must contain the marker: IR role policies grant Athena result writes on such buckets only.
   'athena-results': `ir-${ATHENA_RESULTS_BUCKET_MARKER}`,
   config: 'ir-config',

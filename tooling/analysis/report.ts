@@ -8,6 +8,8 @@ import { canonicalJson, GENESIS_HASH } from '../case/journal';
 import type { Attribution, CaseContext, Inventory, JournalEntry, JournalOutcome, Subject, Validation } from '../model';
 import { escapeMarkdown as md, table, utc } from './markdown';
 import { derivedManualSteps } from './report-manual';
+import type { HuntSummary } from '../hunt/hunt';
+import { huntManualSteps, huntSection } from '../hunt/report';
 
 /** What renderReport draws from. */
 export interface ReportInput {
@@ -16,6 +18,8 @@ export interface ReportInput {
   readonly inventory?: Inventory;
   readonly journal: readonly JournalEntry[];
   readonly manual: readonly string[];
+  /** Every org-wide hunt run of the case, oldest first. */
+  readonly hunts?: readonly HuntSummary[];
 }
 
 const OUTCOMES: readonly JournalOutcome[] = ['applied', 'skipped-already-done', 'failed', 'dry-run-ok', 'planned'];
@@ -29,11 +33,12 @@ export function renderReport(input: ReportInput): string {
     `# Incident report ${md(ctx.caseId)}`,
     summary(input, journal, integrity.head),
     validation ? `### Validation facts\n\n${bullets(validation.facts)}` : '### Validation facts\n\n_validate has not run_',
-    `## Timeline (UTC)\n\n${timeline(inventory, journal)}`,
+    `## Timeline (UTC)\n\n${timeline(inventory, journal, ctx.accountId)}`,
     `## Inventory\n\n${inventory ? inventoryTables(inventory) : '_scope has not run_'}`,
+    huntSection(input.hunts ?? []),
     `## Actions taken\n\n${actions(journal)}`,
     `## Failures\n\n${failures(inventory, journal)}`,
-    `## What remains manual\n\n${bullets([...input.manual, ...derivedManualSteps({ inventory, journal }), ...integrity.problems.map((p) => `Journal integrity: ${p}; preserve the file as it is and investigate`)]) || '_nothing recorded_'}`,
+    `## What remains manual\n\n${bullets([...input.manual, ...derivedManualSteps({ inventory, journal }), ...huntManualSteps(input.hunts ?? []), ...integrity.problems.map((p) => `Journal integrity: ${p}; preserve the file as it is and investigate`)]) || '_nothing recorded_'}`,
     `## Integrity\n\n${integrityText(journal, integrity)}`,
   ];
   return `${sections.join('\n\n')}\n`;
@@ -85,7 +90,7 @@ interface TimelineRow {
   readonly cells: Array<string | undefined>;
 }
 
-function timeline(inventory: Inventory | undefined, journal: readonly JournalEntry[]): string {
+function timeline(inventory: Inventory | undefined, journal: readonly JournalEntry[], caseAccount: string): string {
   const rows: TimelineRow[] = [];
   const push = (ts: string, cells: Array<string | undefined>): void => {
     const ms = Date.parse(ts);
@@ -95,7 +100,8 @@ function timeline(inventory: Inventory | undefined, journal: readonly JournalEnt
     const who = [e.username, e.accessKeyId, e.sourceIp ? `from ${e.sourceIp}` : undefined, e.userAgent ? `(${e.userAgent})` : undefined]
       .filter(Boolean)
       .join(' ');
-    push(e.eventTime, ['CloudTrail', e.region, `${e.eventName} (${e.eventSource})${e.resources.length ? ` on ${e.resources.join(', ')}` : ''}`, who]);
+    // Events from the organization trail may come from other accounts: say which.
+    push(e.eventTime, [e.accountId && e.accountId !== caseAccount ? `CloudTrail, account ${e.accountId}` : 'CloudTrail', e.region, `${e.eventName} (${e.eventSource})${e.resources.length ? ` on ${e.resources.join(', ')}` : ''}`, who]);
   }
   // Heuristic attributions have no trail event; their creation time still belongs on the timeline.
   for (const a of inventory?.attributions ?? []) {

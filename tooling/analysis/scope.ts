@@ -20,7 +20,12 @@ export interface ScopeTarget {
   readonly principalArn?: string;
 }
 
+/** Where scope gets the attacker's events, one call per round of lookups. @default LookupEvents per region */
+export type TrailSource = (lookups: ReadonlyArray<{ readonly attribute: TrailAttribute; readonly value: string }>) => Promise<ParsedTrailEvent[]>;
+
 export interface ScopeOptions {
+  /** Another event source (Athena over the organization trail: no horizon, every account). @default LookupEvents */
+  readonly trailSource?: TrailSource;
   /** Regions (and IAM users) worked on at once. @default 3 */
   readonly concurrency?: number;
   readonly onProgress?: (msg: string) => void;
@@ -62,6 +67,15 @@ export async function scope(clients: AwsClients, ctx: CaseContext, target: Scope
   const trailRegions = [...new Set([...ctx.regions, GLOBAL_EVENTS_REGION])];
   const range = lookupWindow(ctx.window, clock.now());
   const trailLookups = async (lookups: ReadonlyArray<{ attribute: TrailAttribute; value: string }>): Promise<ParsedTrailEvent[]> => {
+    const source = opts.trailSource;
+    if (source) {
+      try {
+        return lookups.length ? await source(lookups) : [];
+      } catch (error) {
+        failures.push({ step: 'scope/cloudtrail', target: lookups.map((l) => `${l.attribute}=${l.value}`).join(', '), message: errorMessage(error) });
+        return [];
+      }
+    }
     if (!range || lookups.length === 0) return [];
     const tasks = trailRegions.flatMap((region) =>
       lookups.map(({ attribute, value }) =>
@@ -87,6 +101,8 @@ export async function scope(clients: AwsClients, ctx: CaseContext, target: Scope
   // Gaps in what CloudTrail can tell are recorded as failures so the report lists them for follow-up.
   if (firstLookups.length === 0) {
     failures.push({ step: 'scope/cloudtrail', message: 'no attacker access key or principal given: CloudTrail events not looked up, attribution is heuristic only' });
+  } else if (opts.trailSource) {
+    // No horizon to report: the organization trail keeps what the log archive keeps.
   } else if (!range) {
     failures.push({
       step: 'scope/cloudtrail',

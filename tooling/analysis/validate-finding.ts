@@ -4,6 +4,8 @@
  */
 import { GetFindingsCommand, ListDetectorsCommand, type Finding } from '@aws-sdk/client-guardduty';
 import type { AwsClients } from '../aws/clients';
+import type { IndicatorClass } from '../model';
+import { sequenceSeeds } from './attack-sequence';
 import { errorMessage } from './instances';
 
 /** What a finding names and says. */
@@ -15,6 +17,8 @@ export interface FindingFacts {
   /** ARN of the IAM user in the finding's AccessKeyDetails, when it names one. */
   readonly principalArn?: string;
   readonly facts: string[];
+  /** What the finding names for hunt: pool IP and domain, an attack sequence's keys, IPs and agents. */
+  readonly indicators: Partial<Record<IndicatorClass, string[]>>;
 }
 
 const CRYPTO_TYPE = /^CryptoCurrency:/;
@@ -53,11 +57,15 @@ export function findingFacts(finding: Finding, fallbackRegion: string): FindingF
   facts.push(`GuardDuty finding ${finding.Type ?? '(no type)'} severity ${finding.Severity ?? '?'} in ${region}, account ${finding.AccountId ?? '?'}: ${finding.Title ?? ''}`.trim());
   if (isSample(finding)) facts.push('SAMPLE finding (CreateSampleFindings): not a real detection; the IDs in it are placeholders');
   if (service?.Archived) facts.push('finding is archived: someone already triaged it; check why before acting');
+  const sequence = sequenceSeeds(finding);
   facts.push(
     CRYPTO_TYPE.test(finding.Type ?? '')
       ? 'a cryptocurrency finding: this playbook applies'
-      : `not a cryptocurrency finding type; confirm this playbook fits before acting`,
+      : sequence
+        ? 'an attack sequence: this playbook applies; scope and hunt start from what it names'
+        : `not a cryptocurrency finding type; confirm this playbook fits before acting`,
   );
+  if (sequence) facts.push(...sequence.facts);
   if (service?.EventFirstSeen || service?.EventLastSeen) {
     facts.push(`activity seen ${service.Count ?? '?'} times from ${service.EventFirstSeen ?? '?'} to ${service.EventLastSeen ?? '?'}`);
   }
@@ -77,7 +85,22 @@ export function findingFacts(finding: Finding, fallbackRegion: string): FindingF
   const principalArn =
     key?.UserType === 'IAMUser' && key.UserName && finding.AccountId ? `arn:aws:iam::${finding.AccountId}:user/${key.UserName}` : undefined;
   if (key?.AccessKeyId) facts.push(`names access key ${key.AccessKeyId} of ${key.UserType ?? 'a principal'} ${key.UserName ?? key.PrincipalId ?? ''}`.trim());
-  return { accountId: finding.AccountId, region, instanceId, accessKeyId: key?.AccessKeyId, principalArn, facts };
+  const indicators: Partial<Record<IndicatorClass, string[]>> = { ...sequence?.indicators };
+  // A crypto finding's remote end is the pool.
+  if (CRYPTO_TYPE.test(finding.Type ?? '')) {
+    const poolIp = net?.RemoteIpDetails?.IpAddressV4 ?? net?.RemoteIpDetails?.IpAddressV6;
+    if (poolIp) indicators['pool-ip'] = [poolIp];
+    if (dns?.Domain) indicators['pool-domain'] = [dns.Domain];
+  }
+  return {
+    accountId: finding.AccountId,
+    region,
+    instanceId: instanceId ?? sequence?.instances.find((i) => !i.region || i.region === region)?.instanceId ?? sequence?.instances[0]?.instanceId,
+    accessKeyId: key?.AccessKeyId ?? sequence?.accessKeyIds[0],
+    principalArn: principalArn ?? sequence?.principalArns[0],
+    facts,
+    indicators,
+  };
 }
 
 /** GuardDuty marks generated findings with `"sample": true` in AdditionalInfo. */

@@ -69,7 +69,7 @@ export async function validate(clients: AwsClients, subject: Subject, opts: Vali
       const accountId = finding.accountId ?? callerAccountId;
       if (accountId !== callerAccountId) {
         facts.push(`the finding is about account ${accountId}, you are in ${callerAccountId}: validate again with that account's role for instance and key details`);
-        return { subject, accountId, principalArn: finding.principalArn, accessKeyId: finding.accessKeyId, facts };
+        return { subject, accountId, principalArn: finding.principalArn, accessKeyId: finding.accessKeyId, facts, indicators: finding.indicators };
       }
       let instance: InstanceFacts | undefined;
       if (finding.instanceId) {
@@ -94,6 +94,7 @@ export async function validate(clients: AwsClients, subject: Subject, opts: Vali
         accessKeyId: finding.accessKeyId ?? instance?.launchedBy?.accessKeyId,
         instance: instance?.instance,
         facts,
+        indicators: finding.indicators,
       };
     }
   }

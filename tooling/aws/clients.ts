@@ -3,6 +3,7 @@
  * credentials and region. Clients are cached per service and region and passed to the
  * playbook steps; nothing reaches for a global client.
  */
+import { AthenaClient } from '@aws-sdk/client-athena';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
@@ -56,6 +57,9 @@ export class AwsClients {
   }
   guardDuty(region: string): GuardDutyClient {
     return this.get(GuardDutyClient, 'guardduty', region);
+  }
+  athena(region: string): AthenaClient {
+    return this.get(AthenaClient, 'athena', region);
   }
   iam(): IAMClient {
     return this.get(IAMClient, 'iam', this.homeRegion);

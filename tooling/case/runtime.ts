@@ -45,6 +45,10 @@ export interface Runtime {
   readonly clock: Clock;
   /** Interactive question; absent when stdin is not a terminal. */
   readonly ask?: (question: string) => Promise<string>;
+  /** The org config file in force (--config, $IR_GUARDRAILS_CONFIG or the example). */
+  readonly configPath: string;
+  /** The IR roles of another account, same MFA and assume settings (hunt queries Athena in the security account). */
+  readonly sessionsIn: (accountId: string) => SessionSource;
 }
 
 /** Hooks tests and benchmarks pass in (client middleware, clock, prompt). */
@@ -79,7 +83,9 @@ export async function openRuntime(opts: GlobalOptions, hooks: RuntimeHooks = {})
   const end = opts.until ? parseDate(opts.until, '--until') : clock();
   const start = opts.since ? parseDate(opts.since, '--since') : new Date(end.getTime() - 90 * 86_400_000);
   const ctx: CaseContext = { caseId: opts.case, accountId, regions, window: { start, end }, caseDir: resolve(opts.caseDir ?? `cases/${opts.case}`) };
-  return { ctx, base, sessions, reporter, apply: !!opts.apply, yesIrreversible: !!opts.yesIrreversible, json: !!opts.json, clock, ask };
+  const sessionsIn = (id: string): SessionSource =>
+    id === accountId ? sessions : new SessionBroker(base, { caseId: opts.case!, accountId: id, assume, mfaSerial: opts.mfaSerial, mfaToken: opts.mfaToken, promptToken: ask });
+  return { ctx, base, sessions, reporter, apply: !!opts.apply, yesIrreversible: !!opts.yesIrreversible, json: !!opts.json, clock, ask, configPath: resolveConfigPath(opts.config), sessionsIn };
 }
 
 /** `--regions a,b` (checked), else the org config's allowed regions plus those enabled in the account. */

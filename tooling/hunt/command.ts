@@ -1,0 +1,133 @@
+/**
+ * `irctl hunt`: gathers the indicators (flags and the case's own records), checks them all
+ * before any AWS call, finds the investigation workgroup in the security account, and runs the
+ * org-wide hunt as SecurityAnalyst there.
+ */
+import { GetWorkGroupCommand } from '@aws-sdk/client-athena';
+import { loadOrgConfig } from '../../config';
+import { isCommercialRegion } from '../../config/regions';
+import { ATHENA } from '../../shared/names';
+import { errorMessage } from '../aws/errors';
+import type { TrailSource } from '../analysis/scope';
+import type { SessionSource } from '../aws/session';
+import { readCaseFile, type Runtime } from '../case/runtime';
+import type { CommandResult } from '../commands';
+import type { IndicatorClass, Inventory, StepFailure, Validation } from '../model';
+import { athenaFix } from './athena';
+import { hunt } from './hunt';
+import { athenaTrailSource } from './scope-source';
+import { caseIndicators, checkIndicators, indicatorCount, mergeIndicators, type IndicatorSet } from './indicators';
+
+/** Flags of `hunt` (commander names; repeatable ones are lists). */
+export interface HuntFlags {
+  readonly accessKey?: readonly string[];
+  readonly sourceIp?: readonly string[];
+  readonly userAgent?: readonly string[];
+  readonly ami?: readonly string[];
+  readonly keyName?: readonly string[];
+  readonly userDataSha256?: readonly string[];
+  readonly poolDomain?: readonly string[];
+  readonly poolIp?: readonly string[];
+  /** `--no-case-indicators` sets false: only the flags are hunted. */
+  readonly caseIndicators?: boolean;
+  readonly athenaRegion?: string;
+  readonly maxRows?: string;
+  readonly queryTimeout?: string;
+}
+
+function flagIndicators(flags: HuntFlags): IndicatorSet {
+  const pick: Array<[IndicatorClass, readonly string[] | undefined]> = [
+    ['access-key', flags.accessKey], ['source-ip', flags.sourceIp], ['user-agent', flags.userAgent], ['ami', flags.ami],
+    ['key-pair', flags.keyName], ['user-data-sha256', flags.userDataSha256], ['pool-domain', flags.poolDomain], ['pool-ip', flags.poolIp],
+  ];
+  return Object.fromEntries(pick.filter(([, v]) => v?.length).map(([k, v]) => [k, [...v!]]));
+}
+
+function positiveInt(text: string | undefined, flag: string, fallback: number, max: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`${flag} "${text}" is not a whole number from 1 to ${max}. Fix: e.g. ${flag} ${fallback}.`);
+  return n;
+}
+
+/** The workgroup must exist and be enabled where the hunt looks for it. */
+async function checkWorkgroup(sessions: SessionSource, region: string, account: string): Promise<void> {
+  const analyst = await sessions.session('analyst');
+  let state: string | undefined;
+  try {
+    state = (await analyst.clients.athena(region).send(new GetWorkGroupCommand({ WorkGroup: ATHENA.workgroup }))).WorkGroup?.State;
+  } catch (error) {
+    const message = errorMessage(error);
+    throw new Error(`Cannot read Athena workgroup ${ATHENA.workgroup} in ${region} of account ${account}: ${message}. Fix: ${athenaFix(message)}.`);
+  }
+  if (!state) {
+    throw new Error(`Athena workgroup ${ATHENA.workgroup} does not exist in ${region} of account ${account}. Fix: deploy the security-athena stack, or pass --athena-region with the org's home region.`);
+  }
+  if (state !== 'ENABLED') throw new Error(`Athena workgroup ${ATHENA.workgroup} in ${region} is ${state}. Fix: enable it (SecurityAdmin), then rerun hunt.`);
+}
+
+/** hunt: search every account and region of the organization's logs for the case's indicators. */
+export async function huntCommand(rt: Runtime, flags: HuntFlags): Promise<CommandResult> {
+  // Every flag value is checked before anything else: a typo must not cost a query.
+  const flagged = checkIndicators(flagIndicators(flags));
+  const maxRows = positiveInt(flags.maxRows, '--max-rows', 10_000, 1_000_000);
+  const timeoutMinutes = positiveInt(flags.queryTimeout, '--query-timeout', 15, 24 * 60);
+  const config = loadOrgConfig(rt.configPath);
+  const region = flags.athenaRegion ?? config.organization.homeRegion;
+  if (!isCommercialRegion(region)) throw new Error(`--athena-region "${region}" is not a known region. Fix: pass the org's home region, e.g. --athena-region ${config.organization.homeRegion}.`);
+
+  const fromCase = flags.caseIndicators === false ? {} : caseIndicators(readCaseFile<Validation>(rt.ctx, 'validation.json'), readCaseFile<Inventory>(rt.ctx, 'inventory.json'));
+  const indicators = mergeIndicators(flagged, fromCase);
+  if (indicatorCount(indicators) === 0) {
+    throw new Error('Nothing to hunt for. Fix: pass indicators (--access-key, --source-ip, --user-agent, --ami, --key-name, --pool-domain, --pool-ip), or run validate and scope first so the case has them.');
+  }
+  rt.reporter.progress(`hunting ${indicatorCount(indicators)} indicator(s) (${indicatorCount(flagged)} from flags) from ${rt.ctx.window.start.toISOString()} to ${rt.ctx.window.end.toISOString()}`);
+
+  const security = config.accounts.security.id;
+  const sessions = rt.sessionsIn(security);
+  await checkWorkgroup(sessions, region, security);
+  const analyst = await sessions.session('analyst');
+  const summary = await hunt({
+    caseId: rt.ctx.caseId,
+    caseAccountId: rt.ctx.accountId,
+    caseDir: rt.ctx.caseDir,
+    indicators,
+    window: rt.ctx.window,
+    athena: analyst.clients.athena(region),
+    athenaRegion: region,
+    target: { workgroup: ATHENA.workgroup, database: ATHENA.database },
+    maxRows,
+    query: { timeoutMs: timeoutMinutes * 60_000 },
+    onProgress: (m) => rt.reporter.progress(m),
+    now: () => rt.clock(),
+  });
+
+  const failures: StepFailure[] = summary.results.filter((r) => r.error).map((r) => ({ step: `hunt/${r.cls}`, target: r.values.join(', '), message: r.error! }));
+  for (const r of summary.results) {
+    if (r.notSearched) rt.reporter.warn(`${r.cls} (${r.values.join(', ')}) not searched: ${r.notSearched}`);
+    if (r.truncated) rt.reporter.warn(`${r.cls}: ${r.rows} rows, the --max-rows limit; there may be more. Narrow --since/--until or raise --max-rows.`);
+  }
+  const elsewhere = [...new Set(summary.results.flatMap((r) => r.accounts))].filter((a) => a !== rt.ctx.accountId);
+  if (elsewhere.length) rt.reporter.warn(`indicators seen in other accounts: ${elsewhere.join(', ')}. Open a case per account (validate, scope) before containing there.`);
+  const files = [`${summary.runDir}/summary.json`, ...summary.results.flatMap((r) => (r.csvFile ? [r.csvFile] : []))].map((f) => `${rt.ctx.caseDir}/${f}`);
+  rt.reporter.progress(`hunt results in ${rt.ctx.caseDir}/${summary.runDir}`);
+  return { command: 'hunt', results: [], failures, files, exitCode: failures.length ? 1 : 0 };
+}
+
+/** scope --source athena: the organization trail through the security account's workgroup, as SecurityAnalyst there. */
+export async function athenaScopeSource(rt: Runtime, flags: Pick<HuntFlags, 'athenaRegion'> = {}): Promise<TrailSource> {
+  const config = loadOrgConfig(rt.configPath);
+  const region = flags.athenaRegion ?? config.organization.homeRegion;
+  const sessions = rt.sessionsIn(config.accounts.security.id);
+  await checkWorkgroup(sessions, region, config.accounts.security.id);
+  const analyst = await sessions.session('analyst');
+  return athenaTrailSource({
+    athena: analyst.clients.athena(region),
+    target: { workgroup: ATHENA.workgroup, database: ATHENA.database },
+    window: rt.ctx.window,
+    onRows: (rows, limit) => {
+      rt.reporter.progress(`Athena: ${rows} attacker events in the organization trail`);
+      if (rows >= limit) rt.reporter.warn(`the organization trail returned ${limit} events, the limit: narrow --since/--until to see the rest`);
+    },
+  });
+}
