@@ -8,7 +8,7 @@ import type { ToleratedDiff } from './apply';
 /** Concerns applied, re-planned and destroyed on moto in CI. */
 export const HOSTED_CONCERNS = [
   'detection', 'isolation', 'flow-logs', 'alerts', 'clean-room', 'breakglass-alarm', 'scps',
-  'ir-roles', 'athena', 'config-recorders', 'config-rules', 'delegation', 'trail', 'guardduty', 'guardduty-org',
+  'ir-roles', 'athena', 'config-recorders', 'config-rules', 'delegation', 'trail', 'guardduty', 'guardduty-org', 'dns-query-logs',
 ] as const;
 
 /** Concerns moto cannot host, each with the emulator gap that stops it (they are still validated). */
