@@ -17,6 +17,7 @@ import {
   validateCommand,
   verifyCommand,
 } from './commands';
+import { checkIds } from './case/ids';
 import { streamReporter } from './case/output';
 import { type GlobalOptions, openRuntime, type Runtime, type RuntimeHooks } from './case/runtime';
 
@@ -28,10 +29,20 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 const COMMANDS: ReadonlyArray<{ name: string; summary: string; flags: ReadonlyArray<keyof typeof TARGET_FLAGS>; run: Handler }> = [
   { name: 'validate', summary: 'who owns the finding / instance / key, and how it was launched', flags: ['finding', 'region', 'instance', 'accessKey'], run: validateCommand },
   { name: 'scope', summary: 'everything the attacker touched, in every region (writes inventory.json)', flags: ['accessKey', 'principal'], run: scopeCommand },
-  { name: 'contain-credentials', summary: 'deactivate keys, attach deny-all, revoke sessions', flags: ['accessKey', 'principal', 'user'], run: containCredentialsCommand },
-  { name: 'contain-instances', summary: 'evidence, snapshots, isolation, ASG/ELB/EIP/profile (REFERENCE §7)', flags: ['instance'], run: containInstancesCommand },
-  { name: 'eradicate', summary: 'terminate after snapshots complete; delete key pairs, AMIs, backdoor users', flags: ['instance', 'keyPair', 'image', 'user', 'includeHeuristic'], run: eradicateCommand },
-  { name: 'release', summary: 'undo the containment recorded in the journal', flags: [], run: (rt) => releaseCommand(rt) },
+  {
+    name: 'contain-credentials',
+    summary: 'deactivate keys, attach deny-all, revoke sessions: of the named key/principal/--user and of users CloudTrail ties to the attacker; other users scope found are listed as suspects, untouched',
+    flags: ['accessKey', 'principal', 'user'],
+    run: containCredentialsCommand,
+  },
+  { name: 'contain-instances', summary: 'evidence, snapshots, isolation, Auto Scaling/ELB/profile hold, Elastic IPs disassociated (all reversible)', flags: ['instance'], run: containInstancesCommand },
+  { name: 'eradicate', summary: 'cancel Spot requests, terminate after snapshots complete, release Elastic IPs; delete key pairs, AMIs, backdoor users (each confirmed)', flags: ['instance', 'keyPair', 'image', 'user', 'includeHeuristic'], run: eradicateCommand },
+  {
+    name: 'release',
+    summary: 'undo the containment recorded in the journal: the whole case, or only --instance / --user / --access-key (releasing an instance never re-enables a credential)',
+    flags: ['instance', 'user', 'accessKey'],
+    run: releaseCommand,
+  },
   { name: 'report', summary: 'write report.md: timeline, inventory, actions, what remains manual', flags: [], run: (rt) => reportCommand(rt) },
   { name: 'verify', summary: 'check the journal hash chain and the evidence manifests', flags: [], run: (rt) => verifyCommand(rt) },
   { name: 'run', summary: 'validate, scope, contain credentials and instances, eradicate, report', flags: ['finding', 'region', 'instance', 'accessKey', 'principal', 'includeHeuristic'], run: runAllCommand },
@@ -43,7 +54,7 @@ const TARGET_FLAGS = {
   instance: () => new Option('--instance <id>', 'instance ID (repeatable)').argParser(collect),
   accessKey: () => new Option('--access-key <id>', 'the stolen access key ID'),
   principal: () => new Option('--principal <arn>', 'attacker IAM user/role ARN'),
-  user: () => new Option('--user <name>', 'IAM user (repeatable)').argParser(collect),
+  user: () => new Option('--user <name>', 'IAM user (repeatable); contain-credentials acts on a suspect user only when named here').argParser(collect),
   keyPair: () => new Option('--key-pair <region:name>', 'key pair to delete (repeatable)').argParser(collect),
   image: () => new Option('--image <region:ami>', 'AMI to deregister (repeatable)').argParser(collect),
   includeHeuristic: () => new Option('--include-heuristic', 'also eradicate what scope attributed by heuristics, not CloudTrail'),
@@ -72,8 +83,9 @@ function program(io: CliIo, onResult: (r: CommandResult, json: boolean) => void)
     .option('--json', 'one JSON document on stdout instead of progress lines', false)
     .option('--endpoint <url>', 'AWS endpoint override (moto)')
     .option('--case-dir <dir>', 'case directory (default: cases/<case>)')
-    .option('--since <iso>', 'start of the investigation window (UTC; default 90 days ago)')
+    .option('--since <iso>', 'start of the investigation window (UTC; default: as far back as CloudTrail LookupEvents keeps, 90 days less an hour)')
     .option('--until <iso>', 'end of the investigation window (UTC; default now)')
+    .option('--anchor-bucket <name>', 'S3 bucket (Object Lock) where each phase anchors the journal head so verify detects a cut journal (default: the forensics evidence bucket of the config; none with --no-assume)')
     .showHelpAfterError()
     .exitOverride();
   if (io.stdout || io.stderr) root.configureOutput({ writeOut: (s) => io.stdout?.write(s), writeErr: (s) => io.stderr?.write(s) });
@@ -83,6 +95,8 @@ function program(io: CliIo, onResult: (r: CommandResult, json: boolean) => void)
     for (const f of c.flags) sub.addOption(TARGET_FLAGS[f]());
     sub.action(async (flags: TargetFlags) => {
       const global = root.opts<GlobalOptions>();
+      // A mistyped ID is refused here, before any AWS call (even the caller-identity one).
+      checkIds({ account: global.account, regions: global.regions, ...flags });
       const reporter = io.hooks?.reporter ?? streamReporter({ json: !!global.json, out: io.stdout, err: io.stderr });
       const rt = await openRuntime(global, { ...io.hooks, reporter });
       onResult(await c.run(rt, flags), !!global.json);

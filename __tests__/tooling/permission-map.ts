@@ -53,6 +53,12 @@ export function iamRequests(call: CallRecord, account: string, resourceTags: Res
   const input = call.input;
   const region = call.region;
   const one = (resource: string | undefined, context?: Record<string, string>): IamRequest => ({ action: call.action, resource, region, context });
+  // S3 (journal anchors): the IAM action of ListObjectsV2 is s3:ListBucket, conditioned on the prefix.
+  if (service === 's3') {
+    const bucket = `arn:aws:s3:::${String(input.Bucket)}`;
+    if (op === 'ListObjectsV2') return [{ action: 's3:ListBucket', resource: bucket, region, context: { 's3:prefix': String(input.Prefix ?? '') } }];
+    return [one(`${bucket}/${String(input.Key)}`)];
+  }
   // Reads that name no resource: let the helper pick a concrete ARN of the action's resource type.
   if (/^(Describe|Get|List)/.test(op) && !(service === 'iam' && op !== 'GetAccessKeyLastUsed' && (input.UserName || input.RoleName || input.InstanceProfileName))) return [one(undefined)];
   if (service === 'iam') {

@@ -5,13 +5,16 @@
  * must need no more than its roles grant. Gaps in policies/ (owned elsewhere) are listed below
  * with the reason; the test fails when a new gap appears or a listed one is fixed.
  */
-import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { AutoScalingClient, CreateAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { DescribeInstancesCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { EXAMPLE_CONFIG_PATH, loadOrgConfig } from '../../config';
 import { irRoleDefinitions } from '../../policies/roles';
-import { IR_ROLE_PATH, IR_ROLES } from '../../shared/names';
+import { evidenceBucketName, IR_ROLE_PATH, IR_ROLES } from '../../shared/names';
 import { AwsClients } from '../../tooling/aws/clients';
 import { type CallRecord, recordCalls } from '../../tooling/aws/record';
+import { createBucket } from '../../tooling/aws/s3';
 import { callerArn, type RoleSession, type SessionRole, type SessionSource } from '../../tooling/aws/session';
+import { latestAnchor } from '../../tooling/case/anchor';
 import { withWriteCase } from '../../tooling/case/open';
 import { memoryReporter } from '../../tooling/case/output';
 import { Once, type PhaseEnv } from '../../tooling/case/phase';
@@ -19,7 +22,7 @@ import { containCredentials } from '../../tooling/contain/credentials';
 import { containInstances } from '../../tooling/contain/instances';
 import { eradicate } from '../../tooling/eradicate';
 import { releaseCase } from '../../tooling/release';
-import { type AttackScenario, SCENARIO_ACCOUNT, seedAttack } from '../support/attack-scenario';
+import { type AttackScenario, normalizeMotoGroups, SCENARIO_ACCOUNT, seedAttack } from '../support/attack-scenario';
 import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../support/moto';
 import { simulate } from '../support/simulate';
 import { newCase, steppingClock } from './case-harness';
@@ -49,20 +52,36 @@ function roleSessions(endpoint: string): SessionSource {
   };
 }
 
+/** A second group with room above its minimum, so both ways of holding an instance are exercised. */
+async function wideGroupInstance(endpoint: string, besides: string): Promise<string> {
+  const cfg = { endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS };
+  const subnet = (await new EC2Client(cfg).send(new DescribeInstancesCommand({ InstanceIds: [besides] }))).Reservations![0].Instances![0].SubnetId!;
+  const asg = new AutoScalingClient(cfg);
+  await asg.send(new CreateAutoScalingGroupCommand({ AutoScalingGroupName: 'web-asg', LaunchTemplate: { LaunchTemplateName: 'miner-lt', Version: '$Latest' }, MinSize: 1, MaxSize: 3, DesiredCapacity: 2, VPCZoneIdentifier: subnet }));
+  const id = (await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web-asg'] }))).AutoScalingGroups![0].Instances![0].InstanceId!;
+  await normalizeMotoGroups(new EC2Client(cfg), id);
+  return id;
+}
+
 beforeAll(async () => {
   moto = await startMoto();
   scenario = await seedAttack(moto.endpoint);
+  const wide = await wideGroupInstance(moto.endpoint, scenario.instances.find((i) => i.kind === 'asg')!.instanceId);
+  scenario = { ...scenario, instances: [...scenario.instances, { region: 'us-east-1', instanceId: wide, kind: 'asg' }] };
   const ctx = newCase('IR-PROOF-1');
   const sessions = roleSessions(moto.endpoint);
+  // Journal heads are anchored in the (Object Lock) evidence bucket the example config names.
+  const anchor = { bucket: evidenceBucketName(config.accounts.forensics.id, config.organization.homeRegion), region: config.organization.homeRegion };
+  await new AwsClients({ endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }).s3(anchor.region).send(createBucket({ Bucket: anchor.bucket, ObjectLockEnabledForBucket: true }));
   const phase = (apply: boolean, fn: (env: PhaseEnv) => Promise<unknown>, yesIrreversible = true) =>
-    withWriteCase({ ctx, sessions, reporter: memoryReporter(), apply, yesIrreversible, clock: steppingClock(), sleep: async () => undefined }, async (env) => void (await fn(env)));
+    withWriteCase({ ctx, sessions, reporter: memoryReporter(), apply, yesIrreversible, clock: steppingClock(), sleep: async () => undefined, anchor }, async (env) => void (await fn(env)));
   const contain = async (env: PhaseEnv) => {
     const once = new Once();
     await containCredentials(env, { accessKeyId: scenario.attackerKeyId, userNames: [scenario.backdoorUser] }, once);
     await containInstances(env, { instanceIds: scenario.instances.map((i) => i.instanceId) }, once);
   };
-  // Plan; contain without confirming (the Elastic IP is only disassociated); release (it is
-  // re-associated); contain again, confirmed (it is released); rerun; then eradicate.
+  // Plan; contain; release (all of it comes back); contain again; rerun; then eradicate
+  // (Spot request cancelled, instances terminated, the Elastic IP released).
   await phase(false, contain);
   await phase(true, contain, false);
   await phase(true, releaseCase);
@@ -71,6 +90,8 @@ beforeAll(async () => {
   await phase(true, (env) =>
     eradicate(env, { instanceIds: scenario.instances.map((i) => i.instanceId), keyPairs: scenario.keyPairs, images: scenario.images, userNames: [scenario.backdoorUser] }, { sleep: async () => undefined }),
   );
+  // verify reads the anchors back as the analyst.
+  expect(await latestAnchor((await sessions.session('analyst')).clients, anchor, ctx.caseId)).toBeDefined();
 }, 180_000);
 afterAll(async () => moto?.stop());
 
@@ -113,9 +134,10 @@ test('the scenario exercised both roles: reads as the analyst, writes as break-g
       'ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:DisassociateAddress', 'ec2:ReleaseAddress', 'ec2:DisassociateIamInstanceProfile',
       'ec2:CancelSpotInstanceRequests', 'ec2:CreateTags', 'ec2:TerminateInstances', 'ec2:DeleteKeyPair', 'ec2:DeregisterImage', 'ec2:AssociateIamInstanceProfile', 'ec2:AssociateAddress',
       'autoscaling:SuspendProcesses', 'autoscaling:SetInstanceProtection', 'autoscaling:DetachInstances', 'autoscaling:AttachInstances', 'autoscaling:ResumeProcesses',
+      'autoscaling:EnterStandby', 'autoscaling:ExitStandby',
       'elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:RegisterTargets',
       'iam:UpdateAccessKey', 'iam:PutUserPolicy', 'iam:PutRolePolicy', 'iam:DeleteUserPolicy', 'iam:DeleteRolePolicy', 'iam:DeleteAccessKey', 'iam:DeleteLoginProfile',
-      'iam:DetachUserPolicy', 'iam:DeleteUser',
+      'iam:DetachUserPolicy', 'iam:DeleteUser', 's3:PutObject',
     ]),
   );
 });

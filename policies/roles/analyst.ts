@@ -1,5 +1,6 @@
 /** SecurityAnalyst: reads everything an investigation reads, changes nothing. */
 import type { OrgConfig } from '../../config';
+import { evidenceBucketName, FORENSICS } from '../../shared/names';
 import type { AuditedPolicy } from '../scp/audited';
 import { athenaLogAccessStatements, athenaResources, glueResources } from './scope';
 
@@ -60,6 +61,14 @@ export function analystPolicies(config: OrgConfig): AuditedPolicy[] {
             Effect: 'Allow',
             Action: ['glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition'],
             Resource: glueResources(config),
+          },
+          {
+            // irctl verify: compare the journal with the heads anchored in the evidence bucket (key names only).
+            Sid: 'ListJournalAnchors',
+            Effect: 'Allow',
+            Action: 's3:ListBucket',
+            Resource: `arn:aws:s3:::${evidenceBucketName(config.accounts.forensics.id, config.organization.homeRegion)}`,
+            Condition: { StringLike: { 's3:prefix': `${FORENSICS.anchorPrefix}/*` } },
           },
           // Athena reads logs and writes results as the caller.
           ...athenaLogAccessStatements(config),

@@ -1,6 +1,6 @@
 /** SecurityBreakGlass: every containment and eradication step of the playbook, nothing else. */
 import type { OrgConfig } from '../../config';
-import { CONTAINMENT_POLICIES, IR_ROLE_PATH, IR_ROLES, TAGS } from '../../shared/names';
+import { CONTAINMENT_POLICIES, evidenceBucketName, FORENSICS, IR_ROLE_PATH, IR_ROLES, TAGS } from '../../shared/names';
 import type { PolicyStatement } from '../document';
 import type { AuditedPolicy } from '../scp/audited';
 import { IR_ROLES_RESOURCE } from './scope';
@@ -162,6 +162,22 @@ export function breakGlassPolicies(config: OrgConfig): AuditedPolicy[] {
               // IfExists: removing a share carries no Add key and stays allowed. ec2:Add/userId is single-valued (iam-data).
               ...(forensicsAccount ? { StringEqualsIfExists: { 'ec2:Add/userId': forensicsAccount } } : {}),
             },
+          },
+          {
+            // Journal integrity: each phase writes the journal's head under the anchor prefix of the
+            // Object Lock evidence bucket (adding, never overwriting or deleting: the lock keeps it).
+            Sid: 'AnchorJournalHeads',
+            Effect: 'Allow',
+            Action: 's3:PutObject',
+            Resource: `arn:aws:s3:::${evidenceBucketName(forensicsAccount, config.organization.homeRegion)}/${FORENSICS.anchorPrefix}/*`,
+          },
+          {
+            // The evidence bucket is encrypted with the forensics key: a put needs a data key, through S3 only.
+            Sid: 'EncryptAnchorsViaS3',
+            Effect: 'Allow',
+            Action: 'kms:GenerateDataKey',
+            Resource: '*',
+            Condition: { StringEquals: { 'kms:ViaService': `s3.${config.organization.homeRegion}.amazonaws.com` } },
           },
           {
             // aws/ebs-encrypted snapshots cannot be shared: re-encrypt on copy. KMS only through EC2.

@@ -11,6 +11,7 @@ import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { credentialsOf, S3Client } from './s3';
 
 /** Anything SDK v3 accepts as credentials. */
 export type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
@@ -60,6 +61,17 @@ export class AwsClients {
   }
   sts(region: string = this.homeRegion): STSClient {
     return this.get(STSClient, 'sts', region);
+  }
+  /** S3 (journal anchors in the forensics evidence bucket), with this set's credentials. */
+  s3(region: string = this.homeRegion): S3Client {
+    const key = `s3/${region}`;
+    let client = this.cache.get(key) as S3Client | undefined;
+    if (!client) {
+      client = new S3Client({ region, endpoint: this.settings.endpoint, credentials: credentialsOf(this.sts(region)) });
+      this.settings.onClient?.(client as unknown as { middlewareStack: unknown });
+      this.cache.set(key, client);
+    }
+    return client;
   }
 
   /** Same settings, other credentials (an assumed role). */

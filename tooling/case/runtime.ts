@@ -7,10 +7,13 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { loadOrgConfig, resolveConfigPath } from '../../config';
+import { evidenceBucketName } from '../../shared/names';
 import { isCommercialRegion } from '../../config/regions';
+import { LOOKUP_EVENTS_HORIZON_DAYS } from '../analysis/trail';
 import { AwsClients, type ClientSettings } from '../aws/clients';
 import { callerArn, SessionBroker, type SessionSource } from '../aws/session';
 import type { CaseContext, Inventory, Validation } from '../model';
+import type { AnchorTarget } from './anchor';
 import { type Clock, systemClock } from './journal';
 import { type Reporter, streamReporter } from './output';
 
@@ -31,6 +34,8 @@ export interface GlobalOptions {
   readonly assume?: boolean;
   readonly since?: string;
   readonly until?: string;
+  /** Bucket for journal anchors (default: the forensics evidence bucket of the config, when assuming roles). */
+  readonly anchorBucket?: string;
 }
 
 /** A case ready for phases to run on. */
@@ -45,6 +50,8 @@ export interface Runtime {
   readonly clock: Clock;
   /** Interactive question; absent when stdin is not a terminal. */
   readonly ask?: (question: string) => Promise<string>;
+  /** Where journal heads are anchored; absent: only in the case directory (a cut tail goes unseen). */
+  readonly anchor?: AnchorTarget;
 }
 
 /** Hooks tests and benchmarks pass in (client middleware, clock, prompt). */
@@ -77,17 +84,47 @@ export async function openRuntime(opts: GlobalOptions, hooks: RuntimeHooks = {})
   const sessions = new SessionBroker(base, { caseId: opts.case, accountId, assume, mfaSerial: opts.mfaSerial, mfaToken: opts.mfaToken, promptToken: ask });
   const regions = await resolveRegions(opts, sessions);
   const end = opts.until ? parseDate(opts.until, '--until') : clock();
-  const start = opts.since ? parseDate(opts.since, '--since') : new Date(end.getTime() - 90 * 86_400_000);
+  const start = opts.since ? parseDate(opts.since, '--since') : defaultWindowStart(end);
   const ctx: CaseContext = { caseId: opts.case, accountId, regions, window: { start, end }, caseDir: resolve(opts.caseDir ?? `cases/${opts.case}`) };
-  return { ctx, base, sessions, reporter, apply: !!opts.apply, yesIrreversible: !!opts.yesIrreversible, json: !!opts.json, clock, ask };
+  return { ctx, base, sessions, reporter, apply: !!opts.apply, yesIrreversible: !!opts.yesIrreversible, json: !!opts.json, clock, ask, anchor: anchorTarget(opts, assume) };
 }
+
+/**
+ * --anchor-bucket, else the forensics evidence bucket the stacks deploy (Object Lock), named
+ * after the config's forensics account and home region. Without role assumption (drills on an
+ * emulator) only an explicit bucket is used.
+ */
+function anchorTarget(opts: GlobalOptions, assume: boolean): AnchorTarget | undefined {
+  if (opts.anchorBucket) {
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(opts.anchorBucket)) throw new Error(`--anchor-bucket "${opts.anchorBucket}" is not an S3 bucket name. Fix: pass the bucket name only, e.g. --anchor-bucket ir-evidence-123456789012-us-east-1.`);
+    const config = assume ? loadOrgConfig(resolveConfigPath(opts.config)) : undefined;
+    return { bucket: opts.anchorBucket, region: config?.organization.homeRegion ?? 'us-east-1' };
+  }
+  if (!assume) return undefined;
+  const config = loadOrgConfig(resolveConfigPath(opts.config));
+  const region = config.organization.homeRegion;
+  if (!config.accounts.forensics.id) return undefined;
+  return { bucket: evidenceBucketName(config.accounts.forensics.id, region), region };
+}
+
+/**
+ * Without --since: as far back as CloudTrail LookupEvents answers, less an hour. The horizon
+ * moves with the clock, so a start exactly 90 days back is already past it when scope runs a
+ * moment later, and every default run would report the window as cut.
+ */
+export function defaultWindowStart(end: Date): Date {
+  return new Date(end.getTime() - LOOKUP_EVENTS_HORIZON_DAYS * 86_400_000 + DEFAULT_WINDOW_MARGIN_MS);
+}
+
+/** Slack between the default window start and LookupEvents' horizon (a long run stays inside it). */
+export const DEFAULT_WINDOW_MARGIN_MS = 3_600_000;
 
 /** `--regions a,b` (checked), else the org config's allowed regions plus those enabled in the account. */
 async function resolveRegions(opts: GlobalOptions, sessions: SessionBroker): Promise<string[]> {
   if (opts.regions) {
     const list = opts.regions.split(',').map((r) => r.trim()).filter(Boolean);
     const unknown = list.filter((r) => !isCommercialRegion(r));
-    if (unknown.length) throw new Error(`Unknown region${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. Fix: use names such as us-east-1 (config/regions.ts lists the known ones).`);
+    if (unknown.length) throw new Error(`Unknown region${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. Fix: use region names such as us-east-1 (aws ec2 describe-regions lists them).`);
     return [...new Set(list)];
   }
   const config = loadOrgConfig(resolveConfigPath(opts.config));

@@ -1,7 +1,8 @@
 /**
- * contain-instances: for every instance, evidence first, then snapshots, then everything in
- * REFERENCE §7 — Auto Scaling, protections, per-ENI isolation, load balancers, instance
- * profile and its sessions, Spot requests, Elastic IPs, tags. Regions and instances run with
+ * contain-instances: for every instance, evidence first, then snapshots, then the rest of the
+ * hold — Auto Scaling, protections, per-ENI isolation, load balancers, instance profile and its
+ * sessions, fleets, Elastic IPs (disassociated, not released), tags. Every step but the
+ * snapshots and fleet cancellation can be undone by release. Regions and instances run with
  * bounded concurrency; a failure on one instance or region is recorded and the rest go on.
  */
 import type { Instance } from '@aws-sdk/client-ec2';
@@ -11,9 +12,10 @@ import type { Action, ActionOutcome } from '../case/executor';
 import { Once, type PhaseEnv } from '../case/phase';
 import { collectInstanceEvidence } from '../evidence/collect';
 import { revokeSessions } from './credentials';
-import { autoScalingActions, loadBalancerActions, profileAction, protectionActions, snapshotActions, spotRequestAction, tagAction } from './instance-steps';
+import { disassociateAddressActions } from './elastic-ips';
+import { autoScalingActions, loadBalancerActions, profileAction, protectionActions, snapshotActions, tagAction } from './instance-steps';
 import { cancelFleetAction } from './fleets';
-import { elasticIpActions, eniIsolationActions, isolationGroups } from './network';
+import { eniIsolationActions, isolationGroups } from './network';
 import { findInstances, readRegionState, type RegionState } from './state';
 
 /** Where each requested instance lives. */
@@ -141,18 +143,15 @@ async function containInstance(env: PhaseEnv, once: Once, state: RegionState, in
       env.exec.fail('contain-instances/revoke-role-sessions', err, { target: id, action: 'iam:PutRolePolicy' });
     }
   }
-  // 7. Nothing relaunches it; its public address goes.
+  // 7. No fleet relaunches it.
   const fleet = state.fleets.get(id);
   if (fleet) {
     const outcome = await once.run(`fleet/${region}/${fleet.id}`, () => env.exec.run(cancelFleetAction(env, region, fleet, 'contain-instances/cancel-fleet')));
     if (!COMPLETE.has(outcome)) complete = false;
   }
-  const spot = spotRequestAction(env, state, instance);
-  if (spot) {
-    const outcome = await once.run(`spot/${region}/${spot.target}`, () => env.exec.run(spot));
-    if (!COMPLETE.has(outcome)) complete = false;
-  }
-  for (const eip of elasticIpActions(env, region, id, state.addresses)) await chain(eip);
+  // Its public address goes, reversibly. Releasing the address and cancelling a Spot request
+  // cannot be undone: eradicate does them, once the compromise is confirmed.
+  await runAll(disassociateAddressActions(env, region, id, state.addresses));
   // 8. Tag last: the tag says the containment completed.
   if (complete) await runAll([tagAction(env, state, instance, 'contained')]);
   else env.reporter.warn(`${id} (${region}): containment incomplete; not tagged contained. Fix the errors above and rerun: completed steps are skipped.`);
