@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { AwsClients } from '../../tooling/aws/clients';
-import { createBucket, listObjects } from '../../tooling/aws/s3';
+import { CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { anchorKey } from '../../tooling/case/anchor';
 import { journalPath, readJournal } from '../../tooling/case/journal';
 import { main } from '../../tooling/cli';
@@ -25,7 +25,7 @@ beforeAll(async () => {
   moto = await startMoto();
   scenario = await seedAttack(moto.endpoint);
   const s3 = new AwsClients({ endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }).s3('us-east-1');
-  await s3.send(createBucket({ Bucket: BUCKET, ObjectLockEnabledForBucket: true }));
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET, ObjectLockEnabledForBucket: true }));
 }, 120_000);
 afterAll(async () => moto?.stop());
 
@@ -52,7 +52,7 @@ test('every phase anchors the journal head in the bucket; verify matches it', as
   expect(planned.code).toBe(0);
   const entries = readJournal(caseDir);
   const last = entries[entries.length - 1];
-  const keys = (await new AwsClients({ endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }).s3('us-east-1').send(listObjects({ Bucket: BUCKET, Prefix: 'irctl-anchors/IR-ANCHOR-1/' }))).keys;
+  const keys = (await new AwsClients({ endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }).s3('us-east-1').send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'irctl-anchors/IR-ANCHOR-1/' }))).Contents?.map((o) => o.Key);
   expect(keys).toContain(anchorKey('IR-ANCHOR-1', last.seq, last.hash));
   expect(planned.out).toMatch(new RegExp(`journal head \\(entry ${last.seq}\\) anchored at s3://${BUCKET}/`));
   const ok = await irctl(caseDir, ['--anchor-bucket', BUCKET, 'verify']);

@@ -12,7 +12,7 @@ import { irRoleDefinitions } from '../../policies/roles';
 import { evidenceBucketName, IR_ROLE_PATH, IR_ROLES } from '../../shared/names';
 import { AwsClients } from '../../tooling/aws/clients';
 import { type CallRecord, recordCalls } from '../../tooling/aws/record';
-import { createBucket } from '../../tooling/aws/s3';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { callerArn, type RoleSession, type SessionRole, type SessionSource } from '../../tooling/aws/session';
 import { latestAnchor } from '../../tooling/case/anchor';
 import { withWriteCase } from '../../tooling/case/open';
@@ -72,7 +72,7 @@ beforeAll(async () => {
   const sessions = roleSessions(moto.endpoint);
   // Journal heads are anchored in the (Object Lock) evidence bucket the example config names.
   const anchor = { bucket: evidenceBucketName(config.accounts.forensics.id, config.organization.homeRegion), region: config.organization.homeRegion };
-  await new AwsClients({ endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }).s3(anchor.region).send(createBucket({ Bucket: anchor.bucket, ObjectLockEnabledForBucket: true }));
+  await new AwsClients({ endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }).s3(anchor.region).send(new CreateBucketCommand({ Bucket: anchor.bucket, ObjectLockEnabledForBucket: true }));
   const phase = (apply: boolean, fn: (env: PhaseEnv) => Promise<unknown>, yesIrreversible = true) =>
     withWriteCase({ ctx, sessions, reporter: memoryReporter(), apply, yesIrreversible, clock: steppingClock(), sleep: async () => undefined, anchor }, async (env) => void (await fn(env)));
   const contain = async (env: PhaseEnv) => {

@@ -9,9 +9,9 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { credentialsOf, S3Client } from './s3';
 
 /** Anything SDK v3 accepts as credentials. */
 export type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
@@ -62,16 +62,9 @@ export class AwsClients {
   sts(region: string = this.homeRegion): STSClient {
     return this.get(STSClient, 'sts', region);
   }
-  /** S3 (journal anchors in the forensics evidence bucket), with this set's credentials. */
+  /** S3 (journal anchors in the forensics evidence bucket); path-style with an endpoint override. */
   s3(region: string = this.homeRegion): S3Client {
-    const key = `s3/${region}`;
-    let client = this.cache.get(key) as S3Client | undefined;
-    if (!client) {
-      client = new S3Client({ region, endpoint: this.settings.endpoint, credentials: credentialsOf(this.sts(region)) });
-      this.settings.onClient?.(client as unknown as { middlewareStack: unknown });
-      this.cache.set(key, client);
-    }
-    return client;
+    return this.get(S3Client, 's3', region);
   }
 
   /** Same settings, other credentials (an assumed role). */

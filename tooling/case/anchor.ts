@@ -13,10 +13,10 @@
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { paginateListObjectsV2, PutObjectCommand } from '@aws-sdk/client-s3';
 import { FORENSICS } from '../../shared/names';
 import type { AwsClients } from '../aws/clients';
 import { errorCode, errorMessage } from '../aws/errors';
-import { listObjects, putObject } from '../aws/s3';
 import type { JournalEntry } from '../model';
 
 /** Key prefix of journal anchors in the evidence bucket. */
@@ -84,7 +84,8 @@ export async function anchorJournal(
   if (input.target) {
     const key = anchorKey(input.caseId, last.seq, last.hash);
     try {
-      await clients.s3(input.target.region).send(putObject({ Bucket: input.target.bucket, Key: key, Body: JSON.stringify(base) }));
+      // The SDK sends a checksum with the put, which an Object Lock bucket requires.
+      await clients.s3(input.target.region).send(new PutObjectCommand({ Bucket: input.target.bucket, Key: key, Body: JSON.stringify(base), ContentType: 'application/json' }));
     } catch (err) {
       appendFileSync(anchorsPath(input.caseDir), JSON.stringify(base) + '\n');
       throw new Error(
@@ -101,8 +102,11 @@ export async function anchorJournal(
 
 /** The newest anchor of a case in the bucket (highest sequence number), if any. */
 export async function latestAnchor(clients: AwsClients, target: AnchorTarget, caseId: string): Promise<{ seq: number; head: string; key: string } | undefined> {
-  const out = await clients.s3(target.region).send(listObjects({ Bucket: target.bucket, Prefix: `${ANCHOR_PREFIX}/${caseId}/` }));
-  const anchors = (out.keys ?? []).flatMap((key) => {
+  const keys: string[] = [];
+  for await (const page of paginateListObjectsV2({ client: clients.s3(target.region) }, { Bucket: target.bucket, Prefix: `${ANCHOR_PREFIX}/${caseId}/` })) {
+    keys.push(...(page.Contents ?? []).map((o) => o.Key!));
+  }
+  const anchors = keys.flatMap((key) => {
     const m = /\/(\d{8})-([0-9a-f]{64})\.json$/.exec(key);
     return m ? [{ seq: Number(m[1]), head: m[2], key }] : [];
   });
