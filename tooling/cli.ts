@@ -3,6 +3,7 @@
  * off to plain async functions (tooling/commands.ts); errors go to stderr as a sentence with
  * the fix, and the exit code says whether everything completed.
  */
+import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import {
   type CommandResult,
@@ -19,9 +20,12 @@ import {
 } from './commands';
 import { checkIds } from './case/ids';
 import { streamReporter } from './case/output';
-import { type GlobalOptions, openRuntime, type Runtime, type RuntimeHooks } from './case/runtime';
+import { caseDirOf, type GlobalOptions, openRuntime, type Runtime, type RuntimeHooks } from './case/runtime';
 
 type Handler = (rt: Runtime, flags: TargetFlags) => Promise<CommandResult>;
+
+/** Commands that only read or undo an existing case. */
+const READS_CASE: ReadonlySet<string> = new Set(['verify', 'report', 'release']);
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -97,6 +101,11 @@ function program(io: CliIo, onResult: (r: CommandResult, json: boolean) => void)
       const global = root.opts<GlobalOptions>();
       // A mistyped ID is refused here, before any AWS call (even the caller-identity one).
       checkIds({ account: global.account, regions: global.regions, ...flags });
+      // Reading a case that is not there needs no AWS call to refuse (unless verify can ask the anchor bucket).
+      const anchored = c.name === 'verify' && (global.anchorBucket || global.assume !== false);
+      if (READS_CASE.has(c.name) && !anchored && global.case && !existsSync(caseDirOf(global))) {
+        throw new Error(`${c.name}: case directory ${caseDirOf(global)} does not exist, so case ${global.case} has no record here. Fix: pass --case-dir with the case's directory (default cases/<case ID>) or the --case it was opened with.`);
+      }
       const reporter = io.hooks?.reporter ?? streamReporter({ json: !!global.json, out: io.stdout, err: io.stderr });
       const rt = await openRuntime(global, { ...io.hooks, reporter });
       onResult(await c.run(rt, flags), !!global.json);
@@ -107,6 +116,9 @@ function program(io: CliIo, onResult: (r: CommandResult, json: boolean) => void)
 
 /** Run irctl with `argv` (as process.argv); resolves to the exit code. */
 export async function main(argv: readonly string[] = process.argv, io: CliIo = {}): Promise<number> {
+  // The SDK's Node-version notice (releases after January 2027 need Node 22) is in the README,
+  // not on every command's stderr.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   let code = 0;

@@ -204,6 +204,7 @@ export async function reportCommand(rt: Runtime, manual: readonly string[] = [])
     inventory: readCaseFile<Inventory>(rt.ctx, 'inventory.json'),
     journal: readJournal(rt.ctx.caseDir),
     manual,
+    anchors: readLocalAnchors(rt.ctx.caseDir),
   });
   const file = writeCaseFile(rt.ctx, 'report.md', markdown);
   rt.reporter.progress(`report written to ${file}`);

@@ -135,10 +135,10 @@ test('verify: an edited evidence file is named and the exit code is 1', async ()
   expect(planned.code).toBe(0);
   const caseArgs = ['--regions', 'us-east-1', '--case-dir', planned.caseDir];
   expect((await irctl([...caseArgs, 'verify'])).code).toBe(0);
-  appendFileSync(join(planned.caseDir, 'evidence', instanceId, 'userdata.txt'), '# edited later\n');
+  appendFileSync(join(planned.caseDir, 'evidence', instanceId, 'plan', 'userdata.txt'), '# edited later\n');
   const { code, err } = await irctl([...caseArgs, 'verify']);
   expect(code).toBe(1);
-  expect(err).toContain(`evidence file ${instanceId}/userdata.txt does not match its manifest hash`);
+  expect(err).toContain(`evidence file ${instanceId}/plan/userdata.txt does not match its manifest hash`);
 });
 
 test('eradicate from the inventory removes only what CloudTrail proves; heuristic attributions are named, not touched', async () => {

@@ -69,8 +69,11 @@ test('plan (the default) makes no change at all, and dry-runs every EC2 write', 
   const dry = calls.filter((c) => c.input.DryRun === true);
   expect(dry.length).toBeGreaterThan(10);
   expect(dry.every((c) => c.error === 'DryRunOperation')).toBe(true);
-  // Evidence is saved even while planning: it only reads.
-  for (const i of scenario.instances) expect(verifyEvidence(ctx.caseDir, i.instanceId)).toEqual([]);
+  // Evidence is saved even while planning (it only reads), marked as the plan's.
+  for (const i of scenario.instances) {
+    expect(verifyEvidence(ctx.caseDir, i.instanceId)).toEqual([]);
+    expect(JSON.parse(readFileSync(join(ctx.caseDir, 'evidence', i.instanceId, 'plan', 'manifest.json'), 'utf8')).purpose).toBe('plan');
+  }
 });
 
 test('contain --apply holds every instance and the credentials, reversibly', async () => {
@@ -129,9 +132,18 @@ test('contain --apply holds every instance and the credentials, reversibly', asy
   const applied = readJournal(ctx.caseDir).filter((e) => e.outcome === 'applied');
   expect(applied.every((e) => e.ts.endsWith('Z'))).toBe(true);
   expect(applied.filter((e) => e.action !== 'irctl:CollectEvidence').length).toBe(calls.filter(isMutating).length);
-  // Evidence was collected while planning; its manifest hashes are in the chained journal.
+  // Evidence was collected while planning and again at containment: both sets kept, their
+  // hashes in the index manifest and in the chained journal.
   const evidence = readJournal(ctx.caseDir).filter((e) => e.action === 'irctl:CollectEvidence' && e.outcome === 'applied');
-  expect(evidence.map((e) => e.target).sort()).toEqual(scenario.instances.map((i) => i.instanceId).sort());
+  const sets = (purpose: string) => evidence.filter((e) => (e.request as { purpose: string }).purpose === purpose).map((e) => e.target).sort();
+  expect(sets('plan')).toEqual(scenario.instances.map((i) => i.instanceId).sort());
+  expect(sets('containment')).toEqual(scenario.instances.map((i) => i.instanceId).sort());
+  for (const i of scenario.instances) {
+    const index = JSON.parse(readFileSync(join(ctx.caseDir, 'evidence', i.instanceId, 'manifest.json'), 'utf8')) as { sets: Array<{ purpose: string; sha256: string }> };
+    expect(index.sets.map((s) => s.purpose)).toEqual(['plan', 'containment']);
+    expect(index.sets.every((s) => /^[0-9a-f]{64}$/.test(s.sha256))).toBe(true);
+    expect(verifyEvidence(ctx.caseDir, i.instanceId)).toEqual([]);
+  }
 });
 
 test('a rerun resumes: no mutating call, every step skipped as already done', async () => {
@@ -144,7 +156,7 @@ test('a rerun resumes: no mutating call, every step skipped as already done', as
   expect(added.length).toBeGreaterThan(0);
   expect(new Set(added.map((e) => e.outcome))).toEqual(new Set(['skipped-already-done']));
   expect(existsSync(join(ctx.caseDir, 'evidence', byKind('plain').instanceId, 'manifest.json'))).toBe(true);
-  expect(readFileSync(join(ctx.caseDir, 'evidence', byKind('plain').instanceId, 'userdata.txt'), 'utf8')).toContain('xmrig');
+  expect(readFileSync(join(ctx.caseDir, 'evidence', byKind('plain').instanceId, 'containment', 'userdata.txt'), 'utf8')).toContain('xmrig');
 });
 
 test('release restores every reversible change from the journal; a second release changes nothing', async () => {

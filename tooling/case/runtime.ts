@@ -66,6 +66,11 @@ export interface RuntimeHooks {
 
 const CASE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,48}$/;
 
+/** The case directory the options name (default cases/<case>). */
+export function caseDirOf(opts: GlobalOptions): string {
+  return resolve(opts.caseDir ?? `cases/${opts.case}`);
+}
+
 /** Build the runtime; throws a sentence naming the problem and the fix. */
 export async function openRuntime(opts: GlobalOptions, hooks: RuntimeHooks = {}): Promise<Runtime> {
   if (!opts.case) throw new Error('No case ID. Fix: pass --case <id>, e.g. --case IR-2026-0042 (it names the journal, tags and role sessions).');
@@ -77,7 +82,9 @@ export async function openRuntime(opts: GlobalOptions, hooks: RuntimeHooks = {})
   let accountId = opts.account;
   if (!accountId) {
     if (assume) throw new Error('No target account. Fix: pass --account <12-digit id> (or --no-assume to act as the current credentials).');
-    accountId = (await callerArn(base)).split(':')[4];
+    accountId = (await callerArn(base).catch((err: Error) => {
+      throw new Error(`Could not tell which account the current credentials belong to (${err.message}). Fix: set AWS_PROFILE or the AWS_* credential variables, or pass --account with the IR roles.`);
+    })).split(':')[4];
   }
   if (!/^\d{12}$/.test(accountId)) throw new Error(`Account "${accountId}" is not a 12-digit AWS account ID. Fix: pass --account 123456789012.`);
   const ask = hooks.ask ?? (process.stdin.isTTY ? terminalQuestion : undefined);
@@ -85,7 +92,7 @@ export async function openRuntime(opts: GlobalOptions, hooks: RuntimeHooks = {})
   const regions = await resolveRegions(opts, sessions);
   const end = opts.until ? parseDate(opts.until, '--until') : clock();
   const start = opts.since ? parseDate(opts.since, '--since') : defaultWindowStart(end);
-  const ctx: CaseContext = { caseId: opts.case, accountId, regions, window: { start, end }, caseDir: resolve(opts.caseDir ?? `cases/${opts.case}`) };
+  const ctx: CaseContext = { caseId: opts.case, accountId, regions, window: { start, end }, caseDir: caseDirOf(opts) };
   return { ctx, base, sessions, reporter, apply: !!opts.apply, yesIrreversible: !!opts.yesIrreversible, json: !!opts.json, clock, ask, anchor: anchorTarget(opts, assume) };
 }
 

@@ -85,22 +85,24 @@ async function containInstance(env: PhaseEnv, once: Once, state: RegionState, in
     if (!(await env.exec.sequence(actions))) complete = false;
   };
 
-  // 1. Evidence before any change. A failure is reported, but containment still goes on:
-  //    a running miner costs more than a missing console log.
+  // 1. Evidence before any change, taken again when acting (a plan's set shows an older state).
+  //    A failure is reported, but containment still goes on: a running miner costs more than a
+  //    missing console log.
+  const purpose = env.exec.applying ? 'containment' : 'plan';
   try {
-    const { created, manifest } = await collectInstanceEvidence(env.read, { caseId: env.ctx.caseId, caseDir: env.ctx.caseDir, region, instance, caller: env.readCaller, clock: env.clock, prefetched: state.evidence });
+    const { created, manifest } = await collectInstanceEvidence(env.read, { caseId: env.ctx.caseId, caseDir: env.ctx.caseDir, region, instance, caller: env.readCaller, clock: env.clock, prefetched: state.evidence, purpose });
     // The manifest's hashes go into the hash-chained journal, so evidence files cannot be swapped unnoticed.
     env.exec.options.journal.append({
       step: 'contain-instances/evidence',
       action: 'irctl:CollectEvidence',
       region,
       target: id,
-      request: { calls: ['ec2:DescribeInstanceAttribute', 'ec2:GetConsoleOutput', 'iam:GetInstanceProfile'], dir: `evidence/${id}` },
+      request: { calls: ['ec2:DescribeInstanceAttribute', 'ec2:GetConsoleOutput', 'iam:GetInstanceProfile'], dir: `evidence/${id}/${purpose}`, purpose },
       outcome: created ? 'applied' : 'skipped-already-done',
-      response: { collectedAt: manifest.collectedAt, files: manifest.files },
+      response: { collectedAt: manifest.collectedAt, purpose: manifest.purpose, files: manifest.files },
       reversible: false,
     });
-    env.reporter.progress(`[evidence] ${id} (${region}) ${created ? 'saved' : 'already saved'} under evidence/${id}/`);
+    env.reporter.progress(`[evidence] ${id} (${region}) ${purpose} set ${created ? 'saved' : 'already saved'} under evidence/${id}/${purpose}/`);
   } catch (err) {
     complete = false;
     env.exec.fail('contain-instances/evidence', err, { region, target: id, action: 'ec2:DescribeInstanceAttribute' });
