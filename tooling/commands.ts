@@ -15,6 +15,7 @@ import { readCaseFile, type Runtime, writeCaseFile } from './case/runtime';
 import { containCredentials } from './contain/credentials';
 import { containInstances } from './contain/instances';
 import { eradicate, type EradicationTargets } from './eradicate';
+import { handOff, handoffTarget } from './handoff';
 import { verifyEvidence } from './evidence/collect';
 import type { Inventory, StepFailure, Subject, Validation } from './model';
 import { releaseCase } from './release';
@@ -238,6 +239,13 @@ export async function verifyCommand(rt: Runtime): Promise<CommandResult> {
   const anchored = anchor ? `, anchor at entry ${anchor.seq} ${failures.some((f) => f.step === 'verify/anchor') ? 'NOT MATCHED' : 'matched'}` : '';
   rt.reporter.progress(`journal: ${journal.entries} entries, ${journal.ok ? 'chain intact' : 'CHAIN BROKEN'}${anchored}; evidence: ${instances.length} instance(s) checked`);
   return { command: 'verify', results: [], failures, exitCode: failures.length ? 1 : 0 };
+}
+
+/** handoff: copy the case snapshots, re-encrypted with the forensics key, and share them with the forensics account. */
+export async function handoffCommand(rt: Runtime): Promise<CommandResult> {
+  requireRecord(rt, 'handoff', 'journal');
+  const target = handoffTarget(rt.config());
+  return writePhase(rt, 'handoff', (env) => handOff(env, target));
 }
 
 /** run: validate, scope, contain credentials, contain instances, eradicate, report — in order. */

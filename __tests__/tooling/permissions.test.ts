@@ -21,6 +21,7 @@ import { Once, type PhaseEnv } from '../../tooling/case/phase';
 import { containCredentials } from '../../tooling/contain/credentials';
 import { containInstances } from '../../tooling/contain/instances';
 import { eradicate } from '../../tooling/eradicate';
+import { handOff, handoffTarget } from '../../tooling/handoff';
 import { releaseCase } from '../../tooling/release';
 import { type AttackScenario, normalizeMotoGroups, SCENARIO_ACCOUNT, seedAttack } from '../support/attack-scenario';
 import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../support/moto';
@@ -87,6 +88,8 @@ beforeAll(async () => {
   await phase(true, releaseCase);
   await phase(true, contain);
   await phase(true, contain);
+  // The clean room gets the case snapshots: copied re-encrypted, shared with forensics only.
+  await phase(true, (env) => handOff(env, handoffTarget(config), { sleep: async () => undefined }));
   await phase(true, (env) =>
     eradicate(env, { instanceIds: scenario.instances.map((i) => i.instanceId), keyPairs: scenario.keyPairs, images: scenario.images, userNames: [scenario.backdoorUser] }, { sleep: async () => undefined }),
   );
@@ -137,7 +140,7 @@ test('the scenario exercised both roles: reads as the analyst, writes as break-g
       'autoscaling:EnterStandby', 'autoscaling:ExitStandby',
       'elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:RegisterTargets',
       'iam:UpdateAccessKey', 'iam:PutUserPolicy', 'iam:PutRolePolicy', 'iam:DeleteUserPolicy', 'iam:DeleteRolePolicy', 'iam:DeleteAccessKey', 'iam:DeleteLoginProfile',
-      'iam:DetachUserPolicy', 'iam:DeleteUser', 's3:PutObject',
+      'iam:DetachUserPolicy', 'iam:DeleteUser', 's3:PutObject', 'ec2:CopySnapshot', 'ec2:ModifySnapshotAttribute',
     ]),
   );
 });

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
-import { loadOrgConfig, resolveConfigPath } from '../../config';
+import { loadOrgConfig, type OrgConfig, resolveConfigPath } from '../../config';
 import { evidenceBucketName } from '../../shared/names';
 import { isCommercialRegion } from '../../config/regions';
 import { LOOKUP_EVENTS_HORIZON_DAYS } from '../analysis/trail';
@@ -52,6 +52,8 @@ export interface Runtime {
   readonly ask?: (question: string) => Promise<string>;
   /** Where journal heads are anchored; absent: only in the case directory (a cut tail goes unseen). */
   readonly anchor?: AnchorTarget;
+  /** The org config (--config), read when a command needs it. */
+  readonly config: () => OrgConfig;
 }
 
 /** Hooks tests and benchmarks pass in (client middleware, clock, prompt). */
@@ -93,7 +95,7 @@ export async function openRuntime(opts: GlobalOptions, hooks: RuntimeHooks = {})
   const end = opts.until ? parseDate(opts.until, '--until') : clock();
   const start = opts.since ? parseDate(opts.since, '--since') : defaultWindowStart(end);
   const ctx: CaseContext = { caseId: opts.case, accountId, regions, window: { start, end }, caseDir: caseDirOf(opts) };
-  return { ctx, base, sessions, reporter, apply: !!opts.apply, yesIrreversible: !!opts.yesIrreversible, json: !!opts.json, clock, ask, anchor: anchorTarget(opts, assume) };
+  return { ctx, base, sessions, reporter, apply: !!opts.apply, yesIrreversible: !!opts.yesIrreversible, json: !!opts.json, clock, ask, anchor: anchorTarget(opts, assume), config: () => loadOrgConfig(resolveConfigPath(opts.config)) };
 }
 
 /**

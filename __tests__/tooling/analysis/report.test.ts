@@ -173,7 +173,7 @@ describe('renderReport', () => {
     { name: 'scope failures to retry', expected: 'Retry or check by hand: scope/cloudtrail in eu-west-1 on AccessKeyId=AKIAVICTIM0000000001' },
     { name: 'failed journal steps to retry', expected: 'Retry: contain-instances/isolate-eni ec2:ModifyNetworkInterfaceAttribute on eni-0abc in eu-west-1 failed: RequestLimitExceeded' },
     { name: 'keys left inactive for hunting', expected: 'Access key AKIAVICTIM0000000001 is inactive, not deleted: keep it for hunting' },
-    { name: 'case snapshots to copy to forensics', expected: 'Copy snap-0case1 (eu-west-1) into the forensics account; re-encrypt' },
+    { name: 'case snapshots to hand to the clean room', expected: 'Hand snap-0case1 (eu-west-1) to the clean room: irctl handoff --apply copies it re-encrypted' },
     { name: 'planned steps never applied', expected: 'Planned, not applied: ec2:TerminateInstances on i-0miner2 in eu-west-1 (irreversible; rerun with --apply)' },
     { name: 'heuristic attributions to confirm', expected: 'Confirm the heuristic attribution of instance i-0miner2 (eu-west-1)' },
     { name: 'attacker resources nobody acted on', expected: 'No action recorded yet on attacker iam-user backup-admin' },
