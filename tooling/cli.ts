@@ -40,7 +40,7 @@ const COMMANDS: ReadonlyArray<{ name: string; summary: string; flags: ReadonlyAr
     flags: ['accessKey', 'principal', 'user'],
     run: containCredentialsCommand,
   },
-  { name: 'contain-instances', summary: 'evidence, snapshots, isolation, Auto Scaling/ELB/profile hold, Elastic IPs disassociated (all reversible)', flags: ['instance'], run: containInstancesCommand },
+  { name: 'contain-instances', summary: 'evidence, snapshots, isolation, Auto Scaling/ELB/profile hold, Elastic IPs disassociated (all reversible)', flags: ['instance', 'networkAclCut'], run: containInstancesCommand },
   { name: 'eradicate', summary: 'cancel Spot requests, terminate after snapshots complete, release Elastic IPs; delete key pairs, AMIs, backdoor users (each confirmed)', flags: ['instance', 'keyPair', 'image', 'user', 'includeHeuristic'], run: eradicateCommand },
   {
     name: 'release',
@@ -68,6 +68,11 @@ const TARGET_FLAGS = {
   user: () => new Option('--user <name>', 'IAM user (repeatable); contain-credentials acts on a suspect user only when named here').argParser(collect),
   keyPair: () => new Option('--key-pair <region:name>', 'key pair to delete (repeatable)').argParser(collect),
   image: () => new Option('--image <region:ami>', 'AMI to deregister (repeatable)').argParser(collect),
+  networkAclCut: () =>
+    new Option(
+      '--network-acl-cut',
+      'also put a deny-all network ACL on each subnet that holds only suspect instances: ends connections a security group change leaves open (tracked flows), but cuts the whole subnet, your own access too; release restores the ACL',
+    ),
   includeHeuristic: () => new Option('--include-heuristic', 'also eradicate what scope attributed by heuristics, not CloudTrail'),
 } as const;
 

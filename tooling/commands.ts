@@ -44,6 +44,8 @@ export interface TargetFlags {
   readonly image?: readonly string[];
   /** eradicate: also remove resources scope tied to the attacker by heuristics only. */
   readonly includeHeuristic?: boolean;
+  /** contain-instances: also cut subnets that hold only suspect instances with a deny-all network ACL. */
+  readonly networkAclCut?: boolean;
 }
 
 function exitCode(results: readonly ActionResult[], failures: readonly StepFailure[]): number {
@@ -133,7 +135,7 @@ function instanceTargets(rt: Runtime, flags: TargetFlags): string[] {
 /** contain-instances: evidence, snapshots, isolation and the rest of REFERENCE §7. */
 export async function containInstancesCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
   const instanceIds = instanceTargets(rt, flags);
-  return writePhase(rt, 'contain-instances', (env) => containInstances(env, { instanceIds }));
+  return writePhase(rt, 'contain-instances', (env) => containInstances(env, { instanceIds, networkAclCut: flags.networkAclCut }));
 }
 
 function regional(values: readonly string[] | undefined, flag: string): Array<{ region: string; id: string }> {

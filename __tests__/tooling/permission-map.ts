@@ -24,6 +24,8 @@ const ID_TYPES: ReadonlyArray<[RegExp, string]> = [
   [/^eipalloc-/, 'elastic-ip'],
   [/^sir-/, 'spot-instances-request'],
   [/^vpc-/, 'vpc'],
+  [/^subnet-/, 'subnet'],
+  [/^acl-/, 'network-acl'],
 ];
 
 function ec2Arn(region: string, account: string, id: string): string {
@@ -88,6 +90,7 @@ export function iamRequests(call: CallRecord, account: string, resourceTags: Res
     ...asList(input.AllocationId),
     ...asList(input.SpotInstanceRequestIds),
     ...asList(input.SnapshotId),
+    ...asList(input.NetworkAclId),
     ...asList(input.ImageId),
     ...asList(input.Resources),
     ...asList(input.VpcId),
@@ -101,6 +104,8 @@ export function iamRequests(call: CallRecord, account: string, resourceTags: Res
   // Resources a call creates get a concrete placeholder ID (the simulator wants concrete ARNs).
   const newSnapshot = `arn:aws:ec2:${region}::snapshot/snap-0000000000000proof`;
   const newGroup = `arn:aws:ec2:${region}:${account}:security-group/sg-0000000000000proof`;
+  const newAcl = `arn:aws:ec2:${region}:${account}:network-acl/acl-0000000000000proof`;
+  if (op === 'CreateNetworkAcl') requests.push(one(newAcl, requestTagContext(input)));
   if (op === 'CreateSnapshot' || op === 'CopySnapshot') requests.push(one(newSnapshot));
   // A copy reads its source snapshot, in the source region.
   if (op === 'CopySnapshot') requests.push(one(ec2Arn(String(input.SourceRegion), account, String(input.SourceSnapshotId))));
@@ -113,7 +118,7 @@ export function iamRequests(call: CallRecord, account: string, resourceTags: Res
   }
   // Tag-on-create: AWS also authorizes ec2:CreateTags with ec2:CreateAction set.
   if (input.TagSpecifications) {
-    const resource = op === 'CreateSnapshot' || op === 'CopySnapshot' ? newSnapshot : newGroup;
+    const resource = op === 'CreateSnapshot' || op === 'CopySnapshot' ? newSnapshot : op === 'CreateNetworkAcl' ? newAcl : newGroup;
     requests.push({ action: 'ec2:CreateTags', resource, region, context: { 'ec2:CreateAction': op } });
   }
   // Handing an instance profile to an instance passes its role.

@@ -79,7 +79,7 @@ beforeAll(async () => {
   const contain = async (env: PhaseEnv) => {
     const once = new Once();
     await containCredentials(env, { accessKeyId: scenario.attackerKeyId, userNames: [scenario.backdoorUser] }, once);
-    await containInstances(env, { instanceIds: scenario.instances.map((i) => i.instanceId) }, once);
+    await containInstances(env, { instanceIds: scenario.instances.map((i) => i.instanceId), networkAclCut: true }, once);
   };
   // Plan; contain; release (all of it comes back); contain again; rerun; then eradicate
   // (Spot request cancelled, instances terminated, the Elastic IP released).
@@ -141,6 +141,8 @@ test('the scenario exercised both roles: reads as the analyst, writes as break-g
       'elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:RegisterTargets',
       'iam:UpdateAccessKey', 'iam:PutUserPolicy', 'iam:PutRolePolicy', 'iam:DeleteUserPolicy', 'iam:DeleteRolePolicy', 'iam:DeleteAccessKey', 'iam:DeleteLoginProfile',
       'iam:DetachUserPolicy', 'iam:DeleteUser', 's3:PutObject', 'ec2:CopySnapshot', 'ec2:ModifySnapshotAttribute',
+      // CreateNetworkAcl appears only as the plan's DryRun call (moto acts on it anyway); the proof below evaluates DryRun calls too.
+      'ec2:ReplaceNetworkAclAssociation',
     ]),
   );
 });

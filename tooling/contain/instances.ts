@@ -16,6 +16,7 @@ import { disassociateAddressActions } from './elastic-ips';
 import { autoScalingActions, loadBalancerActions, profileAction, protectionActions, snapshotActions, tagAction } from './instance-steps';
 import { cancelFleetAction } from './fleets';
 import { eniIsolationActions, isolationGroups } from './network';
+import { cutSubnet } from './network-acl';
 import { findInstances, readRegionState, type RegionState } from './state';
 
 /** Where each requested instance lives. */
@@ -46,8 +47,15 @@ export function reportMissing(env: PhaseEnv, step: string, missing: readonly str
   }
 }
 
+/** What contain-instances acts on. */
+export interface ContainTarget {
+  readonly instanceIds: readonly string[];
+  /** Also cut each instance's subnet with a deny-all network ACL, where the subnet holds only suspects. @default false */
+  readonly networkAclCut?: boolean;
+}
+
 /** Contain the given instances in every region they are found in. */
-export async function containInstances(env: PhaseEnv, target: { readonly instanceIds: readonly string[] }, once: Once = new Once()): Promise<void> {
+export async function containInstances(env: PhaseEnv, target: ContainTarget, once: Once = new Once()): Promise<void> {
   const located = await locateInstances(env, target.instanceIds);
   reportMissing(env, 'contain-instances/locate', located.missing);
   await env.exec.each([...located.byRegion.keys()], env.concurrency.regions, 'contain-instances/region', (region) => ({ region }), async (region) => {
@@ -67,14 +75,14 @@ export async function containInstances(env: PhaseEnv, target: { readonly instanc
       return;
     }
     await env.exec.each(instances, env.concurrency.resources, 'contain-instances/instance', (i) => ({ region, target: i.InstanceId }), (instance) =>
-      containInstance(env, once, state, instance),
+      containInstance(env, once, state, instance, target.networkAclCut ? new Set(instances.map((i) => i.InstanceId!)) : undefined),
     );
   });
 }
 
 const COMPLETE: ReadonlySet<ActionOutcome> = new Set(['applied', 'skipped-already-done', 'dry-run-ok', 'planned']);
 
-async function containInstance(env: PhaseEnv, once: Once, state: RegionState, instance: Instance): Promise<void> {
+async function containInstance(env: PhaseEnv, once: Once, state: RegionState, instance: Instance, aclCutSuspects?: ReadonlySet<string>): Promise<void> {
   const region = state.region;
   const id = instance.InstanceId!;
   let complete = true;
@@ -125,6 +133,15 @@ async function containInstance(env: PhaseEnv, once: Once, state: RegionState, in
   } catch (err) {
     complete = false;
     env.exec.fail('contain-instances/isolate', err, { region, target: id, action: 'ec2:ModifyNetworkInterfaceAttribute' });
+  }
+  // 4b. Optional: a stateless cut of the subnet, for the tracked flows a group change leaves.
+  if (aclCutSuspects) {
+    try {
+      await cutSubnet(env, once, region, instance, aclCutSuspects);
+    } catch (err) {
+      complete = false;
+      env.exec.fail('contain-instances/network-acl-cut', err, { region, target: instance.SubnetId, action: 'ec2:ReplaceNetworkAclAssociation' });
+    }
   }
   // 5. Out of load balancers and the Auto Scaling group.
   await runAll([...loadBalancerActions(env, state, id), asg.instance[1]]);
