@@ -132,7 +132,7 @@ function instanceTargets(rt: Runtime, flags: TargetFlags): string[] {
   return ids;
 }
 
-/** contain-instances: evidence, snapshots, isolation and the rest of REFERENCE §7. */
+/** contain-instances: evidence, snapshots, isolation and the rest of the hold (all reversible but the snapshots). */
 export async function containInstancesCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
   const instanceIds = instanceTargets(rt, flags);
   return writePhase(rt, 'contain-instances', (env) => containInstances(env, { instanceIds, networkAclCut: flags.networkAclCut }));

@@ -123,7 +123,7 @@ export function analystProofs(config: OrgConfig): ProofTable {
   return table;
 }
 
-/** SecurityBreakGlass: every REFERENCE §7 action allowed; unrelated and escalating actions not. */
+/** SecurityBreakGlass: every containment and eradication action allowed; unrelated and escalating actions not. */
 export function breakGlassProofs(config: OrgConfig): ProofTable {
   const f = proofFixtures(config);
   const me = f.irRole('breakGlass');

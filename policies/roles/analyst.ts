@@ -10,7 +10,8 @@ GuardDuty findings and CloudTrail event history, reads an instance's console out
 and finds the account owning an access key. It runs Athena queries in the security account's
 workgroups over the Glue catalog; Athena reads the logs and writes query results with the
 caller's credentials, so the role may read log-archive buckets and put objects only into
-buckets whose name contains "athena-results". Nothing else is written.`;
+buckets whose name contains "athena-results". It may list the journal anchors (irctl-anchors/)
+in the forensics evidence bucket, to check a case journal was not cut. Nothing else is written.`;
 
 /** The SecurityAnalyst policies. */
 export function analystPolicies(config: OrgConfig): AuditedPolicy[] {

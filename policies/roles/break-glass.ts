@@ -55,7 +55,9 @@ detach or stand by, protect from scale-in, suspend processes. Load balancers: de
 In a VPC without the deployed isolation groups it creates them, tagged with their isolation
 role, and may set rules only on groups carrying that tag. Release (after a false positive) gives
 back Elastic IPs, instance profiles (passing their role to EC2 only), Auto Scaling membership and
-load balancer registration.
+load balancer registration. At the end of each phase it adds the case journal's head under
+irctl-anchors/ in the forensics evidence bucket (a data key from the forensics key through S3
+only); it cannot read, replace or delete anything there.
 Instance attributes: it may not change an instance's type, user data, kernel or ramdisk (a resize
 to a GPU type or code run at the next boot); the playbook changes groups, termination and stop
 protection, shutdown behaviour and DeleteOnTermination only.
@@ -80,7 +82,7 @@ export function breakGlassPolicies(config: OrgConfig): AuditedPolicy[] {
   return [
     {
       name: 'ir-break-glass-containment',
-      description: 'Containment and eradication of a compromised instance or credential (REFERENCE §7).',
+      description: 'Containment and eradication of a compromised instance or credential, as the response playbook performs them.',
       explanation,
       document: {
         Version: '2012-10-17',

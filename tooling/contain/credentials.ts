@@ -1,5 +1,5 @@
 /**
- * Credential containment per REFERENCE §7: deactivate access keys (kept for hunting), attach
+ * Credential containment: deactivate access keys (kept for hunting), attach
  * an inline deny-all, and revoke temporary sessions issued before now (`aws:TokenIssueTime`
  * does not touch long-term keys, so both are needed). IAM is eventually consistent: every
  * write is re-read until visible.

@@ -1,5 +1,5 @@
 /**
- * Network isolation per REFERENCE §7: changing a security group does not end tracked
+ * Network isolation: changing a security group does not end tracked
  * connections, so each ENI moves first to the allow-all transition group (flows become
  * untracked) and then to the no-traffic isolation group. Each ENI is changed on its own
  * because ModifyInstanceAttribute Groups fails on instances with several ENIs. The groups
