@@ -175,3 +175,27 @@ test('an irreversible step asks on the terminal: "no" leaves it (exit 3), "yes" 
   expect(accepted.code).toBe(0);
   expect(await names()).not.toContain(key.name);
 });
+
+test('contain-credentials acts only on users CloudTrail ties to the attacker; the others are suspects until named with --user', async () => {
+  const caseDir = mkdtempSync(join(tmpdir(), 'irctl-cli-suspects-'));
+  const user = (userName: string) => ({ userName, arn: `arn:aws:iam::${SCENARIO_ACCOUNT}:user/${userName}`, createdAt: '2026-11-21T00:00:00Z', accessKeys: [], attachedPolicies: [], inlinePolicies: [], hasLoginProfile: false });
+  const inventory = {
+    caseId: 'IR-CLI-1', accountId: SCENARIO_ACCOUNT, generatedAt: '2026-11-23T03:00:00Z', regions: ['us-east-1'],
+    instances: [], keyPairs: [], images: [], snapshots: [], spotRequests: [], fleets: [], events: [], failures: [],
+    iamUsers: [user(scenario.backdoorUser), user(scenario.attackerUser)],
+    attributions: [
+      { kind: 'iam-user', id: scenario.backdoorUser, basis: 'cloudtrail', reason: 'CreateUser by the stolen key', eventId: 'e-1' },
+      { kind: 'iam-user', id: scenario.attackerUser, basis: 'heuristic', reason: 'access key created in the window' },
+    ],
+  };
+  writeFileSync(join(caseDir, 'inventory.json'), JSON.stringify(inventory));
+  const targets = (out: string) => new Set((JSON.parse(out) as { results: Array<{ target: string }> }).results.map((r) => r.target.split('/').slice(0, 2).join('/')));
+  const planned = await irctl(['--regions', 'us-east-1', '--case-dir', caseDir, '--json', 'contain-credentials']);
+  expect(planned.code).toBe(0);
+  expect(targets(planned.out)).toEqual(new Set([`user/${scenario.backdoorUser}`]));
+  expect(planned.err).toContain(`suspect IAM user ${scenario.attackerUser} (access key created in the window; no CloudTrail event ties it to the attacker): NOT contained. Confirm, then: irctl contain-credentials --user ${scenario.attackerUser}`);
+  expect((JSON.parse(planned.out) as { manual: string[] }).manual).toEqual([expect.stringContaining(`suspect IAM user ${scenario.attackerUser}`)]);
+
+  const named = await irctl(['--regions', 'us-east-1', '--case-dir', caseDir, '--json', 'contain-credentials', '--user', scenario.attackerUser]);
+  expect(targets(named.out)).toEqual(new Set([`user/${scenario.attackerUser}`]));
+});
