@@ -18,7 +18,7 @@ import { eradicate, type EradicationTargets } from './eradicate';
 import { handOff, handoffTarget } from './handoff';
 import { verifyEvidence } from './evidence/collect';
 import type { Inventory, StepFailure, Subject, Validation } from './model';
-import { releaseCase } from './release';
+import { planRelease, releaseCase } from './release';
 
 /** What a command did. */
 export interface CommandResult {
@@ -195,6 +195,11 @@ function requireRecord(rt: Runtime, command: string, needs: 'journal' | 'any'): 
 export async function releaseCommand(rt: Runtime, flags: TargetFlags = {}): Promise<CommandResult> {
   requireRecord(rt, 'release', 'journal');
   const selection = { instanceIds: flags.instance, userNames: flags.user, accessKeyIds: flags.accessKey ? [flags.accessKey] : undefined };
+  // A name the journal never contained is a typo or another case: refuse before journaling anything.
+  const unknown = planRelease(readJournal(rt.ctx.caseDir), selection).unknown;
+  if (unknown.length) {
+    throw new Error(`release: the journal of case ${rt.ctx.caseId} records no containment of ${unknown.join(', ')}. Fix: check the ID and --case/--case-dir (irctl report lists what was contained).`);
+  }
   return writePhase(rt, 'release', (env) => releaseCase(env, selection));
 }
 

@@ -90,7 +90,8 @@ export function planRelease(entries: readonly JournalEntry[], selection: Release
       if (ownerGone) manual.push(`${record.kind} on ${owner}: not restored, the resource was removed by eradicate`);
       return !ownerGone;
     })
-    .sort((a, b) => b.lastSeq - a.lastSeq)
+    // Newest first; the released tag last of all, since it says the release completed.
+    .sort((a, b) => Number(a.record.kind === 'containment-tag') - Number(b.record.kind === 'containment-tag') || b.lastSeq - a.lastSeq)
     .map(({ record, entry }) => ({ record, entry }));
   if (wholeCase(selection)) {
     for (const e of applied.filter((x) => !x.reversible)) {

@@ -74,7 +74,10 @@ describe('a held Auto Scaling group', () => {
 
   test('release order is newest first: the instance rejoins before its protection is lifted, and the group resumes last', () => {
     const plan = planRelease(readJournal(ctx.caseDir));
-    const seqs = plan.undo.map((u) => u.entry.seq);
+    // Newest first, except the "released" tags, which come last: they say the release completed.
+    const tags = plan.undo.filter((u) => u.record.kind === 'containment-tag');
+    expect(plan.undo.slice(-tags.length)).toEqual(tags);
+    const seqs = plan.undo.filter((u) => u.record.kind !== 'containment-tag').map((u) => u.entry.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
     const at = (kind: string, id?: string) => plan.undo.findIndex((u) => u.record.kind === kind && (id === undefined || undoInstance(u.record) === id));
     expect(at('asg-attach', wideAsgInstance)).toBeLessThan(at('asg-unprotect', wideAsgInstance));
