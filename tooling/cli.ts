@@ -62,10 +62,11 @@ const COMMANDS: ReadonlyArray<{ name: string; summary: string; flags: ReadonlyAr
 const TARGET_FLAGS = {
   finding: () => new Option('--finding <id>', 'GuardDuty finding ID'),
   region: () => new Option('--region <region>', 'region of the finding or instance'),
-  instance: () => new Option('--instance <id>', 'instance ID (repeatable)').argParser(collect),
-  accessKey: () => new Option('--access-key <id>', 'the stolen access key ID'),
+  instance: () => new Option('--instance <id>', 'instance ID (repeatable; release: only these instances)').argParser(collect),
+  accessKey: () => new Option('--access-key <id>', 'the stolen access key ID (release: re-activate only this key)'),
   principal: () => new Option('--principal <arn>', 'attacker IAM user/role ARN'),
-  user: () => new Option('--user <name>', 'IAM user (repeatable); contain-credentials acts on a suspect user only when named here').argParser(collect),
+  user: () =>
+    new Option('--user <name>', 'IAM user name (repeatable). contain-credentials: contain this user (a suspect is contained only when named here); eradicate: delete it; release: release only it').argParser(collect),
   keyPair: () => new Option('--key-pair <region:name>', 'key pair to delete (repeatable)').argParser(collect),
   image: () => new Option('--image <region:ami>', 'AMI to deregister (repeatable)').argParser(collect),
   networkAclCut: () =>
