@@ -57,7 +57,14 @@ export const FORENSICS = {
   evidenceKeyAlias: 'alias/ir-forensic-evidence',
   /** Instance profile (and role) for forensic workstations in the clean-room VPC. */
   workstationProfile: 'ir-forensic-workstation',
+  /** Key prefix under which irctl anchors each case's journal head in the evidence bucket. */
+  anchorPrefix: 'irctl-anchors',
 } as const;
+
+/** Name of the forensics evidence bucket (`*` for an account not created yet). */
+export function evidenceBucketName(forensicsAccountId: string | undefined, region: string): string {
+  return `${FORENSICS.evidenceBucketPrefix}-${forensicsAccountId ?? '*'}-${region}`;
+}
 
 /**
  * Substring every Athena query-results bucket name contains: IR role policies grant

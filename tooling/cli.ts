@@ -3,12 +3,14 @@
  * off to plain async functions (tooling/commands.ts); errors go to stderr as a sentence with
  * the fix, and the exit code says whether everything completed.
  */
+import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import {
   type CommandResult,
   containCredentialsCommand,
   containInstancesCommand,
   eradicateCommand,
+  handoffCommand,
   releaseCommand,
   reportCommand,
   runAllCommand,
@@ -17,11 +19,15 @@ import {
   validateCommand,
   verifyCommand,
 } from './commands';
+import { checkIds } from './case/ids';
 import { streamReporter } from './case/output';
 import { huntCommand, type HuntFlags } from './hunt/command';
-import { type GlobalOptions, openRuntime, type Runtime, type RuntimeHooks } from './case/runtime';
+import { caseDirOf, type GlobalOptions, openRuntime, type Runtime, type RuntimeHooks } from './case/runtime';
 
 type Handler = (rt: Runtime, flags: TargetFlags) => Promise<CommandResult>;
+
+/** Commands that only read or undo an existing case. */
+const READS_CASE: ReadonlySet<string> = new Set(['verify', 'report', 'release']);
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -35,10 +41,26 @@ const COMMANDS: ReadonlyArray<{ name: string; summary: string; flags: ReadonlyAr
     flags: ['huntAccessKey', 'sourceIp', 'userAgent', 'ami', 'keyName', 'userDataSha256', 'poolDomain', 'poolIp', 'caseIndicators', 'athenaRegion', 'maxRows', 'queryTimeout'],
     run: (rt, flags) => huntCommand(rt, flags as HuntFlags),
   },
-  { name: 'contain-credentials', summary: 'deactivate keys, attach deny-all, revoke sessions', flags: ['accessKey', 'principal', 'user'], run: containCredentialsCommand },
-  { name: 'contain-instances', summary: 'evidence, snapshots, isolation, ASG/ELB/EIP/profile (docs/runbook.md)', flags: ['instance'], run: containInstancesCommand },
-  { name: 'eradicate', summary: 'terminate after snapshots complete; delete key pairs, AMIs, backdoor users', flags: ['instance', 'keyPair', 'image', 'user', 'includeHeuristic'], run: eradicateCommand },
-  { name: 'release', summary: 'undo the containment recorded in the journal', flags: [], run: (rt) => releaseCommand(rt) },
+  {
+    name: 'contain-credentials',
+    summary: 'deactivate keys, attach deny-all, revoke sessions: of the named key/principal/--user and of users CloudTrail ties to the attacker; other users scope found are listed as suspects, untouched',
+    flags: ['accessKey', 'principal', 'user'],
+    run: containCredentialsCommand,
+  },
+  { name: 'contain-instances', summary: 'evidence, snapshots, isolation, Auto Scaling/ELB/profile hold, Elastic IPs disassociated (all reversible)', flags: ['instance', 'networkAclCut'], run: containInstancesCommand },
+  { name: 'eradicate', summary: 'cancel Spot requests, terminate after snapshots complete, release Elastic IPs; delete key pairs, AMIs, backdoor users (each confirmed)', flags: ['instance', 'keyPair', 'image', 'user', 'includeHeuristic'], run: eradicateCommand },
+  {
+    name: 'release',
+    summary: 'undo the containment recorded in the journal: the whole case, or only --instance / --user / --access-key (releasing an instance never re-enables a credential)',
+    flags: ['instance', 'user', 'accessKey'],
+    run: releaseCommand,
+  },
+  {
+    name: 'handoff',
+    summary: "copy the case's snapshots re-encrypted with the forensics key and share them with the forensics account only; the report says how to attach them in the clean room",
+    flags: [],
+    run: (rt) => handoffCommand(rt),
+  },
   { name: 'report', summary: 'write report.md: timeline, inventory, actions, what remains manual', flags: [], run: (rt) => reportCommand(rt) },
   { name: 'verify', summary: 'check the journal hash chain and the evidence manifests', flags: [], run: (rt) => verifyCommand(rt) },
   { name: 'run', summary: 'validate, scope, contain credentials and instances, eradicate, report', flags: ['finding', 'region', 'instance', 'accessKey', 'principal', 'includeHeuristic', 'source'], run: runAllCommand },
@@ -47,12 +69,18 @@ const COMMANDS: ReadonlyArray<{ name: string; summary: string; flags: ReadonlyAr
 const TARGET_FLAGS = {
   finding: () => new Option('--finding <id>', 'GuardDuty finding ID'),
   region: () => new Option('--region <region>', 'region of the finding or instance'),
-  instance: () => new Option('--instance <id>', 'instance ID (repeatable)').argParser(collect),
-  accessKey: () => new Option('--access-key <id>', 'the stolen access key ID'),
+  instance: () => new Option('--instance <id>', 'instance ID (repeatable; release: only these instances)').argParser(collect),
+  accessKey: () => new Option('--access-key <id>', 'the stolen access key ID (release: re-activate only this key)'),
   principal: () => new Option('--principal <arn>', 'attacker IAM user/role ARN'),
-  user: () => new Option('--user <name>', 'IAM user (repeatable)').argParser(collect),
+  user: () =>
+    new Option('--user <name>', 'IAM user name (repeatable). contain-credentials: contain this user (a suspect is contained only when named here); eradicate: delete it; release: release only it').argParser(collect),
   keyPair: () => new Option('--key-pair <region:name>', 'key pair to delete (repeatable)').argParser(collect),
   image: () => new Option('--image <region:ami>', 'AMI to deregister (repeatable)').argParser(collect),
+  networkAclCut: () =>
+    new Option(
+      '--network-acl-cut',
+      'also put a deny-all network ACL on each subnet that holds only suspect instances: ends connections a security group change leaves open (tracked flows), but cuts the whole subnet, your own access too; release restores the ACL',
+    ),
   includeHeuristic: () => new Option('--include-heuristic', 'also eradicate what scope attributed by heuristics, not CloudTrail'),
   source: () => new Option('--source <source>', 'where attacker events come from: cloudtrail (LookupEvents, 90 days, this account) or athena (org trail, every account, data events)').choices(['cloudtrail', 'athena']).default('cloudtrail'),
   huntAccessKey: () => new Option('--access-key <id>', 'access key ID to hunt (repeatable)').argParser(collect),
@@ -92,8 +120,9 @@ function program(io: CliIo, onResult: (r: CommandResult, json: boolean) => void)
     .option('--json', 'one JSON document on stdout instead of progress lines', false)
     .option('--endpoint <url>', 'AWS endpoint override (moto)')
     .option('--case-dir <dir>', 'case directory (default: cases/<case>)')
-    .option('--since <iso>', 'start of the investigation window (UTC; default 90 days ago)')
+    .option('--since <iso>', 'start of the investigation window (UTC; default: as far back as CloudTrail LookupEvents keeps, 90 days less an hour)')
     .option('--until <iso>', 'end of the investigation window (UTC; default now)')
+    .option('--anchor-bucket <name>', 'S3 bucket (Object Lock) where each phase anchors the journal head so verify detects a cut journal (default: the forensics evidence bucket of the config; none with --no-assume)')
     .showHelpAfterError()
     .exitOverride();
   if (io.stdout || io.stderr) root.configureOutput({ writeOut: (s) => io.stdout?.write(s), writeErr: (s) => io.stderr?.write(s) });
@@ -103,6 +132,13 @@ function program(io: CliIo, onResult: (r: CommandResult, json: boolean) => void)
     for (const f of c.flags) sub.addOption(TARGET_FLAGS[f]());
     sub.action(async (flags: TargetFlags) => {
       const global = root.opts<GlobalOptions>();
+      // A mistyped ID is refused here, before any AWS call (even the caller-identity one).
+      checkIds({ account: global.account, regions: global.regions, ...flags });
+      // Reading a case that is not there needs no AWS call to refuse (unless verify can ask the anchor bucket).
+      const anchored = c.name === 'verify' && (global.anchorBucket || global.assume !== false);
+      if (READS_CASE.has(c.name) && !anchored && global.case && !existsSync(caseDirOf(global))) {
+        throw new Error(`${c.name}: case directory ${caseDirOf(global)} does not exist, so case ${global.case} has no record here. Fix: pass --case-dir with the case's directory (default cases/<case ID>) or the --case it was opened with.`);
+      }
       const reporter = io.hooks?.reporter ?? streamReporter({ json: !!global.json, out: io.stdout, err: io.stderr });
       const rt = await openRuntime(global, { ...io.hooks, reporter });
       onResult(await c.run(rt, flags), !!global.json);
@@ -113,6 +149,9 @@ function program(io: CliIo, onResult: (r: CommandResult, json: boolean) => void)
 
 /** Run irctl with `argv` (as process.argv); resolves to the exit code. */
 export async function main(argv: readonly string[] = process.argv, io: CliIo = {}): Promise<number> {
+  // The SDK's Node-version notice (releases after January 2027 need Node 22) is in the README,
+  // not on every command's stderr.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   let code = 0;

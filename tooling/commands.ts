@@ -2,22 +2,25 @@
  * The playbook phases as plain async functions over a Runtime, one per CLI command. Each
  * returns a CommandResult; the CLI turns it into output and an exit code.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderReport, scope, validate } from './analysis';
+import { type Clock, systemClock } from './analysis/clock';
 import type { ActionResult } from './case/executor';
-import { readJournal, verifyJournal } from './case/journal';
+import { compareWithAnchor, latestAnchor, readLocalAnchors } from './case/anchor';
+import { journalPath, readJournal, verifyJournal } from './case/journal';
 import { withWriteCase } from './case/open';
 import { Once } from './case/phase';
 import { readCaseFile, type Runtime, writeCaseFile } from './case/runtime';
 import { containCredentials } from './contain/credentials';
 import { containInstances } from './contain/instances';
 import { eradicate, type EradicationTargets } from './eradicate';
+import { handOff, handoffTarget } from './handoff';
 import { verifyEvidence } from './evidence/collect';
 import type { Inventory, StepFailure, Subject, Validation } from './model';
 import { athenaScopeSource } from './hunt/command';
 import { readHuntSummaries } from './hunt/report';
-import { releaseCase } from './release';
+import { planRelease, releaseCase } from './release';
 
 /** What a command did. */
 export interface CommandResult {
@@ -45,6 +48,8 @@ export interface TargetFlags {
   readonly includeHeuristic?: boolean;
   /** scope: `cloudtrail` (LookupEvents) or `athena` (the organization trail). */
   readonly source?: string;
+  /** contain-instances: also cut subnets that hold only suspect instances with a deny-all network ACL. */
+  readonly networkAclCut?: boolean;
 }
 
 function exitCode(results: readonly ActionResult[], failures: readonly StepFailure[]): number {
@@ -54,7 +59,7 @@ function exitCode(results: readonly ActionResult[], failures: readonly StepFailu
 
 async function writePhase(rt: Runtime, command: string, fn: Parameters<typeof withWriteCase>[1]): Promise<CommandResult> {
   const { exec, value } = await withWriteCase(
-    { ctx: rt.ctx, sessions: rt.sessions, reporter: rt.reporter, apply: rt.apply, yesIrreversible: rt.yesIrreversible, ask: rt.ask, clock: rt.clock },
+    { ctx: rt.ctx, sessions: rt.sessions, reporter: rt.reporter, apply: rt.apply, yesIrreversible: rt.yesIrreversible, ask: rt.ask, clock: rt.clock, phase: command, anchor: rt.anchor },
     fn,
   );
   const manual = Array.isArray(value) ? (value as string[]) : undefined;
@@ -74,7 +79,7 @@ function subjectOf(flags: TargetFlags): Subject {
 /** validate: who owns the subject, and how it came to be. */
 export async function validateCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
   const analyst = await rt.sessions.session('analyst');
-  const validation = await validate(analyst.clients, subjectOf(flags), { regions: rt.ctx.regions });
+  const validation = await validate(analyst.clients, subjectOf(flags), { regions: rt.ctx.regions, clock: analysisClock(rt) });
   validation.facts.forEach((f) => rt.reporter.progress(`- ${f}`));
   return { command: 'validate', results: [], failures: [], files: [writeCaseFile(rt.ctx, 'validation.json', validation)], exitCode: 0 };
 }
@@ -86,21 +91,42 @@ export async function scopeCommand(rt: Runtime, flags: TargetFlags): Promise<Com
   if (!target.accessKeyId && !target.principalArn) throw new Error('scope needs the attacker. Fix: pass --access-key or --principal, or run validate first.');
   const trailSource = flags.source === 'athena' ? await athenaScopeSource(rt) : undefined;
   const analyst = await rt.sessions.session('analyst');
-  const inventory = await scope(analyst.clients, rt.ctx, target, { onProgress: (m) => rt.reporter.progress(m), trailSource });
+  const inventory = await scope(analyst.clients, rt.ctx, target, { onProgress: (m) => rt.reporter.progress(m), trailSource, clock: analysisClock(rt) });
   return { command: 'scope', results: [], failures: inventory.failures, files: [writeCaseFile(rt.ctx, 'inventory.json', inventory)], exitCode: inventory.failures.length ? 1 : 0 };
+}
+
+// The runtime's clock (injected in tests) as the analysis phases read it.
+function analysisClock(rt: Runtime): Clock {
+  return { now: () => rt.clock().getTime(), sleep: systemClock.sleep };
 }
 
 function attributed(inv: Inventory | undefined, kind: string, options: { cloudTrailOnly?: boolean } = {}): Array<{ id: string; region?: string }> {
   return (inv?.attributions ?? []).filter((a) => a.kind === kind && (!options.cloudTrailOnly || a.basis === 'cloudtrail')).map((a) => ({ id: a.id, region: a.region }));
 }
 
-/** contain-credentials: deactivate keys, deny-all, revoke sessions. */
+/**
+ * Users scope saw created or changed in the window but CloudTrail does not tie to the attacker:
+ * colleagues as likely as backdoors. Listed for the responder to confirm, never contained unnamed.
+ */
+export function credentialSuspects(inv: Inventory | undefined, contained: readonly string[]): string[] {
+  const proven = new Set(attributed(inv, 'iam-user', { cloudTrailOnly: true }).map((u) => u.id));
+  const reasons = new Map((inv?.attributions ?? []).filter((a) => a.kind === 'iam-user').map((a) => [a.id, a.reason]));
+  return (inv?.iamUsers ?? [])
+    .filter((u) => !proven.has(u.userName) && !contained.includes(u.userName))
+    .map((u) => `suspect IAM user ${u.userName} (${reasons.get(u.userName) ?? 'created or changed in the window'}; no CloudTrail event ties it to the attacker): NOT contained. Confirm, then: irctl contain-credentials --user ${u.userName}`);
+}
+
+/** contain-credentials: deactivate keys, deny-all, revoke sessions — only for what is named or proven. */
 export async function containCredentialsCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
   const v = readCaseFile<Validation>(rt.ctx, 'validation.json');
   const inv = readCaseFile<Inventory>(rt.ctx, 'inventory.json');
-  const userNames = flags.user ?? attributed(inv, 'iam-user').map((u) => u.id);
+  // Only users an attacker event created or backdoored; the rest of scope's users are suspects.
+  const userNames = flags.user ?? attributed(inv, 'iam-user', { cloudTrailOnly: true }).map((u) => u.id);
   const target = { accessKeyId: flags.accessKey ?? v?.accessKeyId, principalArn: flags.principal ?? (flags.accessKey ? undefined : v?.principalArn), userNames };
-  return writePhase(rt, 'contain-credentials', (env) => containCredentials(env, target, new Once()));
+  const suspects = credentialSuspects(inv, userNames);
+  for (const s of suspects) rt.reporter.warn(s);
+  const result = await writePhase(rt, 'contain-credentials', (env) => containCredentials(env, target, new Once()));
+  return { ...result, manual: [...(result.manual ?? []), ...suspects] };
 }
 
 function instanceTargets(rt: Runtime, flags: TargetFlags): string[] {
@@ -111,10 +137,10 @@ function instanceTargets(rt: Runtime, flags: TargetFlags): string[] {
   return ids;
 }
 
-/** contain-instances: evidence, snapshots, isolation, and the rest docs/runbook.md lists. */
+/** contain-instances: evidence, snapshots, isolation and the rest of the hold (all reversible but the snapshots; docs/runbook.md). */
 export async function containInstancesCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
   const instanceIds = instanceTargets(rt, flags);
-  return writePhase(rt, 'contain-instances', (env) => containInstances(env, { instanceIds }));
+  return writePhase(rt, 'contain-instances', (env) => containInstances(env, { instanceIds, networkAclCut: flags.networkAclCut }));
 }
 
 function regional(values: readonly string[] | undefined, flag: string): Array<{ region: string; id: string }> {
@@ -156,13 +182,35 @@ export async function eradicateCommand(rt: Runtime, flags: TargetFlags): Promise
   return writePhase(rt, 'eradicate', (env) => eradicate(env, targets));
 }
 
-/** release: undo the case's containment from its journal. */
-export async function releaseCommand(rt: Runtime): Promise<CommandResult> {
-  return writePhase(rt, 'release', (env) => releaseCase(env));
+/**
+ * A command that reads a case's record must find it: a mistyped --case or --case-dir would
+ * otherwise verify an empty journal as intact, or release nothing and exit 0. Creates nothing.
+ */
+function requireRecord(rt: Runtime, command: string, needs: 'journal' | 'any'): void {
+  const { caseDir, caseId } = rt.ctx;
+  const fix = `Fix: pass --case-dir with the case's directory (default cases/<case ID>) or the --case it was opened with`;
+  if (!existsSync(caseDir)) throw new Error(`${command}: case directory ${caseDir} does not exist, so case ${caseId} has no record here. ${fix}.`);
+  const hasJournal = existsSync(journalPath(caseDir));
+  if (needs === 'journal' && !hasJournal) throw new Error(`${command}: ${journalPath(caseDir)} does not exist: no phase of case ${caseId} has run in ${caseDir}. ${fix}.`);
+  const any = hasJournal || ['validation.json', 'inventory.json'].some((f) => existsSync(join(caseDir, f)));
+  if (!any) throw new Error(`${command}: ${caseDir} holds no journal, validation.json or inventory.json of case ${caseId}. ${fix}, or run validate/scope first.`);
+}
+
+/** release: undo the case's containment from its journal (all of it, or only the named instances, users, keys). */
+export async function releaseCommand(rt: Runtime, flags: TargetFlags = {}): Promise<CommandResult> {
+  requireRecord(rt, 'release', 'journal');
+  const selection = { instanceIds: flags.instance, userNames: flags.user, accessKeyIds: flags.accessKey ? [flags.accessKey] : undefined };
+  // A name the journal never contained is a typo or another case: refuse before journaling anything.
+  const unknown = planRelease(readJournal(rt.ctx.caseDir), selection).unknown;
+  if (unknown.length) {
+    throw new Error(`release: the journal of case ${rt.ctx.caseId} records no containment of ${unknown.join(', ')}. Fix: check the ID and --case/--case-dir (irctl report lists what was contained).`);
+  }
+  return writePhase(rt, 'release', (env) => releaseCase(env, selection));
 }
 
 /** report: the case as Markdown (timeline, inventory, actions, what remains manual). */
 export async function reportCommand(rt: Runtime, manual: readonly string[] = []): Promise<CommandResult> {
+  requireRecord(rt, 'report', 'any');
   const markdown = renderReport({
     ctx: rt.ctx,
     validation: readCaseFile<Validation>(rt.ctx, 'validation.json'),
@@ -170,27 +218,47 @@ export async function reportCommand(rt: Runtime, manual: readonly string[] = [])
     journal: readJournal(rt.ctx.caseDir),
     manual,
     hunts: readHuntSummaries(rt.ctx.caseDir),
+    anchors: readLocalAnchors(rt.ctx.caseDir),
   });
   const file = writeCaseFile(rt.ctx, 'report.md', markdown);
   rt.reporter.progress(`report written to ${file}`);
   return { command: 'report', results: [], failures: [], files: [file], exitCode: 0 };
 }
 
-/** verify: the journal's hash chain and every evidence manifest. */
+/** verify: the journal's hash chain, its anchor outside the case directory, and every evidence manifest. */
 export async function verifyCommand(rt: Runtime): Promise<CommandResult> {
-  const journal = verifyJournal(rt.ctx.caseDir);
+  const { caseDir, caseId } = rt.ctx;
+  const anchor = rt.anchor ? await latestAnchor((await rt.sessions.session('analyst')).clients, rt.anchor, caseId) : undefined;
+  // A deleted journal with an anchor is tampering to report; without one, most likely a wrong --case-dir.
+  if (!anchor) requireRecord(rt, 'verify', 'journal');
+  const journal = existsSync(journalPath(caseDir)) ? verifyJournal(caseDir) : { ok: false, entries: 0, problems: [] };
   const failures: StepFailure[] = journal.problems.map((p) => ({ step: 'verify/journal', message: p }));
-  let instances: string[] = [];
-  try {
-    instances = readdirSync(join(rt.ctx.caseDir, 'evidence'));
-  } catch {
-    /* no evidence collected yet */
+  const entries = journal.problems.length === 0 && journal.entries > 0 ? readJournal(caseDir) : [];
+  if (anchor && rt.anchor) {
+    for (const p of compareWithAnchor(entries, anchor, rt.anchor.bucket)) failures.push({ step: 'verify/anchor', message: `${p}. Preserve the case directory as it is and investigate who changed it.` });
+  } else {
+    const local = readLocalAnchors(caseDir).at(-1);
+    if (local && entries.length < local.seq) failures.push({ step: 'verify/anchor', message: `the journal has ${entries.length} entries, but anchors.jsonl recorded entry ${local.seq} after phase ${local.phase}: it was truncated` });
+    rt.reporter.progress(
+      rt.anchor
+        ? `no anchor of case ${caseId} in s3://${rt.anchor.bucket}: nothing outside the case directory to compare with`
+        : 'no anchor bucket (--anchor-bucket): a cut tail can only be checked against anchors.jsonl in the same directory',
+    );
   }
+  const instances = existsSync(join(caseDir, 'evidence')) ? readdirSync(join(caseDir, 'evidence')) : [];
   for (const id of instances) {
-    for (const f of verifyEvidence(rt.ctx.caseDir, id)) failures.push({ step: 'verify/evidence', target: `${id}/${f}`, message: `evidence file ${id}/${f} does not match its manifest hash` });
+    for (const f of verifyEvidence(caseDir, id)) failures.push({ step: 'verify/evidence', target: `${id}/${f}`, message: `evidence file ${id}/${f} does not match its manifest hash` });
   }
-  rt.reporter.progress(`journal: ${journal.entries} entries, ${journal.ok ? 'chain intact' : 'CHAIN BROKEN'}; evidence: ${instances.length} instance(s) checked`);
+  const anchored = anchor ? `, anchor at entry ${anchor.seq} ${failures.some((f) => f.step === 'verify/anchor') ? 'NOT MATCHED' : 'matched'}` : '';
+  rt.reporter.progress(`journal: ${journal.entries} entries, ${journal.ok ? 'chain intact' : 'CHAIN BROKEN'}${anchored}; evidence: ${instances.length} instance(s) checked`);
   return { command: 'verify', results: [], failures, exitCode: failures.length ? 1 : 0 };
+}
+
+/** handoff: copy the case snapshots, re-encrypted with the forensics key, and share them with the forensics account. */
+export async function handoffCommand(rt: Runtime): Promise<CommandResult> {
+  requireRecord(rt, 'handoff', 'journal');
+  const target = handoffTarget(rt.config());
+  return writePhase(rt, 'handoff', (env) => handOff(env, target));
 }
 
 /** run: validate, scope, contain credentials, contain instances, eradicate, report — in order. */
@@ -219,7 +287,9 @@ export async function runAllCommand(rt: Runtime, flags: TargetFlags): Promise<Co
       stopped = true;
     }
   }
-  done.push(await reportCommand(rt, done.flatMap((d) => d.manual ?? [])));
+  done.push(
+    await reportCommand(rt, done.flatMap((d) => d.manual ?? [])).catch((err: Error) => ({ command: 'run', results: [], failures: [{ step: 'run/report', message: err.message }], exitCode: 1 })),
+  );
   const results = done.flatMap((d) => d.results);
   const failures = done.flatMap((d) => d.failures);
   const codes = done.map((d) => d.exitCode);

@@ -1,8 +1,8 @@
 /**
  * eradicate: remove what the attacker left, after evidence is safe. Spot requests are
  * cancelled before anything is terminated (they would relaunch it), an instance is terminated
- * only once every one of its volumes has a completed case snapshot, then key pairs, AMIs and
- * backdoor users go. Every deletion is irreversible and confirmed (once per instance or user).
+ * only once every one of its volumes has a completed case snapshot, its Elastic IPs are then
+ * released, and key pairs, AMIs and backdoor users go. Every deletion is irreversible and confirmed (once per instance or user).
  */
 import {
   DeleteKeyPairCommand,
@@ -35,6 +35,7 @@ import { errorCode } from './aws/errors';
 import type { Action } from './case/executor';
 import { Once, type PhaseEnv } from './case/phase';
 import { autoScalingActions, snapshotActions, spotRequestAction } from './contain/instance-steps';
+import { releaseAddressActions } from './contain/elastic-ips';
 import { cancelFleetAction } from './contain/fleets';
 import { locateInstances } from './contain/instances';
 import { readRegionState, type RegionState } from './contain/state';
@@ -94,7 +95,8 @@ async function eradicateInstance(env: PhaseEnv, once: Once, state: RegionState, 
   }
   const spot = spotRequestAction(env, state, instance);
   if (spot) {
-    const outcome = await once.run(`spot/${region}/${spot.target}`, () => env.exec.run({ ...spot, step: 'eradicate/cancel-spot-request' }));
+    // A cancelled request cannot be reopened: confirmed with the termination it protects.
+    const outcome = await once.run(`spot/${region}/${spot.target}`, () => env.exec.run({ ...spot, irreversible: true, confirmGroup: `terminate/${id}` }));
     if (outcome === 'failed') return;
   }
   const asg = autoScalingActions(env, state, id);
@@ -125,7 +127,9 @@ async function eradicateInstance(env: PhaseEnv, once: Once, state: RegionState, 
     dryRun: () => ec2.send(new TerminateInstancesCommand({ InstanceIds: [id], DryRun: true })),
     apply: () => ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] })),
   };
-  await env.exec.sequence([unprotect, terminate]);
+  if (!(await env.exec.sequence([unprotect, terminate]))) return;
+  // 4. Its Elastic IPs, disassociated by containment, are given up (each confirmed on its own).
+  for (const release of releaseAddressActions(env, region, id, state.addresses)) await env.exec.run(release);
 }
 
 async function snapshotsCompleted(env: PhaseEnv, region: string, instance: Instance, wait: SnapshotWait): Promise<boolean> {

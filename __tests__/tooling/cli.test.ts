@@ -63,7 +63,7 @@ test('an unknown instance: exit 1 and a sentence naming it, the regions searched
 });
 
 test.each([
-  { name: 'an unknown region', args: ['--regions', 'us-east-9', 'contain-instances', '--instance', 'i-1'], message: /Unknown region us-east-9\. Fix:/ },
+  { name: 'an unknown region', args: ['--regions', 'us-east-9', 'contain-instances', '--instance', 'i-1'], message: /^irctl: --regions "us-east-9" is not an AWS region\. Fix: pass a region name such as us-east-1/ },
   { name: 'a bad case ID', args: ['--case', 'IR 1; rm', '--regions', 'us-east-1', 'release'], message: /Case ID "IR 1; rm" has characters/ },
   { name: 'a --since without a time zone (read as local time)', args: ['--regions', 'us-east-1', '--since', '2026-11-20T00:00:00', 'release'], message: /--since "2026-11-20T00:00:00" has no time zone.*Fix: end it with Z/ },
   { name: 'a malformed --image', args: ['--regions', 'us-east-1', 'eradicate', '--image', 'ami-1'], message: /--image "ami-1" is not <region>:<id>/ },
@@ -135,10 +135,10 @@ test('verify: an edited evidence file is named and the exit code is 1', async ()
   expect(planned.code).toBe(0);
   const caseArgs = ['--regions', 'us-east-1', '--case-dir', planned.caseDir];
   expect((await irctl([...caseArgs, 'verify'])).code).toBe(0);
-  appendFileSync(join(planned.caseDir, 'evidence', instanceId, 'userdata.txt'), '# edited later\n');
+  appendFileSync(join(planned.caseDir, 'evidence', instanceId, 'plan', 'userdata.txt'), '# edited later\n');
   const { code, err } = await irctl([...caseArgs, 'verify']);
   expect(code).toBe(1);
-  expect(err).toContain(`evidence file ${instanceId}/userdata.txt does not match its manifest hash`);
+  expect(err).toContain(`evidence file ${instanceId}/plan/userdata.txt does not match its manifest hash`);
 });
 
 test('eradicate from the inventory removes only what CloudTrail proves; heuristic attributions are named, not touched', async () => {
@@ -174,4 +174,28 @@ test('an irreversible step asks on the terminal: "no" leaves it (exit 3), "yes" 
   const accepted = await irctl(args, { ask: async () => 'yes' });
   expect(accepted.code).toBe(0);
   expect(await names()).not.toContain(key.name);
+});
+
+test('contain-credentials acts only on users CloudTrail ties to the attacker; the others are suspects until named with --user', async () => {
+  const caseDir = mkdtempSync(join(tmpdir(), 'irctl-cli-suspects-'));
+  const user = (userName: string) => ({ userName, arn: `arn:aws:iam::${SCENARIO_ACCOUNT}:user/${userName}`, createdAt: '2026-11-21T00:00:00Z', accessKeys: [], attachedPolicies: [], inlinePolicies: [], hasLoginProfile: false });
+  const inventory = {
+    caseId: 'IR-CLI-1', accountId: SCENARIO_ACCOUNT, generatedAt: '2026-11-23T03:00:00Z', regions: ['us-east-1'],
+    instances: [], keyPairs: [], images: [], snapshots: [], spotRequests: [], fleets: [], events: [], failures: [],
+    iamUsers: [user(scenario.backdoorUser), user(scenario.attackerUser)],
+    attributions: [
+      { kind: 'iam-user', id: scenario.backdoorUser, basis: 'cloudtrail', reason: 'CreateUser by the stolen key', eventId: 'e-1' },
+      { kind: 'iam-user', id: scenario.attackerUser, basis: 'heuristic', reason: 'access key created in the window' },
+    ],
+  };
+  writeFileSync(join(caseDir, 'inventory.json'), JSON.stringify(inventory));
+  const targets = (out: string) => new Set((JSON.parse(out) as { results: Array<{ target: string }> }).results.map((r) => r.target.split('/').slice(0, 2).join('/')));
+  const planned = await irctl(['--regions', 'us-east-1', '--case-dir', caseDir, '--json', 'contain-credentials']);
+  expect(planned.code).toBe(0);
+  expect(targets(planned.out)).toEqual(new Set([`user/${scenario.backdoorUser}`]));
+  expect(planned.err).toContain(`suspect IAM user ${scenario.attackerUser} (access key created in the window; no CloudTrail event ties it to the attacker): NOT contained. Confirm, then: irctl contain-credentials --user ${scenario.attackerUser}`);
+  expect((JSON.parse(planned.out) as { manual: string[] }).manual).toEqual([expect.stringContaining(`suspect IAM user ${scenario.attackerUser}`)]);
+
+  const named = await irctl(['--regions', 'us-east-1', '--case-dir', caseDir, '--json', 'contain-credentials', '--user', scenario.attackerUser]);
+  expect(targets(named.out)).toEqual(new Set([`user/${scenario.attackerUser}`]));
 });

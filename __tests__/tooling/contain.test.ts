@@ -1,6 +1,6 @@
 /**
- * The issue's scenario on a live moto server: plan changes nothing, contain --apply does all
- * of REFERENCE §7, a rerun makes no mutating call, release restores from the journal, and
+ * The issue's scenario on a live moto server: plan changes nothing, contain --apply holds
+ * every instance reversibly, a rerun makes no mutating call, release restores from the journal, and
  * eradicate removes what the attacker left — each phase rerun as a no-op.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -69,11 +69,14 @@ test('plan (the default) makes no change at all, and dry-runs every EC2 write', 
   const dry = calls.filter((c) => c.input.DryRun === true);
   expect(dry.length).toBeGreaterThan(10);
   expect(dry.every((c) => c.error === 'DryRunOperation')).toBe(true);
-  // Evidence is saved even while planning: it only reads.
-  for (const i of scenario.instances) expect(verifyEvidence(ctx.caseDir, i.instanceId)).toEqual([]);
+  // Evidence is saved even while planning (it only reads), marked as the plan's.
+  for (const i of scenario.instances) {
+    expect(verifyEvidence(ctx.caseDir, i.instanceId)).toEqual([]);
+    expect(JSON.parse(readFileSync(join(ctx.caseDir, 'evidence', i.instanceId, 'plan', 'manifest.json'), 'utf8')).purpose).toBe('plan');
+  }
 });
 
-test('contain --apply does REFERENCE §7 for every instance and the credentials', async () => {
+test('contain --apply holds every instance and the credentials, reversibly', async () => {
   const calls: CallRecord[] = [];
   const { exec } = await contain(true, calls);
   expect(exec.failures).toEqual([]);
@@ -96,22 +99,26 @@ test('contain --apply does REFERENCE §7 for every instance and the credentials'
     const snaps = (await ec2(region).send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: `tag:${TAGS.caseId}`, Values: [ctx.caseId] }] }))).Snapshots!;
     for (const b of inst.BlockDeviceMappings!) expect(snaps.map((s) => s.VolumeId)).toContain(b.Ebs!.VolumeId);
   }
-  // Auto Scaling: detached, group suspended so nothing replaces it.
+  // Auto Scaling: the group sits at its minimum (desired 1 = min 1), so the instance is held in
+  // Standby, protected from scale-in, with the group suspended so nothing replaces it.
   const asg = new AutoScalingClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
   const asgInstances = (await asg.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [byKind('asg').instanceId] }))).AutoScalingInstances ?? [];
-  expect(asgInstances).toEqual([]);
+  expect(asgInstances.map((a) => [a.LifecycleState, a.ProtectedFromScaleIn])).toEqual([['Standby', true]]);
   const group = (await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [scenario.asgName] }))).AutoScalingGroups![0];
   expect(group.SuspendedProcesses!.map((p) => p.ProcessName).sort()).toEqual(['AZRebalance', 'HealthCheck', 'Launch', 'ReplaceUnhealthy']);
   // Load balancer, EIP, profile, Spot request.
   const health = await new ElasticLoadBalancingV2Client({ endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS }).send(new DescribeTargetHealthCommand({ TargetGroupArn: scenario.targetGroupArn }));
   expect((health.TargetHealthDescriptions ?? []).filter((d) => d.TargetHealth?.State !== 'draining').map((d) => d.Target?.Id)).not.toContain(byKind('plain').instanceId);
-  expect((await ec2('us-east-1').send(new DescribeAddressesCommand({}))).Addresses!.map((a) => a.AllocationId)).not.toContain(scenario.allocationId);
+  // The Elastic IP is disassociated (the public path is cut) but stays allocated: releasing it is eradication's.
+  const eip = (await ec2('us-east-1').send(new DescribeAddressesCommand({ AllocationIds: [scenario.allocationId] }))).Addresses![0];
+  expect(eip.AssociationId).toBeUndefined();
   const plain = (await ec2('us-east-1').send(new DescribeInstancesCommand({ InstanceIds: [byKind('plain').instanceId] }))).Reservations![0].Instances![0];
   expect(plain.IamInstanceProfile).toBeUndefined();
-  // moto drops a cancelled request; AWS keeps it as `cancelled`. Either way it is no longer open.
+  // Containment is reversible: the Spot request stays open (eradicate cancels it), no irreversible call was made.
   const spot = (await ec2('ap-southeast-2').send(new DescribeSpotInstanceRequestsCommand({}))).SpotInstanceRequests ?? [];
-  expect(spot.filter((r) => r.SpotInstanceRequestId === scenario.spotRequestId && !['cancelled', 'closed'].includes(r.State!))).toEqual([]);
-  expect(readJournal(ctx.caseDir).some((e) => e.action === 'ec2:CancelSpotInstanceRequests' && e.target === scenario.spotRequestId && e.outcome === 'applied')).toBe(true);
+  expect(spot.map((r) => r.SpotInstanceRequestId)).toContain(scenario.spotRequestId);
+  expect(calls.filter(isMutating).map((c) => c.action)).not.toEqual(expect.arrayContaining(['ec2:ReleaseAddress']));
+  expect(calls.filter(isMutating).map((c) => c.action)).not.toEqual(expect.arrayContaining(['ec2:CancelSpotInstanceRequests']));
   // Credentials: keys inactive (kept), deny-all and session revocation in place.
   for (const user of [scenario.attackerUser, scenario.backdoorUser]) {
     const keys = (await iam().send(new ListAccessKeysCommand({ UserName: user }))).AccessKeyMetadata!;
@@ -125,9 +132,18 @@ test('contain --apply does REFERENCE §7 for every instance and the credentials'
   const applied = readJournal(ctx.caseDir).filter((e) => e.outcome === 'applied');
   expect(applied.every((e) => e.ts.endsWith('Z'))).toBe(true);
   expect(applied.filter((e) => e.action !== 'irctl:CollectEvidence').length).toBe(calls.filter(isMutating).length);
-  // Evidence was collected while planning; its manifest hashes are in the chained journal.
+  // Evidence was collected while planning and again at containment: both sets kept, their
+  // hashes in the index manifest and in the chained journal.
   const evidence = readJournal(ctx.caseDir).filter((e) => e.action === 'irctl:CollectEvidence' && e.outcome === 'applied');
-  expect(evidence.map((e) => e.target).sort()).toEqual(scenario.instances.map((i) => i.instanceId).sort());
+  const sets = (purpose: string) => evidence.filter((e) => (e.request as { purpose: string }).purpose === purpose).map((e) => e.target).sort();
+  expect(sets('plan')).toEqual(scenario.instances.map((i) => i.instanceId).sort());
+  expect(sets('containment')).toEqual(scenario.instances.map((i) => i.instanceId).sort());
+  for (const i of scenario.instances) {
+    const index = JSON.parse(readFileSync(join(ctx.caseDir, 'evidence', i.instanceId, 'manifest.json'), 'utf8')) as { sets: Array<{ purpose: string; sha256: string }> };
+    expect(index.sets.map((s) => s.purpose)).toEqual(['plan', 'containment']);
+    expect(index.sets.every((s) => /^[0-9a-f]{64}$/.test(s.sha256))).toBe(true);
+    expect(verifyEvidence(ctx.caseDir, i.instanceId)).toEqual([]);
+  }
 });
 
 test('a rerun resumes: no mutating call, every step skipped as already done', async () => {
@@ -140,7 +156,7 @@ test('a rerun resumes: no mutating call, every step skipped as already done', as
   expect(added.length).toBeGreaterThan(0);
   expect(new Set(added.map((e) => e.outcome))).toEqual(new Set(['skipped-already-done']));
   expect(existsSync(join(ctx.caseDir, 'evidence', byKind('plain').instanceId, 'manifest.json'))).toBe(true);
-  expect(readFileSync(join(ctx.caseDir, 'evidence', byKind('plain').instanceId, 'userdata.txt'), 'utf8')).toContain('xmrig');
+  expect(readFileSync(join(ctx.caseDir, 'evidence', byKind('plain').instanceId, 'containment', 'userdata.txt'), 'utf8')).toContain('xmrig');
 });
 
 test('release restores every reversible change from the journal; a second release changes nothing', async () => {
@@ -167,13 +183,14 @@ test('release restores every reversible change from the journal; a second releas
   }
   await expect(iam().send(new GetRolePolicyCommand({ RoleName: scenario.instanceRole, PolicyName: CONTAINMENT_POLICIES.revokeOlderSessions }))).rejects.toThrow();
   const asg = new AutoScalingClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
-  expect((await asg.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [byKind('asg').instanceId] }))).AutoScalingInstances!.map((a) => a.AutoScalingGroupName)).toEqual([scenario.asgName]);
+  expect((await asg.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [byKind('asg').instanceId] }))).AutoScalingInstances!.map((a) => [a.AutoScalingGroupName, a.LifecycleState])).toEqual([[scenario.asgName, 'InService']]);
   expect((await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [scenario.asgName] }))).AutoScalingGroups![0].SuspendedProcesses ?? []).toEqual([]);
   const health = await new ElasticLoadBalancingV2Client({ endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS }).send(new DescribeTargetHealthCommand({ TargetGroupArn: scenario.targetGroupArn }));
   expect(health.TargetHealthDescriptions!.map((d) => d.Target?.Id)).toContain(byKind('plain').instanceId);
-  // What cannot come back is named, not silently dropped.
-  expect(manual.join('\n')).toMatch(/Elastic IP .* released for good/);
-  expect(manual.join('\n')).toMatch(/Spot request .* cancelled/);
+  // The Elastic IP is back on its instance; snapshots are kept and named.
+  const eniOfPlain = (await ec2('us-east-1').send(new DescribeInstancesCommand({ InstanceIds: [byKind('plain').instanceId] }))).Reservations![0].Instances![0].NetworkInterfaces![0].NetworkInterfaceId;
+  expect((await ec2('us-east-1').send(new DescribeAddressesCommand({ AllocationIds: [scenario.allocationId] }))).Addresses![0].NetworkInterfaceId).toBe(eniOfPlain);
+  expect(manual.join('\n')).toMatch(/Case snapshot of .* kept as evidence/);
 
   const calls: CallRecord[] = [];
   const again = await runPhase({ endpoint: moto.endpoint, ctx, apply: true, calls }, async (env) => void (await releaseCase(env)));
@@ -211,6 +228,10 @@ test('eradicate plans without change, refuses irreversible steps unconfirmed, th
   const cancelled = journal.find((e) => e.action === 'ec2:CancelSpotInstanceRequests')!.seq;
   expect(journal.filter((e) => e.action === 'ec2:TerminateInstances').every((e) => e.seq > cancelled)).toBe(true);
   expect(journal.filter((e) => e.action === 'ec2:TerminateInstances')).toHaveLength(scenario.instances.length);
+  // The Elastic IP containment disassociated is released only after its instance is terminated.
+  const released = journal.find((e) => e.action === 'ec2:ReleaseAddress' && e.target === scenario.allocationId)!;
+  expect(released.seq).toBeGreaterThan(journal.find((e) => e.action === 'ec2:TerminateInstances' && e.target === byKind('plain').instanceId)!.seq);
+  expect((await ec2('us-east-1').send(new DescribeAddressesCommand({}))).Addresses!.map((a) => a.AllocationId)).not.toContain(scenario.allocationId);
   for (const { region, instanceId } of scenario.instances) {
     const inst = (await ec2(region).send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }))).Reservations![0].Instances![0];
     expect(['shutting-down', 'terminated']).toContain(inst.State!.Name);

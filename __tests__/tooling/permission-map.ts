@@ -24,10 +24,13 @@ const ID_TYPES: ReadonlyArray<[RegExp, string]> = [
   [/^eipalloc-/, 'elastic-ip'],
   [/^sir-/, 'spot-instances-request'],
   [/^vpc-/, 'vpc'],
+  [/^subnet-/, 'subnet'],
+  [/^acl-/, 'network-acl'],
 ];
 
 function ec2Arn(region: string, account: string, id: string): string {
   if (id.startsWith('ami-')) return `arn:aws:ec2:${region}::image/${id}`;
+  if (id.startsWith('snap-')) return `arn:aws:ec2:${region}::snapshot/${id}`;
   const type = ID_TYPES.find(([re]) => re.test(id))?.[1];
   if (!type) throw new Error(`no ARN mapping for EC2 ID ${id}`);
   return `arn:aws:ec2:${region}:${account}:${type}/${id}`;
@@ -53,6 +56,12 @@ export function iamRequests(call: CallRecord, account: string, resourceTags: Res
   const input = call.input;
   const region = call.region;
   const one = (resource: string | undefined, context?: Record<string, string>): IamRequest => ({ action: call.action, resource, region, context });
+  // S3 (journal anchors): the IAM action of ListObjectsV2 is s3:ListBucket, conditioned on the prefix.
+  if (service === 's3') {
+    const bucket = `arn:aws:s3:::${String(input.Bucket)}`;
+    if (op === 'ListObjectsV2') return [{ action: 's3:ListBucket', resource: bucket, region, context: { 's3:prefix': String(input.Prefix ?? '') } }];
+    return [one(`${bucket}/${String(input.Key)}`)];
+  }
   // Reads that name no resource: let the helper pick a concrete ARN of the action's resource type.
   if (/^(Describe|Get|List)/.test(op) && !(service === 'iam' && op !== 'GetAccessKeyLastUsed' && (input.UserName || input.RoleName || input.InstanceProfileName))) return [one(undefined)];
   if (service === 'iam') {
@@ -80,6 +89,8 @@ export function iamRequests(call: CallRecord, account: string, resourceTags: Res
     ...asList(input.VolumeId),
     ...asList(input.AllocationId),
     ...asList(input.SpotInstanceRequestIds),
+    ...asList(input.SnapshotId),
+    ...asList(input.NetworkAclId),
     ...asList(input.ImageId),
     ...asList(input.Resources),
     ...asList(input.VpcId),
@@ -93,7 +104,13 @@ export function iamRequests(call: CallRecord, account: string, resourceTags: Res
   // Resources a call creates get a concrete placeholder ID (the simulator wants concrete ARNs).
   const newSnapshot = `arn:aws:ec2:${region}::snapshot/snap-0000000000000proof`;
   const newGroup = `arn:aws:ec2:${region}:${account}:security-group/sg-0000000000000proof`;
-  if (op === 'CreateSnapshot') requests.push(one(newSnapshot));
+  const newAcl = `arn:aws:ec2:${region}:${account}:network-acl/acl-0000000000000proof`;
+  if (op === 'CreateNetworkAcl') requests.push(one(newAcl, requestTagContext(input)));
+  if (op === 'CreateSnapshot' || op === 'CopySnapshot') requests.push(one(newSnapshot));
+  // A copy reads its source snapshot, in the source region.
+  if (op === 'CopySnapshot') requests.push(one(ec2Arn(String(input.SourceRegion), account, String(input.SourceSnapshotId))));
+  // Sharing is authorized with the account it adds.
+  if (op === 'ModifySnapshotAttribute') requests.splice(0, requests.length, ...requests.map((r) => ({ ...r, context: { 'ec2:Add/userId': asList(input.UserIds)[0] } })));
   if (op === 'CreateSecurityGroup') {
     // The request tags decide; the VPC it names is authorized with them too.
     const context = requestTagContext(input);
@@ -101,7 +118,7 @@ export function iamRequests(call: CallRecord, account: string, resourceTags: Res
   }
   // Tag-on-create: AWS also authorizes ec2:CreateTags with ec2:CreateAction set.
   if (input.TagSpecifications) {
-    const resource = op === 'CreateSnapshot' ? newSnapshot : newGroup;
+    const resource = op === 'CreateSnapshot' || op === 'CopySnapshot' ? newSnapshot : op === 'CreateNetworkAcl' ? newAcl : newGroup;
     requests.push({ action: 'ec2:CreateTags', resource, region, context: { 'ec2:CreateAction': op } });
   }
   // Handing an instance profile to an instance passes its role.

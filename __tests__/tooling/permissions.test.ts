@@ -10,15 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { AthenaClient, CreateWorkGroupCommand } from '@aws-sdk/client-athena';
-import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { AutoScalingClient, CreateAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { DescribeInstancesCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { EXAMPLE_CONFIG_PATH, loadOrgConfig } from '../../config';
 import { irRoleDefinitions } from '../../policies/roles';
 import { BUCKET_POLICIES, athenaResultsKeyPolicy, cloudtrailKeyPolicy, dnsQueryLogsKeyPolicy, flowLogsKeyPolicy } from '../../stacks/detection/log-archive-policies';
 import { logArchiveBucketName, type LogArchivePurpose } from '../../stacks/detection/names';
-import { ATHENA, IR_ROLE_PATH, IR_ROLES } from '../../shared/names';
+import { ATHENA, evidenceBucketName, IR_ROLE_PATH, IR_ROLES } from '../../shared/names';
 import { AwsClients } from '../../tooling/aws/clients';
 import { type CallRecord, recordCalls } from '../../tooling/aws/record';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { callerArn, type RoleSession, type SessionRole, type SessionSource } from '../../tooling/aws/session';
+import { latestAnchor } from '../../tooling/case/anchor';
 import { withWriteCase } from '../../tooling/case/open';
 import { memoryReporter } from '../../tooling/case/output';
 import { Once, type PhaseEnv } from '../../tooling/case/phase';
@@ -26,8 +29,9 @@ import { containCredentials } from '../../tooling/contain/credentials';
 import { containInstances } from '../../tooling/contain/instances';
 import { eradicate } from '../../tooling/eradicate';
 import { main } from '../../tooling/cli';
+import { handOff, handoffTarget } from '../../tooling/handoff';
 import { releaseCase } from '../../tooling/release';
-import { type AttackScenario, SCENARIO_ACCOUNT, seedAttack } from '../support/attack-scenario';
+import { type AttackScenario, normalizeMotoGroups, SCENARIO_ACCOUNT, seedAttack } from '../support/attack-scenario';
 import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../support/moto';
 import { simulate } from '../support/simulate';
 import { newCase, steppingClock } from './case-harness';
@@ -57,28 +61,48 @@ function roleSessions(endpoint: string): SessionSource {
   };
 }
 
+/** A second group with room above its minimum, so both ways of holding an instance are exercised. */
+async function wideGroupInstance(endpoint: string, besides: string): Promise<string> {
+  const cfg = { endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS };
+  const subnet = (await new EC2Client(cfg).send(new DescribeInstancesCommand({ InstanceIds: [besides] }))).Reservations![0].Instances![0].SubnetId!;
+  const asg = new AutoScalingClient(cfg);
+  await asg.send(new CreateAutoScalingGroupCommand({ AutoScalingGroupName: 'web-asg', LaunchTemplate: { LaunchTemplateName: 'miner-lt', Version: '$Latest' }, MinSize: 1, MaxSize: 3, DesiredCapacity: 2, VPCZoneIdentifier: subnet }));
+  const id = (await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web-asg'] }))).AutoScalingGroups![0].Instances![0].InstanceId!;
+  await normalizeMotoGroups(new EC2Client(cfg), id);
+  return id;
+}
+
 beforeAll(async () => {
   moto = await startMoto();
   scenario = await seedAttack(moto.endpoint);
+  const wide = await wideGroupInstance(moto.endpoint, scenario.instances.find((i) => i.kind === 'asg')!.instanceId);
+  scenario = { ...scenario, instances: [...scenario.instances, { region: 'us-east-1', instanceId: wide, kind: 'asg' }] };
   const ctx = newCase('IR-PROOF-1');
   const sessions = roleSessions(moto.endpoint);
+  // Journal heads are anchored in the (Object Lock) evidence bucket the example config names.
+  const anchor = { bucket: evidenceBucketName(config.accounts.forensics.id, config.organization.homeRegion), region: config.organization.homeRegion };
+  await new AwsClients({ endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }).s3(anchor.region).send(new CreateBucketCommand({ Bucket: anchor.bucket, ObjectLockEnabledForBucket: true }));
   const phase = (apply: boolean, fn: (env: PhaseEnv) => Promise<unknown>, yesIrreversible = true) =>
-    withWriteCase({ ctx, sessions, reporter: memoryReporter(), apply, yesIrreversible, clock: steppingClock(), sleep: async () => undefined }, async (env) => void (await fn(env)));
+    withWriteCase({ ctx, sessions, reporter: memoryReporter(), apply, yesIrreversible, clock: steppingClock(), sleep: async () => undefined, anchor }, async (env) => void (await fn(env)));
   const contain = async (env: PhaseEnv) => {
     const once = new Once();
     await containCredentials(env, { accessKeyId: scenario.attackerKeyId, userNames: [scenario.backdoorUser] }, once);
-    await containInstances(env, { instanceIds: scenario.instances.map((i) => i.instanceId) }, once);
+    await containInstances(env, { instanceIds: scenario.instances.map((i) => i.instanceId), networkAclCut: true }, once);
   };
-  // Plan; contain without confirming (the Elastic IP is only disassociated); release (it is
-  // re-associated); contain again, confirmed (it is released); rerun; then eradicate.
+  // Plan; contain; release (all of it comes back); contain again; rerun; then eradicate
+  // (Spot request cancelled, instances terminated, the Elastic IP released).
   await phase(false, contain);
   await phase(true, contain, false);
   await phase(true, releaseCase);
   await phase(true, contain);
   await phase(true, contain);
+  // The clean room gets the case snapshots: copied re-encrypted, shared with forensics only.
+  await phase(true, (env) => handOff(env, handoffTarget(config), { sleep: async () => undefined }));
   await phase(true, (env) =>
     eradicate(env, { instanceIds: scenario.instances.map((i) => i.instanceId), keyPairs: scenario.keyPairs, images: scenario.images, userNames: [scenario.backdoorUser] }, { sleep: async () => undefined }),
   );
+  // verify reads the anchors back as the analyst.
+  expect(await latestAnchor((await sessions.session('analyst')).clients, anchor, ctx.caseId)).toBeDefined();
 }, 180_000);
 afterAll(async () => moto?.stop());
 
@@ -121,9 +145,12 @@ test('the scenario exercised both roles: reads as the analyst, writes as break-g
       'ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:DisassociateAddress', 'ec2:ReleaseAddress', 'ec2:DisassociateIamInstanceProfile',
       'ec2:CancelSpotInstanceRequests', 'ec2:CreateTags', 'ec2:TerminateInstances', 'ec2:DeleteKeyPair', 'ec2:DeregisterImage', 'ec2:AssociateIamInstanceProfile', 'ec2:AssociateAddress',
       'autoscaling:SuspendProcesses', 'autoscaling:SetInstanceProtection', 'autoscaling:DetachInstances', 'autoscaling:AttachInstances', 'autoscaling:ResumeProcesses',
+      'autoscaling:EnterStandby', 'autoscaling:ExitStandby',
       'elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:RegisterTargets',
       'iam:UpdateAccessKey', 'iam:PutUserPolicy', 'iam:PutRolePolicy', 'iam:DeleteUserPolicy', 'iam:DeleteRolePolicy', 'iam:DeleteAccessKey', 'iam:DeleteLoginProfile',
-      'iam:DetachUserPolicy', 'iam:DeleteUser',
+      'iam:DetachUserPolicy', 'iam:DeleteUser', 's3:PutObject', 'ec2:CopySnapshot', 'ec2:ModifySnapshotAttribute',
+      // CreateNetworkAcl appears only as the plan's DryRun call (moto acts on it anyway); the proof below evaluates DryRun calls too.
+      'ec2:ReplaceNetworkAclAssociation',
     ]),
   );
 });

@@ -1,5 +1,5 @@
 /**
- * Session revocation and the instance profile (REFERENCE §7): the box keeps refreshing its role
+ * Session revocation and the instance profile: the box keeps refreshing its role
  * credentials until the profile is disassociated, so a revocation dated earlier (by
  * contain-credentials) must be re-dated when contain-instances disassociates the profile.
  * Also: a region whose state cannot be fully read still gets its instances isolated.

@@ -1,6 +1,6 @@
 /** Proof tables for the four IR roles: what each must do, what each must not, and the trust. */
 import type { OrgConfig } from '../../config';
-import { IR_ROLE_PATH, IR_ROLES, TAGS } from '../../shared/names';
+import { evidenceBucketName, FORENSICS, IR_ROLE_PATH, IR_ROLES, TAGS } from '../../shared/names';
 import type { PolicyDocument } from '../document';
 import { irRoleDefinitions, type IrRoleDefinition } from '../roles';
 import { REVOCABLE_IR_ROLES, responderResourcePatterns } from '../roles/break-glass';
@@ -49,6 +49,11 @@ function logArchiveGrant(securityAccount: string): PolicyDocument {
   };
 }
 
+/** ARN of the forensics evidence bucket the journal anchors go to. */
+function evidenceBucketArn(config: OrgConfig): string {
+  return `arn:aws:s3:::${evidenceBucketName(config.accounts.forensics.id ?? '111111111111', config.organization.homeRegion)}`;
+}
+
 /** SecurityAnalyst: the playbook's reads are allowed; a table of writes is not. */
 export function analystProofs(config: OrgConfig): ProofTable {
   const f = proofFixtures(config);
@@ -80,6 +85,7 @@ export function analystProofs(config: OrgConfig): ProofTable {
     ['read log objects (Athena)', { principal: inSecurity, action: 's3:GetObject', resource: trailObject, resourceAccount: f.logArchiveAccount }],
     ['write query results (Athena)', { principal: inSecurity, action: 's3:PutObject', resource: results, resourceAccount: f.logArchiveAccount }],
     ['decrypt logs through S3', { principal: inSecurity, action: 'kms:Decrypt', resourceAccount: f.logArchiveAccount, context: { 'kms:ViaService': `s3.${region}.amazonaws.com` } }],
+    ['list journal anchors (verify)', { principal: me, action: 's3:ListBucket', resource: evidenceBucketArn(config), context: { 's3:prefix': `${FORENSICS.anchorPrefix}/IR-1/` } }],
   ];
   const writes: Array<[string, ProofRequest]> = [
     ['terminate an instance', { principal: me, action: 'ec2:TerminateInstances', resource: instance }],
@@ -107,6 +113,7 @@ export function analystProofs(config: OrgConfig): ProofTable {
     ['write results into another account', { principal: inSecurity, action: 's3:PutObject', resource: results, resourceAccount: f.workloadAccount }],
     ['decrypt outside S3', { principal: inSecurity, action: 'kms:Decrypt', resourceAccount: f.logArchiveAccount }],
     ['delete a bucket', { principal: me, action: 's3:DeleteBucket' }],
+    ['list the evidence bucket beyond the anchors', { principal: me, action: 's3:ListBucket', resource: evidenceBucketArn(config), context: { 's3:prefix': 'snapshots/' } }],
   ];
   const crossAccount = (r: ProofRequest) => (r.resourceAccount === f.logArchiveAccount ? logArchiveGrant(f.securityAccount) : undefined);
   const table = roleTable(byKey(config)('analyst'), 'role-security-analyst', 'SecurityAnalyst: reads the playbook needs, no writes', [
@@ -116,7 +123,7 @@ export function analystProofs(config: OrgConfig): ProofTable {
   return table;
 }
 
-/** SecurityBreakGlass: every REFERENCE §7 action allowed; unrelated and escalating actions not. */
+/** SecurityBreakGlass: every containment and eradication action allowed; unrelated and escalating actions not. */
 export function breakGlassProofs(config: OrgConfig): ProofTable {
   const f = proofFixtures(config);
   const me = f.irRole('breakGlass');
@@ -147,6 +154,10 @@ export function breakGlassProofs(config: OrgConfig): ProofTable {
     ...['kms:CreateGrant', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:DescribeKey', 'kms:Decrypt', 'kms:GenerateDataKeyWithoutPlaintext'].map((action) =>
       row(`re-encrypt snapshot copy: ${action} via EC2`, { principal: me, action, context: kmsViaEc2 }, ALLOWED, defaultKeyPolicy(f.workloadAccount))),
     row('cannot: kms:Decrypt outside EC2', { principal: me, action: 'kms:Decrypt' }, IMPLICIT, defaultKeyPolicy(f.workloadAccount)),
+    row('anchor the journal head in the evidence bucket: s3:PutObject', { principal: me, action: 's3:PutObject', resource: `${evidenceBucketArn(config)}/${FORENSICS.anchorPrefix}/IR-1/00000042-${'a'.repeat(64)}.json` }, ALLOWED),
+    row('cannot: s3:PutObject elsewhere in the evidence bucket', { principal: me, action: 's3:PutObject', resource: `${evidenceBucketArn(config)}/snapshots/x.json` }, IMPLICIT),
+    row('encrypt an anchor: kms:GenerateDataKey via S3', { principal: me, action: 'kms:GenerateDataKey', context: { 'kms:ViaService': `s3.${config.organization.homeRegion}.amazonaws.com` } }, ALLOWED, defaultKeyPolicy(f.workloadAccount)),
+    row('cannot: kms:GenerateDataKey outside S3', { principal: me, action: 'kms:GenerateDataKey' }, IMPLICIT, defaultKeyPolicy(f.workloadAccount)),
     row('cannot: iam:UpdateAssumeRolePolicy', { principal: me, action: 'iam:UpdateAssumeRolePolicy', resource: appRole }, IMPLICIT),
     row('cannot: iam:CreateUser', { principal: me, action: 'iam:CreateUser', resource: user }, IMPLICIT),
     row('cannot: iam:CreateAccessKey', { principal: me, action: 'iam:CreateAccessKey', resource: user }, IMPLICIT),
@@ -338,7 +349,7 @@ export function breakGlassUnderGuardrailsProofs(config: OrgConfig): ProofTable {
       request: {
         ...r.request,
         region,
-        context: Object.fromEntries(Object.entries(r.request.context ?? {}).map(([k, v]) => [k, k === 'kms:ViaService' ? `ec2.${region}.amazonaws.com` : v])),
+        context: Object.fromEntries(Object.entries(r.request.context ?? {}).map(([k, v]) => [k, k === 'kms:ViaService' && String(v).startsWith('ec2.') ? `ec2.${region}.amazonaws.com` : v])),
       },
     }));
   const scps = guardrailScps(config);

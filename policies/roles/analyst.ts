@@ -1,5 +1,6 @@
 /** SecurityAnalyst: reads everything an investigation reads, changes nothing. */
 import type { OrgConfig } from '../../config';
+import { evidenceBucketName, FORENSICS } from '../../shared/names';
 import type { AuditedPolicy } from '../scp/audited';
 import { athenaLogAccessStatements, athenaResources, glueResources } from './scope';
 
@@ -9,7 +10,8 @@ GuardDuty findings and CloudTrail event history, reads an instance's console out
 and finds the account owning an access key. It runs Athena queries in the security account's
 workgroups over the Glue catalog; Athena reads the logs and writes query results with the
 caller's credentials, so the role may read log-archive buckets and put objects only into
-buckets whose name contains "athena-results". Nothing else is written.`;
+buckets whose name contains "athena-results". It may list the journal anchors (irctl-anchors/)
+in the forensics evidence bucket, to check a case journal was not cut. Nothing else is written.`;
 
 /** The SecurityAnalyst policies. */
 export function analystPolicies(config: OrgConfig): AuditedPolicy[] {
@@ -60,6 +62,14 @@ export function analystPolicies(config: OrgConfig): AuditedPolicy[] {
             Effect: 'Allow',
             Action: ['glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition'],
             Resource: glueResources(config),
+          },
+          {
+            // irctl verify: compare the journal with the heads anchored in the evidence bucket (key names only).
+            Sid: 'ListJournalAnchors',
+            Effect: 'Allow',
+            Action: 's3:ListBucket',
+            Resource: `arn:aws:s3:::${evidenceBucketName(config.accounts.forensics.id, config.organization.homeRegion)}`,
+            Condition: { StringLike: { 's3:prefix': `${FORENSICS.anchorPrefix}/*` } },
           },
           // Athena reads logs and writes results as the caller.
           ...athenaLogAccessStatements(config),

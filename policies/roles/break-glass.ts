@@ -1,6 +1,6 @@
 /** SecurityBreakGlass: every containment and eradication step of the playbook, nothing else. */
 import type { OrgConfig } from '../../config';
-import { CONTAINMENT_POLICIES, IR_ROLE_PATH, IR_ROLES, TAGS } from '../../shared/names';
+import { CONTAINMENT_POLICIES, evidenceBucketName, FORENSICS, IR_ROLE_PATH, IR_ROLES, TAGS } from '../../shared/names';
 import type { PolicyStatement } from '../document';
 import type { AuditedPolicy } from '../scp/audited';
 import { IR_ROLES_RESOURCE } from './scope';
@@ -55,7 +55,9 @@ detach or stand by, protect from scale-in, suspend processes. Load balancers: de
 In a VPC without the deployed isolation groups it creates them, tagged with their isolation
 role, and may set rules only on groups carrying that tag. Release (after a false positive) gives
 back Elastic IPs, instance profiles (passing their role to EC2 only), Auto Scaling membership and
-load balancer registration.
+load balancer registration. At the end of each phase it adds the case journal's head under
+irctl-anchors/ in the forensics evidence bucket (a data key from the forensics key through S3
+only); it cannot read, replace or delete anything there.
 Instance attributes: it may not change an instance's type, user data, kernel or ramdisk (a resize
 to a GPU type or code run at the next boot); the playbook changes groups, termination and stop
 protection, shutdown behaviour and DeleteOnTermination only.
@@ -80,7 +82,7 @@ export function breakGlassPolicies(config: OrgConfig): AuditedPolicy[] {
   return [
     {
       name: 'ir-break-glass-containment',
-      description: 'Containment and eradication of a compromised instance or credential (REFERENCE §7).',
+      description: 'Containment and eradication of a compromised instance or credential, as the response playbook performs them.',
       explanation,
       document: {
         Version: '2012-10-17',
@@ -162,6 +164,22 @@ export function breakGlassPolicies(config: OrgConfig): AuditedPolicy[] {
               // IfExists: removing a share carries no Add key and stays allowed. ec2:Add/userId is single-valued (iam-data).
               ...(forensicsAccount ? { StringEqualsIfExists: { 'ec2:Add/userId': forensicsAccount } } : {}),
             },
+          },
+          {
+            // Journal integrity: each phase writes the journal's head under the anchor prefix of the
+            // Object Lock evidence bucket (adding, never overwriting or deleting: the lock keeps it).
+            Sid: 'AnchorJournalHeads',
+            Effect: 'Allow',
+            Action: 's3:PutObject',
+            Resource: `arn:aws:s3:::${evidenceBucketName(forensicsAccount, config.organization.homeRegion)}/${FORENSICS.anchorPrefix}/*`,
+          },
+          {
+            // The evidence bucket is encrypted with the forensics key: a put needs a data key, through S3 only.
+            Sid: 'EncryptAnchorsViaS3',
+            Effect: 'Allow',
+            Action: 'kms:GenerateDataKey',
+            Resource: '*',
+            Condition: { StringEquals: { 'kms:ViaService': `s3.${config.organization.homeRegion}.amazonaws.com` } },
           },
           {
             // aws/ebs-encrypted snapshots cannot be shared: re-encrypt on copy. KMS only through EC2.

@@ -3,6 +3,7 @@
  * journal: failed steps to retry, keys left inactive for hunting, case snapshots to copy to
  * the forensics account, planned steps never applied, attributions to confirm.
  */
+import { FORENSICS } from '../../shared/names';
 import type { Attribution, Inventory, JournalEntry, StepFailure } from '../model';
 
 const DONE = new Set(['applied', 'skipped-already-done']);
@@ -38,12 +39,14 @@ export function derivedManualSteps(input: { readonly inventory?: Inventory; read
     if (status === 'Inactive') out.push(`Access key ${keyId} is inactive, not deleted: keep it for hunting, delete it when the investigation closes`);
   }
 
+  const shared = done.filter((j) => j.step === 'handoff/share');
+  const handedOff = new Set(shared.map((j) => stringField(j.request, 'sourceSnapshotId')));
   for (const e of done.filter((j) => j.action === 'ec2:CreateSnapshot')) {
     const snapshotId = stringField(e.response, 'SnapshotId') ?? `the snapshot of ${e.target}`;
-    out.push(
-      `Copy ${snapshotId}${e.region ? ` (${e.region})` : ''} into the forensics account; re-encrypt with a customer-managed KMS key on copy if it uses the default aws/ebs key`,
-    );
+    if (handedOff.has(snapshotId)) continue;
+    out.push(`Hand ${snapshotId}${e.region ? ` (${e.region})` : ''} to the clean room: irctl handoff --apply copies it re-encrypted with the forensics key and shares it with the forensics account`);
   }
+  for (const e of shared) out.push(attachInCleanRoom(e));
 
   // Targets are IDs, ARNs or paths such as user/<name>/<key>: match any segment.
   const touched = new Set(done.flatMap((j) => [j.target, ...j.target.split(/[/:]/)]));
@@ -54,6 +57,20 @@ export function derivedManualSteps(input: { readonly inventory?: Inventory; read
     }
   }
   return out;
+}
+
+// What the forensics team runs, in the forensics account, to examine a shared copy.
+function attachInCleanRoom(e: JournalEntry): string {
+  const copy = stringField(e.request, 'SnapshotId') ?? e.target;
+  const account = (e.request as { UserIds?: string[] }).UserIds?.[0] ?? 'the forensics account';
+  const source = stringField(e.request, 'sourceSnapshotId');
+  const instance = stringField(e.request, 'instanceId');
+  return (
+    `Clean room: ${copy} (${e.region}; copy of ${source ?? 'a case snapshot'}${instance ? ` of ${instance}` : ''}) is shared with ${account}. In that account: ` +
+    `aws ec2 copy-snapshot --region ${e.region} --source-region ${e.region} --source-snapshot-id ${copy} --encrypted --kms-key-id ${FORENSICS.evidenceKeyAlias} (your own copy, independent of the source account); ` +
+    'aws ec2 create-volume --snapshot-id <your copy> --availability-zone <the workstation\'s AZ>; aws ec2 attach-volume --volume-id <volume> --instance-id <workstation> --device /dev/sdf; ' +
+    'on the workstation mount it read-only (mount -o ro,noload <device> /mnt/evidence) and hash it before looking'
+  );
 }
 
 function label(a: Attribution): string {

@@ -4,6 +4,7 @@
  * time and says nothing the record does not back.
  */
 import { createHash } from 'node:crypto';
+import type { JournalAnchor } from '../case/anchor';
 import { canonicalJson, GENESIS_HASH } from '../case/journal';
 import type { Attribution, CaseContext, Inventory, JournalEntry, JournalOutcome, Subject, Validation } from '../model';
 import { escapeMarkdown as md, table, utc } from './markdown';
@@ -20,7 +21,12 @@ export interface ReportInput {
   readonly manual: readonly string[];
   /** Every org-wide hunt run of the case, oldest first. */
   readonly hunts?: readonly HuntSummary[];
+  /** Journal heads anchored at the end of each phase (anchors.jsonl). */
+  readonly anchors?: readonly JournalAnchor[];
 }
+
+// What irctl did (or failed to do); plans and dry runs are listed apart, not mixed into the timeline.
+const happened = (j: JournalEntry): boolean => happenedOutcome(j.outcome);
 
 const OUTCOMES: readonly JournalOutcome[] = ['applied', 'skipped-already-done', 'failed', 'dry-run-ok', 'planned'];
 
@@ -33,13 +39,14 @@ export function renderReport(input: ReportInput): string {
     `# Incident report ${md(ctx.caseId)}`,
     summary(input, journal, integrity.head),
     validation ? `### Validation facts\n\n${bullets(validation.facts)}` : '### Validation facts\n\n_validate has not run_',
-    `## Timeline (UTC)\n\n${timeline(inventory, journal, ctx.accountId)}`,
-    `## Inventory\n\n${inventory ? inventoryTables(inventory) : '_scope has not run_'}`,
+    `## Timeline (UTC)\n\n${timeline(inventory, journal.filter(happened), ctx.accountId)}`,
+    `## Attacker's resources\n\n${inventory ? inventoryTables(inventory) : '_scope has not run_'}`,
     huntSection(input.hunts ?? []),
-    `## Actions taken\n\n${actions(journal)}`,
+    `## Actions taken\n\n${actions(journal.filter(happened))}`,
+    `## Planned, not applied\n\n${planned(journal)}`,
     `## Failures\n\n${failures(inventory, journal)}`,
     `## What remains manual\n\n${bullets([...input.manual, ...derivedManualSteps({ inventory, journal }), ...huntManualSteps(input.hunts ?? []), ...integrity.problems.map((p) => `Journal integrity: ${p}; preserve the file as it is and investigate`)]) || '_nothing recorded_'}`,
-    `## Integrity\n\n${integrityText(journal, integrity)}`,
+    `## Integrity\n\n${integrityText(journal, integrity)}${anchorsText(input.anchors ?? [])}`,
   ];
   return `${sections.join('\n\n')}\n`;
 }
@@ -143,24 +150,31 @@ function createdAt(inventory: Inventory | undefined, a: Attribution): string | u
 
 function inventoryTables(inv: Inventory): string {
   const marks = new Map((inv.attributions ?? []).map((a) => [`${a.kind}/${a.region ?? ''}/${a.id}`, a]));
+  const mark = (kind: Attribution['kind'], region: string | undefined, id: string) => marks.get(`${kind}/${region ?? ''}/${id}`);
   const attacker = (kind: Attribution['kind'], region: string | undefined, id: string): string => {
-    const a = marks.get(`${kind}/${region ?? ''}/${id}`);
-    return a ? `yes (${a.basis}: ${a.reason})` : 'no';
+    const a = mark(kind, region, id);
+    return a ? `${a.basis}: ${a.reason}` : '';
+  };
+  const hidden: string[] = [];
+  // Only what is tied to the attacker: an account's default snapshots and AMIs would bury it.
+  const mine = <T>(title: string, kind: Attribution['kind'], list: readonly T[], key: (r: T) => [string | undefined, string]): T[] => {
+    const kept = list.filter((r) => mark(kind, ...key(r)));
+    if (list.length > kept.length) hidden.push(`${list.length - kept.length} ${title.toLowerCase()}`);
+    return kept;
   };
   const section = (title: string, headers: string[], rows: Array<Array<string | undefined>>): string =>
-    `### ${title}\n\n${rows.length ? table(headers, rows) : '_none found_'}`;
+    `### ${title}\n\n${rows.length ? table(headers, rows) : '_none tied to the attacker_'}`;
   const regional = (title: string, kind: Attribution['kind'], list: Inventory['keyPairs'], detailKeys: string[]): string =>
     section(
       title,
-      ['Region', 'ID', 'Name', 'State', 'Created (UTC)', ...detailKeys, 'Attacker'],
-      list.map((r) => [r.region, r.id, r.name, r.state, utc(r.createdAt), ...detailKeys.map((k) => r.details?.[k]), attacker(kind, r.region, r.id)]),
+      ['Region', 'ID', 'Name', 'State', 'Created (UTC)', ...detailKeys, 'Why'],
+      mine(title, kind, list, (r) => [r.region, r.id]).map((r) => [r.region, r.id, r.name, r.state, utc(r.createdAt), ...detailKeys.map((k) => r.details?.[k]), attacker(kind, r.region, r.id)]),
     );
-  return [
-    `Scoped ${utc(inv.generatedAt)} across ${inv.regions.join(', ')}.`,
+  const sections = [
     section(
       'Instances',
-      ['Region', 'Instance', 'State', 'Type', 'Launched (UTC)', 'Key pair', 'ENIs', 'Volumes', 'Profile', 'ASG', 'Spot request', 'Tags', 'Attacker'],
-      inv.instances.map((i) => [
+      ['Region', 'Instance', 'State', 'Type', 'Launched (UTC)', 'Key pair', 'ENIs', 'Volumes', 'Profile', 'ASG', 'Spot request', 'Tags', 'Why'],
+      mine('Instances', 'instance', inv.instances, (i) => [i.region, i.instanceId]).map((i) => [
         i.region,
         i.instanceId,
         i.state,
@@ -177,14 +191,14 @@ function inventoryTables(inv: Inventory): string {
       ]),
     ),
     regional('Key pairs', 'key-pair', inv.keyPairs, []),
-    regional('AMIs owned by the account', 'image', inv.images, ['snapshotIds']),
-    regional('Snapshots owned by the account', 'snapshot', inv.snapshots, ['volumeId', 'encrypted']),
+    regional('AMIs', 'image', inv.images, ['snapshotIds']),
+    regional('Snapshots', 'snapshot', inv.snapshots, ['volumeId', 'encrypted']),
     regional('Spot instance requests', 'spot-request', inv.spotRequests, ['type', 'instanceId', 'keyName']),
     regional('Spot Fleets and EC2 Fleets', 'fleet', inv.fleets, ['fleetKind', 'type', 'targetCapacity']),
     section(
-      'IAM users created or changed in the window',
-      ['User', 'Created (UTC)', 'Access keys', 'Console password', 'Attached policies', 'Inline policies', 'Attacker'],
-      inv.iamUsers.map((u) => [
+      'IAM users',
+      ['User', 'Created (UTC)', 'Access keys', 'Console password', 'Attached policies', 'Inline policies', 'Why'],
+      mine('IAM users', 'iam-user', inv.iamUsers, (u) => [undefined, u.userName]).map((u) => [
         u.userName,
         utc(u.createdAt),
         u.accessKeys.map((k) => `${k.id} (${k.status})`).join(', '),
@@ -194,16 +208,39 @@ function inventoryTables(inv: Inventory): string {
         attacker('iam-user', undefined, u.userName),
       ]),
     ),
-  ].join('\n\n');
+  ];
+  const rest = hidden.length ? ` Not shown, not tied to the attacker: ${hidden.join(', ')} (inventory.json lists everything).` : '';
+  return [`Scoped ${utc(inv.generatedAt)} across ${inv.regions.join(', ')}.${rest}`, ...sections].join('\n\n');
+}
+
+function planned(journal: readonly JournalEntry[]): string {
+  const rows = journal.filter((j) => !happened(j));
+  if (rows.length === 0) return '_nothing only planned_';
+  return `Steps a plan run checked (dry run where AWS has one) and nobody has applied in that run; rerun the phase with --apply to act.\n\n${table(
+    ['#', 'Time (UTC)', 'Step', 'Action', 'Target', 'Region', 'Outcome', 'Reversible'],
+    rows.map((j) => [j.seq, utc(j.ts), j.step, j.action, j.target, j.region, j.outcome, j.reversible ? 'yes' : 'no']),
+  )}`;
+}
+
+function anchorsText(anchors: readonly JournalAnchor[]): string {
+  if (anchors.length === 0) return '\n\nNo journal anchor was recorded: nothing outside the case directory shows whether the journal was cut.';
+  return `\n\nJournal heads anchored at the end of each phase (irctl verify compares the journal with the newest one in the bucket):\n\n${table(
+    ['Phase', 'Anchored (UTC)', 'Entry', 'Head', 'Where'],
+    anchors.map((a) => [a.phase, utc(a.anchoredAt), a.seq, a.head, a.location ?? 'case directory only']),
+  )}`;
 }
 
 function actions(journal: readonly JournalEntry[]): string {
   if (journal.length === 0) return '_no actions recorded_';
-  const counts = OUTCOMES.map((o) => `${journal.filter((j) => j.outcome === o).length} ${o}`).join(', ');
+  const counts = OUTCOMES.filter(happenedOutcome).map((o) => `${journal.filter((j) => j.outcome === o).length} ${o}`).join(', ');
   return `${counts}.\n\n${table(
     ['#', 'Time (UTC)', 'Step', 'Action', 'Target', 'Region', 'Outcome', 'Reversible'],
     journal.map((j) => [j.seq, utc(j.ts), j.step, j.action, j.target, j.region, j.outcome + (j.error ? `: ${j.error}` : ''), j.reversible ? 'yes' : 'no']),
   )}`;
+}
+
+function happenedOutcome(o: JournalOutcome): boolean {
+  return o !== 'planned' && o !== 'dry-run-ok';
 }
 
 function failures(inventory: Inventory | undefined, journal: readonly JournalEntry[]): string {

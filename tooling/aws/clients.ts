@@ -12,6 +12,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
@@ -73,6 +74,10 @@ export class AwsClients {
   }
   configService(region: string): ConfigServiceClient {
     return this.get(ConfigServiceClient, 'config', region);
+  }
+  /** S3 (journal anchors in the forensics evidence bucket); path-style with an endpoint override. */
+  s3(region: string = this.homeRegion): S3Client {
+    return this.get(S3Client, 's3', region);
   }
 
   /** Same settings, other credentials (an assumed role). */

@@ -49,7 +49,7 @@ export function explainAwsError(err: unknown, ctx: ErrorContext = {}): string {
   if (DENIED.has(code)) {
     return (
       `${action}${where ? ` on ${where}` : ''} was denied for ${ctx.role ?? 'the current credentials'} (${code}). ` +
-      'Fix: check that the role policy in policies/roles grants it and that no SCP denies it in that region, or run as the right role.'
+      `Fix: run as the IR role that grants it (reads as SecurityAnalyst, writes as SecurityBreakGlass: drop --no-assume, pass --account), and ask the platform team whether an SCP denies ${action} in that region.`
     );
   }
   if (/^InvalidInstanceID\.(NotFound|Malformed)$/.test(code)) {

@@ -11,13 +11,9 @@ import { explainAwsError, errorMessage, isDryRunOk } from '../aws/errors';
 import type { Journal } from './journal';
 import type { Reporter } from './output';
 
-/** Data `release` needs to undo an action; `key` groups actions on the same resource setting. */
-export interface UndoRecord {
-  readonly key: string;
-  readonly kind: string;
-  readonly region?: string;
-  readonly [field: string]: unknown;
-}
+import type { UndoRecord } from './undo';
+
+export type { UndoRecord } from './undo';
 
 /** One intended change. */
 export interface Action {

@@ -5,7 +5,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AwsClients } from '../aws/clients';
 import type { SessionSource } from '../aws/session';
+import { anchorJournal, type AnchorTarget } from './anchor';
 import type { CaseContext } from '../model';
 import { type Action, Executor } from './executor';
 import { type Clock, Journal, systemClock } from './journal';
@@ -29,6 +31,10 @@ export interface WriteCaseOptions {
   readonly concurrency?: Concurrency;
   /** Delay between IAM re-reads (tests pass a fast one). */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Phase name written with the journal anchor. @default 'phase' */
+  readonly phase?: string;
+  /** Where the journal head is anchored at the end of the phase (absent: the case directory only). */
+  readonly anchor?: AnchorTarget;
 }
 
 /** Run `fn` with a locked case, a journal and an executor; the lock is released afterwards. */
@@ -62,9 +68,27 @@ export async function withWriteCase<T>(options: WriteCaseOptions, fn: (env: Phas
       `${options.apply ? 'APPLYING' : 'PLAN ONLY (no change; add --apply to act)'} — case ${ctx.caseId}, account ${ctx.accountId}, regions ${ctx.regions.join(', ')}, as ${write.caller}`,
     );
     const value = await fn(env);
+    await anchorPhase(options, write.clients, journal, exec, clock);
     return { value, exec };
   } finally {
     unlock();
+  }
+}
+
+// The chain head leaves the case directory at the end of every phase, so a cut tail shows.
+async function anchorPhase(options: WriteCaseOptions, clients: AwsClients, journal: Journal, exec: Executor, clock: Clock): Promise<void> {
+  try {
+    const anchor = await anchorJournal(clients, { caseId: options.ctx.caseId, caseDir: options.ctx.caseDir, phase: options.phase ?? 'phase', entries: journal.entries(), at: clock(), target: options.anchor });
+    if (!anchor) return;
+    options.reporter.progress(
+      anchor.location
+        ? `journal head (entry ${anchor.seq}) anchored at ${anchor.location}`
+        : `journal head (entry ${anchor.seq}) recorded in the case directory only: a cut journal would go unnoticed. Pass --anchor-bucket <evidence bucket> to anchor it outside.`,
+    );
+  } catch (err) {
+    const message = (err as Error).message;
+    exec.failures.push({ step: 'anchor-journal', message });
+    options.reporter.warn(message);
   }
 }
 

@@ -6,11 +6,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
-import { loadOrgConfig, resolveConfigPath } from '../../config';
+import { loadOrgConfig, type OrgConfig, resolveConfigPath } from '../../config';
+import { evidenceBucketName } from '../../shared/names';
 import { isCommercialRegion } from '../../config/regions';
+import { LOOKUP_EVENTS_HORIZON_DAYS } from '../analysis/trail';
 import { AwsClients, type ClientSettings } from '../aws/clients';
 import { callerArn, SessionBroker, type SessionSource } from '../aws/session';
 import type { CaseContext, Inventory, Validation } from '../model';
+import type { AnchorTarget } from './anchor';
 import { type Clock, systemClock } from './journal';
 import { type Reporter, streamReporter } from './output';
 
@@ -31,6 +34,8 @@ export interface GlobalOptions {
   readonly assume?: boolean;
   readonly since?: string;
   readonly until?: string;
+  /** Bucket for journal anchors (default: the forensics evidence bucket of the config, when assuming roles). */
+  readonly anchorBucket?: string;
 }
 
 /** A case ready for phases to run on. */
@@ -49,6 +54,10 @@ export interface Runtime {
   readonly configPath: string;
   /** The IR roles of another account, same MFA and assume settings (hunt queries Athena in the security account). */
   readonly sessionsIn: (accountId: string) => SessionSource;
+  /** Where journal heads are anchored; absent: only in the case directory (a cut tail goes unseen). */
+  readonly anchor?: AnchorTarget;
+  /** The org config (--config), read when a command needs it. */
+  readonly config: () => OrgConfig;
 }
 
 /** Hooks tests and benchmarks pass in (client middleware, clock, prompt). */
@@ -63,6 +72,11 @@ export interface RuntimeHooks {
 
 const CASE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,48}$/;
 
+/** The case directory the options name (default cases/<case>). */
+export function caseDirOf(opts: GlobalOptions): string {
+  return resolve(opts.caseDir ?? `cases/${opts.case}`);
+}
+
 /** Build the runtime; throws a sentence naming the problem and the fix. */
 export async function openRuntime(opts: GlobalOptions, hooks: RuntimeHooks = {}): Promise<Runtime> {
   if (!opts.case) throw new Error('No case ID. Fix: pass --case <id>, e.g. --case IR-2026-0042 (it names the journal, tags and role sessions).');
@@ -74,29 +88,70 @@ export async function openRuntime(opts: GlobalOptions, hooks: RuntimeHooks = {})
   let accountId = opts.account;
   if (!accountId) {
     if (assume) throw new Error('No target account. Fix: pass --account <12-digit id> (or --no-assume to act as the current credentials).');
-    accountId = (await callerArn(base)).split(':')[4];
+    accountId = (await callerArn(base).catch((err: Error) => {
+      throw new Error(`Could not tell which account the current credentials belong to (${err.message}). Fix: set AWS_PROFILE or the AWS_* credential variables, or pass --account with the IR roles.`);
+    })).split(':')[4];
   }
   if (!/^\d{12}$/.test(accountId)) throw new Error(`Account "${accountId}" is not a 12-digit AWS account ID. Fix: pass --account 123456789012.`);
   const ask = hooks.ask ?? (process.stdin.isTTY ? terminalQuestion : undefined);
   const sessions = new SessionBroker(base, { caseId: opts.case, accountId, assume, mfaSerial: opts.mfaSerial, mfaToken: opts.mfaToken, promptToken: ask });
   const regions = await resolveRegions(opts, sessions);
   const end = opts.until ? parseDate(opts.until, '--until') : clock();
-  const start = opts.since ? parseDate(opts.since, '--since') : new Date(end.getTime() - 90 * 86_400_000);
-  const ctx: CaseContext = { caseId: opts.case, accountId, regions, window: { start, end }, caseDir: resolve(opts.caseDir ?? `cases/${opts.case}`) };
+  const start = opts.since ? parseDate(opts.since, '--since') : defaultWindowStart(end);
+  const ctx: CaseContext = { caseId: opts.case, accountId, regions, window: { start, end }, caseDir: caseDirOf(opts) };
   const sessionsIn = (id: string): SessionSource =>
     id === accountId ? sessions : new SessionBroker(base, { caseId: opts.case!, accountId: id, assume, mfaSerial: opts.mfaSerial, mfaToken: opts.mfaToken, promptToken: ask });
-  return { ctx, base, sessions, reporter, apply: !!opts.apply, yesIrreversible: !!opts.yesIrreversible, json: !!opts.json, clock, ask, configPath: resolveConfigPath(opts.config), sessionsIn };
+  const configPath = configPathOf(opts);
+  return {
+    ctx, base, sessions, reporter, apply: !!opts.apply, yesIrreversible: !!opts.yesIrreversible, json: !!opts.json, clock, ask,
+    configPath, sessionsIn, anchor: anchorTarget(opts, assume), config: () => loadOrgConfig(configPath),
+  };
 }
+
+/** --config wins over $IR_GUARDRAILS_CONFIG (a flag is the more specific choice), else the example. */
+function configPathOf(opts: GlobalOptions): string {
+  return opts.config ? resolve(opts.config) : resolveConfigPath();
+}
+
+/**
+ * --anchor-bucket, else the forensics evidence bucket the stacks deploy (Object Lock), named
+ * after the config's forensics account and home region. Without role assumption (drills on an
+ * emulator) only an explicit bucket is used.
+ */
+function anchorTarget(opts: GlobalOptions, assume: boolean): AnchorTarget | undefined {
+  if (opts.anchorBucket) {
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(opts.anchorBucket)) throw new Error(`--anchor-bucket "${opts.anchorBucket}" is not an S3 bucket name. Fix: pass the bucket name only, e.g. --anchor-bucket ir-evidence-123456789012-us-east-1.`);
+    const config = assume ? loadOrgConfig(configPathOf(opts)) : undefined;
+    return { bucket: opts.anchorBucket, region: config?.organization.homeRegion ?? 'us-east-1' };
+  }
+  if (!assume) return undefined;
+  const config = loadOrgConfig(configPathOf(opts));
+  const region = config.organization.homeRegion;
+  if (!config.accounts.forensics.id) return undefined;
+  return { bucket: evidenceBucketName(config.accounts.forensics.id, region), region };
+}
+
+/**
+ * Without --since: as far back as CloudTrail LookupEvents answers, less an hour. The horizon
+ * moves with the clock, so a start exactly 90 days back is already past it when scope runs a
+ * moment later, and every default run would report the window as cut.
+ */
+export function defaultWindowStart(end: Date): Date {
+  return new Date(end.getTime() - LOOKUP_EVENTS_HORIZON_DAYS * 86_400_000 + DEFAULT_WINDOW_MARGIN_MS);
+}
+
+/** Slack between the default window start and LookupEvents' horizon (a long run stays inside it). */
+export const DEFAULT_WINDOW_MARGIN_MS = 3_600_000;
 
 /** `--regions a,b` (checked), else the org config's allowed regions plus those enabled in the account. */
 async function resolveRegions(opts: GlobalOptions, sessions: SessionBroker): Promise<string[]> {
   if (opts.regions) {
     const list = opts.regions.split(',').map((r) => r.trim()).filter(Boolean);
     const unknown = list.filter((r) => !isCommercialRegion(r));
-    if (unknown.length) throw new Error(`Unknown region${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. Fix: use names such as us-east-1 (config/regions.ts lists the known ones).`);
+    if (unknown.length) throw new Error(`Unknown region${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. Fix: use region names such as us-east-1 (aws ec2 describe-regions lists them).`);
     return [...new Set(list)];
   }
-  const config = loadOrgConfig(resolveConfigPath(opts.config));
+  const config = loadOrgConfig(configPathOf(opts));
   // Attackers launch where the guardrails are not: scan every enabled region, not only the allowed ones.
   const analyst = await sessions.session('analyst');
   const out = await analyst.clients.ec2(analyst.clients.homeRegion).send(new DescribeRegionsCommand({ AllRegions: false }));

@@ -1,5 +1,5 @@
 /**
- * Credential containment per REFERENCE §7: deactivate access keys (kept for hunting), attach
+ * Credential containment: deactivate access keys (kept for hunting), attach
  * an inline deny-all, and revoke temporary sessions issued before now (`aws:TokenIssueTime`
  * does not touch long-term keys, so both are needed). IAM is eventually consistent: every
  * write is re-read until visible.
@@ -18,9 +18,9 @@ import type { AwsClients } from '../aws/clients';
 import { errorCode } from '../aws/errors';
 import type { Action } from '../case/executor';
 import type { Once, PhaseEnv } from '../case/phase';
+import type { IamPrincipal } from '../case/undo';
 
-/** An IAM principal to contain. */
-export type IamPrincipal = { readonly kind: 'user' | 'role'; readonly name: string };
+export type { IamPrincipal } from '../case/undo';
 
 /** Deny-all inline policy document. */
 export function denyAllPolicy(): string {

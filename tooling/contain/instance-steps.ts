@@ -5,6 +5,7 @@
  */
 import {
   DetachInstancesCommand,
+  EnterStandbyCommand,
   SetInstanceProtectionCommand,
   SuspendProcessesCommand,
 } from '@aws-sdk/client-auto-scaling';
@@ -77,7 +78,7 @@ export function protectionActions(env: PhaseEnv, state: RegionState, instance: I
         action: 'ec2:ModifyInstanceAttribute',
         summary: `DeleteOnTermination=false on ${b.Ebs!.VolumeId} (${b.DeviceName})`,
         request,
-        undo: { key: `dot:${id}:${b.DeviceName}`, kind: 'delete-on-termination', region: state.region, instanceId: id, deviceName: b.DeviceName, value: b.Ebs!.DeleteOnTermination ?? true },
+        undo: { key: `dot:${id}:${b.DeviceName}`, kind: 'delete-on-termination', region: state.region, instanceId: id, deviceName: b.DeviceName!, value: b.Ebs!.DeleteOnTermination ?? true },
         isDone: async () => b.Ebs!.DeleteOnTermination === false,
         dryRun: () => ec2.send(new ModifyInstanceAttributeCommand({ ...request, DryRun: true })),
         apply: () => ec2.send(new ModifyInstanceAttributeCommand(request)),
@@ -117,18 +118,26 @@ export function protectionActions(env: PhaseEnv, state: RegionState, instance: I
   return actions;
 }
 
-/** Suspend relaunching processes on the group, protect from scale-in, then detach (decrementing capacity). */
-export function autoScalingActions(env: PhaseEnv, state: RegionState, instanceId: string): { group?: Action; instance: Action[] } {
+/**
+ * Hold an Auto Scaling instance: suspend the processes that would replace or relaunch it,
+ * protect it from scale-in, then take it out of service. AWS refuses to detach with
+ * ShouldDecrementDesiredCapacity when that would take desired capacity below the minimum, and
+ * detaching without decrementing makes the group launch a replacement (once Launch resumes).
+ * So: above the minimum, detach and decrement; at the minimum, EnterStandby without
+ * decrementing (always accepted; Launch is suspended, so no replacement while it is held).
+ */
+export function autoScalingActions(env: PhaseEnv, state: RegionState, instanceId: string, step = 'contain-instances'): { group?: Action; instance: Action[] } {
   const membership = state.asgInstances.get(instanceId);
   if (!membership) return { instance: [] };
   const asg = env.write.autoScaling(state.region);
   const name = membership.AutoScalingGroupName!;
-  const suspended = new Set((state.asgGroups.get(name)?.SuspendedProcesses ?? []).map((p) => p.ProcessName!));
+  const info = state.asgGroups.get(name);
+  const suspended = new Set((info?.SuspendedProcesses ?? []).map((p) => p.ProcessName!));
   const toSuspend = SUSPENDED_PROCESSES.filter((p) => !suspended.has(p));
   const base = { region: state.region, reversible: true } as const;
   const group: Action = {
     ...base,
-    step: 'contain-instances/asg-suspend',
+    step: `${step}/asg-suspend`,
     action: 'autoscaling:SuspendProcesses',
     target: name,
     summary: `suspend ${SUSPENDED_PROCESSES.join(', ')} on ${name} so it neither replaces nor relaunches`,
@@ -139,7 +148,7 @@ export function autoScalingActions(env: PhaseEnv, state: RegionState, instanceId
   };
   const protect: Action = {
     ...base,
-    step: 'contain-instances/asg-protect',
+    step: `${step}/asg-protect`,
     action: 'autoscaling:SetInstanceProtection',
     target: instanceId,
     summary: `protect ${instanceId} from scale-in in ${name}`,
@@ -148,12 +157,29 @@ export function autoScalingActions(env: PhaseEnv, state: RegionState, instanceId
     isDone: async () => membership.ProtectedFromScaleIn === true,
     apply: () => asg.send(new SetInstanceProtectionCommand({ AutoScalingGroupName: name, InstanceIds: [instanceId], ProtectedFromScaleIn: true })),
   };
+  const inStandby = (membership.LifecycleState ?? '').startsWith('Standby');
+  const desired = info?.DesiredCapacity ?? 0;
+  const atMinimum = desired - 1 < (info?.MinSize ?? 0);
+  if (inStandby || atMinimum) {
+    const standby: Action = {
+      ...base,
+      step: `${step}/asg-standby`,
+      action: 'autoscaling:EnterStandby',
+      target: instanceId,
+      summary: `put ${instanceId} in Standby in ${name} (desired capacity ${desired} is at the minimum, so it cannot be detached with a decrement; kept, no replacement while Launch is suspended)`,
+      request: { AutoScalingGroupName: name, InstanceIds: [instanceId], ShouldDecrementDesiredCapacity: false },
+      undo: { key: `asg-member:${instanceId}`, kind: 'asg-exit-standby', region: state.region, autoScalingGroupName: name, instanceId },
+      isDone: async () => inStandby,
+      apply: () => asg.send(new EnterStandbyCommand({ AutoScalingGroupName: name, InstanceIds: [instanceId], ShouldDecrementDesiredCapacity: false })),
+    };
+    return { group, instance: [protect, standby] };
+  }
   const detach: Action = {
     ...base,
-    step: 'contain-instances/asg-detach',
+    step: `${step}/asg-detach`,
     action: 'autoscaling:DetachInstances',
     target: instanceId,
-    summary: `detach ${instanceId} from ${name} (desired capacity decremented, no replacement)`,
+    summary: `detach ${instanceId} from ${name} (desired capacity ${desired} decremented, no replacement)`,
     request: { AutoScalingGroupName: name, InstanceIds: [instanceId], ShouldDecrementDesiredCapacity: true },
     undo: { key: `asg-member:${instanceId}`, kind: 'asg-attach', region: state.region, autoScalingGroupName: name, instanceId },
     isDone: async () => false, // membership came from the snapshot: it is still attached
@@ -175,7 +201,7 @@ export function loadBalancerActions(env: PhaseEnv, state: RegionState, instanceI
       summary: `deregister ${instanceId}${t.port ? `:${t.port}` : ''} from ${t.targetGroupArn.split(':').pop()}`,
       reversible: true,
       request: { TargetGroupArn: t.targetGroupArn, Targets: [target] },
-      undo: { key: `tg:${t.targetGroupArn}:${instanceId}:${t.port ?? ''}`, kind: 'elb-register', region: state.region, targetGroupArn: t.targetGroupArn, target },
+      undo: { key: `tg:${t.targetGroupArn}:${instanceId}:${t.port ?? ''}`, kind: 'elb-register', region: state.region, instanceId, targetGroupArn: t.targetGroupArn, target },
       isDone: async () => false, // registrations came from the snapshot: still registered
       apply: () => elb.send(new DeregisterTargetsCommand({ TargetGroupArn: t.targetGroupArn, Targets: [target] })),
     };
@@ -195,21 +221,21 @@ export function profileAction(env: PhaseEnv, state: RegionState, instanceId: str
     summary: `remove instance profile ${assoc.IamInstanceProfile?.Arn} (${assoc.AssociationId})`,
     reversible: true,
     request: { AssociationId: assoc.AssociationId },
-    undo: { key: `profile:${instanceId}`, kind: 'profile-associate', region: state.region, instanceId, profileArn: assoc.IamInstanceProfile?.Arn },
+    undo: { key: `profile:${instanceId}`, kind: 'profile-associate', region: state.region, instanceId, profileArn: assoc.IamInstanceProfile!.Arn! },
     isDone: async () => false, // association came from the snapshot: still associated
     // DisassociateIamInstanceProfile has no DryRun parameter: planned only.
     apply: () => ec2.send(new DisassociateIamInstanceProfileCommand({ AssociationId: assoc.AssociationId })),
   };
 }
 
-/** Cancel the Spot request that launched the instance, so it does not relaunch (instances keep running). */
+/** Cancel the Spot request that launched the instance, so terminating it does not relaunch it (eradicate only: it cannot be undone). */
 export function spotRequestAction(env: PhaseEnv, state: RegionState, instance: Instance): Action | undefined {
   const req = state.spotRequests.get(instance.InstanceId!);
   const id = req?.SpotInstanceRequestId ?? instance.SpotInstanceRequestId;
   if (!id) return undefined;
   const ec2 = env.write.ec2(state.region);
   return {
-    step: 'contain-instances/cancel-spot-request',
+    step: 'eradicate/cancel-spot-request',
     action: 'ec2:CancelSpotInstanceRequests',
     region: state.region,
     target: id,

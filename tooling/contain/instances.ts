@@ -1,7 +1,8 @@
 /**
- * contain-instances: for every instance, evidence first, then snapshots, then everything in
- * REFERENCE §7 — Auto Scaling, protections, per-ENI isolation, load balancers, instance
- * profile and its sessions, Spot requests, Elastic IPs, tags. Regions and instances run with
+ * contain-instances: for every instance, evidence first, then snapshots, then the rest of the
+ * hold — Auto Scaling, protections, per-ENI isolation, load balancers, instance profile and its
+ * sessions, fleets, Elastic IPs (disassociated, not released), tags. Every step but the
+ * snapshots and fleet cancellation can be undone by release. Regions and instances run with
  * bounded concurrency; a failure on one instance or region is recorded and the rest go on.
  */
 import type { Instance } from '@aws-sdk/client-ec2';
@@ -11,9 +12,11 @@ import type { Action, ActionOutcome } from '../case/executor';
 import { Once, type PhaseEnv } from '../case/phase';
 import { collectInstanceEvidence } from '../evidence/collect';
 import { revokeSessions } from './credentials';
-import { autoScalingActions, loadBalancerActions, profileAction, protectionActions, snapshotActions, spotRequestAction, tagAction } from './instance-steps';
+import { disassociateAddressActions } from './elastic-ips';
+import { autoScalingActions, loadBalancerActions, profileAction, protectionActions, snapshotActions, tagAction } from './instance-steps';
 import { cancelFleetAction } from './fleets';
-import { elasticIpActions, eniIsolationActions, isolationGroups } from './network';
+import { eniIsolationActions, isolationGroups } from './network';
+import { cutSubnet } from './network-acl';
 import { findInstances, readRegionState, type RegionState } from './state';
 
 /** Where each requested instance lives. */
@@ -44,8 +47,15 @@ export function reportMissing(env: PhaseEnv, step: string, missing: readonly str
   }
 }
 
+/** What contain-instances acts on. */
+export interface ContainTarget {
+  readonly instanceIds: readonly string[];
+  /** Also cut each instance's subnet with a deny-all network ACL, where the subnet holds only suspects. @default false */
+  readonly networkAclCut?: boolean;
+}
+
 /** Contain the given instances in every region they are found in. */
-export async function containInstances(env: PhaseEnv, target: { readonly instanceIds: readonly string[] }, once: Once = new Once()): Promise<void> {
+export async function containInstances(env: PhaseEnv, target: ContainTarget, once: Once = new Once()): Promise<void> {
   const located = await locateInstances(env, target.instanceIds);
   reportMissing(env, 'contain-instances/locate', located.missing);
   await env.exec.each([...located.byRegion.keys()], env.concurrency.regions, 'contain-instances/region', (region) => ({ region }), async (region) => {
@@ -65,14 +75,14 @@ export async function containInstances(env: PhaseEnv, target: { readonly instanc
       return;
     }
     await env.exec.each(instances, env.concurrency.resources, 'contain-instances/instance', (i) => ({ region, target: i.InstanceId }), (instance) =>
-      containInstance(env, once, state, instance),
+      containInstance(env, once, state, instance, target.networkAclCut ? new Set(instances.map((i) => i.InstanceId!)) : undefined),
     );
   });
 }
 
 const COMPLETE: ReadonlySet<ActionOutcome> = new Set(['applied', 'skipped-already-done', 'dry-run-ok', 'planned']);
 
-async function containInstance(env: PhaseEnv, once: Once, state: RegionState, instance: Instance): Promise<void> {
+async function containInstance(env: PhaseEnv, once: Once, state: RegionState, instance: Instance, aclCutSuspects?: ReadonlySet<string>): Promise<void> {
   const region = state.region;
   const id = instance.InstanceId!;
   let complete = true;
@@ -83,22 +93,24 @@ async function containInstance(env: PhaseEnv, once: Once, state: RegionState, in
     if (!(await env.exec.sequence(actions))) complete = false;
   };
 
-  // 1. Evidence before any change. A failure is reported, but containment still goes on:
-  //    a running miner costs more than a missing console log.
+  // 1. Evidence before any change, taken again when acting (a plan's set shows an older state).
+  //    A failure is reported, but containment still goes on: a running miner costs more than a
+  //    missing console log.
+  const purpose = env.exec.applying ? 'containment' : 'plan';
   try {
-    const { created, manifest } = await collectInstanceEvidence(env.read, { caseId: env.ctx.caseId, caseDir: env.ctx.caseDir, region, instance, caller: env.readCaller, clock: env.clock, prefetched: state.evidence });
+    const { created, manifest } = await collectInstanceEvidence(env.read, { caseId: env.ctx.caseId, caseDir: env.ctx.caseDir, region, instance, caller: env.readCaller, clock: env.clock, prefetched: state.evidence, purpose });
     // The manifest's hashes go into the hash-chained journal, so evidence files cannot be swapped unnoticed.
     env.exec.options.journal.append({
       step: 'contain-instances/evidence',
       action: 'irctl:CollectEvidence',
       region,
       target: id,
-      request: { calls: ['ec2:DescribeInstanceAttribute', 'ec2:GetConsoleOutput', 'iam:GetInstanceProfile'], dir: `evidence/${id}` },
+      request: { calls: ['ec2:DescribeInstanceAttribute', 'ec2:GetConsoleOutput', 'iam:GetInstanceProfile'], dir: `evidence/${id}/${purpose}`, purpose },
       outcome: created ? 'applied' : 'skipped-already-done',
-      response: { collectedAt: manifest.collectedAt, files: manifest.files },
+      response: { collectedAt: manifest.collectedAt, purpose: manifest.purpose, files: manifest.files },
       reversible: false,
     });
-    env.reporter.progress(`[evidence] ${id} (${region}) ${created ? 'saved' : 'already saved'} under evidence/${id}/`);
+    env.reporter.progress(`[evidence] ${id} (${region}) ${purpose} set ${created ? 'saved' : 'already saved'} under evidence/${id}/${purpose}/`);
   } catch (err) {
     complete = false;
     env.exec.fail('contain-instances/evidence', err, { region, target: id, action: 'ec2:DescribeInstanceAttribute' });
@@ -122,6 +134,15 @@ async function containInstance(env: PhaseEnv, once: Once, state: RegionState, in
     complete = false;
     env.exec.fail('contain-instances/isolate', err, { region, target: id, action: 'ec2:ModifyNetworkInterfaceAttribute' });
   }
+  // 4b. Optional: a stateless cut of the subnet, for the tracked flows a group change leaves.
+  if (aclCutSuspects) {
+    try {
+      await cutSubnet(env, once, region, instance, aclCutSuspects);
+    } catch (err) {
+      complete = false;
+      env.exec.fail('contain-instances/network-acl-cut', err, { region, target: instance.SubnetId, action: 'ec2:ReplaceNetworkAclAssociation' });
+    }
+  }
   // 5. Out of load balancers and the Auto Scaling group.
   await runAll([...loadBalancerActions(env, state, id), asg.instance[1]]);
   // 6. Instance profile: no new credentials, and the ones on the box stop working.
@@ -141,18 +162,15 @@ async function containInstance(env: PhaseEnv, once: Once, state: RegionState, in
       env.exec.fail('contain-instances/revoke-role-sessions', err, { target: id, action: 'iam:PutRolePolicy' });
     }
   }
-  // 7. Nothing relaunches it; its public address goes.
+  // 7. No fleet relaunches it.
   const fleet = state.fleets.get(id);
   if (fleet) {
     const outcome = await once.run(`fleet/${region}/${fleet.id}`, () => env.exec.run(cancelFleetAction(env, region, fleet, 'contain-instances/cancel-fleet')));
     if (!COMPLETE.has(outcome)) complete = false;
   }
-  const spot = spotRequestAction(env, state, instance);
-  if (spot) {
-    const outcome = await once.run(`spot/${region}/${spot.target}`, () => env.exec.run(spot));
-    if (!COMPLETE.has(outcome)) complete = false;
-  }
-  for (const eip of elasticIpActions(env, region, id, state.addresses)) await chain(eip);
+  // Its public address goes, reversibly. Releasing the address and cancelling a Spot request
+  // cannot be undone: eradicate does them, once the compromise is confirmed.
+  await runAll(disassociateAddressActions(env, region, id, state.addresses));
   // 8. Tag last: the tag says the containment completed.
   if (complete) await runAll([tagAction(env, state, instance, 'contained')]);
   else env.reporter.warn(`${id} (${region}): containment incomplete; not tagged contained. Fix the errors above and rerun: completed steps are skipped.`);

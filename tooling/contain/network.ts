@@ -1,5 +1,5 @@
 /**
- * Network isolation per REFERENCE §7: changing a security group does not end tracked
+ * Network isolation: changing a security group does not end tracked
  * connections, so each ENI moves first to the allow-all transition group (flows become
  * untracked) and then to the no-traffic isolation group. Each ENI is changed on its own
  * because ModifyInstanceAttribute Groups fails on instances with several ENIs. The groups
@@ -7,22 +7,17 @@
  * deterministic names from shared/names.ts so a rerun finds them instead of duplicating.
  */
 import {
-  type Address,
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
-  DescribeAddressesCommand,
   DescribeSecurityGroupsCommand,
-  DisassociateAddressCommand,
   type Instance,
   type IpPermission,
   ModifyNetworkInterfaceAttributeCommand,
-  ReleaseAddressCommand,
   RevokeSecurityGroupEgressCommand,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
 import { MANAGED_BY, SECURITY_GROUPS, TAGS } from '../../shared/names';
-import { errorCode } from '../aws/errors';
 import type { Action } from '../case/executor';
 import type { Once, PhaseEnv } from '../case/phase';
 
@@ -172,7 +167,7 @@ export function eniIsolationActions(env: PhaseEnv, region: string, instance: Ins
       summary: `move ${eniId} of ${instance.InstanceId} to the ${purpose} group ${groupId ?? `(${SECURITY_GROUPS[purpose]}, to be created)`}`,
       reversible: true,
       request: { NetworkInterfaceId: eniId, Groups: [groupId ?? SECURITY_GROUPS[purpose]] },
-      undo: { key: `eni-groups:${eniId}`, kind: 'eni-groups', region, networkInterfaceId: eniId, instanceId: instance.InstanceId, groups: undoGroups },
+      undo: { key: `eni-groups:${eniId}`, kind: 'eni-groups', region, networkInterfaceId: eniId, instanceId: instance.InstanceId!, groups: undoGroups },
       isDone: async () => isDone(),
       // Without a group ID (planning, group not created yet) there is nothing valid to dry-run.
       dryRun: groupId ? () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Groups: [groupId], DryRun: true })) : undefined,
@@ -183,60 +178,4 @@ export function eniIsolationActions(env: PhaseEnv, region: string, instance: Ins
       move('isolation', groups.isolation, () => only(groups.isolation), groups.transition ? [groups.transition] : current),
     ];
   });
-}
-
-/**
- * Disassociate (reversible) then release (irreversible, confirmed) each Elastic IP of an
- * instance. Addresses disassociated by an earlier run but not yet released come from the
- * journal, since DescribeAddresses no longer ties them to the instance.
- */
-export function elasticIpActions(env: PhaseEnv, region: string, instanceId: string, addresses: readonly Address[]): Action[][] {
-  const ec2 = env.write.ec2(region);
-  const entries = env.exec.options.journal.entries();
-  const released = new Set(entries.filter((e) => e.step === 'contain-instances/eip-release' && e.outcome === 'applied').map((e) => e.target));
-  const current = addresses.filter((a) => a.InstanceId === instanceId && a.AllocationId);
-  const pending = entries
-    .filter((e) => e.step === 'contain-instances/eip-disassociate' && e.outcome === 'applied' && e.region === region && !released.has(e.target))
-    .map((e) => (e.request as { address: Address & { InstanceId?: string } }).address)
-    .filter((a) => a.InstanceId === instanceId && !current.some((c) => c.AllocationId === a.AllocationId));
-  const stillAllocated = async (allocationId: string) => {
-    try {
-      return ((await env.read.ec2(region).send(new DescribeAddressesCommand({ AllocationIds: [allocationId] }))).Addresses ?? []).length > 0;
-    } catch (err) {
-      if (errorCode(err) === 'InvalidAllocationID.NotFound') return false;
-      throw err;
-    }
-  };
-  return [...current, ...pending.map((a) => ({ ...a, AssociationId: undefined }))]
-    .map((a) => {
-      const record = { AllocationId: a.AllocationId, PublicIp: a.PublicIp, NetworkInterfaceId: a.NetworkInterfaceId, PrivateIpAddress: a.PrivateIpAddress, InstanceId: instanceId };
-      return [
-        {
-          step: 'contain-instances/eip-disassociate',
-          action: 'ec2:DisassociateAddress',
-          region,
-          target: a.AllocationId!,
-          summary: `disassociate Elastic IP ${a.PublicIp} from ${instanceId}`,
-          reversible: true,
-          request: { AssociationId: a.AssociationId, address: record },
-          undo: { key: `eip:${a.AllocationId}`, kind: 'eip-associate', region, allocationId: a.AllocationId, networkInterfaceId: a.NetworkInterfaceId, privateIpAddress: a.PrivateIpAddress },
-          isDone: async () => !a.AssociationId,
-          dryRun: () => ec2.send(new DisassociateAddressCommand({ AssociationId: a.AssociationId, DryRun: true })),
-          apply: () => ec2.send(new DisassociateAddressCommand({ AssociationId: a.AssociationId })),
-        },
-        {
-          step: 'contain-instances/eip-release',
-          action: 'ec2:ReleaseAddress',
-          region,
-          target: a.AllocationId!,
-          summary: `release Elastic IP ${a.PublicIp} (allocation ${a.AllocationId}; the address is gone for good)`,
-          reversible: false,
-          irreversible: true,
-          request: { AllocationId: a.AllocationId, address: record },
-          isDone: async () => !(await stillAllocated(a.AllocationId!)),
-          dryRun: () => ec2.send(new ReleaseAddressCommand({ AllocationId: a.AllocationId, DryRun: true })),
-          apply: () => ec2.send(new ReleaseAddressCommand({ AllocationId: a.AllocationId })),
-        },
-      ];
-    });
 }

@@ -1,8 +1,11 @@
 /**
  * Evidence first: before irctl changes anything about an instance, it saves what the instance
  * looked like (metadata, decoded UserData, console output, tags, security groups, instance
- * profile, volumes) to `<caseDir>/evidence/<instance>/` with a SHA-256 manifest. Files are
- * written once and never overwritten: a rerun keeps the original, pre-containment record.
+ * profile, volumes) with a SHA-256 manifest. A plan run saves a set marked `plan` (the state
+ * when the responder looked); `--apply` saves a `containment` set at the moment it acts, since
+ * minutes or hours may separate the two and the attacker keeps working. Both are kept, under
+ * `<caseDir>/evidence/<instance>/<purpose>/`, and an index manifest lists each set with the hash
+ * of its manifest. Files are written once and never overwritten: a rerun keeps the original.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -30,11 +33,15 @@ export interface EvidenceFile {
   readonly bytes: number;
 }
 
-/** `manifest.json` of one instance's evidence. */
+/** Why a set was collected: a plan run (look only), or the containment itself (--apply). */
+export type EvidencePurpose = 'plan' | 'containment';
+
+/** `manifest.json` of one evidence set of an instance. */
 export interface EvidenceManifest {
   readonly caseId: string;
   readonly instanceId: string;
   readonly region: string;
+  readonly purpose: EvidencePurpose;
   /** ISO 8601 UTC. */
   readonly collectedAt: string;
   readonly collectedBy: string;
@@ -48,7 +55,13 @@ export interface EvidencePrefetch {
   readonly associations: readonly IamInstanceProfileAssociation[];
 }
 
-/** Directory holding one instance's evidence. */
+/** Index `evidence/<instance>/manifest.json`: every set, with the SHA-256 of its manifest. */
+export interface EvidenceIndex {
+  readonly instanceId: string;
+  readonly sets: ReadonlyArray<{ readonly purpose: EvidencePurpose; readonly collectedAt: string; readonly manifest: string; readonly sha256: string }>;
+}
+
+/** Directory holding one instance's evidence (all sets). */
 export function evidenceDir(caseDir: string, instanceId: string): string {
   return join(caseDir, 'evidence', instanceId);
 }
@@ -80,10 +93,13 @@ export async function collectInstanceEvidence(
     readonly clock: Clock;
     /** Already read for the whole region (saves three calls per instance). */
     readonly prefetched?: EvidencePrefetch;
+    /** @default 'containment' */
+    readonly purpose?: EvidencePurpose;
   },
 ): Promise<{ manifest: EvidenceManifest; created: boolean }> {
   const instanceId = input.instance.InstanceId!;
-  const dir = evidenceDir(input.caseDir, instanceId);
+  const purpose = input.purpose ?? 'containment';
+  const dir = join(evidenceDir(input.caseDir, instanceId), purpose);
   const manifestFile = join(dir, 'manifest.json');
   if (existsSync(manifestFile)) {
     return { manifest: JSON.parse(readFileSync(manifestFile, 'utf8')) as EvidenceManifest, created: false };
@@ -137,20 +153,44 @@ export async function collectInstanceEvidence(
     caseId: input.caseId,
     instanceId,
     region: input.region,
+    purpose,
     collectedAt: input.clock().toISOString(),
     collectedBy: input.caller,
     files: entries,
   };
   // The manifest is written last: its presence means the set is complete.
-  writeFileSync(manifestFile, json(manifest), { flag: 'wx' });
+  const body = json(manifest);
+  writeFileSync(manifestFile, body, { flag: 'wx' });
+  writeIndex(input.caseDir, instanceId, { purpose, collectedAt: manifest.collectedAt, manifest: `${purpose}/manifest.json`, sha256: sha256(body) });
   return { manifest, created: true };
 }
 
-/** Re-hash every file of an evidence directory; returns the names that no longer match. */
+function readIndex(caseDir: string, instanceId: string): EvidenceIndex {
+  const file = join(evidenceDir(caseDir, instanceId), 'manifest.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as EvidenceIndex) : { instanceId, sets: [] };
+}
+
+// The index only grows: a set once listed keeps its entry and hash.
+function writeIndex(caseDir: string, instanceId: string, set: EvidenceIndex['sets'][number]): void {
+  const index = readIndex(caseDir, instanceId);
+  writeFileSync(join(evidenceDir(caseDir, instanceId), 'manifest.json'), json({ instanceId, sets: [...index.sets.filter((s) => s.purpose !== set.purpose), set] }));
+}
+
+/** Re-hash every set of an instance's evidence; returns the paths (`<purpose>/<file>`) that no longer match. */
 export function verifyEvidence(caseDir: string, instanceId: string): string[] {
-  const dir = evidenceDir(caseDir, instanceId);
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as EvidenceManifest;
-  return manifest.files.filter((f) => !existsSync(join(dir, f.name)) || sha256(readFileSync(join(dir, f.name))) !== f.sha256).map((f) => f.name);
+  const root = evidenceDir(caseDir, instanceId);
+  const bad: string[] = [];
+  for (const set of readIndex(caseDir, instanceId).sets) {
+    const manifestFile = join(root, set.manifest);
+    if (!existsSync(manifestFile) || sha256(readFileSync(manifestFile)) !== set.sha256) {
+      bad.push(set.manifest);
+      continue;
+    }
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as EvidenceManifest;
+    const dir = join(root, set.purpose);
+    bad.push(...manifest.files.filter((f) => !existsSync(join(dir, f.name)) || sha256(readFileSync(join(dir, f.name))) !== f.sha256).map((f) => `${set.purpose}/${f.name}`));
+  }
+  return bad;
 }
 
 function json(value: unknown): Buffer {

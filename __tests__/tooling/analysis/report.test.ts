@@ -111,7 +111,7 @@ describe('renderReport', () => {
       '2026-11-20 08:15:00Z', // key deactivated at 10:15+02:00
       '2026-11-20 08:20:00Z',
       '2026-11-20 08:21:00Z',
-      '2026-11-20 08:22:00Z',
+      // 08:22 (a planned termination) is not in the timeline: plans have their own section
       '2026-11-20 08:23:00Z',
       '2026-11-20 09:30:00Z',
     ]);
@@ -122,7 +122,7 @@ describe('renderReport', () => {
   test.each([
     { name: 'summary', title: 'Summary' },
     { name: 'timeline', title: 'Timeline' },
-    { name: 'inventory', title: 'Inventory' },
+    { name: 'attacker resources', title: "Attacker's resources" },
     { name: 'actions', title: 'Actions taken' },
     { name: 'failures', title: 'Failures' },
   ])('every $name table row has as many cells as its header, whatever the attacker put in', ({ title }) => {
@@ -142,18 +142,23 @@ describe('renderReport', () => {
     { name: 'validation facts are escaped', expected: 'IAM user svc\\_build' },
   ])('$name', ({ expected }) => expect(report).toContain(expected));
 
-  test('inventory marks attacker resources with basis and reason, and not the control instance', () => {
-    const instances = rows(section('Inventory')).filter((r) => r.includes('i-0'));
-    expect(instances.find((r) => r.includes('i-0miner1'))).toContain('yes (cloudtrail: RunInstances at 2026-11-20T07:30:00Z)');
-    expect(instances.find((r) => r.includes('i-0miner2'))).toContain('yes (heuristic: launched in the window');
-    expect(instances.find((r) => r.includes('i-0control'))).toMatch(/\| no \|$/);
-    expect(section('Inventory')).toContain('### AMIs owned by the account\n\n_none found_');
+  test('the resources section shows what is tied to the attacker, with basis and reason, and counts the rest', () => {
+    const instances = rows(section("Attacker's resources")).filter((r) => r.includes('i-0'));
+    expect(instances.find((r) => r.includes('i-0miner1'))).toContain('cloudtrail: RunInstances at 2026-11-20T07:30:00Z');
+    expect(instances.find((r) => r.includes('i-0miner2'))).toContain('heuristic: launched in the window');
+    expect(instances.some((r) => r.includes('i-0control'))).toBe(false);
+    expect(section("Attacker's resources")).toContain('Not shown, not tied to the attacker: 1 instances');
+    expect(section("Attacker's resources")).toContain('### AMIs\n\n_none tied to the attacker_');
+  });
+
+  test('planned steps are listed apart from what was done', () => {
+    expect(rows(section('Planned, not applied'))).toContainEqual(expect.stringMatching(/^\| 4 \| .* \| ec2:TerminateInstances \| i-0miner2 \| eu-west-1 \| planned \| no \|$/));
+    expect(section('Actions taken')).not.toContain('ec2:TerminateInstances');
   });
 
   test('actions list every journal entry with outcome and reversibility', () => {
     const actions = section('Actions taken');
-    expect(actions).toContain('2 applied, 1 skipped-already-done, 1 failed, 0 dry-run-ok, 1 planned.');
-    expect(rows(actions)).toContainEqual(expect.stringMatching(/^\| 4 \| .* \| ec2:TerminateInstances \| i-0miner2 \| eu-west-1 \| planned \| no \|$/));
+    expect(actions).toContain('2 applied, 1 skipped-already-done, 1 failed.');
     expect(rows(actions)).toContainEqual(expect.stringMatching(/\| failed: RequestLimitExceeded \| yes \|$/));
   });
 
@@ -168,7 +173,7 @@ describe('renderReport', () => {
     { name: 'scope failures to retry', expected: 'Retry or check by hand: scope/cloudtrail in eu-west-1 on AccessKeyId=AKIAVICTIM0000000001' },
     { name: 'failed journal steps to retry', expected: 'Retry: contain-instances/isolate-eni ec2:ModifyNetworkInterfaceAttribute on eni-0abc in eu-west-1 failed: RequestLimitExceeded' },
     { name: 'keys left inactive for hunting', expected: 'Access key AKIAVICTIM0000000001 is inactive, not deleted: keep it for hunting' },
-    { name: 'case snapshots to copy to forensics', expected: 'Copy snap-0case1 (eu-west-1) into the forensics account; re-encrypt' },
+    { name: 'case snapshots to hand to the clean room', expected: 'Hand snap-0case1 (eu-west-1) to the clean room: irctl handoff --apply copies it re-encrypted' },
     { name: 'planned steps never applied', expected: 'Planned, not applied: ec2:TerminateInstances on i-0miner2 in eu-west-1 (irreversible; rerun with --apply)' },
     { name: 'heuristic attributions to confirm', expected: 'Confirm the heuristic attribution of instance i-0miner2 (eu-west-1)' },
     { name: 'attacker resources nobody acted on', expected: 'No action recorded yet on attacker iam-user backup-admin' },
