@@ -4,7 +4,8 @@
  */
 import type { OrgConfig } from '../config';
 import { policyJson, type NamedPolicy } from '../policies/document';
-import { forensicsOuScp, guardrailScps } from '../policies/scp';
+import { forensicsOuScp, guardrailScps, packGuardrails } from '../policies/scp';
+import { FULL_AWS_ACCESS_COUNT } from '../policies/scp/pack';
 
 /** A guardrail limit was exceeded; the message names the limit, the value and the fix. */
 export class GuardrailError extends Error {
@@ -14,17 +15,18 @@ export class GuardrailError extends Error {
   }
 }
 
-/** AWS attaches FullAWSAccess to every root, OU and account; it counts against the per-target limit. */
-const FULL_AWS_ACCESS_COUNT = 1;
-
 /** Every SCP problem in `config`: sizes, SCPs per target, Terraform-interpolation hazards, placement. */
 export function scpGuardProblems(config: OrgConfig): string[] {
   const problems: string[] = [];
-  const guardrails = tryBuild(problems, () => guardrailScps(config));
+  const rules = tryBuild(problems, () => guardrailScps(config));
+  // Packing reports what does not fit (size per document, documents per target) itself.
+  const pack = packGuardrails(config, rules);
+  problems.push(...pack.problems);
+  const guardrails = pack.documents;
   const forensics = tryBuild(problems, () => [forensicsOuScp(config)]);
   for (const scp of [...guardrails, ...forensics]) {
     const json = policyJson(scp.document);
-    if (json.length > config.scp.maxPolicyChars) {
+    if (!guardrails.some((g) => g.name === scp.name) && json.length > config.scp.maxPolicyChars) {
       problems.push(
         `SCP ${scp.name} is ${json.length} characters; scp.maxPolicyChars is ${config.scp.maxPolicyChars}. ` +
           'Shorten the lists it is built from (exemptPrincipals, instanceTypes) or raise scp.maxPolicyChars if your organization has the higher quota.',
@@ -63,7 +65,7 @@ export function assertScpGuards(config: OrgConfig): void {
   if (problems.length > 0) throw new GuardrailError(problems);
 }
 
-function tryBuild(problems: string[], build: () => NamedPolicy[]): NamedPolicy[] {
+function tryBuild<T extends NamedPolicy>(problems: string[], build: () => T[]): T[] {
   try {
     return build();
   } catch (err) {

@@ -1,14 +1,15 @@
 /**
- * The guardrail SCPs in the management account (`management-scps`): one Organizations policy per
- * SCP, with the exact minified JSON as content, attached to each configured target; the forensics
- * SCP attached to the Forensics OU. Guards run before the stack exists.
+ * The guardrail SCPs in the management account (`management-scps`): the guardrail rules packed into
+ * as few Organizations policies as the limits allow, each with the exact minified JSON as content,
+ * attached to each configured target; the forensics SCP attached to the Forensics OU. Guards run
+ * before the stack exists.
  */
 import type { Construct } from 'constructs';
 import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
 import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
 import { targetId, type OrgConfig } from '../config';
 import { policyJson, type NamedPolicy } from '../policies/document';
-import { forensicsOuScp, guardrailScps } from '../policies/scp';
+import { forensicsOuScp, guardrailScps, packGuardrails } from '../policies/scp';
 import { AccountStack } from './account-stack';
 import { assertScpGuards } from './guards';
 import type { OrgBuild } from './organization';
@@ -19,7 +20,8 @@ export class ScpStack extends AccountStack {
     const { name, id } = config.accounts.management;
     super(scope, { config, account: { name, id }, concern: 'scps' });
     const targets = [...new Set(config.scp.targets)];
-    for (const scp of guardrailScps(config)) this.attach(this.servicePolicy(scp), targets);
+    // The guards have already refused a pack that does not fit.
+    for (const scp of packGuardrails(config, guardrailScps(config)).documents) this.attach(this.servicePolicy(scp), targets);
     this.attach(this.servicePolicy(forensicsOuScp(config)), [config.accounts.forensics.ou]);
   }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { App, Testing } from 'cdktf';
 import { EXAMPLE_CONFIG_PATH, loadOrgConfig, type OrgConfig } from '../../config';
 import { policyJson } from '../../policies/document';
-import { forensicsOuScp, guardrailScps } from '../../policies/scp';
+import { forensicsOuScp, guardrailScps, packGuardrails } from '../../policies/scp';
 import { GuardrailError, scpGuardProblems } from '../../stacks/guards';
 import { OrgBuild } from '../../stacks/organization';
 import { buildScps, ScpStack } from '../../stacks/scps';
@@ -26,7 +26,8 @@ describe('management-scps stack', () => {
   const { stack, json } = synth(example);
   const policies = Object.entries<PolicyResource>(json.resource.aws_organizations_policy);
   const attachments = Object.values<AttachmentResource>(json.resource.aws_organizations_policy_attachment);
-  const expected = [...guardrailScps(example), forensicsOuScp(example)];
+  const packed = packGuardrails(example, guardrailScps(example)).documents;
+  const expected = [...packed, forensicsOuScp(example)];
 
   it('lives in the management account as management-scps', () => {
     expect(stack.node.id).toBe('management-scps');
@@ -43,16 +44,25 @@ describe('management-scps stack', () => {
   it('attaches each guardrail to every target and the forensics SCP to the Forensics OU only', () => {
     const byTarget = (target: string) => attachments.filter((a) => a.target_id === target).map((a) => a.policy_id).sort();
     const ref = (name: string) => `\${aws_organizations_policy.${name}.id}`;
-    expect(byTarget(example.organization.rootId)).toEqual(guardrailScps(example).map((p) => ref(p.name)).sort());
+    expect(byTarget(example.organization.rootId)).toEqual(packed.map((p) => ref(p.name)).sort());
     expect(byTarget('ou-ex12-forensic')).toEqual([ref(forensicsOuScp(example).name)]);
-    expect(attachments).toHaveLength(5);
+    expect(attachments).toHaveLength(packed.length + 1);
+  });
+
+  it('places every guardrail rule in exactly one packed SCP, whole', () => {
+    const rules = guardrailScps(example);
+    expect(packed.flatMap((d) => d.rules).sort()).toEqual(rules.map((r) => r.name).sort());
+    const statements = packed.flatMap((d) => d.document.Statement);
+    expect(statements).toHaveLength(rules.reduce((n, r) => n + r.document.Statement.length, 0));
+    expect(statements).toEqual(expect.arrayContaining(rules.flatMap((r) => r.document.Statement)));
   });
 
   it('attaches to OU targets by their IDs', () => {
     const ous = exampleWith((raw) => (raw.scp.targets = ['Workloads-Prod', 'Workloads-Dev']));
     const targets = Object.values<AttachmentResource>(synth(ous).json.resource.aws_organizations_policy_attachment).map((a) => a.target_id);
-    expect(targets.filter((t) => t === 'ou-ex12-prod0001')).toHaveLength(4);
-    expect(targets.filter((t) => t === 'ou-ex12-dev00001')).toHaveLength(4);
+    const count = packGuardrails(ous, guardrailScps(ous)).documents.length;
+    expect(targets.filter((t) => t === 'ou-ex12-prod0001')).toHaveLength(count);
+    expect(targets.filter((t) => t === 'ou-ex12-dev00001')).toHaveLength(count);
     expect(targets).not.toContain(example.organization.rootId);
   });
 });
@@ -62,14 +72,17 @@ describe('SCP guards', () => {
     expect(scpGuardProblems(example)).toEqual([]);
   });
 
-  it('collect every oversized SCP and over-full target together, and stop the build before any stack exists', () => {
+  it('collect every statement and document that does not fit, and every over-full target, and stop the build before any stack exists', () => {
     const tight = exampleWith((raw) => {
       raw.scp = { ...raw.scp, maxPolicyChars: 1000, maxPoliciesPerTarget: 4, targets: ['root', 'Forensics'] };
     });
     const problems = scpGuardProblems(tight);
-    expect(problems.filter((p) => /characters; scp.maxPolicyChars is 1000/.test(p))).toHaveLength(4);
-    expect(problems.some((p) => /target root would have 5 SCPs .*FullAWSAccess/.test(p))).toBe(true);
-    expect(problems.some((p) => /target Forensics would have 6 SCPs/.test(p))).toBe(true);
+    // The region deny's one statement cannot be split; the forensics SCP is not packed.
+    expect(problems.some((p) => /rule ir-guardrails-deny-unapproved-regions: statement DenyOutsideAllowedRegions alone is \d+ characters, over scp.maxPolicyChars 1000/.test(p))).toBe(true);
+    expect(problems.some((p) => /SCP ir-guardrails-forensics-no-internet is \d+ characters; scp.maxPolicyChars is 1000/.test(p))).toBe(true);
+    expect(problems.some((p) => /the guardrail rules need \d+ SCPs of at most 1000 characters, but a target has room for 2 .*Does not fit: .*ir-guardrails-require-imdsv2/.test(p))).toBe(true);
+    expect(problems.some((p) => /target root would have \d+ SCPs \(FullAWSAccess/.test(p))).toBe(true);
+    expect(problems.some((p) => /target Forensics would have \d+ SCPs/.test(p))).toBe(true);
     const outdir = mkdtempSync(join(tmpdir(), 'irg-scp-guard-'));
     try {
       const org = new OrgBuild(new App({ outdir }), tight);
@@ -86,7 +99,7 @@ describe('SCP guards', () => {
   });
 
   it('report an empty allowlist instead of crashing', () => {
-    const empty = { ...example, instanceTypes: { mode: 'allowlist' as const, allow: [] } };
+    const empty = { ...example, instanceTypes: { mode: 'allowlist' as const, allow: [], computePlatformPrincipals: [] } };
     expect(scpGuardProblems(empty).join('\n')).toMatch(/allowlist mode needs at least one pattern/);
   });
 });
