@@ -59,10 +59,7 @@ export const FORENSICS = {
   workstationProfile: 'ir-forensic-workstation',
 } as const;
 
-/**
- * Substring every Athena query-results bucket name contains: IR role policies grant
- * s3:PutObject (Athena writes results as the caller) only on buckets whose name has it.
- */
+/** Substring of the Athena query-results bucket's name, so the bucket is recognisable in any console. */
 export const ATHENA_RESULTS_BUCKET_MARKER = 'athena-results';
 
 /**

@@ -3,7 +3,7 @@
  */
 import { FLOW_LOG_FIELDS } from '../../stacks/detection/athena-tables';
 import { CONFIG_ROLE_POLICY } from '../../stacks/detection/config-recorders';
-import { DETECTION, logArchiveBucketArn, logArchiveBucketName } from '../../stacks/detection/names';
+import { DETECTION, logArchiveBucketArn, logArchiveBucketName } from '../../shared/addresses';
 import { exampleConfig, exampleWith, parsePolicy, resourcesOf, stackOf, synthDetection, type Tf } from './support/detection';
 
 /** Every field Flow Logs added through version 5 (AWS's field list), in Tf order. */

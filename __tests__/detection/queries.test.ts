@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { CLOUDTRAIL_COLUMNS, FLOW_LOG_FIELDS, PARTITION_KEYS } from '../../stacks/detection/athena-tables';
-import { DETECTION } from '../../stacks/detection/names';
+import { DETECTION } from '../../shared/addresses';
 import { loadSavedQueries } from '../../stacks/detection/queries';
 import { exampleConfig, resourcesOf, stackOf, synthDetection } from './support/detection';
 

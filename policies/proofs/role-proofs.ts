@@ -1,6 +1,7 @@
 /** Proof tables for the four IR roles: what each must do, what each must not, and the trust. */
 import type { OrgConfig } from '../../config';
 import { IR_ROLE_PATH, IR_ROLES, TAGS } from '../../shared/names';
+import { DETECTION, athenaWorkgroupArn, cloudtrailLogPrefix, homeRegion, logArchiveBucketArn } from '../../shared/addresses';
 import type { PolicyDocument } from '../document';
 import { irRoleDefinitions, type IrRoleDefinition } from '../roles';
 import { REVOCABLE_IR_ROLES, responderResourcePatterns } from '../roles/break-glass';
@@ -54,11 +55,16 @@ export function analystProofs(config: OrgConfig): ProofTable {
   const f = proofFixtures(config);
   const me = f.irRole('analyst');
   const region = f.allowedRegion;
+  const home = homeRegion(config);
   const instance = `arn:aws:ec2:${region}:${f.workloadAccount}:instance/i-0123456789abcdef0`;
   const inSecurity = f.irRole('analyst', f.securityAccount);
-  const workgroup = `arn:aws:athena:${region}:${f.securityAccount}:workgroup/ir-investigations`;
-  const results = `arn:aws:s3:::example-athena-results-${f.logArchiveAccount}/queries/q.csv`;
-  const trailObject = `arn:aws:s3:::example-cloudtrail-${f.logArchiveAccount}/AWSLogs/o-x/${f.workloadAccount}/CloudTrail/us-east-1/2026/01/01/x.json.gz`;
+  const workgroup = athenaWorkgroupArn(config);
+  const otherWorkgroup = `arn:aws:athena:${home}:${f.securityAccount}:workgroup/primary`;
+  const results = `${logArchiveBucketArn(config, 'athena-results')}/${DETECTION.athenaWorkgroup}/q.csv`;
+  const trailObject = `${logArchiveBucketArn(config, 'cloudtrail')}/${cloudtrailLogPrefix(config)}${f.workloadAccount}/CloudTrail/us-east-1/2026/01/01/x.json.gz`;
+  const otherBucketObject = `arn:aws:s3:::some-other-bucket-${f.logArchiveAccount}/x.json`;
+  const glueTable = `arn:aws:glue:${home}:${f.securityAccount}:table/${DETECTION.glueDatabase}/${DETECTION.cloudtrailTable}`;
+  const logKey = `arn:aws:kms:${home}:${f.logArchiveAccount}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
   const reads: Array<[string, ProofRequest]> = [
     ['list instances', { principal: me, action: 'ec2:DescribeInstances', resource: '*' }],
     ['read user data', { principal: me, action: 'ec2:DescribeInstanceAttribute', resource: instance }],
@@ -75,11 +81,11 @@ export function analystProofs(config: OrgConfig): ProofTable {
     ['list GuardDuty findings', { principal: me, action: 'guardduty:ListFindings' }],
     ['start an Athena query', { principal: inSecurity, action: 'athena:StartQueryExecution', resource: workgroup }],
     ['read Athena results', { principal: inSecurity, action: 'athena:GetQueryResults', resource: workgroup }],
-    ['read the CloudTrail table', { principal: inSecurity, action: 'glue:GetTable', resource: `arn:aws:glue:${region}:${f.securityAccount}:table/ir/cloudtrail` }],
-    ['read partitions', { principal: inSecurity, action: 'glue:GetPartitions', resource: `arn:aws:glue:${region}:${f.securityAccount}:table/ir/cloudtrail` }],
+    ['read the CloudTrail table', { principal: inSecurity, action: 'glue:GetTable', resource: glueTable }],
+    ['read partitions', { principal: inSecurity, action: 'glue:GetPartitions', resource: glueTable }],
     ['read log objects (Athena)', { principal: inSecurity, action: 's3:GetObject', resource: trailObject, resourceAccount: f.logArchiveAccount }],
     ['write query results (Athena)', { principal: inSecurity, action: 's3:PutObject', resource: results, resourceAccount: f.logArchiveAccount }],
-    ['decrypt logs through S3', { principal: inSecurity, action: 'kms:Decrypt', resourceAccount: f.logArchiveAccount, context: { 'kms:ViaService': `s3.${region}.amazonaws.com` } }],
+    ['decrypt logs through S3', { principal: inSecurity, action: 'kms:Decrypt', resource: logKey, resourceAccount: f.logArchiveAccount, context: { 'kms:ViaService': `s3.${home}.amazonaws.com` } }],
   ];
   const writes: Array<[string, ProofRequest]> = [
     ['terminate an instance', { principal: me, action: 'ec2:TerminateInstances', resource: instance }],
@@ -101,11 +107,13 @@ export function analystProofs(config: OrgConfig): ProofTable {
     ['stop CloudTrail', { principal: me, action: 'cloudtrail:StopLogging' }],
     ['delete a workgroup', { principal: inSecurity, action: 'athena:DeleteWorkGroup', resource: workgroup }],
     ['save a named query', { principal: inSecurity, action: 'athena:CreateNamedQuery', resource: workgroup }],
-    ['change a Glue table', { principal: inSecurity, action: 'glue:UpdateTable', resource: `arn:aws:glue:${region}:${f.securityAccount}:table/ir/cloudtrail` }],
+    ['change a Glue table', { principal: inSecurity, action: 'glue:UpdateTable', resource: glueTable }],
+    ['query in another workgroup (no enforced result encryption)', { principal: inSecurity, action: 'athena:StartQueryExecution', resource: otherWorkgroup }],
+    ['read another bucket of the log-archive account', { principal: inSecurity, action: 's3:GetObject', resource: otherBucketObject, resourceAccount: f.logArchiveAccount }],
     ['overwrite a CloudTrail log object', { principal: inSecurity, action: 's3:PutObject', resource: trailObject, resourceAccount: f.logArchiveAccount }],
     ['delete a log object', { principal: inSecurity, action: 's3:DeleteObject', resource: trailObject, resourceAccount: f.logArchiveAccount }],
     ['write results into another account', { principal: inSecurity, action: 's3:PutObject', resource: results, resourceAccount: f.workloadAccount }],
-    ['decrypt outside S3', { principal: inSecurity, action: 'kms:Decrypt', resourceAccount: f.logArchiveAccount }],
+    ['decrypt outside S3', { principal: inSecurity, action: 'kms:Decrypt', resource: logKey, resourceAccount: f.logArchiveAccount }],
     ['delete a bucket', { principal: me, action: 's3:DeleteBucket' }],
   ];
   const crossAccount = (r: ProofRequest) => (r.resourceAccount === f.logArchiveAccount ? logArchiveGrant(f.securityAccount) : undefined);

@@ -7,9 +7,10 @@ import { athenaLogAccessStatements, athenaResources, glueResources } from './sco
 export const explanation = `Read-only investigation. Describes EC2, Auto Scaling and load balancers, reads IAM,
 GuardDuty findings and CloudTrail event history, reads an instance's console output and user data,
 and finds the account owning an access key. It runs Athena queries in the security account's
-workgroups over the Glue catalog; Athena reads the logs and writes query results with the
-caller's credentials, so the role may read log-archive buckets and put objects only into
-buckets whose name contains "athena-results". Nothing else is written.`;
+investigation workgroup over the log tables of the Glue catalog; Athena reads the logs and
+writes query results with the caller's credentials, so the role may read the log-archive
+buckets (named exactly, and only when owned by the log-archive account), put objects only into
+the Athena results bucket, and decrypt only with the log-archive keys, only through S3. Nothing else is written.`;
 
 /** The SecurityAnalyst policies. */
 export function analystPolicies(config: OrgConfig): AuditedPolicy[] {

@@ -11,7 +11,7 @@ import type { OrgConfig } from '../../config';
 import { policyJson, type PolicyDocument } from '../../policies/document';
 import { ALERT_TOPIC_NAME } from '../../shared/names';
 import { AccountStack, type TargetAccount } from '../account-stack';
-import { alertTopicArn } from './names';
+import { alertTopicArn } from '../../shared/addresses';
 
 /** Services that publish alerts, and the accounts they may publish for. */
 export function alertPublishers(config: OrgConfig): Array<{ sid: string; service: string; accounts: string[] }> {

@@ -7,7 +7,7 @@
 import { memberAccounts, type OrgConfig } from '../../config';
 import { COMMERCIAL_REGIONS } from '../../config/regions';
 import { flowLogAccounts } from './log-archive-policies';
-import { cloudtrailLogPrefix, logArchiveBucketName } from './names';
+import { cloudtrailLogPrefix, logArchiveBucketName } from '../../shared/addresses';
 
 /** A column as Glue wants it. */
 export interface Column {

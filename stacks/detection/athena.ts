@@ -12,7 +12,7 @@ import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import type { OrgConfig } from '../../config';
 import { AccountStack, type TargetAccount } from '../account-stack';
 import { PARTITION_KEYS, cloudtrailTable, escapeForTerraform, flowLogsTable, type TableDefinition } from './athena-tables';
-import { DETECTION, logArchiveBucketName, logArchiveKeyAliasArn } from './names';
+import { DETECTION, logArchiveBucketName, logArchiveKeyAliasArn } from '../../shared/addresses';
 import { loadSavedQueries } from './queries';
 
 /** `security-athena`: workgroup, database, tables and named queries in the home region. */

@@ -20,7 +20,7 @@ import type { OrgConfig } from '../../config';
 import { policyJson, type PolicyDocument } from '../../policies/document';
 import { AccountStack, type TargetAccount } from '../account-stack';
 import { subscribeContacts } from './alerts';
-import { BILLING_REGION, DETECTION, billingTopicArn } from './names';
+import { BILLING_REGION, DETECTION, billingTopicArn } from '../../shared/addresses';
 
 /** EstimatedCharges is published about every 6 hours; a shorter period only sees gaps. */
 export const BILLING_PERIOD_SECONDS = 21600;

@@ -20,7 +20,7 @@ import { policyJson, serviceRoleTrust, type PolicyDocument } from '../../policie
 import { MANAGED_BY, TAGS } from '../../shared/names';
 import { AccountStack, type TargetAccount } from '../account-stack';
 import { OrgStackSet, type CfnTemplate } from '../response/stack-sets';
-import { DETECTION, configRuleRegions, homeRegion, logArchiveBucketName } from './names';
+import { DETECTION, configRuleRegions, homeRegion, logArchiveBucketName } from '../../shared/addresses';
 
 /** AWS's managed policy that lets a recorder read resource configurations. */
 export const CONFIG_ROLE_POLICY = 'arn:aws:iam::aws:policy/service-role/AWS_ConfigRole';

@@ -7,7 +7,7 @@ import type { Construct } from 'constructs';
 import { ConfigOrganizationManagedRule } from '@cdktf/provider-aws/lib/config-organization-managed-rule';
 import type { OrgConfig } from '../../config';
 import { AccountStack, type TargetAccount } from '../account-stack';
-import { DETECTION, configRuleRegions } from './names';
+import { DETECTION, configRuleRegions } from '../../shared/addresses';
 
 /** An organization managed rule as this project deploys it. */
 export interface OrgManagedRule {

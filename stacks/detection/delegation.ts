@@ -11,7 +11,7 @@ import { GuarddutyOrganizationAdminAccount } from '@cdktf/provider-aws/lib/guard
 import { OrganizationsDelegatedAdministrator } from '@cdktf/provider-aws/lib/organizations-delegated-administrator';
 import type { OrgConfig } from '../../config';
 import { AccountStack, type TargetAccount } from '../account-stack';
-import { guardDutyRegions } from './names';
+import { guardDutyRegions } from '../../shared/addresses';
 
 /** Service principals the security account is delegated administrator for. */
 export const CONFIG_DELEGATED_SERVICES = ['config.amazonaws.com', 'config-multiaccountsetup.amazonaws.com'] as const;

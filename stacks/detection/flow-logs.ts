@@ -8,7 +8,7 @@ import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
 import type { AccountConfig, OrgConfig, VpcConfig } from '../../config';
 import { AccountStack } from '../account-stack';
 import { escapeForTerraform, flowLogFormat } from './athena-tables';
-import { logArchiveBucketArn } from './names';
+import { logArchiveBucketArn } from '../../shared/addresses';
 
 /** Seconds of aggregation: the shortest Flow Logs allows. */
 export const FLOW_LOG_AGGREGATION_SECONDS = 60;

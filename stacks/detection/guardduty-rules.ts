@@ -13,7 +13,7 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import type { OrgConfig } from '../../config';
 import { serviceRoleTrust, type PolicyDocument } from '../../policies/document';
-import { DETECTION, alertTopicArn, homeFindingsBusArn, homeRegion } from './names';
+import { DETECTION, alertTopicArn, homeFindingsBusArn, homeRegion } from '../../shared/addresses';
 
 /** Finding types that mean mining, whatever their severity (EC2, runtime, Lambda, ECS...). */
 export const CRYPTO_FINDING_PREFIX = 'CryptoCurrency:';

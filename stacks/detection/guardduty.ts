@@ -22,7 +22,7 @@ import type { OrgConfig } from '../../config';
 import { policyJson } from '../../policies/document';
 import { AccountStack, type TargetAccount } from '../account-stack';
 import { findingsRule, forwarderPolicy, forwarderTrust } from './guardduty-rules';
-import { DETECTION, guardDutyRegions, homeRegion, logArchiveBucketArn, logArchiveKeyAliasArn } from './names';
+import { DETECTION, guardDutyRegions, homeRegion, logArchiveBucketArn, logArchiveKeyAliasArn } from '../../shared/addresses';
 
 /** A protection plan and the sub-features it turns on with it. */
 export interface GuardDutyFeature {

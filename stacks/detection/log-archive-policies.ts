@@ -5,15 +5,7 @@
  */
 import type { OrgConfig } from '../../config';
 import type { PolicyDocument, PolicyStatement } from '../../policies/document';
-import {
-  DETECTION,
-  cloudtrailLogPrefix,
-  guardDutyRegions,
-  logArchiveBucketArn,
-  organizationTrailArn,
-  servicePrincipals,
-  type LogArchivePurpose,
-} from './names';
+import { DETECTION, cloudtrailLogPrefix, guardDutyRegions, logArchiveBucketArn, organizationTrailArn, servicePrincipals, type LogArchivePurpose } from '../../shared/addresses';
 
 const accountRoot = (id: string): string => `arn:aws:iam::${id}:root`;
 

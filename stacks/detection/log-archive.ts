@@ -25,7 +25,7 @@ import {
   flowLogsKeyPolicy,
   guardDutyKeyPolicy,
 } from './log-archive-policies';
-import { logArchiveBucketName, logArchiveKeyAlias, type LogArchivePurpose } from './names';
+import { logArchiveBucketName, logArchiveKeyAlias, type LogArchivePurpose } from '../../shared/addresses';
 
 export interface ArchiveBucketProps {
   readonly config: OrgConfig;

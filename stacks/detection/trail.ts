@@ -9,7 +9,7 @@ import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail';
 import { DataAwsKmsKey } from '@cdktf/provider-aws/lib/data-aws-kms-key';
 import type { OrgConfig } from '../../config';
 import { AccountStack, type TargetAccount } from '../account-stack';
-import { DETECTION, logArchiveBucketName, logArchiveKeyAliasArn } from './names';
+import { DETECTION, logArchiveBucketName, logArchiveKeyAliasArn } from '../../shared/addresses';
 
 /** `management-trail`: the organization trail in the home region. */
 export class ManagementTrailStack extends AccountStack {

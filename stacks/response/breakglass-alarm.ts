@@ -27,7 +27,8 @@ import type { OrgConfig } from '../../config';
 import { policyJson, serviceRoleTrust, type PolicyDocument } from '../../policies/document';
 import { IR_ROLES, MANAGED_BY, TAGS } from '../../shared/names';
 import { AccountStack, type TargetAccount } from '../account-stack';
-import { BREAK_GLASS_ROLE_SUFFIX, RESPONSE, alertTopicArn, breakGlassAlarmRegions, breakGlassBusArn, stackSetTargetOus } from './names';
+import { BREAK_GLASS_ROLE_SUFFIX, RESPONSE, alertTopicArn, breakGlassBusArn } from '../../shared/addresses';
+import { breakGlassAlarmRegions, stackSetTargetOus } from './names';
 import { OrgStackSet, type CfnTemplate } from './stack-sets';
 
 /**

@@ -18,7 +18,7 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { policyJson } from '../../policies/document';
 import { flowLogsPolicy, flowLogsTrust, s3EndpointPolicy, type CleanRoom } from './forensics-policies';
-import { RESPONSE } from './names';
+import { RESPONSE } from '../../shared/addresses';
 
 /** Interface endpoints the clean room needs: Session Manager (ssm, ssmmessages, ec2messages), KMS, Logs, STS. */
 export const CLEAN_ROOM_INTERFACE_ENDPOINTS = ['ssm', 'ssmmessages', 'ec2messages', 'kms', 'logs', 'sts'] as const;

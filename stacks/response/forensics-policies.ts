@@ -6,21 +6,9 @@
 import type { OrgConfig } from '../../config';
 import { serviceRoleTrust, type PolicyDocument } from '../../policies/document';
 import { FORENSICS, IR_ROLE_PATH } from '../../shared/names';
-import { RESPONSE, evidenceBucketName, forensicsRegion } from './names';
+import { type CleanRoom } from '../../shared/addresses';
 
-/** What the clean-room documents need to know about the forensics account. */
-export interface CleanRoom {
-  readonly accountId: string;
-  readonly region: string;
-  readonly bucketName: string;
-  readonly bucketArn: string;
-}
-
-/** Names and ARNs of the clean room for a known forensics account ID. */
-export function cleanRoom(config: OrgConfig, accountId: string): CleanRoom {
-  const bucketName = evidenceBucketName(config, accountId);
-  return { accountId, region: forensicsRegion(config), bucketName, bucketArn: `arn:aws:s3:::${bucketName}` };
-}
+export { cleanRoom, type CleanRoom } from '../../shared/addresses';
 
 /** Any IR role (under the IR path) in any account of the organization. */
 const irRolePrincipalPattern = `arn:aws:iam::*:role${IR_ROLE_PATH}*`;
@@ -84,16 +72,11 @@ export function evidenceKeyPolicy(config: OrgConfig, room: CleanRoom): PolicyDoc
         Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
         Resource: '*',
         Condition: {
-          ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': flowLogGroupArn(room) },
+          ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': room.flowLogGroupArn },
         },
       },
     ],
   };
-}
-
-/** ARN of the clean room's flow-log group. */
-export function flowLogGroupArn(room: CleanRoom): string {
-  return `arn:aws:logs:${room.region}:${room.accountId}:log-group:${RESPONSE.flowLogGroup}`;
 }
 
 /** Evidence bucket policy: TLS only; IR roles of the org may add evidence, nobody may delete a version. */
@@ -187,7 +170,7 @@ export function flowLogsTrust(room: CleanRoom): PolicyDocument {
 
 /** Flow-log delivery into the one log group. */
 export function flowLogsPolicy(room: CleanRoom): PolicyDocument {
-  const group = flowLogGroupArn(room);
+  const group = room.flowLogGroupArn;
   return {
     Version: '2012-10-17',
     Statement: [

@@ -13,7 +13,8 @@ import { irRoleDefinitions, roleSizeProblems, type IrRoleDefinition } from '../.
 import { MANAGED_BY, TAGS } from '../../shared/names';
 import { AccountStack, type TargetAccount } from '../account-stack';
 import { GuardrailError } from '../guards';
-import { RESPONSE, stackSetTargetOus } from './names';
+import { RESPONSE } from '../../shared/addresses';
+import { stackSetTargetOus } from './names';
 import { OrgStackSet, escapeTerraformTemplate, type CfnTemplate } from './stack-sets';
 
 /** CloudFormation logical ID of a role (alphanumeric, as CloudFormation requires). */
