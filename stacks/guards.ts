@@ -4,6 +4,8 @@
  */
 import type { OrgConfig } from '../config';
 import { policyJson, type NamedPolicy } from '../policies/document';
+import { DECLARATIVE_POLICY_MAX_CHARS, declarativeJson, ec2DeclarativePolicy } from '../policies/declarative';
+import { identityPerimeterRcp } from '../policies/rcp';
 import { forensicsOuScp, guardrailScps, packGuardrails } from '../policies/scp';
 import { FULL_AWS_ACCESS_COUNT } from '../policies/scp/pack';
 
@@ -49,6 +51,7 @@ export function scpGuardProblems(config: OrgConfig): string[] {
       );
     }
   }
+  problems.push(...orgPolicyProblems(config));
   if (forensicsOu === 'root') {
     problems.push('accounts.forensics.ou is root: the forensics SCP would cut every account off the internet. Put the forensics account in its own OU.');
   }
@@ -57,6 +60,26 @@ export function scpGuardProblems(config: OrgConfig): string[] {
     problems.push(`OU ${forensicsOu} holds ${sharing.map((a) => a.name).join(', ')} besides the forensics account; the forensics SCP would cut them off the internet.`);
   }
   return problems;
+}
+
+/** RCPs share the SCP size limit (5,120 characters); AWS has not raised it for them. */
+const RCP_MAX_CHARS = 5120;
+
+/** Size and interpolation problems of the declarative policy and the RCP, when enabled. */
+function orgPolicyProblems(config: OrgConfig): string[] {
+  const documents: Array<{ kind: string; name: string; json: string; limit: number }> = [];
+  if (config.orgPolicies.declarativeEc2.enabled) {
+    const ec2 = ec2DeclarativePolicy(config);
+    documents.push({ kind: 'declarative policy', name: ec2.name, json: declarativeJson(ec2), limit: DECLARATIVE_POLICY_MAX_CHARS });
+  }
+  if (config.orgPolicies.resourceControl.enabled) {
+    const rcp = identityPerimeterRcp(config);
+    documents.push({ kind: 'RCP', name: rcp.name, json: policyJson(rcp.document), limit: RCP_MAX_CHARS });
+  }
+  return documents.flatMap(({ kind, name, json, limit }) => [
+    ...(json.length > limit ? [`${kind} ${name} is ${json.length} characters; AWS accepts ${limit}. Shorten orgPolicies.declarativeEc2.allowedImages.trustedOwners or contacts.securityTeam.`] : []),
+    ...(json.includes('${') || json.includes('%{') ? [`${kind} ${name} contains "\${" or "%{" (from contacts.securityTeam?), which Terraform would interpolate.`] : []),
+  ]);
 }
 
 /** Throw GuardrailError listing every SCP problem, if any. */

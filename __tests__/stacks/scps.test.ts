@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { App, Testing } from 'cdktf';
 import { EXAMPLE_CONFIG_PATH, loadOrgConfig, type OrgConfig } from '../../config';
 import { policyJson } from '../../policies/document';
+import { declarativeJson, ec2DeclarativePolicy } from '../../policies/declarative';
+import { identityPerimeterRcp } from '../../policies/rcp';
 import { forensicsOuScp, guardrailScps, packGuardrails } from '../../policies/scp';
 import { GuardrailError, scpGuardProblems } from '../../stacks/guards';
 import { OrgBuild } from '../../stacks/organization';
@@ -42,11 +44,12 @@ describe('management-scps stack', () => {
   });
 
   it('attaches each guardrail to every target and the forensics SCP to the Forensics OU only', () => {
-    const byTarget = (target: string) => attachments.filter((a) => a.target_id === target).map((a) => a.policy_id).sort();
+    const scpIds = new Set(expected.map((p) => `\${aws_organizations_policy.${p.name}.id}`));
+    const byTarget = (target: string) => attachments.filter((a) => a.target_id === target && scpIds.has(a.policy_id)).map((a) => a.policy_id).sort();
     const ref = (name: string) => `\${aws_organizations_policy.${name}.id}`;
     expect(byTarget(example.organization.rootId)).toEqual(packed.map((p) => ref(p.name)).sort());
     expect(byTarget('ou-ex12-forensic')).toEqual([ref(forensicsOuScp(example).name)]);
-    expect(attachments).toHaveLength(packed.length + 1);
+    expect(attachments.filter((a) => scpIds.has(a.policy_id))).toHaveLength(packed.length + 1);
   });
 
   it('places every guardrail rule in exactly one packed SCP, whole', () => {
@@ -59,11 +62,48 @@ describe('management-scps stack', () => {
 
   it('attaches to OU targets by their IDs', () => {
     const ous = exampleWith((raw) => (raw.scp.targets = ['Workloads-Prod', 'Workloads-Dev']));
-    const targets = Object.values<AttachmentResource>(synth(ous).json.resource.aws_organizations_policy_attachment).map((a) => a.target_id);
+    const targets = Object.values<AttachmentResource>(synth(ous).json.resource.aws_organizations_policy_attachment)
+      .filter((a) => a.policy_id.includes('ir-guardrails-scp-')).map((a) => a.target_id);
     const count = packGuardrails(ous, guardrailScps(ous)).documents.length;
     expect(targets.filter((t) => t === 'ou-ex12-prod0001')).toHaveLength(count);
     expect(targets.filter((t) => t === 'ou-ex12-dev00001')).toHaveLength(count);
     expect(targets).not.toContain(example.organization.rootId);
+  });
+});
+
+describe('newer Organizations policy types', () => {
+  const { json } = synth(example);
+  const policies = Object.values<PolicyResource>(json.resource.aws_organizations_policy);
+  const attachments = Object.entries<AttachmentResource>(json.resource.aws_organizations_policy_attachment);
+
+  it('places the EC2 declarative policy with its literal JSON on every SCP target', () => {
+    const ec2 = ec2DeclarativePolicy(example);
+    const resource = policies.find((p) => p.name === ec2.name)!;
+    expect(resource.type).toBe('DECLARATIVE_POLICY_EC2');
+    expect(resource.content).toBe(declarativeJson(ec2));
+    expect(attachments.filter(([, a]) => a.policy_id === `\${aws_organizations_policy.${ec2.name}.id}`).map(([, a]) => a.target_id)).toEqual([example.organization.rootId]);
+  });
+
+  it('places the identity-perimeter RCP with its literal JSON on the root', () => {
+    const rcp = identityPerimeterRcp(example);
+    const resource = policies.find((p) => p.name === rcp.name)!;
+    expect(resource.type).toBe('RESOURCE_CONTROL_POLICY');
+    expect(resource.content).toBe(policyJson(rcp.document));
+    expect(attachments.filter(([, a]) => a.policy_id === `\${aws_organizations_policy.${rcp.name}.id}`).map(([, a]) => a.target_id)).toEqual([example.organization.rootId]);
+  });
+
+  it('creates neither when their switches are off (the policy types are not enabled on the root)', () => {
+    const off = exampleWith((raw) => (raw.orgPolicies = { declarativeEc2: { enabled: false }, resourceControl: { enabled: false } }));
+    const types = Object.values<PolicyResource>(synth(off).json.resource.aws_organizations_policy).map((p) => p.type);
+    expect(new Set(types)).toEqual(new Set(['SERVICE_CONTROL_POLICY']));
+  });
+
+  it('RCP on the root even when the SCPs target OUs', () => {
+    const ous = exampleWith((raw) => (raw.scp.targets = ['Workloads-Prod']));
+    const rcpName = identityPerimeterRcp(ous).name;
+    const targets = Object.values<AttachmentResource>(synth(ous).json.resource.aws_organizations_policy_attachment)
+      .filter((a) => a.policy_id.includes(rcpName)).map((a) => a.target_id);
+    expect(targets).toEqual([example.organization.rootId]);
   });
 });
 
@@ -96,6 +136,11 @@ describe('SCP guards', () => {
   it('refuse a forensics OU shared with workloads or at the root', () => {
     const shared = exampleWith((raw) => (raw.accounts.workloads[0].ou = 'Forensics'));
     expect(scpGuardProblems(shared).join('\n')).toMatch(/OU Forensics holds payments-prod/);
+  });
+
+  it('refuse a security-team contact Terraform would interpolate into the declarative policy', () => {
+    const hazard = exampleWith((raw) => (raw.contacts.securityTeam = 'SecOps ${var.x}'));
+    expect(scpGuardProblems(hazard).join('\n')).toMatch(/declarative policy ir-guardrails-ec2-baseline contains/);
   });
 
   it('report an empty allowlist instead of crashing', () => {

@@ -40,6 +40,8 @@ export interface SimPolicies {
   readonly identity?: readonly PolicyDocument[];
   /** A resource policy, e.g. a role trust policy for sts:AssumeRole. */
   readonly resourcePolicy?: PolicyDocument;
+  /** Resource control policies; the simulator adds RCPFullAWSAccess beside them itself. */
+  readonly rcps?: readonly PolicyDocument[];
 }
 
 /** What a simulation returns: the decision and the context keys the simulator dropped. */
@@ -55,7 +57,7 @@ export const FULL_AWS_ACCESS: PolicyDocument = { Version: '2012-10-17', Statemen
 
 /** Evaluate `request` under `policies`; throws when the simulator rejects the input. */
 export async function simulate(request: SimRequest, policies: SimPolicies = {}): Promise<SimOutcome> {
-  const { sessionArn, principalContext, account } = principalOf(request.principal);
+  const { sessionArn, principalContext, account } = principalOf(request.principal, request.resourceAccount);
   const region = request.region ?? 'us-east-1';
   const resourceAccount = request.resourceAccount ?? account;
   const resource = request.resource ?? (await exampleResourceArn(request.action, region, resourceAccount));
@@ -66,7 +68,7 @@ export async function simulate(request: SimRequest, policies: SimPolicies = {}):
       resource: { resource, accountId: resourceAccount },
       contextVariables: {
         'aws:RequestedRegion': region,
-        'aws:PrincipalAccount': account,
+        ...(SERVICE_PRINCIPAL.test(request.principal) ? {} : { 'aws:PrincipalAccount': account }),
         'aws:ResourceAccount': resourceAccount,
         ...principalContext,
         ...mutable(request.context ?? {}),
@@ -79,7 +81,9 @@ export async function simulate(request: SimRequest, policies: SimPolicies = {}):
         policies: [FULL_AWS_ACCESS, ...(policies.scps ?? [])].map((policy, i) => ({ name: `scp-${i}`, policy })),
       },
     ],
-    resourceControlPolicies: [],
+    resourceControlPolicies: policies.rcps
+      ? [{ orgIdentifier: 'r-root', policies: policies.rcps.map((policy, i) => ({ name: `rcp-${i}`, policy })) }]
+      : [],
     resourcePolicy: policies.resourcePolicy,
   };
   const result = await runSimulation(simulation, {});
@@ -113,7 +117,14 @@ export async function exampleResourceArn(action: string, region: string, account
 const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/;
 const ANY_ARN_ACCOUNT = /^arn:aws:[\w-]+::(\d{12}):/;
 
-function principalOf(principal: string): { sessionArn: string; principalContext: Record<string, string>; account: string } {
+/** An AWS service principal such as cloudtrail.amazonaws.com. */
+const SERVICE_PRINCIPAL = /^[a-z0-9.-]+\.amazonaws\.com$/;
+
+function principalOf(principal: string, resourceAccount?: string): { sessionArn: string; principalContext: Record<string, string>; account: string } {
+  if (SERVICE_PRINCIPAL.test(principal)) {
+    if (!resourceAccount) throw new Error(`service principal ${principal} needs resourceAccount (it has no account of its own)`);
+    return { sessionArn: principal, principalContext: {}, account: resourceAccount };
+  }
   const role = ROLE_ARN.exec(principal);
   if (role) {
     const [, account, name] = role;

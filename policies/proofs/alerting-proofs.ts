@@ -3,6 +3,7 @@ import type { OrgConfig } from '../../config';
 import { ALERT_RULES, ALERT_TOPIC_NAME, IR_ROLE_PATH } from '../../shared/names';
 import { protectAlertingScp } from '../scp';
 import { AGENT_TAG_ACTIONS, ALERT_TOPIC_ACTIONS, GUARDDUTY_MANAGED_TAG, MANAGED_POLICY_CHANGE_ACTIONS } from '../scp/protect-alerting';
+import { EXEMPT_ROLE_CHANGE_ACTIONS } from '../scp/protect-security-services';
 import { proofFixtures } from './fixtures';
 import type { ProofRow, ProofTable } from './types';
 
@@ -23,7 +24,15 @@ export function alertingProofs(config: OrgConfig): ProofTable {
   // eks:CreateCluster has no resource-level permission (iam-data): it is authorized on `*`.
   const tagResource = (action: string) => (action === 'eks:CreateCluster' ? '*' : action.startsWith('ec2:') ? instance : cluster(action.startsWith('eks:') ? 'eks' : 'ecs'));
   const secApp = `arn:aws:iam::${f.securityAccount}:role/app-server`;
+  const role = (name: string) => `arn:aws:iam::${f.workloadAccount}:role/${name}`;
+  const detectionRoles = [role('ir-config-recorder-us-east-1'), role('ir-breakglass-forwarder-eu-west-1'), role('ir-guardduty-findings-forwarder'), role('ir-forensics-flow-logs')];
   const rows: ProofRow[] = [
+    ...EXEMPT_ROLE_CHANGE_ACTIONS.flatMap((action): ProofRow[] => [
+      ...detectionRoles.map((resource): ProofRow => ({ name: `workload: ${action} on ${resource.split(':role/')[1]}`, request: { principal: f.appRole, action, resource }, expected: DENIED })),
+      { name: `SecurityBreakGlass: ${action} on the Config recorder role`, request: { principal: f.irRole('breakGlass'), action, resource: detectionRoles[0] }, expected: DENIED },
+      { name: `StackSet execution role: ${action} on the Config recorder role (deploys it)`, request: { principal: `arn:aws:iam::${f.workloadAccount}:role/stacksets-exec-0123456789abcdef`, action, resource: detectionRoles[0] }, expected: ALLOWED },
+      { name: `workload: ${action} on a role named ir-config (not a recorder)`, request: { principal: f.appRole, action, resource: role('ir-config') }, expected: ALLOWED },
+    ]),
     ...MANAGED_POLICY_CHANGE_ACTIONS.flatMap((action): ProofRow[] => [
       { name: `workload: ${action} on an IR role policy`, request: { principal: f.appRole, action, resource: irPolicy }, expected: DENIED },
       { name: `SecurityBreakGlass: ${action} on an IR role policy`, request: { principal: f.irRole('breakGlass'), action, resource: irPolicy }, expected: DENIED },

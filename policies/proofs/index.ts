@@ -5,6 +5,7 @@ import { forensicsProofs, imdsProofs, instanceTypeProofs, regionProofs, tamperPr
 import { launchPathProofs } from './launch-path-proofs';
 import { alertingProofs } from './alerting-proofs';
 import { networkPerimeterProofs } from './perimeter-proofs';
+import { rcpProofs } from './rcp-proofs';
 import type { ProofTable } from './types';
 
 export type { Expected, ProofRequest, ProofRow, ProofTable } from './types';
@@ -14,6 +15,7 @@ export * from './role-proofs';
 export * from './launch-path-proofs';
 export * from './alerting-proofs';
 export * from './perimeter-proofs';
+export * from './rcp-proofs';
 
 /** All proof tables for `config`, SCPs first. */
 export function allProofTables(config: OrgConfig): ProofTable[] {
@@ -21,6 +23,7 @@ export function allProofTables(config: OrgConfig): ProofTable[] {
   return [
     ...(perimeter ? [perimeter] : []),
     regionProofs(config), instanceTypeProofs(config), ...launchPathProofs(config), tamperProofs(config), alertingProofs(config), imdsProofs(config), forensicsProofs(config),
+    ...(config.orgPolicies.resourceControl.enabled ? [rcpProofs(config)] : []),
     analystProofs(config), breakGlassProofs(config), breakGlassUnderGuardrailsProofs(config), ...deployAndAdminProofs(config), trustProofs(config),
   ];
 }

@@ -1,8 +1,24 @@
 /** SCP rule: what detection and alerting depend on (IR role policies, topic, bus, agent opt-out tag) is the deployers'. */
 import type { OrgConfig } from '../../config';
+import { configRecorderRolesArn, DETECTION, RESPONSE } from '../../shared/addresses';
 import { ALERT_RULES, ALERT_TOPIC_NAME, IR_ROLE_PATH } from '../../shared/names';
 import type { AuditedPolicy } from './audited';
 import { deployerArnPatterns } from './principals';
+import { EXEMPT_ROLE_CHANGE_ACTIONS } from './protect-security-services';
+
+/**
+ * Roles detection and alerting run as: Config recorders (one per account and region), the
+ * break-glass forwarders (StackSet instances append the region), the findings forwarder and the
+ * clean room's flow-log role. Whoever rewrites their trust or permissions stops what they deliver.
+ */
+export function detectionRoleArnPatterns(): string[] {
+  return [
+    configRecorderRolesArn(),
+    `arn:aws:iam::*:role/${RESPONSE.forwarderRole}*`,
+    `arn:aws:iam::*:role/${DETECTION.findingsForwarderRole}`,
+    `arn:aws:iam::*:role/${RESPONSE.flowLogRole}`,
+  ];
+}
 
 /** The managed policies of the IR roles live under the IR path (the IR-role stack creates them there). */
 export const IR_MANAGED_POLICY_PATTERN = `arn:aws:iam::*:policy${IR_ROLE_PATH}*`;
@@ -29,6 +45,11 @@ export const ALERT_TOPIC_ACTIONS: readonly string[] = [
 
 /** Plain-text explanation for auditors. */
 export const explanation = `Reserves for the deployers everything a detector or an alert depends on, beyond the services themselves.
+Detection roles: the Config recorder roles (ir-config-recorder*), the break-glass forwarder roles
+(ir-breakglass-forwarder*), the GuardDuty findings forwarder and the clean room's flow-log role. Creating,
+deleting or changing their trust, inline or managed policies or permissions boundary is denied: a
+recorder role that may no longer read, or a forwarder that may no longer put events, silences Config or
+the break-glass alarm without touching either service.
 IR role permissions: the IR roles' managed policies live under the /incident-response/ path; creating a
 new version, choosing another default version, deleting a version or the policy would change what a
 responder (or an exempt role) may do without touching the role, which the tamper rule already reserves.
@@ -49,11 +70,12 @@ export function protectAlertingScp(config: OrgConfig): AuditedPolicy {
   const exceptDeployers = { ArnNotLike: { 'aws:PrincipalArn': deployerArnPatterns(config) } };
   return {
     name: 'ir-guardrails-protect-alerting',
-    description: 'Deny changing IR role policies, the GuardDutyManaged tag, the alert topic and the break-glass bus, except deployers.',
+    description: 'Deny changing detection roles, IR role policies, the GuardDutyManaged tag, the alert topic and the break-glass bus, except deployers.',
     explanation,
     document: {
       Version: '2012-10-17',
       Statement: [
+        { Sid: 'DenyDetectionRoleChangesExceptDeployers', Effect: 'Deny', Action: [...EXEMPT_ROLE_CHANGE_ACTIONS], Resource: detectionRoleArnPatterns(), Condition: exceptDeployers },
         { Sid: 'DenyIrPolicyVersionsExceptDeployers', Effect: 'Deny', Action: [...MANAGED_POLICY_CHANGE_ACTIONS], Resource: IR_MANAGED_POLICY_PATTERN, Condition: exceptDeployers },
         {
           Sid: 'DenyGuardDutyAgentTagExceptDeployers',
