@@ -10,6 +10,7 @@ import { policyJson, policySize, type PolicyDocument } from '../policies/documen
 import { allProofTables, type ProofTable } from '../policies/proofs';
 import { IAM_LIMITS, irRoleDefinitions } from '../policies/roles';
 import { forensicsOuScp, guardrailScps, type AuditedPolicy } from '../policies/scp';
+import { guardrailReport } from '../policies/report';
 import { runProofTable, type ProofResult } from '../__tests__/support/simulate';
 
 const OUT = resolve(__dirname, '..', 'generated', 'policies');
@@ -34,7 +35,8 @@ function proofMarkdown(table: ProofTable, results: ProofResult[]): string {
     `# Proof: ${table.title}`,
     '',
     `Policies under test: ${table.policyNames.map((n) => `\`${n}\``).join(', ')}. Evaluated with @cloud-copilot/iam-simulate` +
-      (table.policies.scps ? ' (SCP level: FullAWSAccess plus the policy; identity: allow-all).' : ' (SCP level: FullAWSAccess only).'),
+      (table.policies.rcps ? ' (RCP level: RCPFullAWSAccess plus the policy; identity: allow-all; each row\'s resource policy as stated).'
+        : table.policies.scps ? ' (SCP level: FullAWSAccess plus the policy; identity: allow-all).' : ' (SCP level: FullAWSAccess only).'),
     '',
     `**${results.length - failed} of ${results.length} rows as expected${failed ? `; ${failed} FAILED` : ''}.** ` +
       'A row passes when the decision matches and the simulator ignored no context key.',
@@ -65,6 +67,12 @@ async function main(): Promise<void> {
   rmSync(OUT, { recursive: true, force: true });
   const scps = [...guardrailScps(config), forensicsOuScp(config)];
   for (const scp of scps) writeDocument(join(OUT, 'scp'), scp.name, scp.document);
+  const report = guardrailReport(config);
+  for (const file of report.files) {
+    mkdirSync(join(OUT, file.path, '..'), { recursive: true });
+    writeFileSync(join(OUT, file.path), file.text);
+  }
+  for (const rcp of report.rcps) writeDocument(join(OUT, 'rcp'), rcp.name, rcp.document);
   const roles = irRoleDefinitions(config);
   for (const role of roles) {
     writeDocument(join(OUT, 'roles', role.name), 'trust', role.trust);
@@ -90,7 +98,10 @@ async function main(): Promise<void> {
     '',
     '## Service control policies',
     '',
+    ...report.packing,
     ...scps.flatMap((p) => policySection(p, 'scp', config.scp.maxPolicyChars, proofsOf.get(p.name) ?? [])),
+    ...(report.rcps.length ? ['## Resource control policies', '', ...report.rcps.flatMap((p) => policySection(p, 'rcp', 5120, proofsOf.get(p.name) ?? []))] : []),
+    ...report.declarative,
     '## Incident-response roles',
     '',
     ...roles.flatMap((role) => [
@@ -101,10 +112,12 @@ async function main(): Promise<void> {
       '',
       ...role.policies.flatMap((p) => policySection(p as AuditedPolicy, `roles/${role.name}`, IAM_LIMITS.managedPolicy, proofsOf.get(p.name) ?? [], '####')),
     ]),
+    ...report.liveChecks,
   ];
   writeFileSync(join(OUT, 'README.md'), `${index.join('\n')}\n`);
   process.stdout.write(`wrote ${scps.length} SCPs, ${roles.length} roles and ${tables.length} proof tables to ${OUT}; ${failures} proof rows failed\n`);
-  if (failures > 0) process.exitCode = 1;
+  for (const problem of report.problems) process.stderr.write(`does not fit: ${problem}\n`);
+  if (failures > 0 || report.problems.length > 0) process.exitCode = 1;
 }
 
 main().catch((err: unknown) => {

@@ -55,8 +55,10 @@ version without a new RunInstances check, and maintain-type EC2 Fleets and Spot 
 through their service-linked roles. The rule ir-guardrails-pin-launch-template-versions and the
 deny on fleet changes (ir-guardrails-deny-untyped-launchers) close those paths.
 Auto Scaling is covered where it exposes the type: CreateLaunchConfiguration (autoscaling:InstanceType)
-and Create/UpdateAutoScalingGroup overrides (autoscaling:InstanceTypes, any listed type outside policy
-denies the call). The legacy Spot APIs RequestSpotInstances and RequestSpotFleet expose no
+and Create/UpdateAutoScalingGroup overrides (autoscaling:InstanceTypes, with ForAnyValue so that any
+listed type outside policy denies the call; the Service Authorization Reference declares this key a
+single String, so whether AWS evaluates every override of a mixed-instances group is one of the
+live-account checks). The legacy Spot APIs RequestSpotInstances and RequestSpotFleet expose no
 instance-type key and Spot Fleet launches through a service-linked role that SCPs do not restrict,
 so both are denied outright; Spot stays available through RunInstances and CreateFleet.
 No principal is exempt: responders never need a GPU instance.`;
@@ -134,8 +136,8 @@ export function denyUnapprovedInstanceTypesScp(config: OrgConfig): AuditedPolicy
     name: 'ir-guardrails-deny-unapproved-instance-types',
     description:
       rule.mode === 'denylist'
-        ? `Deny launching instance types matching ${patterns.length} denied patterns on every launch path.`
-        : `Deny launching instance types outside the ${patterns.length} allowed patterns on every launch path.`,
+        ? `Deny launching, starting or resizing to instance types matching ${patterns.length} denied patterns (EC2, Fleet, Auto Scaling).`
+        : `Deny launching, starting or resizing to instance types outside the ${patterns.length} allowed patterns (EC2, Fleet, Auto Scaling).`,
     explanation,
     document: { Version: '2012-10-17', Statement: statements },
   };

@@ -132,3 +132,19 @@ function describe(index: number, count: number, ruleNames: readonly string[]): s
   const text = `IR guardrails SCP ${index + 1} of ${count}; rules: ${ruleNames.map((n) => n.replace(/^ir-guardrails-/, '')).join(', ')}.`;
   return text.length <= 512 ? text : `${text.slice(0, 508)}...`;
 }
+
+/** The packing as a Markdown section: each deployed document, its size against the limit, the rules it carries. */
+export function packingMarkdown(result: PackResult): string[] {
+  return [
+    '### How the rules are packed',
+    '',
+    `AWS receives ${result.documents.length} SCP documents (at most ${result.maxChars} characters each, room for ${result.maxDocuments} per target). ` +
+      'Each rule below keeps its own explanation; this table says which deployed document carries it.',
+    '',
+    '| document (as deployed) | characters | rules |',
+    '| --- | --- | --- |',
+    ...result.documents.map((d) => `| [${d.name}](scp/packed/${d.name}.min.json) | ${d.size} / ${result.maxChars} | ${d.rules.join(', ')} |`),
+    '',
+    ...(result.problems.length ? ['**Does not fit:**', '', ...result.problems.map((p) => `- ${p}`), ''] : []),
+  ];
+}
