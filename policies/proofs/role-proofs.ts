@@ -7,7 +7,7 @@ import { irRoleDefinitions, type IrRoleDefinition } from '../roles';
 import { REVOCABLE_IR_ROLES, responderResourcePatterns } from '../roles/break-glass';
 import { LOG_DESTRUCTION_ACTIONS, LONG_TERM_CREDENTIAL_ACTIONS } from '../roles/deploy';
 import { EXEMPT_ROLE_CHANGE_ACTIONS } from '../scp/protect-security-services';
-import { guardrailScps } from '../scp';
+import { guardrailScps, packGuardrails } from '../scp';
 import { proofFixtures, concreteArn } from './fixtures';
 import type { ProofRequest, ProofRow, ProofTable } from './types';
 
@@ -349,7 +349,8 @@ export function breakGlassUnderGuardrailsProofs(config: OrgConfig): ProofTable {
         context: Object.fromEntries(Object.entries(r.request.context ?? {}).map(([k, v]) => [k, k === 'kms:ViaService' ? `ec2.${region}.amazonaws.com` : v])),
       },
     }));
-  const scps = guardrailScps(config);
+  // The documents as deployed (packed), so the proof covers the exact text AWS receives.
+  const scps = packGuardrails(config, guardrailScps(config)).documents;
   return {
     id: 'role-break-glass-under-guardrails',
     title: `SecurityBreakGlass under the guardrail SCPs in ${region}`,
