@@ -69,6 +69,18 @@ export function liveAccountChecks(config: OrgConfig): LiveCheck[] {
       expect: 'AccessDeniedException with an explicit deny in a service control policy; the same call as a compute-platform role reaches EKS validation',
     },
     {
+      assumption: 'A maintain-type EC2 Fleet on a template\'s $Latest replaces instances with the version resolved when the fleet was created, not with a newer one (fleet changes are denied, but the fleet relaunches through its service-linked role).',
+      rules: ['ir-guardrails-deny-unapproved-instance-types', 'ir-guardrails-deny-untyped-launchers'],
+      command: 'aws ec2 create-fleet --type maintain --target-capacity-specification TotalTargetCapacity=1,DefaultTargetCapacityType=on-demand --launch-template-configs \'[{"LaunchTemplateSpecification":{"LaunchTemplateId":"<template with t3.micro>","Version":"$Latest"}}]\'; then aws ec2 create-launch-template-version --launch-template-id <template> --source-version 1 --launch-template-data \'{"InstanceType":"g5.xlarge"}\'; terminate the fleet\'s instance and run aws ec2 describe-fleet-instances --fleet-id <fleet>',
+      expect: 'the replacement is a t3.micro. If it is a g5.xlarge, maintain-type fleets must be reserved for the compute platform as well (report it)',
+    },
+    {
+      assumption: 'EKS Auto Mode and Karpenter launch nodes with a role in the account (the cluster or controller role), so their CreateFleet and RunInstances calls meet the instance-type rule.',
+      rules: ['ir-guardrails-deny-unapproved-instance-types'],
+      command: 'aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue=CreateFleet --max-results 5   # after applying a NodePool limited to instance family g5 and scheduling a pod on it',
+      expect: 'CreateFleet events by the cluster (or Karpenter) role with errorCode Client.UnauthorizedOperation, and no g5 node joins',
+    },
+    {
       assumption: 'New instances launched by service-linked roles get the declarative IMDS default (tokens required, hop limit 2).',
       rules: ['ir-guardrails-ec2-baseline'],
       command: 'aws ec2 get-instance-metadata-defaults --region <allowed region>',

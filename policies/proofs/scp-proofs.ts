@@ -9,7 +9,7 @@ import {
   INLINE_ROLE_POLICY_ACTIONS,
 } from '../scp/protect-security-services';
 import { ALERT_RULES } from '../../shared/names';
-import { globMatches, proofFixtures, type ProofFixtures } from './fixtures';
+import { concreteArn, globMatches, proofFixtures, type ProofFixtures } from './fixtures';
 import type { ProofRow, ProofTable } from './types';
 
 const ALLOWED = 'Allowed' as const;
@@ -191,6 +191,14 @@ export function tamperProofs(config: OrgConfig): ProofTable {
     rows.push({ name: `workload: ${action} on its own app role`, request: { principal: f.appRole, action, resource: f.appRole }, expected: ALLOWED });
   }
   rows.push(...exemptRoleRows(f, stackSetRole));
+  // Compute-platform roles may configure untyped launchers, so their names are reserved like the exempt roles'.
+  for (const pattern of config.instanceTypes.computePlatformPrincipals) {
+    const platform = concreteArn(pattern, f.workloadAccount);
+    for (const action of ['iam:CreateRole', 'iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy']) {
+      rows.push({ name: `workload: ${action} on compute-platform role ${platform.split(':role/')[1]}`, request: { principal: f.appRole, action, resource: platform }, expected: DENIED });
+      rows.push({ name: `SecurityDeploy: ${action} on compute-platform role ${platform.split(':role/')[1]}`, request: { principal: f.irRole('deploy'), action, resource: platform }, expected: ALLOWED });
+    }
+  }
   for (const action of DEPLOYER_ONLY_ACTIONS) {
     rows.push({ name: `StackSet execution role: ${action} (Config recorder StackSet)`, request: { principal: stackSetRole, action }, expected: ALLOWED });
   }

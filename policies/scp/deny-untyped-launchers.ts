@@ -34,7 +34,9 @@ Lightsail instances. A condition is impossible, so the configuring calls are den
 except the deploying roles and the roles in instanceTypes.computePlatformPrincipals (a CI system or an
 ML platform that legitimately runs these services); those roles are reserved for the deployers by the
 tamper rule, so an attacker cannot create one. A workload team that needs a node group asks the
-platform that owns it. Reading, scaling through the platform and deleting stay allowed.`;
+platform that owns it. Reading, scaling through the platform and deleting stay allowed.
+Not covered: WorkSpaces graphics bundles (GPU desktops), whose calls name only a bundle ID; denying
+them would end WorkSpaces for everyone, and the billing alarms see what they cost.`;
 
 /** The untyped-launchers rule for `config`. */
 export function denyUntypedLaunchersScp(config: OrgConfig): AuditedPolicy {
