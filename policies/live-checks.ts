@@ -57,6 +57,12 @@ export function liveAccountChecks(config: OrgConfig): LiveCheck[] {
       expect: 'AccessDenied ("not authorized to use launch template" or an explicit deny); with Version=\'$Latest\' the pin rule denies it whatever the template holds',
     },
     {
+      assumption: 'An UpdateAutoScalingGroup that changes only capacity carries no autoscaling:LaunchTemplateVersionSpecified, so existing groups on $Latest can still be scaled (and scaled to zero by responders) until they are pinned.',
+      rules: ['ir-guardrails-pin-launch-template-versions'],
+      command: 'aws autoscaling update-auto-scaling-group --auto-scaling-group-name <group on $Latest> --desired-capacity <current desired capacity>',
+      expect: 'success. If it is denied, pin every group (update-auto-scaling-group --launch-template LaunchTemplateId=<id>,Version=<n>) before attaching the SCPs',
+    },
+    {
       assumption: 'autoscaling:InstanceTypes lists every override of a mixed-instances group, so one GPU type among ordinary ones denies the call (ForAnyValue).',
       rules: ['ir-guardrails-deny-unapproved-instance-types'],
       command: 'aws autoscaling create-auto-scaling-group --auto-scaling-group-name irg-live-check --min-size 0 --max-size 0 --vpc-zone-identifier <subnet> --mixed-instances-policy \'{"LaunchTemplate":{"LaunchTemplateSpecification":{"LaunchTemplateId":"<template>","Version":"1"},"Overrides":[{"InstanceType":"t3.micro"},{"InstanceType":"g5.xlarge"}]}}\'',

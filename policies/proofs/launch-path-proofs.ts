@@ -43,6 +43,7 @@ export function pinnedTemplateProofs(config: OrgConfig): ProofTable {
   ]);
   rows.push(
     group('autoscaling:CreateAutoScalingGroup', undefined, ALLOWED, 'CreateAutoScalingGroup from a launch configuration (no template key)'),
+    group('autoscaling:UpdateAutoScalingGroup', undefined, ALLOWED, 'UpdateAutoScalingGroup that changes only capacity (no template in the request)'),
     { name: 'SecurityDeploy on $Latest is denied too', request: { principal: f.irRole('deploy'), action: 'autoscaling:UpdateAutoScalingGroup', context: { 'autoscaling:LaunchTemplateVersionSpecified': 'false' } }, expected: DENIED },
     { name: 'writing a new template version is allowed (groups must then name it)', request: { principal: f.appRole, action: 'ec2:CreateLaunchTemplateVersion' }, expected: ALLOWED },
   );

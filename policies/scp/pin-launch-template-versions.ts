@@ -16,6 +16,8 @@ and are governed by the launch-configuration statements of the instance-type rul
 What it costs users: changing a template no longer rolls out by itself. Each new version must be
 named in an UpdateAutoScalingGroup call (in Terraform, version = aws_launch_template.x.latest_version
 instead of "$Latest"), which is a checked call; an instance refresh then replaces the instances.
+An update that names no template (a capacity change) carries no such key and is allowed, so existing
+groups keep scaling until they are pinned; that AWS sends no key then is one of the live-account checks.
 No principal is exempt: the deployers pin versions too.`;
 
 /** The pinned-version rule (independent of config). */
