@@ -1,6 +1,7 @@
 /**
  * The layering the project relies on: `policies/` is pure JSON-producing code auditors read,
- * `tooling/` ships without the stacks, and only tests/bench/scripts may use the AGPL simulator.
+ * `tooling/` ships without the stacks, only tests/bench/scripts may use the AGPL simulator, and
+ * nothing outside `__tests__/` imports the test kit (development helpers live in `dev/`).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -26,6 +27,13 @@ const rules: Array<{ dir: string; forbidden: RegExp; why: string }> = [
   { dir: 'policies', forbidden: /^@cloud-copilot\/iam-simulate/, why: 'the simulator is AGPL: tests and reports only' },
   { dir: 'tooling', forbidden: /^@cloud-copilot\/iam-simulate/, why: 'the simulator is AGPL: tests and reports only' },
   { dir: 'stacks', forbidden: /^@cloud-copilot\/iam-simulate|^@cdktf\/provider-aws$/, why: 'no simulator; deep provider imports only' },
+  { dir: 'shared', forbidden: /(^|\/)(stacks|policies|tooling)(\/|$)|^cdktf|^@cdktf\//, why: 'shared names and addresses sit below policies, stacks and tooling' },
+  ...['config', 'shared', 'policies', 'stacks', 'tooling', 'bench', 'scripts', 'dev'].map((dir) => ({
+    dir,
+    forbidden: /(^|\/)__tests__(\/|$)|^\.\.?\/(?:\.\.\/)*support\//,
+    why: 'only tests import the test kit; development helpers live in dev/',
+  })),
+  ...['config', 'shared', 'policies', 'stacks', 'tooling'].map((dir) => ({ dir, forbidden: /(^|\/)dev(\/|$)/, why: 'dev/ (moto, simulator, attack scenario) never ships' })),
 ];
 
 describe.each(rules)('$dir/ imports', ({ dir, forbidden, why }) => {

@@ -12,7 +12,7 @@ import {
   breakGlassMessageTemplate,
 } from '../../stacks/response/breakglass-alarm';
 import { breakGlassAlarmRegions } from '../../stacks/response/names';
-import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../support/moto';
+import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../../dev/moto';
 import { exampleConfig, resources, synthJson, testApp, unescapeTerraform, type Json } from './fixtures';
 
 const BUS_ARN = 'arn:aws:events:us-east-1:222222222222:event-bus/ir-breakglass-events';

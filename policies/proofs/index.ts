@@ -1,6 +1,7 @@
 /** Every proof table, for the tests and for the auditors' report (`npm run policies`). */
 import type { OrgConfig } from '../../config';
 import { analystProofs, breakGlassProofs, breakGlassUnderGuardrailsProofs, deployAndAdminProofs, trustProofs } from './role-proofs';
+import { resourceProofTables } from './resource-proofs';
 import { forensicsProofs, imdsProofs, instanceTypeProofs, regionProofs, tamperProofs } from './scp-proofs';
 import type { ProofTable } from './types';
 
@@ -8,11 +9,13 @@ export type { Expected, ProofRequest, ProofRow, ProofTable } from './types';
 export { proofFixtures, globMatches, concreteArn } from './fixtures';
 export * from './scp-proofs';
 export * from './role-proofs';
+export * from './resource-proofs';
 
-/** All proof tables for `config`, SCPs first. */
+/** All proof tables for `config`: SCPs, IR roles, then resource policies, service-role trusts and containment. */
 export function allProofTables(config: OrgConfig): ProofTable[] {
   return [
     regionProofs(config), instanceTypeProofs(config), tamperProofs(config), imdsProofs(config), forensicsProofs(config),
     analystProofs(config), breakGlassProofs(config), breakGlassUnderGuardrailsProofs(config), ...deployAndAdminProofs(config), trustProofs(config),
+    ...resourceProofTables(config),
   ];
 }

@@ -42,6 +42,10 @@ export interface ProofTable {
     /** @default allow-all, so an SCP table shows the SCP's effect alone */
     readonly identity?: readonly PolicyDocument[];
     readonly resourcePolicy?: PolicyDocument;
+    /** A VPC endpoint policy the request passes through. */
+    readonly vpcEndpoint?: PolicyDocument;
   };
   readonly rows: readonly ProofRow[];
+  /** The policy under test denies every request (the deny-all), so no row can be allowed. @default false */
+  readonly deniesEverything?: boolean;
 }

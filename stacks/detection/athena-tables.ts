@@ -6,8 +6,7 @@
  */
 import { memberAccounts, type OrgConfig } from '../../config';
 import { COMMERCIAL_REGIONS } from '../../config/regions';
-import { flowLogAccounts } from './log-archive-policies';
-import { cloudtrailLogPrefix, logArchiveBucketName } from '../../shared/addresses';
+import { cloudtrailLogPrefix, flowLogAccounts, logArchiveBucketName } from '../../shared/addresses';
 
 /** A column as Glue wants it. */
 export interface Column {

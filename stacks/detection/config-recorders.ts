@@ -16,7 +16,9 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import type { OrgConfig } from '../../config';
-import { policyJson, serviceRoleTrust, type PolicyDocument } from '../../policies/document';
+import { policyJson } from '../../policies/document';
+import { configDeliveryPolicy } from '../../policies/roles/service-roles';
+import { configRecorderTrust } from '../../policies/trust/service-roles';
 import { MANAGED_BY, TAGS } from '../../shared/names';
 import { AccountStack, type TargetAccount } from '../account-stack';
 import { OrgStackSet, type CfnTemplate } from '../response/stack-sets';
@@ -26,24 +28,6 @@ import { DETECTION, configRuleRegions, homeRegion, logArchiveBucketName } from '
 export const CONFIG_ROLE_POLICY = 'arn:aws:iam::aws:policy/service-role/AWS_ConfigRole';
 /** Snapshots once a day; changes are recorded continuously regardless. */
 const SNAPSHOT_FREQUENCY = 'TwentyFour_Hours';
-
-/** Trust of a recorder role: the Config service of the same account. */
-function recorderTrust(account: unknown): PolicyDocument {
-  return serviceRoleTrust('config.amazonaws.com', account);
-}
-
-const configBucketArn = (config: OrgConfig): string => `arn:aws:s3:::${logArchiveBucketName(config, 'config')}`;
-
-/** The recorder writes its own account's prefix of the Config bucket (`objects`: that prefix, or a CloudFormation expression for it). */
-function deliveryPolicy(config: OrgConfig, objects: unknown): PolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      { Effect: 'Allow', Action: ['s3:GetBucketAcl', 's3:ListBucket'], Resource: configBucketArn(config) },
-      { Effect: 'Allow', Action: 's3:PutObject', Resource: objects as string },
-    ],
-  };
-}
 
 /**
  * The member template: role (named per region, IAM names are global), recorder of all
@@ -58,12 +42,12 @@ export function recorderTemplate(config: OrgConfig): CfnTemplate {
       Properties: {
         RoleName: { 'Fn::Join': ['-', [DETECTION.configRecorderRole, { Ref: 'AWS::Region' }]] },
         Description: 'AWS Config recorder for the organization rules (aws-ir-guardrails)',
-        AssumeRolePolicyDocument: recorderTrust(account),
+        AssumeRolePolicyDocument: configRecorderTrust(account).document,
         ManagedPolicyArns: [CONFIG_ROLE_POLICY],
         Policies: [
           {
-            PolicyName: 'deliver-to-log-archive',
-            PolicyDocument: deliveryPolicy(config, { 'Fn::Join': ['', [`${configBucketArn(config)}/AWSLogs/`, account, '/Config/*']] }),
+            PolicyName: configDeliveryPolicy(config, account).name,
+            PolicyDocument: configDeliveryPolicy(config, account).document,
           },
         ],
         Tags: [{ Key: TAGS.managedBy, Value: MANAGED_BY }],
@@ -116,12 +100,12 @@ export class ManagementConfigRecordersStack extends AccountStack {
     const role = new IamRole(this, 'recorder-role', {
       name: DETECTION.configRecorderRole,
       description: 'AWS Config recorder for the organization rules (aws-ir-guardrails)',
-      assumeRolePolicy: policyJson(recorderTrust(props.management.id)),
+      assumeRolePolicy: policyJson(configRecorderTrust(props.management.id).document),
     });
     const delivery = new IamRolePolicy(this, 'recorder-delivery', {
       role: role.name,
-      name: 'deliver-to-log-archive',
-      policy: policyJson(deliveryPolicy(config, `${configBucketArn(config)}/AWSLogs/${props.management.id}/Config/*`)),
+      name: configDeliveryPolicy(config, props.management.id).name,
+      policy: policyJson(configDeliveryPolicy(config, props.management.id).document),
     });
     new IamRolePolicyAttachment(this, 'recorder-config-role', { role: role.name, policyArn: CONFIG_ROLE_POLICY });
     for (const region of regions) {

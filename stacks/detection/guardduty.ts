@@ -21,7 +21,9 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { OrgConfig } from '../../config';
 import { policyJson } from '../../policies/document';
 import { AccountStack, type TargetAccount } from '../account-stack';
-import { findingsRule, forwarderPolicy, forwarderTrust } from './guardduty-rules';
+import { findingsForwarderPolicy } from '../../policies/roles/service-roles';
+import { findingsForwarderTrust } from '../../policies/trust/service-roles';
+import { findingsRule } from './guardduty-rules';
 import { DETECTION, guardDutyRegions, homeRegion, logArchiveBucketArn, logArchiveKeyAliasArn } from '../../shared/addresses';
 
 /** A protection plan and the sub-features it turns on with it. */
@@ -55,9 +57,9 @@ export class SecurityGuardDutyStack extends AccountStack {
     const forwarder = new IamRole(this, 'findings-forwarder', {
       name: DETECTION.findingsForwarderRole,
       description: 'EventBridge forwards GuardDuty findings to the home region',
-      assumeRolePolicy: policyJson(forwarderTrust(config)),
+      assumeRolePolicy: policyJson(findingsForwarderTrust(config).document),
     });
-    new IamRolePolicy(this, 'findings-forwarder-policy', { role: forwarder.name, name: 'put-home-bus', policy: policyJson(forwarderPolicy(config)) });
+    new IamRolePolicy(this, 'findings-forwarder-policy', { role: forwarder.name, name: findingsForwarderPolicy(config).name, policy: policyJson(findingsForwarderPolicy(config).document) });
 
     for (const region of guardDutyRegions(config)) {
       const detector = new GuarddutyDetector(this, `detector-${region}`, { region, enable: true, findingPublishingFrequency: 'FIFTEEN_MINUTES' });

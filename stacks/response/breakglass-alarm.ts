@@ -24,7 +24,10 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { OrgConfig } from '../../config';
-import { policyJson, serviceRoleTrust, type PolicyDocument } from '../../policies/document';
+import { policyJson } from '../../policies/document';
+import { breakGlassBusPolicy } from '../../policies/resource/buses';
+import { breakGlassForwarderPolicy } from '../../policies/roles/service-roles';
+import { breakGlassForwarderTrust } from '../../policies/trust/service-roles';
 import { IR_ROLES, MANAGED_BY, TAGS } from '../../shared/names';
 import { AccountStack, type TargetAccount } from '../account-stack';
 import { BREAK_GLASS_ROLE_SUFFIX, RESPONSE, alertTopicArn, breakGlassBusArn } from '../../shared/addresses';
@@ -51,15 +54,6 @@ export function breakGlassEventPattern(): Record<string, unknown> {
   };
 }
 
-/** Allows EventBridge to put events on the security bus; `sourceAccount` pins the confused deputy. */
-function forwarderTrust(sourceAccount: unknown): PolicyDocument {
-  return serviceRoleTrust('events.amazonaws.com', sourceAccount);
-}
-
-function forwarderPolicy(config: OrgConfig): PolicyDocument {
-  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: breakGlassBusArn(config) }] };
-}
-
 /**
  * Member-account template, one stack per account and region. The forwarding role carries the
  * region in its name because every regional stack creates one and IAM names are global. A
@@ -75,8 +69,8 @@ export function breakGlassForwarderTemplate(config: OrgConfig): CfnTemplate {
         Properties: {
           RoleName: { 'Fn::Join': ['-', [RESPONSE.forwarderRole, { Ref: 'AWS::Region' }]] },
           Description: 'EventBridge forwards break-glass events to the security account',
-          AssumeRolePolicyDocument: forwarderTrust({ Ref: 'AWS::AccountId' }),
-          Policies: [{ PolicyName: 'forward-to-security-bus', PolicyDocument: forwarderPolicy(config) }],
+          AssumeRolePolicyDocument: breakGlassForwarderTrust({ Ref: 'AWS::AccountId' }).document,
+          Policies: [{ PolicyName: breakGlassForwarderPolicy(config).name, PolicyDocument: breakGlassForwarderPolicy(config).document }],
           Tags: [{ Key: TAGS.managedBy, Value: MANAGED_BY }],
         },
       },
@@ -102,19 +96,7 @@ export class BreakGlassBusStack extends AccountStack {
     const bus = new CloudwatchEventBus(this, 'bus', { name: RESPONSE.breakGlassBus });
     new CloudwatchEventBusPolicy(this, 'bus-policy', {
       eventBusName: bus.name,
-      policy: policyJson({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'OrganizationForwardsBreakGlassEvents',
-            Effect: 'Allow',
-            Principal: { AWS: '*' },
-            Action: 'events:PutEvents',
-            Resource: breakGlassBusArn(config),
-            Condition: { StringEquals: { 'aws:PrincipalOrgID': config.organization.id } },
-          },
-        ],
-      }),
+      policy: policyJson(breakGlassBusPolicy(config).document),
     });
     const rule = new CloudwatchEventRule(this, 'page', {
       name: RESPONSE.breakGlassRule,
@@ -172,9 +154,9 @@ export class BreakGlassAlarmStack extends AccountStack {
     const role = new IamRole(this, 'forwarder-role', {
       name: RESPONSE.forwarderRole,
       description: 'EventBridge forwards break-glass events to the security account',
-      assumeRolePolicy: policyJson(forwarderTrust(props.management.id)),
+      assumeRolePolicy: policyJson(breakGlassForwarderTrust(props.management.id).document),
     });
-    new IamRolePolicy(this, 'forwarder-policy', { role: role.name, name: 'forward-to-security-bus', policy: policyJson(forwarderPolicy(config)) });
+    new IamRolePolicy(this, 'forwarder-policy', { role: role.name, name: breakGlassForwarderPolicy(config).name, policy: policyJson(breakGlassForwarderPolicy(config).document) });
     for (const region of regions) {
       const rule = new CloudwatchEventRule(this, `rule-${region}`, {
         region,

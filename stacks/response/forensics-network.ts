@@ -17,7 +17,10 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { policyJson } from '../../policies/document';
-import { flowLogsPolicy, flowLogsTrust, s3EndpointPolicy, type CleanRoom } from './forensics-policies';
+import { s3EndpointPolicy } from '../../policies/resource/clean-room';
+import { cleanRoomFlowLogsPolicy } from '../../policies/roles/service-roles';
+import { cleanRoomFlowLogsTrust } from '../../policies/trust/service-roles';
+import type { CleanRoom } from '../../shared/addresses';
 import { RESPONSE } from '../../shared/addresses';
 
 /** Interface endpoints the clean room needs: Session Manager (ssm, ssmmessages, ec2messages), KMS, Logs, STS. */
@@ -131,7 +134,7 @@ export class ForensicsNetwork extends Construct {
       serviceName: `com.amazonaws.${region}.s3`,
       vpcEndpointType: 'Gateway',
       routeTableIds: [routes.id],
-      policy: policyJson(s3EndpointPolicy(room)),
+      policy: policyJson(s3EndpointPolicy(room).document),
       tags: { Name: 'ir-forensics-s3-evidence-only' },
     });
   }
@@ -147,9 +150,9 @@ export class ForensicsNetwork extends Construct {
     });
     const role = new IamRole(this, 'flow-log-role', {
       name: RESPONSE.flowLogRole,
-      assumeRolePolicy: policyJson(flowLogsTrust(room)),
+      assumeRolePolicy: policyJson(cleanRoomFlowLogsTrust(room).document),
     });
-    const delivery = new IamRolePolicy(this, 'flow-log-delivery', { role: role.name, name: 'deliver-flow-logs', policy: policyJson(flowLogsPolicy(room)) });
+    const delivery = new IamRolePolicy(this, 'flow-log-delivery', { role: role.name, name: cleanRoomFlowLogsPolicy(room).name, policy: policyJson(cleanRoomFlowLogsPolicy(room).document) });
     new FlowLog(this, 'flow-log', {
       region,
       vpcId: this.vpc.id,

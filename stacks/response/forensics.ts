@@ -16,7 +16,7 @@ import { targetId, type OrgConfig } from '../../config';
 import { AccountStack, type TargetAccount } from '../account-stack';
 import { ForensicsEvidence } from './forensics-evidence';
 import { ForensicsNetwork } from './forensics-network';
-import { cleanRoom } from './forensics-policies';
+import { cleanRoom } from '../../shared/addresses';
 
 /** Props of the account-creation stack. */
 export interface ForensicsAccountStackProps {
