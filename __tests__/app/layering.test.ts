@@ -41,3 +41,31 @@ describe.each(rules)('$dir/ imports', ({ dir, forbidden, why }) => {
     expect(imports(join(root, file)).filter((i) => forbidden.test(i))).toEqual([]);
   });
 });
+
+describe('the import graph of the shipped and development code', () => {
+  const dirs = ['config', 'shared', 'policies', 'stacks', 'tooling', 'dev', 'bench', 'scripts'];
+  const files = [join(root, 'main.ts'), ...dirs.flatMap((d) => tsFiles(join(root, d)))];
+  const resolveImport = (from: string, spec: string): string | undefined => {
+    if (!spec.startsWith('.')) return undefined;
+    const base = resolve(from, '..', spec);
+    return [`${base}.ts`, join(base, 'index.ts')].find((f) => files.includes(f));
+  };
+  const edges = new Map(files.map((f) => [f, imports(f).flatMap((s) => resolveImport(f, s) ?? [])]));
+
+  it('has no cycle', () => {
+    const state = new Map<string, 'visiting' | 'done'>();
+    const cycles: string[] = [];
+    const visit = (file: string, path: string[]): void => {
+      if (state.get(file) === 'done') return;
+      if (state.get(file) === 'visiting') {
+        cycles.push([...path.slice(path.indexOf(file)), file].map((f) => relative(root, f)).join(' -> '));
+        return;
+      }
+      state.set(file, 'visiting');
+      for (const next of edges.get(file) ?? []) visit(next, [...path, file]);
+      state.set(file, 'done');
+    };
+    for (const f of files) visit(f, []);
+    expect(cycles).toEqual([]);
+  });
+});

@@ -21,7 +21,8 @@ import { configDeliveryPolicy } from '../../policies/roles/service-roles';
 import { configRecorderTrust } from '../../policies/trust/service-roles';
 import { MANAGED_BY, TAGS } from '../../shared/names';
 import { AccountStack, type TargetAccount } from '../account-stack';
-import { OrgStackSet, type CfnTemplate } from '../response/stack-sets';
+import type { LogArchiveStack } from './log-archive';
+import { membersAndManagement, type CfnTemplate } from '../plumbing/org-stack-set';
 import { DETECTION, configRuleRegions, homeRegion, logArchiveBucketName } from '../../shared/addresses';
 
 /** AWS's managed policy that lets a recorder read resource configurations. */
@@ -82,11 +83,13 @@ export function recorderTemplate(config: OrgConfig): CfnTemplate {
 
 /** `management-config-recorders`: the member StackSet and the management account's own recorders. */
 export class ManagementConfigRecordersStack extends AccountStack {
-  constructor(scope: Construct, props: { readonly config: OrgConfig; readonly management: TargetAccount }) {
+  constructor(scope: Construct, props: { readonly config: OrgConfig; readonly management: TargetAccount; readonly archive: LogArchiveStack }) {
     super(scope, { config: props.config, account: props.management, concern: 'config-recorders' });
+    // Config test-delivers to the bucket when a channel is created.
+    this.after(props.archive);
     const config = props.config;
     const regions = configRuleRegions(config);
-    new OrgStackSet(this, 'member-recorders', {
+    membersAndManagement(this, 'member-recorders', {
       name: DETECTION.configRecorderStackSet,
       description: 'aws-ir-guardrails: AWS Config recorders for the organization rules, every allowed region',
       template: recorderTemplate(config),
@@ -95,17 +98,21 @@ export class ManagementConfigRecordersStack extends AccountStack {
       // Every member account needs a recorder for the organization rules, whatever its OU.
       targets: [{ name: 'root', id: config.organization.rootId }],
       capabilities: ['CAPABILITY_NAMED_IAM'],
+      inManagementAccount: () => this.recordersInThisAccount(config, regions, props.management.id),
     });
+  }
 
+  /** The management account's own recorders, which the StackSet never reaches. */
+  private recordersInThisAccount(config: OrgConfig, regions: readonly string[], managementId: string): void {
     const role = new IamRole(this, 'recorder-role', {
       name: DETECTION.configRecorderRole,
       description: 'AWS Config recorder for the organization rules (aws-ir-guardrails)',
-      assumeRolePolicy: policyJson(configRecorderTrust(props.management.id).document),
+      assumeRolePolicy: policyJson(configRecorderTrust(managementId).document),
     });
     const delivery = new IamRolePolicy(this, 'recorder-delivery', {
       role: role.name,
-      name: configDeliveryPolicy(config, props.management.id).name,
-      policy: policyJson(configDeliveryPolicy(config, props.management.id).document),
+      name: configDeliveryPolicy(config, managementId).name,
+      policy: policyJson(configDeliveryPolicy(config, managementId).document),
     });
     new IamRolePolicyAttachment(this, 'recorder-config-role', { role: role.name, policyArn: CONFIG_ROLE_POLICY });
     for (const region of regions) {

@@ -22,17 +22,11 @@ import { cleanRoomFlowLogsPolicy } from '../../policies/roles/service-roles';
 import { cleanRoomFlowLogsTrust } from '../../policies/trust/service-roles';
 import type { CleanRoom } from '../../shared/addresses';
 import { RESPONSE } from '../../shared/addresses';
+import { flowLogFormat } from '../plumbing/flow-log-format';
+import { terraformLiteral } from '../plumbing/terraform-literal';
 
 /** Interface endpoints the clean room needs: Session Manager (ssm, ssmmessages, ec2messages), KMS, Logs, STS. */
 export const CLEAN_ROOM_INTERFACE_ENDPOINTS = ['ssm', 'ssmmessages', 'ec2messages', 'kms', 'logs', 'sts'] as const;
-
-/** Flow-log fields through version 5, in the order AWS documents them. */
-export const FLOW_LOG_FIELDS = [
-  'version', 'account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes',
-  'start', 'end', 'action', 'log-status', 'vpc-id', 'subnet-id', 'instance-id', 'tcp-flags', 'type', 'pkt-srcaddr',
-  'pkt-dstaddr', 'region', 'az-id', 'sublocation-type', 'sublocation-id', 'pkt-src-aws-service', 'pkt-dst-aws-service',
-  'flow-direction', 'traffic-path',
-] as const;
 
 /** Where the clean-room network goes and what encrypts its logs. */
 export interface ForensicsNetworkProps {
@@ -161,8 +155,7 @@ export class ForensicsNetwork extends Construct {
       logDestination: group.arn,
       iamRoleArn: role.arn,
       maxAggregationInterval: 60,
-      // `$${...}`: Terraform would read a bare `${...}` as interpolation.
-      logFormat: FLOW_LOG_FIELDS.map((f) => `$\${${f}}`).join(' '),
+      logFormat: terraformLiteral(flowLogFormat()),
       // The role's grant must exist before delivery starts, or the flow log begins in an access error.
       dependsOn: [delivery],
     });
