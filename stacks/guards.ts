@@ -7,7 +7,7 @@ import { policyJson, type NamedPolicy } from '../policies/document';
 import { DECLARATIVE_POLICY_MAX_CHARS, declarativeJson, ec2DeclarativePolicy } from '../policies/declarative';
 import { identityPerimeterRcp } from '../policies/rcp';
 import { forensicsOuScp, guardrailScps, packGuardrails } from '../policies/scp';
-import { FULL_AWS_ACCESS_COUNT } from '../policies/scp/pack';
+import { FULL_AWS_ACCESS_COUNT, RCP_MAX_CHARS } from '../policies/scp/pack';
 
 /** A guardrail limit was exceeded; the message names the limit, the value and the fix. */
 export class GuardrailError extends Error {
@@ -61,9 +61,6 @@ export function scpGuardProblems(config: OrgConfig): string[] {
   }
   return problems;
 }
-
-/** RCPs share the SCP size limit (5,120 characters); AWS has not raised it for them. */
-const RCP_MAX_CHARS = 5120;
 
 /** Size and interpolation problems of the declarative policy and the RCP, when enabled. */
 function orgPolicyProblems(config: OrgConfig): string[] {

@@ -15,7 +15,6 @@ import { identityPerimeterRcp } from '../policies/rcp';
 import { forensicsOuScp, guardrailScps, packGuardrails } from '../policies/scp';
 import { AccountStack } from './account-stack';
 import { assertScpGuards } from './guards';
-import type { OrgBuild } from './organization';
 
 /** Stack holding the guardrail SCPs and their attachments. */
 export class ScpStack extends AccountStack {
@@ -57,7 +56,7 @@ export class ScpStack extends AccountStack {
 }
 
 /** Build the SCP stack; every guard problem is thrown together before anything is created. */
-export function buildScps(org: OrgBuild): ScpStack {
-  assertScpGuards(org.config);
-  return org.add(new ScpStack(org.app, org.config));
+export function buildScps(scope: Construct, config: OrgConfig): ScpStack {
+  assertScpGuards(config);
+  return new ScpStack(scope, config);
 }

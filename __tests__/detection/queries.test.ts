@@ -5,7 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { CLOUDTRAIL_COLUMNS, FLOW_LOG_FIELDS, PARTITION_KEYS } from '../../stacks/detection/athena-tables';
+import { CLOUDTRAIL_COLUMNS, PARTITION_KEYS } from '../../stacks/detection/athena-tables';
+import { FLOW_LOG_FIELDS } from '../../stacks/plumbing/flow-log-format';
 import { DETECTION } from '../../shared/addresses';
 import { loadSavedQueries } from '../../stacks/detection/queries';
 import { exampleConfig, resourcesOf, stackOf, synthDetection } from './support/detection';

@@ -8,7 +8,7 @@
 import { _InstanceType } from '@aws-sdk/client-ec2';
 import { EXAMPLE_CONFIG_PATH, loadOrgConfig } from '../../config';
 import { guardrailScps, packGuardrails } from '../../policies/scp';
-import { simulate, type SimRequest } from '../support/simulate';
+import { simulate, type SimRequest } from '../../dev/simulate';
 
 const example = loadOrgConfig(EXAMPLE_CONFIG_PATH);
 const scps = packGuardrails(example, guardrailScps(example)).documents.map((d) => d.document);

@@ -9,7 +9,7 @@ import { declarativeJson, ec2DeclarativePolicy } from '../../policies/declarativ
 import { identityPerimeterRcp } from '../../policies/rcp';
 import { forensicsOuScp, guardrailScps, packGuardrails } from '../../policies/scp';
 import { GuardrailError, scpGuardProblems } from '../../stacks/guards';
-import { OrgBuild } from '../../stacks/organization';
+import { accountStacksIn } from '../../stacks/organization';
 import { buildScps, ScpStack } from '../../stacks/scps';
 import { exampleWith } from '../policies/variants';
 
@@ -125,9 +125,9 @@ describe('SCP guards', () => {
     expect(problems.some((p) => /target Forensics would have \d+ SCPs/.test(p))).toBe(true);
     const outdir = mkdtempSync(join(tmpdir(), 'irg-scp-guard-'));
     try {
-      const org = new OrgBuild(new App({ outdir }), tight);
-      expect(() => buildScps(org)).toThrow(GuardrailError);
-      expect(org.all()).toHaveLength(0);
+      const app = new App({ outdir });
+      expect(() => buildScps(app, tight)).toThrow(GuardrailError);
+      expect(accountStacksIn(app)).toHaveLength(0);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }

@@ -20,8 +20,8 @@ import { containInstances } from '../../tooling/contain/instances';
 import { eradicate } from '../../tooling/eradicate';
 import { releaseCase } from '../../tooling/release';
 import { type AttackScenario, SCENARIO_ACCOUNT, seedAttack } from '../support/attack-scenario';
-import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../support/moto';
-import { simulate } from '../support/simulate';
+import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../dev/moto';
+import { simulate } from '../../dev/simulate';
 import { newCase, steppingClock } from './case-harness';
 import { iamRequests } from './permission-map';
 

@@ -1,6 +1,7 @@
 /** Every proof table, for the tests and for the auditors' report (`npm run policies`). */
 import type { OrgConfig } from '../../config';
 import { analystProofs, breakGlassProofs, breakGlassUnderGuardrailsProofs, deployAndAdminProofs, trustProofs } from './role-proofs';
+import { resourceProofTables } from './resource-proofs';
 import { forensicsProofs, imdsProofs, instanceTypeProofs, regionProofs, tamperProofs } from './scp-proofs';
 import { launchPathProofs } from './launch-path-proofs';
 import { alertingProofs } from './alerting-proofs';
@@ -16,8 +17,9 @@ export * from './launch-path-proofs';
 export * from './alerting-proofs';
 export * from './perimeter-proofs';
 export * from './rcp-proofs';
+export * from './resource-proofs';
 
-/** All proof tables for `config`, SCPs first. */
+/** All proof tables for `config`: SCPs, IR roles, then resource policies, service-role trusts and containment. */
 export function allProofTables(config: OrgConfig): ProofTable[] {
   const perimeter = networkPerimeterProofs(config);
   return [
@@ -25,5 +27,6 @@ export function allProofTables(config: OrgConfig): ProofTable[] {
     regionProofs(config), instanceTypeProofs(config), ...launchPathProofs(config), tamperProofs(config), alertingProofs(config), imdsProofs(config), forensicsProofs(config),
     ...(config.orgPolicies.resourceControl.enabled ? [rcpProofs(config)] : []),
     analystProofs(config), breakGlassProofs(config), breakGlassUnderGuardrailsProofs(config), ...deployAndAdminProofs(config), trustProofs(config),
+    ...resourceProofTables(config),
   ];
 }

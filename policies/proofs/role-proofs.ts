@@ -325,7 +325,7 @@ export function trustProofs(config: OrgConfig): ProofTable {
     row('a workload role in the same account, with MFA', assume(f.appRole, fresh), IMPLICIT),
   ];
   return {
-    id: 'role-trust', title: 'IR role trust: configured responders with MFA', policyNames: [`${role.name} trust policy`],
+    id: 'role-trust', title: 'IR role trust: configured responders with MFA', policyNames: ['ir-roles-trust'],
     policies: { identity: [assumeAllowed], resourcePolicy: role.trust }, rows,
   };
 }

@@ -44,6 +44,10 @@ export interface ProofTable {
     readonly resourcePolicy?: PolicyDocument;
     /** Resource control policies (RCPFullAWSAccess is added beside them). */
     readonly rcps?: readonly PolicyDocument[];
+    /** A VPC endpoint policy the request passes through. */
+    readonly vpcEndpoint?: PolicyDocument;
   };
   readonly rows: readonly ProofRow[];
+  /** The policy under test denies every request (the deny-all), so no row can be allowed. @default false */
+  readonly deniesEverything?: boolean;
 }

