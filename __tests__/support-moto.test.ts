@@ -1,5 +1,5 @@
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { MOTO_CREDENTIALS, startMoto, type MotoServer } from './support/moto';
+import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../dev/moto';
 
 let moto: MotoServer;
 beforeAll(async () => {

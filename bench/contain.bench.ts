@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { MOTO_CREDENTIALS, startMoto } from '../__tests__/support/moto';
+import { MOTO_CREDENTIALS, startMoto } from '../dev/moto';
 import { SECURITY_GROUPS, TAGS } from '../shared/names';
 import { AwsClients } from '../tooling/aws/clients';
 import { allHooks, type CallRecord, isMutating, recordCalls } from '../tooling/aws/record';

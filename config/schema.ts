@@ -103,6 +103,59 @@ const instanceTypes = z
     /** Use `deny` instead of the defaults rather than on top of them. @default false */
     replaceDefaultDenylist: z.boolean().optional(),
     allow: z.array(instanceTypePattern).optional(),
+    /**
+     * Roles (CI, an ML platform) that may still configure the launchers SCPs cannot filter by type
+     * (EKS node groups, Batch, PCS, Image Builder, Lightsail, GameLift, AppStream, Deadline, CodeBuild
+     * GPU, EC2 Fleet/Spot Fleet changes, Capacity Blocks) besides the deployers. The tamper SCP
+     * reserves these role names for the deployers. @default []
+     */
+    computePlatformPrincipals: z.array(exemptRoleArnPattern).default([]),
+  })
+  .prefault({});
+
+/** A CIDR (IPv4 or IPv6) of the corporate egress, as aws:SourceIp sees it. */
+const cidr = z.union([z.cidrv4(), z.cidrv6()], { error: 'must be a CIDR such as 203.0.113.0/24' });
+const vpcEndpointId = z.string().regex(/^vpce-[0-9a-f]{8}([0-9a-f]{9})?$/, 'must look like vpce-0123456789abcdef0');
+
+const networkPerimeter = z
+  .strictObject({
+    /** Public egress CIDRs of the corporate network. @default [] */
+    corporateCidrs: z.array(cidr).default([]),
+    /** VPC endpoint IDs requests from inside AWS arrive through. @default [] */
+    vpcEndpoints: z.array(vpcEndpointId).default([]),
+  })
+  .prefault({});
+
+const allowedImages = z
+  .strictObject({
+    /** audit_mode flags AMIs outside the criteria; enabled refuses them. @default audit_mode */
+    state: z.enum(['audit_mode', 'enabled']).default('audit_mode'),
+    /** Image providers: amazon, aws_marketplace, aws_backup_vault or a 12-digit account ID. @default [amazon] */
+    trustedOwners: z
+      .array(z.union([z.enum(['amazon', 'aws_marketplace', 'aws_backup_vault']), accountId]))
+      .min(1)
+      .max(200)
+      .default(['amazon']),
+  })
+  .prefault({});
+
+const orgPolicies = z
+  .strictObject({
+    /**
+     * EC2 declarative policy (Organizations type DECLARATIVE_POLICY_EC2, enabled on the root first).
+     * @default enabled
+     */
+    declarativeEc2: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        allowedImages,
+      })
+      .prefault({}),
+    /**
+     * Resource control policy (Organizations type RESOURCE_CONTROL_POLICY, enabled on the root first).
+     * @default enabled
+     */
+    resourceControl: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
   })
   .prefault({});
 
@@ -167,9 +220,16 @@ export const orgConfigSchema = z.strictObject({
       tags: z.record(z.string(), z.string()).default({}),
     })
     .prefault({}),
+  /**
+   * Optional network perimeter for IAM user (long-term key) credentials: when either list is set,
+   * their requests from anywhere else are denied. Off when both are empty. @default off
+   */
+  networkPerimeter,
+  /** AWS's newer Organizations policy types, one switch each. */
+  orgPolicies,
   scp: z
     .strictObject({
-      /** Max characters of one SCP. AWS's long-standing limit is 5,120. @default 5120 */
+      /** Max characters of one SCP (the packer fills documents up to it). AWS's long-standing limit is 5,120; 10,240 where raised. @default 5120 */
       maxPolicyChars: z.number().int().min(1000).max(10240).default(5120),
       /** Max SCPs attached per target (AWS counts FullAWSAccess too). @default 5 */
       maxPoliciesPerTarget: z.number().int().min(1).max(10).default(5),

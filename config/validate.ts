@@ -93,6 +93,11 @@ export function crossReferenceProblems(config: OrgConfig): ConfigProblem[] {
     add('instanceTypes.allow', 'allow patterns are ignored in denylist mode; remove them or switch mode to allowlist');
   }
 
+  config.networkPerimeter?.corporateCidrs.forEach((cidr, i) => {
+    if (/\/0$/.test(cidr)) add(`networkPerimeter.corporateCidrs.${i}`, `"${cidr}" admits every address, so the perimeter would deny nothing; list your egress ranges`);
+  });
+  findDuplicates((config.orgPolicies?.declarativeEc2.allowedImages.trustedOwners ?? []).map((o, i) => [`orgPolicies.declarativeEc2.allowedImages.trustedOwners.${i}`, o]), add, 'image provider');
+
   config.scp.targets.forEach((t, i) => ouRef(`scp.targets.${i}`, t));
   findDuplicates(config.scp.targets.map((t, i) => [`scp.targets.${i}`, t]), add, 'SCP target');
   config.irRoles.stackSetTargets?.forEach((t, i) => ouRef(`irRoles.stackSetTargets.${i}`, t));

@@ -1,23 +1,43 @@
 /**
- * `npm run policies`: write every shipped policy (pretty JSON to read, minified JSON exactly as
- * deployed) and a Markdown proof table per policy, evaluated now with the IAM simulator, into
- * generated/policies/ for auditors. Exits non-zero when any proof fails (the report still says which).
+ * `npm run policies`: write every policy document AWS receives from this project (pretty JSON to
+ * read, minified JSON exactly as deployed) and a Markdown proof table per policy, evaluated now
+ * with the IAM simulator, into generated/policies/ for auditors. The README indexes every document
+ * with where it is attached and which stack (or irctl command) places it. Exits non-zero when
+ * any proof fails (the report still says which).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { loadOrgConfig, resolveConfigPath, type OrgConfig } from '../config';
+import { runProofTable, type ProofResult } from '../dev/simulate';
+import { policyCatalog, type CatalogEntry, type PolicyKind } from '../policies/catalog';
+import { guardrailReport } from '../policies/report';
 import { policyJson, policySize, type PolicyDocument } from '../policies/document';
 import { allProofTables, type ProofTable } from '../policies/proofs';
-import { IAM_LIMITS, irRoleDefinitions } from '../policies/roles';
-import { forensicsOuScp, guardrailScps, type AuditedPolicy } from '../policies/scp';
-import { runProofTable, type ProofResult } from '../__tests__/support/simulate';
 
-const OUT = resolve(__dirname, '..', 'generated', 'policies');
+const ROOT = resolve(__dirname, '..');
+const OUT = join(ROOT, 'generated', 'policies');
+
+const SECTIONS: ReadonlyArray<{ kind: PolicyKind; title: string }> = [
+  { kind: 'scp', title: 'Service control policies (as deployed)' },
+  { kind: 'scp-rule', title: 'SCP rules (what the deployed SCPs carry)' },
+  { kind: 'rcp', title: 'Resource control policies' },
+  { kind: 'declarative', title: 'EC2 declarative policy' },
+  { kind: 'role', title: 'Identity policies of the IR roles and service roles' },
+  { kind: 'trust', title: 'Trust policies' },
+  { kind: 'resource', title: 'Resource policies: buckets, keys, topics, buses, endpoints' },
+  { kind: 'containment', title: 'Containment policies irctl attaches' },
+];
 
 function writeDocument(dir: string, name: string, document: PolicyDocument): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(document, null, 2)}\n`);
   writeFileSync(join(dir, `${name}.min.json`), policyJson(document));
+}
+
+/** A path as the report may show it: relative to the repository, never absolute. */
+function shownPath(path: string): string {
+  const rel = relative(ROOT, path);
+  return rel.startsWith('..') || isAbsolute(rel) ? '(a config outside the repository)' : rel;
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -28,13 +48,20 @@ function requestText(result: ProofResult): string {
   return [`\`${r.action}\``, `by \`${r.principal}\``, `on \`${result.resource}\``, `in ${r.region ?? 'us-east-1'}`, ...(context.length ? [`with ${context.join('; ')}`] : [])].join(' ');
 }
 
+function levelsText(table: ProofTable): string {
+  if (table.policies.rcps) return ' (RCP level: RCPFullAWSAccess plus the policy; identity: allow-all; each row\'s resource policy as stated).';
+  if (table.policies.scps) return ' (SCP level: FullAWSAccess plus the policy; identity: allow-all).';
+  if (table.policies.vpcEndpoint) return ' as a VPC endpoint policy (identity: allow-all, so the endpoint alone decides).';
+  if (table.policies.resourcePolicy && !table.policies.identity) return ' as a resource policy (SCP level: FullAWSAccess only; identity: allow-all, so each decision is the resource policy\'s own).';
+  return ' (SCP level: FullAWSAccess only).';
+}
+
 function proofMarkdown(table: ProofTable, results: ProofResult[]): string {
   const failed = results.filter((r) => !r.passed).length;
   const lines = [
     `# Proof: ${table.title}`,
     '',
-    `Policies under test: ${table.policyNames.map((n) => `\`${n}\``).join(', ')}. Evaluated with @cloud-copilot/iam-simulate` +
-      (table.policies.scps ? ' (SCP level: FullAWSAccess plus the policy; identity: allow-all).' : ' (SCP level: FullAWSAccess only).'),
+    `Policies under test: ${table.policyNames.map((n) => `\`${n}\``).join(', ')}. Evaluated with @cloud-copilot/iam-simulate${levelsText(table)}`,
     '',
     `**${results.length - failed} of ${results.length} rows as expected${failed ? `; ${failed} FAILED` : ''}.** ` +
       'A row passes when the decision matches and the simulator ignored no context key.',
@@ -48,12 +75,18 @@ function proofMarkdown(table: ProofTable, results: ProofResult[]): string {
   return lines.join('\n');
 }
 
-function policySection(policy: AuditedPolicy, dir: string, limit: number, proofs: string[], level = '###'): string[] {
+function entrySection(entry: CatalogEntry, proofs: readonly string[]): string[] {
+  const { policy, kind } = entry;
+  const proofText = proofs.length > 0 ? proofs.map((p) => `[${p}](proofs/${p}.md)`).join(', ') : 'none (see the explanation)';
   return [
-    `${level} ${policy.name}`,
+    `### ${policy.name}`,
     '',
-    `${policy.description} **${policySize(policy.document)} / ${limit} characters.** ` +
-      `JSON: [pretty](${dir}/${policy.name}.json), [as deployed](${dir}/${policy.name}.min.json). Proofs: ${proofs.map((p) => `[${p}](proofs/${p}.md)`).join(', ')}.`,
+    `${policy.description} **${policySize(policy.document)} / ${entry.limit} characters.**`,
+    '',
+    `- Attached to: ${entry.attachedTo}`,
+    `- Placed by: ${entry.placedBy}`,
+    `- JSON: [pretty](${kind}/${policy.name}.json), [as deployed](${kind}/${policy.name}.min.json)`,
+    `- Proofs: ${proofText}`,
     '',
     ...policy.explanation.split('\n').map((l) => `> ${l}`),
     '',
@@ -61,15 +94,12 @@ function policySection(policy: AuditedPolicy, dir: string, limit: number, proofs
 }
 
 async function main(): Promise<void> {
-  const config: OrgConfig = loadOrgConfig(resolveConfigPath());
+  const configPath = resolveConfigPath();
+  const config: OrgConfig = loadOrgConfig(configPath);
   rmSync(OUT, { recursive: true, force: true });
-  const scps = [...guardrailScps(config), forensicsOuScp(config)];
-  for (const scp of scps) writeDocument(join(OUT, 'scp'), scp.name, scp.document);
-  const roles = irRoleDefinitions(config);
-  for (const role of roles) {
-    writeDocument(join(OUT, 'roles', role.name), 'trust', role.trust);
-    for (const p of role.policies) writeDocument(join(OUT, 'roles', role.name), p.name, p.document);
-  }
+  const catalog = policyCatalog(config);
+  const report = guardrailReport(config);
+  for (const entry of catalog) writeDocument(join(OUT, entry.kind), entry.policy.name, entry.policy.document);
 
   const tables = allProofTables(config);
   let failures = 0;
@@ -83,28 +113,27 @@ async function main(): Promise<void> {
   }
 
   const index = [
-    '# Guardrail policies and their proofs',
+    '# Every policy document this project gives AWS, and its proofs',
     '',
-    `Generated by \`npm run policies\` from ${resolveConfigPath()}. Every file here is rebuilt from the config; do not edit.`,
-    `${tables.length} proof tables, ${tables.reduce((n, t) => n + t.rows.length, 0)} requests, ${failures} failed.`,
+    `Generated by \`npm run policies\` from \`${shownPath(configPath)}\`. Every file here is rebuilt from the config; do not edit.`,
+    `${catalog.length} documents, ${tables.length} proof tables, ${tables.reduce((n, t) => n + t.rows.length, 0)} requests, ${failures} failed.`,
     '',
-    '## Service control policies',
+    '| document | kind | attached to | placed by | characters |',
+    '| --- | --- | --- | --- | --- |',
+    ...catalog.map((e) => `| [${e.policy.name}](#${e.policy.name.toLowerCase()}) | ${e.kind} | ${cell(e.attachedTo)} | ${cell(e.placedBy)} | ${policySize(e.policy.document)} / ${e.limit} |`),
     '',
-    ...scps.flatMap((p) => policySection(p, 'scp', config.scp.maxPolicyChars, proofsOf.get(p.name) ?? [])),
-    '## Incident-response roles',
-    '',
-    ...roles.flatMap((role) => [
-      `### ${role.name} (path ${role.path}, sessions up to ${role.maxSessionSeconds} s)`,
+    ...SECTIONS.flatMap(({ kind, title }) => [
+      `## ${title}`,
       '',
-      `${role.description} Trust: [trust.json](roles/${role.name}/trust.json) (${policySize(role.trust)} / ${IAM_LIMITS.trustPolicy} characters); ` +
-        `proofs: [role-trust](proofs/role-trust.md).`,
-      '',
-      ...role.policies.flatMap((p) => policySection(p as AuditedPolicy, `roles/${role.name}`, IAM_LIMITS.managedPolicy, proofsOf.get(p.name) ?? [], '####')),
+      ...(kind === 'scp' ? report.packing : []),
+      ...catalog.filter((e) => e.kind === kind).flatMap((e) => entrySection(e, proofsOf.get(e.policy.name) ?? [])),
     ]),
+    ...report.liveChecks,
   ];
   writeFileSync(join(OUT, 'README.md'), `${index.join('\n')}\n`);
-  process.stdout.write(`wrote ${scps.length} SCPs, ${roles.length} roles and ${tables.length} proof tables to ${OUT}; ${failures} proof rows failed\n`);
-  if (failures > 0) process.exitCode = 1;
+  process.stdout.write(`wrote ${catalog.length} policy documents and ${tables.length} proof tables to ${shownPath(OUT)}; ${failures} proof rows failed\n`);
+  for (const problem of report.problems) process.stderr.write(`does not fit: ${problem}\n`);
+  if (failures > 0 || report.problems.length > 0) process.exitCode = 1;
 }
 
 main().catch((err: unknown) => {

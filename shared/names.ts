@@ -61,15 +61,7 @@ export const FORENSICS = {
   anchorPrefix: 'irctl-anchors',
 } as const;
 
-/** Name of the forensics evidence bucket (`*` for an account not created yet). */
-export function evidenceBucketName(forensicsAccountId: string | undefined, region: string): string {
-  return `${FORENSICS.evidenceBucketPrefix}-${forensicsAccountId ?? '*'}-${region}`;
-}
-
-/**
- * Substring every Athena query-results bucket name contains: IR role policies grant
- * s3:PutObject (Athena writes results as the caller) only on buckets whose name has it.
- */
+/** Substring of the Athena query-results bucket's name, so the bucket is recognisable in any console. */
 export const ATHENA_RESULTS_BUCKET_MARKER = 'athena-results';
 
 /**

@@ -54,6 +54,11 @@ export class AccountStack extends TerraformStack {
     });
     configureBackend(this, id, props.config);
   }
+
+  /** Deploy after `stacks`: the typed handle a constructor takes is the order it declares. */
+  protected after(...stacks: readonly AccountStack[]): void {
+    for (const stack of stacks) this.addDependency(stack);
+  }
 }
 
 function configureBackend(stack: TerraformStack, id: string, config: OrgConfig): void {

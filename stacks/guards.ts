@@ -4,7 +4,10 @@
  */
 import type { OrgConfig } from '../config';
 import { policyJson, type NamedPolicy } from '../policies/document';
-import { forensicsOuScp, guardrailScps } from '../policies/scp';
+import { DECLARATIVE_POLICY_MAX_CHARS, declarativeJson, ec2DeclarativePolicy } from '../policies/declarative';
+import { identityPerimeterRcp } from '../policies/rcp';
+import { forensicsOuScp, guardrailScps, packGuardrails } from '../policies/scp';
+import { FULL_AWS_ACCESS_COUNT, RCP_MAX_CHARS } from '../policies/scp/pack';
 
 /** A guardrail limit was exceeded; the message names the limit, the value and the fix. */
 export class GuardrailError extends Error {
@@ -14,17 +17,18 @@ export class GuardrailError extends Error {
   }
 }
 
-/** AWS attaches FullAWSAccess to every root, OU and account; it counts against the per-target limit. */
-const FULL_AWS_ACCESS_COUNT = 1;
-
 /** Every SCP problem in `config`: sizes, SCPs per target, Terraform-interpolation hazards, placement. */
 export function scpGuardProblems(config: OrgConfig): string[] {
   const problems: string[] = [];
-  const guardrails = tryBuild(problems, () => guardrailScps(config));
+  const rules = tryBuild(problems, () => guardrailScps(config));
+  // Packing reports what does not fit (size per document, documents per target) itself.
+  const pack = packGuardrails(config, rules);
+  problems.push(...pack.problems);
+  const guardrails = pack.documents;
   const forensics = tryBuild(problems, () => [forensicsOuScp(config)]);
   for (const scp of [...guardrails, ...forensics]) {
     const json = policyJson(scp.document);
-    if (json.length > config.scp.maxPolicyChars) {
+    if (!guardrails.some((g) => g.name === scp.name) && json.length > config.scp.maxPolicyChars) {
       problems.push(
         `SCP ${scp.name} is ${json.length} characters; scp.maxPolicyChars is ${config.scp.maxPolicyChars}. ` +
           'Shorten the lists it is built from (exemptPrincipals, instanceTypes) or raise scp.maxPolicyChars if your organization has the higher quota.',
@@ -47,6 +51,7 @@ export function scpGuardProblems(config: OrgConfig): string[] {
       );
     }
   }
+  problems.push(...orgPolicyProblems(config));
   if (forensicsOu === 'root') {
     problems.push('accounts.forensics.ou is root: the forensics SCP would cut every account off the internet. Put the forensics account in its own OU.');
   }
@@ -57,13 +62,30 @@ export function scpGuardProblems(config: OrgConfig): string[] {
   return problems;
 }
 
+/** Size and interpolation problems of the declarative policy and the RCP, when enabled. */
+function orgPolicyProblems(config: OrgConfig): string[] {
+  const documents: Array<{ kind: string; name: string; json: string; limit: number }> = [];
+  if (config.orgPolicies.declarativeEc2.enabled) {
+    const ec2 = ec2DeclarativePolicy(config);
+    documents.push({ kind: 'declarative policy', name: ec2.name, json: declarativeJson(ec2), limit: DECLARATIVE_POLICY_MAX_CHARS });
+  }
+  if (config.orgPolicies.resourceControl.enabled) {
+    const rcp = identityPerimeterRcp(config);
+    documents.push({ kind: 'RCP', name: rcp.name, json: policyJson(rcp.document), limit: RCP_MAX_CHARS });
+  }
+  return documents.flatMap(({ kind, name, json, limit }) => [
+    ...(json.length > limit ? [`${kind} ${name} is ${json.length} characters; AWS accepts ${limit}. Shorten orgPolicies.declarativeEc2.allowedImages.trustedOwners or contacts.securityTeam.`] : []),
+    ...(json.includes('${') || json.includes('%{') ? [`${kind} ${name} contains "\${" or "%{" (from contacts.securityTeam?), which Terraform would interpolate.`] : []),
+  ]);
+}
+
 /** Throw GuardrailError listing every SCP problem, if any. */
 export function assertScpGuards(config: OrgConfig): void {
   const problems = scpGuardProblems(config);
   if (problems.length > 0) throw new GuardrailError(problems);
 }
 
-function tryBuild(problems: string[], build: () => NamedPolicy[]): NamedPolicy[] {
+function tryBuild<T extends NamedPolicy>(problems: string[], build: () => T[]): T[] {
   try {
     return build();
   } catch (err) {

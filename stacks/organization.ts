@@ -1,56 +1,32 @@
 /**
  * The whole organization as stacks: one per account and concern. Reads like a table of
- * contents; each concern lives in its own module. Dependencies between stacks are explicit
- * (`addDependency`), so `cdktf deploy '*'` applies them in a valid order.
+ * contents; each concern lives in its own module. Builders return typed handles and take the
+ * handles they depend on, so a missing dependency fails type-checking and `cdktf deploy '*'`
+ * applies the stacks in a valid order.
  */
-import type { App } from 'cdktf';
+import type { Construct } from 'constructs';
 import type { OrgConfig } from '../config';
-import type { AccountStack, TargetAccount } from './account-stack';
-import { buildDetection } from './detection';
-import { buildResponseReadiness } from './response';
-import { buildScps } from './scps';
+import { AccountStack } from './account-stack';
+import { buildDetection, type DetectionStacks } from './detection';
+import { buildResponseReadiness, type ResponseStacks } from './response';
+import { buildScps, type ScpStack } from './scps';
 
-/** What every concern builder receives: the app, the config and the stacks built so far. */
-export class OrgBuild {
-  private readonly stacks = new Map<string, AccountStack>();
-
-  constructor(
-    readonly app: App,
-    readonly config: OrgConfig,
-  ) {}
-
-  /** Register a stack so later concerns can depend on it. */
-  add<T extends AccountStack>(stack: T): T {
-    if (this.stacks.has(stack.node.id)) throw new Error(`stack ${stack.node.id} built twice`);
-    this.stacks.set(stack.node.id, stack);
-    return stack;
-  }
-
-  /** A stack built earlier, by ID (`<account>-<concern>`). */
-  stack(id: string): AccountStack {
-    const found = this.stacks.get(id);
-    if (!found) throw new Error(`stack ${id} is not built yet; build it before its dependents`);
-    return found;
-  }
-
-  /** All stacks built, in build order. */
-  all(): AccountStack[] {
-    return [...this.stacks.values()];
-  }
-
-  /** The account with a well-known role. */
-  account(role: 'management' | 'security' | 'logArchive'): TargetAccount {
-    const a = this.config.accounts[role];
-    return { name: a.name, id: a.id };
-  }
+/** Every stack of the organization, by concern. */
+export interface OrganizationStacks {
+  readonly scps: ScpStack;
+  readonly detection: DetectionStacks;
+  readonly response: ResponseStacks;
 }
 
-/** Build every stack for the organization into `app`. Throws before synth on any guard failure. */
-export function buildOrganization(app: App, config: OrgConfig): OrgBuild {
-  const org = new OrgBuild(app, config);
-  // Concerns, in dependency order. Each adds its stacks to `org`.
-  buildScps(org);
-  buildDetection(org);
-  buildResponseReadiness(org);
-  return org;
+/** Build every stack for the organization into `scope`. Throws before synth on any guard failure. */
+export function buildOrganization(scope: Construct, config: OrgConfig): OrganizationStacks {
+  const scps = buildScps(scope, config);
+  const detection = buildDetection(scope, config);
+  const response = buildResponseReadiness(scope, config, { alerts: detection.alerts, scps });
+  return { scps, detection, response };
+}
+
+/** The account stacks built into `scope`, in build order. */
+export function accountStacksIn(scope: Construct): AccountStack[] {
+  return scope.node.children.filter((c): c is AccountStack => c instanceof AccountStack);
 }

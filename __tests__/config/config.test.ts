@@ -99,6 +99,11 @@ const cases: Array<{ name: string; mutate: (c: any) => void; path: string; messa
   { name: 'home region not allowed', mutate: (c) => (c.organization.homeRegion = 'ap-south-1'), path: 'organization.homeRegion', message: /not in regions.allowed/ },
   { name: 'malformed principal ARN', mutate: (c) => (c.exemptPrincipals = ['arn:aws:iam:role/Oops']), path: 'exemptPrincipals.0', message: /IAM role ARN pattern/ },
   { name: 'malformed instance pattern', mutate: (c) => (c.instanceTypes = { mode: 'denylist', deny: ['P3 large'] }), path: 'instanceTypes.deny.0', message: /instance type or pattern/ },
+  { name: 'perimeter CIDR admitting everything', mutate: (c) => (c.networkPerimeter = { corporateCidrs: ['203.0.113.0/24', '0.0.0.0/0'] }), path: 'networkPerimeter.corporateCidrs.1', message: /admits every address/ },
+  { name: 'malformed perimeter CIDR', mutate: (c) => (c.networkPerimeter = { corporateCidrs: ['203.0.113.0'] }), path: 'networkPerimeter.corporateCidrs.0', message: /CIDR/ },
+  { name: 'malformed VPC endpoint', mutate: (c) => (c.networkPerimeter = { vpcEndpoints: ['vpc-0123456789abcdef0'] }), path: 'networkPerimeter.vpcEndpoints.0', message: /vpce-/ },
+  { name: 'duplicate image provider', mutate: (c) => (c.orgPolicies.declarativeEc2.allowedImages.trustedOwners = ['amazon', 'amazon']), path: 'orgPolicies.declarativeEc2.allowedImages.trustedOwners.1', message: /duplicate image provider/ },
+  { name: 'compute platform principal that is not a role', mutate: (c) => (c.instanceTypes.computePlatformPrincipals = ['arn:aws:iam::*:user/ci']), path: 'instanceTypes.computePlatformPrincipals.0', message: /IAM role ARN pattern/ },
   { name: 'account in unknown OU', mutate: (c) => (c.accounts.workloads[0].ou = 'Sandbox'), path: 'accounts.workloads.0.ou', message: /OU "Sandbox", which is not in organizationalUnits/ },
   { name: 'SCP target unknown', mutate: (c) => (c.scp.targets = ['root', 'Nope']), path: 'scp.targets.1', message: /OU "Nope"/ },
   { name: 'responder outside security account', mutate: (c) => (c.irRoles.responderPrincipals = ['arn:aws:iam::999999999999:role/X']), path: 'irRoles.responderPrincipals.0', message: /security account 222222222222/ },
@@ -133,7 +138,7 @@ describe('validation', () => {
 
   it('reports every cross-reference problem of a broken config at once', () => {
     const raw = example();
-    for (const c of cases.filter((c) => !['malformed principal ARN', 'unknown region', 'short account ID', 'misspelt key', 'missing contacts', 'SCP size limit above AWS maximum', 'malformed instance pattern', 'malformed VPC ID', 'allowlist without types'].includes(c.name))) {
+    for (const c of cases.filter((c) => !['malformed principal ARN', 'unknown region', 'short account ID', 'misspelt key', 'missing contacts', 'SCP size limit above AWS maximum', 'malformed instance pattern', 'malformed VPC ID', 'allowlist without types', 'malformed perimeter CIDR', 'malformed VPC endpoint', 'compute platform principal that is not a role'].includes(c.name))) {
       c.mutate(raw);
     }
     const paths = problemsOf(raw).map((p) => p.path);

@@ -2,7 +2,7 @@
  * The alert topic, the billing alarms and the order the detection stacks deploy in.
  */
 import { ALERT_TOPIC_NAME } from '../../shared/names';
-import { BILLING_REGION, DETECTION, alertTopicArn, billingTopicArn } from '../../stacks/detection/names';
+import { BILLING_REGION, DETECTION, alertTopicArn, billingTopicArn } from '../../shared/addresses';
 import { exampleConfig, exampleWith, parsePolicy, resourcesOf, stackOf, synthDetection, type Tf } from './support/detection';
 
 describe('alert topic', () => {

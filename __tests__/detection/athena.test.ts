@@ -5,7 +5,7 @@
  * template or key-layout drift fails here.
  */
 import { projectionLocation } from '../../stacks/detection/athena-tables';
-import { DETECTION, logArchiveBucketName } from '../../stacks/detection/names';
+import { DETECTION, logArchiveBucketName } from '../../shared/addresses';
 import { exampleConfig, resourcesOf, stackOf, synthDetection, type StackJson, type Tf } from './support/detection';
 
 const config = exampleConfig();

@@ -6,7 +6,7 @@
  */
 import { projectionLocation } from '../../stacks/detection/athena-tables';
 import { DNS_QUERY_LOG_CONFIG_NAME } from '../../stacks/detection/dns-query-logs';
-import { DETECTION, logArchiveBucketArn, logArchiveBucketName } from '../../stacks/detection/names';
+import { DETECTION, logArchiveBucketArn, logArchiveBucketName } from '../../shared/addresses';
 import { exampleConfig, exampleWith, parsePolicy, resourcesOf, stackOf, synthDetection, type Tf } from './support/detection';
 
 const config = exampleConfig();

@@ -1,9 +1,9 @@
 /**
  * Flow Logs per workload VPC, the organization Config rules and the recorders they need.
  */
-import { FLOW_LOG_FIELDS } from '../../stacks/detection/athena-tables';
+import { FLOW_LOG_FIELDS } from '../../stacks/plumbing/flow-log-format';
 import { CONFIG_ROLE_POLICY } from '../../stacks/detection/config-recorders';
-import { DETECTION, logArchiveBucketArn, logArchiveBucketName } from '../../stacks/detection/names';
+import { DETECTION, logArchiveBucketArn, logArchiveBucketName } from '../../shared/addresses';
 import { exampleConfig, exampleWith, parsePolicy, resourcesOf, stackOf, synthDetection, type Tf } from './support/detection';
 
 /** Every field Flow Logs added through version 5 (AWS's field list), in Tf order. */

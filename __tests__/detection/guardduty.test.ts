@@ -5,7 +5,7 @@
 import { COMMERCIAL_REGIONS, isOptInRegion } from '../../config/regions';
 import { GUARDDUTY_FEATURES } from '../../stacks/detection/guardduty';
 import { findingsEventPattern } from '../../stacks/detection/guardduty-rules';
-import { alertTopicArn, homeFindingsBusArn, logArchiveBucketArn } from '../../stacks/detection/names';
+import { alertTopicArn, homeFindingsBusArn, logArchiveBucketArn } from '../../shared/addresses';
 import { exampleConfig, exampleWith, parsePolicy, resourcesOf, stackOf, synthDetection, type StackJson, type Tf } from './support/detection';
 
 const FEATURES = ['S3_DATA_EVENTS', 'EKS_AUDIT_LOGS', 'EBS_MALWARE_PROTECTION', 'RDS_LOGIN_EVENTS', 'LAMBDA_NETWORK_LOGS', 'RUNTIME_MONITORING'];

@@ -5,7 +5,7 @@
  */
 import { COMMERCIAL_REGIONS, isOptInRegion } from '../../config/regions';
 import { ATHENA_RESULTS_BUCKET_MARKER } from '../../shared/names';
-import { DETECTION, logArchiveBucketArn, logArchiveBucketName, organizationTrailArn, type LogArchivePurpose } from '../../stacks/detection/names';
+import { DETECTION, logArchiveBucketArn, logArchiveBucketName, organizationTrailArn, type LogArchivePurpose } from '../../shared/addresses';
 import { exampleConfig, exampleWith, parsePolicy, resourcesOf, stackOf, synthDetection, type StackJson, type Tf } from './support/detection';
 
 const config = exampleConfig();

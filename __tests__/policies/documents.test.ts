@@ -23,9 +23,11 @@ describe('guardrail SCPs', () => {
     expect(scp.document.Statement.every((s) => s.Effect === 'Deny')).toBe(true);
   });
 
-  it('are four, with distinct names', () => {
-    expect(guardrailScps(example)).toHaveLength(4);
+  it('are one rule per file, with distinct names and Sids', () => {
+    expect(guardrailScps(example).length).toBeGreaterThanOrEqual(11);
     expect(new Set(scps.map((p) => p.name)).size).toBe(scps.length);
+    const sids = guardrailScps(example).flatMap((p) => p.document.Statement.map((s) => s.Sid));
+    expect(new Set(sids).size).toBe(sids.length);
   });
 
   it('exempt the IR roles by their full path, plus the deployment role and configured principals', () => {
@@ -47,7 +49,7 @@ describe('guardrail SCPs', () => {
 
   it('refuse an allowlist without patterns, naming the setting', () => {
     // The config validator rejects this too; the policy function must not emit invalid IAM regardless.
-    const empty = { ...example, instanceTypes: { mode: 'allowlist' as const, allow: [] } };
+    const empty = { ...example, instanceTypes: { mode: 'allowlist' as const, allow: [], computePlatformPrincipals: [] } };
     expect(() => denyUnapprovedInstanceTypesScp(empty)).toThrow(/instanceTypes\.allow/);
   });
 });

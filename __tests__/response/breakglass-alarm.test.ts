@@ -12,8 +12,8 @@ import {
   breakGlassMessageTemplate,
 } from '../../stacks/response/breakglass-alarm';
 import { breakGlassAlarmRegions } from '../../stacks/response/names';
-import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../support/moto';
-import { exampleConfig, resources, synthJson, testApp, unescapeTerraform, type Json } from './fixtures';
+import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../../dev/moto';
+import { dependencies, exampleConfig, resources, synthJson, testApp, unescapeTerraform, type Json } from './fixtures';
 
 const BUS_ARN = 'arn:aws:events:us-east-1:222222222222:event-bus/ir-breakglass-events';
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:222222222222:ir-guardrails-alerts';
@@ -143,7 +143,8 @@ describe('alarm regions', () => {
 describe('management-breakglass-alarm', () => {
   const config = exampleConfig();
   const regions = breakGlassAlarmRegions(config);
-  const json = synthJson(new BreakGlassAlarmStack(testApp(), { config, management }));
+  const app = testApp();
+  const json = synthJson(new BreakGlassAlarmStack(app, { config, management, bus: dependencies.bus(app, config) }));
 
   it('runs the member StackSet SERVICE_MANAGED with auto-deployment, to every target OU in every alarm region', () => {
     const [[, stackSet]] = resources(json, 'aws_cloudformation_stack_set');
@@ -174,7 +175,8 @@ describe('management-breakglass-alarm', () => {
 
 describe('security-breakglass-alarm', () => {
   const config = exampleConfig();
-  const json = synthJson(new BreakGlassBusStack(testApp(), { config, security }));
+  const app = testApp();
+  const json = synthJson(new BreakGlassBusStack(app, { config, security, alerts: dependencies.alerts(app, config) }));
 
   it('lives in the security account, home region', () => {
     expect(json.provider.aws[0]).toMatchObject({ allowed_account_ids: ['222222222222'], region: 'us-east-1' });

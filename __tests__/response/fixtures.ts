@@ -4,8 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { Testing, type TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { EXAMPLE_CONFIG_PATH, parseOrgConfig, type OrgConfig } from '../../config';
+import { SecurityAlertsStack } from '../../stacks/detection/alerts';
+import { BreakGlassBusStack } from '../../stacks/response/breakglass-alarm';
+import { ScpStack } from '../../stacks/scps';
 
 /** Parsed JSON the tests index into freely: Terraform output and raw config documents. */
  
@@ -22,6 +26,14 @@ export function exampleConfig(edit: (raw: Json) => void = () => undefined): OrgC
 export function testApp() {
   return Testing.app();
 }
+
+/** The stacks a response stack is deployed after, built into the same app (typed handles, as in the organization). */
+export const dependencies = {
+  scps: (app: Construct, config: OrgConfig) => new ScpStack(app, config),
+  alerts: (app: Construct, config: OrgConfig) => new SecurityAlertsStack(app, { config, security: { name: config.accounts.security.name, id: config.accounts.security.id } }),
+  bus: (app: Construct, config: OrgConfig) =>
+    new BreakGlassBusStack(app, { config, security: { name: config.accounts.security.name, id: config.accounts.security.id }, alerts: dependencies.alerts(app, config) }),
+};
 
 /** One stack's Terraform JSON, parsed. */
 export function synthJson(stack: TerraformStack): Record<string, Json> {

@@ -5,8 +5,9 @@
  */
 import { FORENSICS } from '../../shared/names';
 import { CleanRoomStack, ForensicsAccountStack, buildForensicsStacks } from '../../stacks/response/forensics';
-import { CLEAN_ROOM_INTERFACE_ENDPOINTS, FLOW_LOG_FIELDS, privateSubnetCidrs } from '../../stacks/response/forensics-network';
-import { exampleConfig, resourceTypes, resources, synthJson, testApp, type Json } from './fixtures';
+import { FLOW_LOG_FIELDS } from '../../stacks/plumbing/flow-log-format';
+import { CLEAN_ROOM_INTERFACE_ENDPOINTS, privateSubnetCidrs } from '../../stacks/response/forensics-network';
+import { dependencies, exampleConfig, resourceTypes, resources, synthJson, testApp, type Json } from './fixtures';
 
 const management = { name: 'management', id: '111111111111' };
 const FORENSICS_ID = '444444444444';
@@ -15,7 +16,8 @@ const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`;
 
 function cleanRoomJson(edit?: (raw: Json) => void) {
   const config = exampleConfig(edit);
-  return synthJson(new CleanRoomStack(testApp(), { config, forensics: { name: 'forensics', id: FORENSICS_ID } }));
+  const app = testApp();
+  return synthJson(new CleanRoomStack(app, { config, forensics: { name: 'forensics', id: FORENSICS_ID }, scps: dependencies.scps(app, config) }));
 }
 const only = (json: Record<string, Json>, type: string) => {
   const found = resources(json, type);
@@ -33,11 +35,15 @@ describe('which forensics stacks the config calls for', () => {
     { name: 'existing account ID', config: exampleConfig(), ids: ['forensics-clean-room'] },
     { name: '`create` set (two-step bootstrap)', config: creating, ids: ['management-forensics-account'] },
   ])('$name → $ids', ({ config, ids }) => {
-    expect(buildForensicsStacks(testApp(), config, management).map((s) => s.node.id)).toEqual(ids);
+    const app = testApp();
+    const stack = buildForensicsStacks(app, config, dependencies.scps(app, config));
+    expect(stack.node.id).toEqual(ids[0]);
+    expect(stack.dependencies.map((d) => d.node.id)).toEqual(['management-scps']);
   });
 
   it('creates the account from the management account, under the forensics OU, with the deployment role', () => {
-    const json = synthJson(new ForensicsAccountStack(testApp(), { config: creating, management }));
+    const app = testApp();
+    const json = synthJson(new ForensicsAccountStack(app, { config: creating, management, scps: dependencies.scps(app, creating) }));
     expect(json.provider.aws[0].allowed_account_ids).toEqual(['111111111111']);
     const account = only(json, 'aws_organizations_account');
     expect(account).toMatchObject({
@@ -52,13 +58,15 @@ describe('which forensics stacks the config calls for', () => {
   });
 
   it('tells the operator, at synth, how to finish the bootstrap', () => {
-    const [stack] = buildForensicsStacks(testApp(), creating, management);
+    const app = testApp();
+    const stack = buildForensicsStacks(app, creating, dependencies.scps(app, creating));
     const messages = stack.node.metadata.map((m) => String(m.data));
     expect(messages.some((m) => m.includes('forensics_account_id') && m.includes('accounts.forensics.id'))).toBe(true);
   });
 
   it('never creates an account when the ID is configured', () => {
-    const json = synthJson(buildForensicsStacks(testApp(), exampleConfig(), management)[0]);
+    const app = testApp();
+    const json = synthJson(buildForensicsStacks(app, exampleConfig(), dependencies.scps(app, exampleConfig())));
     expect(resources(json, 'aws_organizations_account')).toEqual([]);
     expect(json.provider.aws[0].allowed_account_ids).toEqual([FORENSICS_ID]);
   });
@@ -126,7 +134,7 @@ describe('clean-room network', () => {
     const flow = only(json, 'aws_flow_log');
     expect(flow).toMatchObject({ traffic_type: 'ALL', max_aggregation_interval: 60, log_destination_type: 'cloud-watch-logs' });
     expect(flow.vpc_id).toMatch(/^\$\{aws_vpc\./);
-    expect(flow.log_format).toBe(FLOW_LOG_FIELDS.map((f) => `$\${${f}}`).join(' '));
+    expect(flow.log_format).toBe(FLOW_LOG_FIELDS.map((f) => `$\${${f.field}}`).join(' '));
     expect(only(json, 'aws_cloudwatch_log_group').kms_key_id).toMatch(/^\$\{aws_kms_key\./);
   });
 

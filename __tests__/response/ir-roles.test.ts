@@ -4,7 +4,7 @@
  */
 import { irRoleDefinitions } from '../../policies/roles';
 import { IrRolesStack, irRolesTemplate, policyLogicalId, roleLogicalId } from '../../stacks/response/ir-roles';
-import { MAX_TEMPLATE_BODY_BYTES, templateBody } from '../../stacks/response/stack-sets';
+import { MAX_TEMPLATE_BODY_BYTES, templateBody } from '../../stacks/plumbing/org-stack-set';
 import { GuardrailError } from '../../stacks/guards';
 import type { OrgConfig } from '../../config';
 import { exampleConfig, resources, synthJson, testApp, unescapeTerraform, type Json } from './fixtures';

@@ -1,43 +1,53 @@
 /**
- * Ordering between response stacks and the stacks of other concerns: declared when those
- * were built first, absent (never an error) when they were not.
+ * Ordering between stacks is typed wiring: each stack takes the handles of the stacks it must be
+ * deployed after, so a missing dependency is a compile error (the `@ts-expect-error` lines below
+ * fail `npm run typecheck` the day a dependency becomes optional), and the manifest declares it.
  */
-import { AccountStack } from '../../stacks/account-stack';
-import { OrgBuild } from '../../stacks/organization';
-import { buildResponseReadiness } from '../../stacks/response';
+import { accountStacksIn, buildOrganization } from '../../stacks/organization';
+import { BreakGlassAlarmStack, BreakGlassBusStack } from '../../stacks/response/breakglass-alarm';
+import { CleanRoomStack } from '../../stacks/response/forensics';
+import { SecurityGuardDutyStack } from '../../stacks/detection/guardduty';
 import { exampleConfig, testApp } from './fixtures';
 
-function build(prebuilt: Array<{ account: 'management' | 'security'; concern: string }>) {
-  const org = new OrgBuild(testApp(), exampleConfig());
-  for (const p of prebuilt) org.add(new AccountStack(org.app, { config: org.config, account: org.account(p.account), concern: p.concern }));
-  buildResponseReadiness(org);
-  return (id: string) => org.stack(id).dependencies.map((d) => d.node.id).sort();
-}
+const config = exampleConfig();
+const app = testApp();
+const org = buildOrganization(app, config);
+const dependenciesOf = (id: string) =>
+  accountStacksIn(app).find((s) => s.node.id === id)!.dependencies.map((d) => d.node.id).sort();
 
 it.each([
-  { name: 'alone', prebuilt: [], expected: { 'forensics-clean-room': [], 'security-breakglass-alarm': [], 'management-breakglass-alarm': ['security-breakglass-alarm'] } },
-  {
-    name: 'after the SCP and alert stacks',
-    prebuilt: [
-      { account: 'management' as const, concern: 'scps' },
-      { account: 'security' as const, concern: 'alerts' },
-    ],
-    expected: { 'forensics-clean-room': ['management-scps'], 'security-breakglass-alarm': ['security-alerts'], 'management-breakglass-alarm': ['security-breakglass-alarm'] },
-  },
-])('$name', ({ prebuilt, expected }) => {
-  const deps = build(prebuilt);
-  for (const [id, ids] of Object.entries(expected)) expect(deps(id)).toEqual(ids);
+  ['forensics-clean-room', ['management-scps']],
+  ['security-breakglass-alarm', ['security-alerts']],
+  ['management-breakglass-alarm', ['security-breakglass-alarm']],
+  ['security-guardduty', ['log-archive-detection', 'security-alerts']],
+  ['management-delegation', ['security-guardduty']],
+  ['security-guardduty-org', ['management-delegation']],
+  ['management-trail', ['log-archive-detection']],
+  ['security-athena', ['log-archive-detection']],
+  ['payments-prod-flow-logs', ['log-archive-detection']],
+  ['management-config-recorders', ['log-archive-detection']],
+  ['security-config-rules', ['management-config-recorders', 'management-delegation']],
+  ['management-ir-roles', []],
+  ['management-scps', []],
+])('%s is deployed after %j', (id, expected) => {
+  expect(dependenciesOf(id)).toEqual(expected);
 });
 
-it('registers every response stack of the example org under its expected ID', () => {
-  const org = new OrgBuild(testApp(), exampleConfig());
-  buildResponseReadiness(org);
-  expect(org.all().map((s) => s.node.id).sort()).toEqual([
-    'analytics-dev-isolation',
-    'forensics-clean-room',
-    'management-breakglass-alarm',
-    'management-ir-roles',
-    'payments-prod-isolation',
-    'security-breakglass-alarm',
-  ]);
+it('returns a typed handle for every stack it builds, and builds no stack it does not return', () => {
+  const handles = [org.scps, ...Object.values(org.detection).flat(), ...Object.values(org.response).flat()];
+  expect(handles.map((s) => s.node.id).sort()).toEqual(accountStacksIn(app).map((s) => s.node.id).sort());
+  expect(org.response.forensics).toBeInstanceOf(CleanRoomStack);
+});
+
+it('refuses, at compile time, a stack built without the stacks it depends on', () => {
+  const other = testApp();
+  const security = { name: 'security', id: '222222222222' };
+  const management = { name: 'management', id: '111111111111' };
+  // Each line is a type error (without the directive, typecheck fails); at run time the missing handle throws.
+  // @ts-expect-error the bus pages the alert topic, which must exist first
+  expect(() => new BreakGlassBusStack(other, { config, security })).toThrow();
+  // @ts-expect-error the member rules forward to the bus, which must exist first
+  expect(() => new BreakGlassAlarmStack(other, { config, management })).toThrow();
+  // @ts-expect-error the detectors export to the log archive and page the alert topic
+  expect(() => new SecurityGuardDutyStack(other, { config, security })).toThrow();
 });

@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { App, Testing } from 'cdktf';
 import { EXAMPLE_CONFIG_PATH, loadOrgConfig, type OrgConfig } from '../../config';
 import { policyJson } from '../../policies/document';
-import { forensicsOuScp, guardrailScps } from '../../policies/scp';
+import { declarativeJson, ec2DeclarativePolicy } from '../../policies/declarative';
+import { identityPerimeterRcp } from '../../policies/rcp';
+import { forensicsOuScp, guardrailScps, packGuardrails } from '../../policies/scp';
 import { GuardrailError, scpGuardProblems } from '../../stacks/guards';
-import { OrgBuild } from '../../stacks/organization';
+import { accountStacksIn } from '../../stacks/organization';
 import { buildScps, ScpStack } from '../../stacks/scps';
 import { exampleWith } from '../policies/variants';
 
@@ -26,7 +28,8 @@ describe('management-scps stack', () => {
   const { stack, json } = synth(example);
   const policies = Object.entries<PolicyResource>(json.resource.aws_organizations_policy);
   const attachments = Object.values<AttachmentResource>(json.resource.aws_organizations_policy_attachment);
-  const expected = [...guardrailScps(example), forensicsOuScp(example)];
+  const packed = packGuardrails(example, guardrailScps(example)).documents;
+  const expected = [...packed, forensicsOuScp(example)];
 
   it('lives in the management account as management-scps', () => {
     expect(stack.node.id).toBe('management-scps');
@@ -41,19 +44,66 @@ describe('management-scps stack', () => {
   });
 
   it('attaches each guardrail to every target and the forensics SCP to the Forensics OU only', () => {
-    const byTarget = (target: string) => attachments.filter((a) => a.target_id === target).map((a) => a.policy_id).sort();
+    const scpIds = new Set(expected.map((p) => `\${aws_organizations_policy.${p.name}.id}`));
+    const byTarget = (target: string) => attachments.filter((a) => a.target_id === target && scpIds.has(a.policy_id)).map((a) => a.policy_id).sort();
     const ref = (name: string) => `\${aws_organizations_policy.${name}.id}`;
-    expect(byTarget(example.organization.rootId)).toEqual(guardrailScps(example).map((p) => ref(p.name)).sort());
+    expect(byTarget(example.organization.rootId)).toEqual(packed.map((p) => ref(p.name)).sort());
     expect(byTarget('ou-ex12-forensic')).toEqual([ref(forensicsOuScp(example).name)]);
-    expect(attachments).toHaveLength(5);
+    expect(attachments.filter((a) => scpIds.has(a.policy_id))).toHaveLength(packed.length + 1);
+  });
+
+  it('places every guardrail rule in exactly one packed SCP, whole', () => {
+    const rules = guardrailScps(example);
+    expect(packed.flatMap((d) => d.rules).sort()).toEqual(rules.map((r) => r.name).sort());
+    const statements = packed.flatMap((d) => d.document.Statement);
+    expect(statements).toHaveLength(rules.reduce((n, r) => n + r.document.Statement.length, 0));
+    expect(statements).toEqual(expect.arrayContaining(rules.flatMap((r) => r.document.Statement)));
   });
 
   it('attaches to OU targets by their IDs', () => {
     const ous = exampleWith((raw) => (raw.scp.targets = ['Workloads-Prod', 'Workloads-Dev']));
-    const targets = Object.values<AttachmentResource>(synth(ous).json.resource.aws_organizations_policy_attachment).map((a) => a.target_id);
-    expect(targets.filter((t) => t === 'ou-ex12-prod0001')).toHaveLength(4);
-    expect(targets.filter((t) => t === 'ou-ex12-dev00001')).toHaveLength(4);
+    const targets = Object.values<AttachmentResource>(synth(ous).json.resource.aws_organizations_policy_attachment)
+      .filter((a) => a.policy_id.includes('ir-guardrails-scp-')).map((a) => a.target_id);
+    const count = packGuardrails(ous, guardrailScps(ous)).documents.length;
+    expect(targets.filter((t) => t === 'ou-ex12-prod0001')).toHaveLength(count);
+    expect(targets.filter((t) => t === 'ou-ex12-dev00001')).toHaveLength(count);
     expect(targets).not.toContain(example.organization.rootId);
+  });
+});
+
+describe('newer Organizations policy types', () => {
+  const { json } = synth(example);
+  const policies = Object.values<PolicyResource>(json.resource.aws_organizations_policy);
+  const attachments = Object.entries<AttachmentResource>(json.resource.aws_organizations_policy_attachment);
+
+  it('places the EC2 declarative policy with its literal JSON on every SCP target', () => {
+    const ec2 = ec2DeclarativePolicy(example);
+    const resource = policies.find((p) => p.name === ec2.name)!;
+    expect(resource.type).toBe('DECLARATIVE_POLICY_EC2');
+    expect(resource.content).toBe(declarativeJson(ec2));
+    expect(attachments.filter(([, a]) => a.policy_id === `\${aws_organizations_policy.${ec2.name}.id}`).map(([, a]) => a.target_id)).toEqual([example.organization.rootId]);
+  });
+
+  it('places the identity-perimeter RCP with its literal JSON on the root', () => {
+    const rcp = identityPerimeterRcp(example);
+    const resource = policies.find((p) => p.name === rcp.name)!;
+    expect(resource.type).toBe('RESOURCE_CONTROL_POLICY');
+    expect(resource.content).toBe(policyJson(rcp.document));
+    expect(attachments.filter(([, a]) => a.policy_id === `\${aws_organizations_policy.${rcp.name}.id}`).map(([, a]) => a.target_id)).toEqual([example.organization.rootId]);
+  });
+
+  it('creates neither when their switches are off (the policy types are not enabled on the root)', () => {
+    const off = exampleWith((raw) => (raw.orgPolicies = { declarativeEc2: { enabled: false }, resourceControl: { enabled: false } }));
+    const types = Object.values<PolicyResource>(synth(off).json.resource.aws_organizations_policy).map((p) => p.type);
+    expect(new Set(types)).toEqual(new Set(['SERVICE_CONTROL_POLICY']));
+  });
+
+  it('RCP on the root even when the SCPs target OUs', () => {
+    const ous = exampleWith((raw) => (raw.scp.targets = ['Workloads-Prod']));
+    const rcpName = identityPerimeterRcp(ous).name;
+    const targets = Object.values<AttachmentResource>(synth(ous).json.resource.aws_organizations_policy_attachment)
+      .filter((a) => a.policy_id.includes(rcpName)).map((a) => a.target_id);
+    expect(targets).toEqual([example.organization.rootId]);
   });
 });
 
@@ -62,19 +112,22 @@ describe('SCP guards', () => {
     expect(scpGuardProblems(example)).toEqual([]);
   });
 
-  it('collect every oversized SCP and over-full target together, and stop the build before any stack exists', () => {
+  it('collect every statement and document that does not fit, and every over-full target, and stop the build before any stack exists', () => {
     const tight = exampleWith((raw) => {
       raw.scp = { ...raw.scp, maxPolicyChars: 1000, maxPoliciesPerTarget: 4, targets: ['root', 'Forensics'] };
     });
     const problems = scpGuardProblems(tight);
-    expect(problems.filter((p) => /characters; scp.maxPolicyChars is 1000/.test(p))).toHaveLength(4);
-    expect(problems.some((p) => /target root would have 5 SCPs .*FullAWSAccess/.test(p))).toBe(true);
-    expect(problems.some((p) => /target Forensics would have 6 SCPs/.test(p))).toBe(true);
+    // The region deny's one statement cannot be split; the forensics SCP is not packed.
+    expect(problems.some((p) => /rule ir-guardrails-deny-unapproved-regions: statement DenyOutsideAllowedRegions alone is \d+ characters, over scp.maxPolicyChars 1000/.test(p))).toBe(true);
+    expect(problems.some((p) => /SCP ir-guardrails-forensics-no-internet is \d+ characters; scp.maxPolicyChars is 1000/.test(p))).toBe(true);
+    expect(problems.some((p) => /the guardrail rules need \d+ SCPs of at most 1000 characters, but a target has room for 2 .*Does not fit: .*ir-guardrails-require-imdsv2/.test(p))).toBe(true);
+    expect(problems.some((p) => /target root would have \d+ SCPs \(FullAWSAccess/.test(p))).toBe(true);
+    expect(problems.some((p) => /target Forensics would have \d+ SCPs/.test(p))).toBe(true);
     const outdir = mkdtempSync(join(tmpdir(), 'irg-scp-guard-'));
     try {
-      const org = new OrgBuild(new App({ outdir }), tight);
-      expect(() => buildScps(org)).toThrow(GuardrailError);
-      expect(org.all()).toHaveLength(0);
+      const app = new App({ outdir });
+      expect(() => buildScps(app, tight)).toThrow(GuardrailError);
+      expect(accountStacksIn(app)).toHaveLength(0);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
@@ -85,8 +138,13 @@ describe('SCP guards', () => {
     expect(scpGuardProblems(shared).join('\n')).toMatch(/OU Forensics holds payments-prod/);
   });
 
+  it('refuse a security-team contact Terraform would interpolate into the declarative policy', () => {
+    const hazard = exampleWith((raw) => (raw.contacts.securityTeam = 'SecOps ${var.x}'));
+    expect(scpGuardProblems(hazard).join('\n')).toMatch(/declarative policy ir-guardrails-ec2-baseline contains/);
+  });
+
   it('report an empty allowlist instead of crashing', () => {
-    const empty = { ...example, instanceTypes: { mode: 'allowlist' as const, allow: [] } };
+    const empty = { ...example, instanceTypes: { mode: 'allowlist' as const, allow: [], computePlatformPrincipals: [] } };
     expect(scpGuardProblems(empty).join('\n')).toMatch(/allowlist mode needs at least one pattern/);
   });
 });

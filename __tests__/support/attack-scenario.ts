@@ -42,7 +42,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { MANAGED_BY, SECURITY_GROUPS, TAGS } from '../../shared/names';
-import { MOTO_CREDENTIALS } from './moto';
+import { MOTO_CREDENTIALS } from '../../dev/moto';
 
 /** moto's default account. */
 export const SCENARIO_ACCOUNT = '123456789012';

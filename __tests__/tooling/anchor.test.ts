@@ -14,7 +14,7 @@ import { anchorKey } from '../../tooling/case/anchor';
 import { journalPath, readJournal } from '../../tooling/case/journal';
 import { main } from '../../tooling/cli';
 import { type AttackScenario, seedAttack } from '../support/attack-scenario';
-import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../support/moto';
+import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../dev/moto';
 import { steppingClock } from './case-harness';
 
 let moto: MotoServer;

@@ -39,7 +39,7 @@ import { memoryReporter } from '../../tooling/case/output';
 import type { PhaseEnv } from '../../tooling/case/phase';
 import type { CaseContext } from '../../tooling/model';
 import { type AttackScenario, SCENARIO_ACCOUNT, SCENARIO_REGIONS } from '../support/attack-scenario';
-import { MOTO_CREDENTIALS } from '../support/moto';
+import { MOTO_CREDENTIALS } from '../../dev/moto';
 
 /** A fixed UTC clock advancing one second per reading. */
 export function steppingClock(start = Date.parse('2026-11-23T03:00:00Z')): () => Date {

@@ -14,7 +14,7 @@ import { SessionBroker, sessionName } from '../../tooling/aws/session';
 import { readJournal, verifyJournal } from '../../tooling/case/journal';
 import { main } from '../../tooling/cli';
 import { type AttackScenario, SCENARIO_ACCOUNT, seedAttack } from '../support/attack-scenario';
-import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../support/moto';
+import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../dev/moto';
 import { steppingClock } from './case-harness';
 
 let moto: MotoServer;

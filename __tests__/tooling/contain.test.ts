@@ -28,7 +28,7 @@ import { eradicate } from '../../tooling/eradicate';
 import { releaseCase } from '../../tooling/release';
 import type { CaseContext } from '../../tooling/model';
 import { type AttackScenario, seedAttack } from '../support/attack-scenario';
-import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../support/moto';
+import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../dev/moto';
 import { describeAll, newCase, runPhase } from './case-harness';
 
 let moto: MotoServer;

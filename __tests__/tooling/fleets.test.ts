@@ -22,7 +22,7 @@ import {
 import { type CallRecord, isMutating } from '../../tooling/aws/record';
 import { containInstances } from '../../tooling/contain/instances';
 import { normalizeMotoGroups } from '../support/attack-scenario';
-import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../support/moto';
+import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../dev/moto';
 import { runPhase } from './case-harness';
 
 let moto: MotoServer;

@@ -13,7 +13,7 @@ import { derivedManualSteps } from '../../tooling/analysis/report-manual';
 import { type CallRecord, isMutating } from '../../tooling/aws/record';
 import { readJournal } from '../../tooling/case/journal';
 import { HANDOFF_SOURCE_TAG, handOff, handoffTarget } from '../../tooling/handoff';
-import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../support/moto';
+import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../dev/moto';
 import { runPhase } from './case-harness';
 
 let moto: MotoServer;

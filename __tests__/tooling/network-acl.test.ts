@@ -13,7 +13,7 @@ import { containInstances } from '../../tooling/contain/instances';
 import { NETWORK_ACL_ROLE } from '../../tooling/contain/network-acl';
 import { releaseCase } from '../../tooling/release';
 import { normalizeMotoGroups } from '../support/attack-scenario';
-import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../support/moto';
+import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../dev/moto';
 import { runPhase } from './case-harness';
 
 let moto: MotoServer;

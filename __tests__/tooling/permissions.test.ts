@@ -14,9 +14,10 @@ import { AutoScalingClient, CreateAutoScalingGroupCommand, DescribeAutoScalingGr
 import { DescribeInstancesCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { EXAMPLE_CONFIG_PATH, loadOrgConfig } from '../../config';
 import { irRoleDefinitions } from '../../policies/roles';
-import { BUCKET_POLICIES, athenaResultsKeyPolicy, cloudtrailKeyPolicy, dnsQueryLogsKeyPolicy, flowLogsKeyPolicy } from '../../stacks/detection/log-archive-policies';
-import { logArchiveBucketName, type LogArchivePurpose } from '../../stacks/detection/names';
-import { ATHENA, evidenceBucketName, IR_ROLE_PATH, IR_ROLES } from '../../shared/names';
+import { LOG_ARCHIVE_BUCKET_POLICIES } from '../../policies/resource/log-archive-buckets';
+import { LOG_ARCHIVE_KEY_POLICIES } from '../../policies/resource/log-archive-keys';
+import { evidenceBucketName, logArchiveBucketName, type KeyedLogArchivePurpose, type LogArchivePurpose } from '../../shared/addresses';
+import { ATHENA, IR_ROLE_PATH, IR_ROLES } from '../../shared/names';
 import { AwsClients } from '../../tooling/aws/clients';
 import { type CallRecord, recordCalls } from '../../tooling/aws/record';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
@@ -32,8 +33,8 @@ import { main } from '../../tooling/cli';
 import { handOff, handoffTarget } from '../../tooling/handoff';
 import { releaseCase } from '../../tooling/release';
 import { type AttackScenario, normalizeMotoGroups, SCENARIO_ACCOUNT, seedAttack } from '../support/attack-scenario';
-import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../support/moto';
-import { simulate } from '../support/simulate';
+import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../dev/moto';
+import { simulate } from '../../dev/simulate';
 import { newCase, steppingClock } from './case-harness';
 import { athenaRequests, iamRequests } from './permission-map';
 
@@ -80,7 +81,7 @@ beforeAll(async () => {
   const ctx = newCase('IR-PROOF-1');
   const sessions = roleSessions(moto.endpoint);
   // Journal heads are anchored in the (Object Lock) evidence bucket the example config names.
-  const anchor = { bucket: evidenceBucketName(config.accounts.forensics.id, config.organization.homeRegion), region: config.organization.homeRegion };
+  const anchor = { bucket: evidenceBucketName(config, config.accounts.forensics.id), region: config.organization.homeRegion };
   await new AwsClients({ endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }).s3(anchor.region).send(new CreateBucketCommand({ Bucket: anchor.bucket, ObjectLockEnabledForBucket: true }));
   const phase = (apply: boolean, fn: (env: PhaseEnv) => Promise<unknown>, yesIrreversible = true) =>
     withWriteCase({ ctx, sessions, reporter: memoryReporter(), apply, yesIrreversible, clock: steppingClock(), sleep: async () => undefined, anchor }, async (env) => void (await fn(env)));
@@ -196,13 +197,6 @@ describe('hunt and scope --source athena', () => {
     resultsBucket: logArchiveBucketName(config, 'athena-results'),
   };
 
-  const KEY_POLICIES: Record<string, (c: typeof config) => ReturnType<typeof cloudtrailKeyPolicy>> = {
-    cloudtrail: cloudtrailKeyPolicy,
-    'flow-logs': flowLogsKeyPolicy,
-    'dns-query-logs': dnsQueryLogsKeyPolicy,
-    'athena-results': athenaResultsKeyPolicy,
-  };
-
   test('SecurityAnalyst allows every Athena call, and what Athena does with its credentials (Glue, log reads, results), with the log archive\'s bucket and key policies', async () => {
     const actions = new Set(athenaCalls.map((c) => c.action));
     for (const a of ['athena:GetWorkGroup', 'athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults']) expect(actions).toContain(a);
@@ -214,7 +208,7 @@ describe('hunt and scope --source athena', () => {
     for (const r of requests.values()) {
       // Log-archive buckets and keys are another account's: their own policy must allow the security account too.
       const rp = r.resourcePolicy;
-      const resourcePolicy = rp && (rp.kind === 'bucket' ? BUCKET_POLICIES[rp.purpose as LogArchivePurpose](config) : KEY_POLICIES[rp.purpose]!(config));
+      const resourcePolicy = rp && (rp.kind === 'bucket' ? LOG_ARCHIVE_BUCKET_POLICIES[rp.purpose as LogArchivePurpose](config) : LOG_ARCHIVE_KEY_POLICIES[rp.purpose as KeyedLogArchivePurpose](config)).document;
       const result = await simulate({ principal, action: r.action, resource: r.resource, resourceAccount: r.resourceAccount, region: r.region, context: r.context }, { identity: policies, resourcePolicy });
       expect(result.ignoredContextKeys).toEqual([]);
       if (result.decision !== 'Allowed') refused.push(`${r.action} on ${r.resource}: ${result.decision}`);

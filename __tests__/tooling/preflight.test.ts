@@ -22,7 +22,7 @@ import { EXAMPLE_CONFIG_PATH, type OrgConfigInput } from '../../config';
 import { TRUSTED_ACCESS } from '../../shared/prerequisites';
 import { recreateOrgInMoto } from '../../scripts/terraform/moto-org';
 import { main } from '../../tooling/preflight/cli';
-import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../support/moto';
+import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../../dev/moto';
 
 let moto: MotoServer;
 const saved = { ...process.env };

@@ -16,7 +16,7 @@ import { containInstances } from '../../tooling/contain/instances';
 import { planRelease, releaseCase, type ReleaseSelection } from '../../tooling/release';
 import type { CaseContext } from '../../tooling/model';
 import { type AttackScenario, normalizeMotoGroups, seedAttack } from '../support/attack-scenario';
-import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../support/moto';
+import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../dev/moto';
 import { newCase, runPhase } from './case-harness';
 
 let moto: MotoServer;

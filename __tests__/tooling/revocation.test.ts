@@ -15,7 +15,7 @@ import { Once } from '../../tooling/case/phase';
 import { containCredentials } from '../../tooling/contain/credentials';
 import { containInstances } from '../../tooling/contain/instances';
 import { normalizeMotoGroups } from '../support/attack-scenario';
-import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../support/moto';
+import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../dev/moto';
 import { runPhase, steppingClock } from './case-harness';
 
 let moto: MotoServer;

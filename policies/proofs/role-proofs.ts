@@ -1,12 +1,13 @@
 /** Proof tables for the four IR roles: what each must do, what each must not, and the trust. */
 import type { OrgConfig } from '../../config';
-import { evidenceBucketName, FORENSICS, IR_ROLE_PATH, IR_ROLES, TAGS } from '../../shared/names';
+import { FORENSICS, IR_ROLE_PATH, IR_ROLES, TAGS } from '../../shared/names';
+import { DETECTION, athenaWorkgroupArn, cloudtrailLogPrefix, evidenceBucketName, homeRegion, logArchiveBucketArn } from '../../shared/addresses';
 import type { PolicyDocument } from '../document';
 import { irRoleDefinitions, type IrRoleDefinition } from '../roles';
 import { REVOCABLE_IR_ROLES, responderResourcePatterns } from '../roles/break-glass';
 import { LOG_DESTRUCTION_ACTIONS, LONG_TERM_CREDENTIAL_ACTIONS } from '../roles/deploy';
 import { EXEMPT_ROLE_CHANGE_ACTIONS } from '../scp/protect-security-services';
-import { guardrailScps } from '../scp';
+import { guardrailScps, packGuardrails } from '../scp';
 import { proofFixtures, concreteArn } from './fixtures';
 import type { ProofRequest, ProofRow, ProofTable } from './types';
 
@@ -49,9 +50,9 @@ function logArchiveGrant(securityAccount: string): PolicyDocument {
   };
 }
 
-/** ARN of the forensics evidence bucket the journal anchors go to. */
-function evidenceBucketArn(config: OrgConfig): string {
-  return `arn:aws:s3:::${evidenceBucketName(config.accounts.forensics.id ?? '111111111111', config.organization.homeRegion)}`;
+/** ARN of the evidence bucket the journal anchors go to, with a concrete account ID (proofs need one) when the config has none yet. */
+function concreteEvidenceBucketArn(config: OrgConfig): string {
+  return `arn:aws:s3:::${evidenceBucketName(config, config.accounts.forensics.id ?? '111111111111')}`;
 }
 
 /** SecurityAnalyst: the playbook's reads are allowed; a table of writes is not. */
@@ -59,11 +60,16 @@ export function analystProofs(config: OrgConfig): ProofTable {
   const f = proofFixtures(config);
   const me = f.irRole('analyst');
   const region = f.allowedRegion;
+  const home = homeRegion(config);
   const instance = `arn:aws:ec2:${region}:${f.workloadAccount}:instance/i-0123456789abcdef0`;
   const inSecurity = f.irRole('analyst', f.securityAccount);
-  const workgroup = `arn:aws:athena:${region}:${f.securityAccount}:workgroup/ir-investigations`;
-  const results = `arn:aws:s3:::example-athena-results-${f.logArchiveAccount}/queries/q.csv`;
-  const trailObject = `arn:aws:s3:::example-cloudtrail-${f.logArchiveAccount}/AWSLogs/o-x/${f.workloadAccount}/CloudTrail/us-east-1/2026/01/01/x.json.gz`;
+  const workgroup = athenaWorkgroupArn(config);
+  const otherWorkgroup = `arn:aws:athena:${home}:${f.securityAccount}:workgroup/primary`;
+  const results = `${logArchiveBucketArn(config, 'athena-results')}/${DETECTION.athenaWorkgroup}/q.csv`;
+  const trailObject = `${logArchiveBucketArn(config, 'cloudtrail')}/${cloudtrailLogPrefix(config)}${f.workloadAccount}/CloudTrail/us-east-1/2026/01/01/x.json.gz`;
+  const otherBucketObject = `arn:aws:s3:::some-other-bucket-${f.logArchiveAccount}/x.json`;
+  const glueTable = `arn:aws:glue:${home}:${f.securityAccount}:table/${DETECTION.glueDatabase}/${DETECTION.cloudtrailTable}`;
+  const logKey = `arn:aws:kms:${home}:${f.logArchiveAccount}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
   const reads: Array<[string, ProofRequest]> = [
     ['list instances', { principal: me, action: 'ec2:DescribeInstances', resource: '*' }],
     ['read user data', { principal: me, action: 'ec2:DescribeInstanceAttribute', resource: instance }],
@@ -80,12 +86,12 @@ export function analystProofs(config: OrgConfig): ProofTable {
     ['list GuardDuty findings', { principal: me, action: 'guardduty:ListFindings' }],
     ['start an Athena query', { principal: inSecurity, action: 'athena:StartQueryExecution', resource: workgroup }],
     ['read Athena results', { principal: inSecurity, action: 'athena:GetQueryResults', resource: workgroup }],
-    ['read the CloudTrail table', { principal: inSecurity, action: 'glue:GetTable', resource: `arn:aws:glue:${region}:${f.securityAccount}:table/ir/cloudtrail` }],
-    ['read partitions', { principal: inSecurity, action: 'glue:GetPartitions', resource: `arn:aws:glue:${region}:${f.securityAccount}:table/ir/cloudtrail` }],
+    ['read the CloudTrail table', { principal: inSecurity, action: 'glue:GetTable', resource: glueTable }],
+    ['read partitions', { principal: inSecurity, action: 'glue:GetPartitions', resource: glueTable }],
     ['read log objects (Athena)', { principal: inSecurity, action: 's3:GetObject', resource: trailObject, resourceAccount: f.logArchiveAccount }],
     ['write query results (Athena)', { principal: inSecurity, action: 's3:PutObject', resource: results, resourceAccount: f.logArchiveAccount }],
-    ['decrypt logs through S3', { principal: inSecurity, action: 'kms:Decrypt', resourceAccount: f.logArchiveAccount, context: { 'kms:ViaService': `s3.${region}.amazonaws.com` } }],
-    ['list journal anchors (verify)', { principal: me, action: 's3:ListBucket', resource: evidenceBucketArn(config), context: { 's3:prefix': `${FORENSICS.anchorPrefix}/IR-1/` } }],
+    ['decrypt logs through S3', { principal: inSecurity, action: 'kms:Decrypt', resource: logKey, resourceAccount: f.logArchiveAccount, context: { 'kms:ViaService': `s3.${home}.amazonaws.com` } }],
+    ['list journal anchors (verify)', { principal: me, action: 's3:ListBucket', resource: concreteEvidenceBucketArn(config), context: { 's3:prefix': `${FORENSICS.anchorPrefix}/IR-1/` } }],
   ];
   const writes: Array<[string, ProofRequest]> = [
     ['terminate an instance', { principal: me, action: 'ec2:TerminateInstances', resource: instance }],
@@ -107,13 +113,15 @@ export function analystProofs(config: OrgConfig): ProofTable {
     ['stop CloudTrail', { principal: me, action: 'cloudtrail:StopLogging' }],
     ['delete a workgroup', { principal: inSecurity, action: 'athena:DeleteWorkGroup', resource: workgroup }],
     ['save a named query', { principal: inSecurity, action: 'athena:CreateNamedQuery', resource: workgroup }],
-    ['change a Glue table', { principal: inSecurity, action: 'glue:UpdateTable', resource: `arn:aws:glue:${region}:${f.securityAccount}:table/ir/cloudtrail` }],
+    ['change a Glue table', { principal: inSecurity, action: 'glue:UpdateTable', resource: glueTable }],
+    ['query in another workgroup (no enforced result encryption)', { principal: inSecurity, action: 'athena:StartQueryExecution', resource: otherWorkgroup }],
+    ['read another bucket of the log-archive account', { principal: inSecurity, action: 's3:GetObject', resource: otherBucketObject, resourceAccount: f.logArchiveAccount }],
     ['overwrite a CloudTrail log object', { principal: inSecurity, action: 's3:PutObject', resource: trailObject, resourceAccount: f.logArchiveAccount }],
     ['delete a log object', { principal: inSecurity, action: 's3:DeleteObject', resource: trailObject, resourceAccount: f.logArchiveAccount }],
     ['write results into another account', { principal: inSecurity, action: 's3:PutObject', resource: results, resourceAccount: f.workloadAccount }],
-    ['decrypt outside S3', { principal: inSecurity, action: 'kms:Decrypt', resourceAccount: f.logArchiveAccount }],
+    ['decrypt outside S3', { principal: inSecurity, action: 'kms:Decrypt', resource: logKey, resourceAccount: f.logArchiveAccount }],
     ['delete a bucket', { principal: me, action: 's3:DeleteBucket' }],
-    ['list the evidence bucket beyond the anchors', { principal: me, action: 's3:ListBucket', resource: evidenceBucketArn(config), context: { 's3:prefix': 'snapshots/' } }],
+    ['list the evidence bucket beyond the anchors', { principal: me, action: 's3:ListBucket', resource: concreteEvidenceBucketArn(config), context: { 's3:prefix': 'snapshots/' } }],
   ];
   const crossAccount = (r: ProofRequest) => (r.resourceAccount === f.logArchiveAccount ? logArchiveGrant(f.securityAccount) : undefined);
   const table = roleTable(byKey(config)('analyst'), 'role-security-analyst', 'SecurityAnalyst: reads the playbook needs, no writes', [
@@ -154,8 +162,8 @@ export function breakGlassProofs(config: OrgConfig): ProofTable {
     ...['kms:CreateGrant', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:DescribeKey', 'kms:Decrypt', 'kms:GenerateDataKeyWithoutPlaintext'].map((action) =>
       row(`re-encrypt snapshot copy: ${action} via EC2`, { principal: me, action, context: kmsViaEc2 }, ALLOWED, defaultKeyPolicy(f.workloadAccount))),
     row('cannot: kms:Decrypt outside EC2', { principal: me, action: 'kms:Decrypt' }, IMPLICIT, defaultKeyPolicy(f.workloadAccount)),
-    row('anchor the journal head in the evidence bucket: s3:PutObject', { principal: me, action: 's3:PutObject', resource: `${evidenceBucketArn(config)}/${FORENSICS.anchorPrefix}/IR-1/00000042-${'a'.repeat(64)}.json` }, ALLOWED),
-    row('cannot: s3:PutObject elsewhere in the evidence bucket', { principal: me, action: 's3:PutObject', resource: `${evidenceBucketArn(config)}/snapshots/x.json` }, IMPLICIT),
+    row('anchor the journal head in the evidence bucket: s3:PutObject', { principal: me, action: 's3:PutObject', resource: `${concreteEvidenceBucketArn(config)}/${FORENSICS.anchorPrefix}/IR-1/00000042-${'a'.repeat(64)}.json` }, ALLOWED),
+    row('cannot: s3:PutObject elsewhere in the evidence bucket', { principal: me, action: 's3:PutObject', resource: `${concreteEvidenceBucketArn(config)}/snapshots/x.json` }, IMPLICIT),
     row('encrypt an anchor: kms:GenerateDataKey via S3', { principal: me, action: 'kms:GenerateDataKey', context: { 'kms:ViaService': `s3.${config.organization.homeRegion}.amazonaws.com` } }, ALLOWED, defaultKeyPolicy(f.workloadAccount)),
     row('cannot: kms:GenerateDataKey outside S3', { principal: me, action: 'kms:GenerateDataKey' }, IMPLICIT, defaultKeyPolicy(f.workloadAccount)),
     row('cannot: iam:UpdateAssumeRolePolicy', { principal: me, action: 'iam:UpdateAssumeRolePolicy', resource: appRole }, IMPLICIT),
@@ -328,7 +336,7 @@ export function trustProofs(config: OrgConfig): ProofTable {
     row('a workload role in the same account, with MFA', assume(f.appRole, fresh), IMPLICIT),
   ];
   return {
-    id: 'role-trust', title: 'IR role trust: configured responders with MFA', policyNames: [`${role.name} trust policy`],
+    id: 'role-trust', title: 'IR role trust: configured responders with MFA', policyNames: ['ir-roles-trust'],
     policies: { identity: [assumeAllowed], resourcePolicy: role.trust }, rows,
   };
 }
@@ -352,7 +360,8 @@ export function breakGlassUnderGuardrailsProofs(config: OrgConfig): ProofTable {
         context: Object.fromEntries(Object.entries(r.request.context ?? {}).map(([k, v]) => [k, k === 'kms:ViaService' && String(v).startsWith('ec2.') ? `ec2.${region}.amazonaws.com` : v])),
       },
     }));
-  const scps = guardrailScps(config);
+  // The documents as deployed (packed), so the proof covers the exact text AWS receives.
+  const scps = packGuardrails(config, guardrailScps(config)).documents;
   return {
     id: 'role-break-glass-under-guardrails',
     title: `SecurityBreakGlass under the guardrail SCPs in ${region}`,

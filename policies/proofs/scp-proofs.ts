@@ -9,7 +9,7 @@ import {
   INLINE_ROLE_POLICY_ACTIONS,
 } from '../scp/protect-security-services';
 import { ALERT_RULES } from '../../shared/names';
-import { globMatches, proofFixtures, type ProofFixtures } from './fixtures';
+import { concreteArn, globMatches, proofFixtures, type ProofFixtures } from './fixtures';
 import type { ProofRow, ProofTable } from './types';
 
 const ALLOWED = 'Allowed' as const;
@@ -191,6 +191,14 @@ export function tamperProofs(config: OrgConfig): ProofTable {
     rows.push({ name: `workload: ${action} on its own app role`, request: { principal: f.appRole, action, resource: f.appRole }, expected: ALLOWED });
   }
   rows.push(...exemptRoleRows(f, stackSetRole));
+  // Compute-platform roles may configure untyped launchers, so their names are reserved like the exempt roles'.
+  for (const pattern of config.instanceTypes.computePlatformPrincipals) {
+    const platform = concreteArn(pattern, f.workloadAccount);
+    for (const action of ['iam:CreateRole', 'iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy']) {
+      rows.push({ name: `workload: ${action} on compute-platform role ${platform.split(':role/')[1]}`, request: { principal: f.appRole, action, resource: platform }, expected: DENIED });
+      rows.push({ name: `SecurityDeploy: ${action} on compute-platform role ${platform.split(':role/')[1]}`, request: { principal: f.irRole('deploy'), action, resource: platform }, expected: ALLOWED });
+    }
+  }
   for (const action of DEPLOYER_ONLY_ACTIONS) {
     rows.push({ name: `StackSet execution role: ${action} (Config recorder StackSet)`, request: { principal: stackSetRole, action }, expected: ALLOWED });
   }
@@ -283,11 +291,44 @@ export function imdsProofs(config: OrgConfig): ProofTable {
     modify('switch an instance back to optional tokens', { 'ec2:MetadataHttpTokens': 'optional' }, DENIED),
     modify('set tokens to required', { 'ec2:MetadataHttpTokens': 'required', 'ec2:MetadataHttpPutResponseHopLimit': '1' }, ALLOWED),
     modify('raise the hop limit to 5', { 'ec2:MetadataHttpTokens': 'required', 'ec2:MetadataHttpPutResponseHopLimit': '5' }, DENIED),
+    modify('switch the metadata endpoint off (no token setting): responders may', { 'ec2:MetadataHttpEndpoint': 'disabled' }, ALLOWED),
+    modify('switch the endpoint on with optional tokens', { 'ec2:MetadataHttpEndpoint': 'enabled', 'ec2:MetadataHttpTokens': 'optional' }, DENIED),
+    modify('switch the endpoint on with required tokens', { 'ec2:MetadataHttpEndpoint': 'enabled', 'ec2:MetadataHttpTokens': 'required' }, ALLOWED),
+    modify('change only the hop limit (tokens not repeated)', { 'ec2:MetadataHttpPutResponseHopLimit': '1' }, DENIED),
+    run('launch with the metadata endpoint off', { 'ec2:MetadataHttpEndpoint': 'disabled' }, ALLOWED),
+    ...imdsElsewhereRows(f),
     { name: 'API call with credentials delivered by IMDSv1', request: { principal: f.appRole, action: 's3:ListAllMyBuckets', resource: '*', context: { 'ec2:RoleDelivery': '1.0' } }, expected: DENIED },
     { name: 'API call with credentials delivered by IMDSv2', request: { principal: f.appRole, action: 's3:ListAllMyBuckets', resource: '*', context: { 'ec2:RoleDelivery': '2.0' } }, expected: ALLOWED },
     { name: 'API call with credentials not from an instance', request: { principal: f.appRole, action: 's3:ListAllMyBuckets', resource: '*' }, expected: ALLOWED },
   ];
   return { id: 'scp-require-imdsv2', title: 'Require IMDSv2', policyNames: [policy.name], policies: { scps: [policy.document] }, rows };
+}
+
+/** IMDSv2 beyond RunInstances: launch configurations, account defaults, Image Builder, SageMaker notebooks. */
+function imdsElsewhereRows(f: ProofFixtures): ProofRow[] {
+  const row = (name: string, action: string, context: Record<string, string>, expected: typeof ALLOWED | typeof DENIED): ProofRow => ({
+    name, request: { principal: f.appRole, action, context }, expected,
+  });
+  const lc = 'autoscaling:CreateLaunchConfiguration';
+  const defaults = 'ec2:ModifyInstanceMetadataDefaults';
+  return [
+    row('launch configuration with required tokens, hop limit 2', lc, { 'autoscaling:MetadataHttpTokens': 'required', 'autoscaling:MetadataHttpPutResponseHopLimit': '2' }, ALLOWED),
+    row('launch configuration with optional tokens', lc, { 'autoscaling:MetadataHttpTokens': 'optional' }, DENIED),
+    row('launch configuration that omits metadata options', lc, {}, DENIED),
+    row('launch configuration with hop limit 3', lc, { 'autoscaling:MetadataHttpTokens': 'required', 'autoscaling:MetadataHttpPutResponseHopLimit': '3' }, DENIED),
+    row('launch configuration with the endpoint off', lc, { 'autoscaling:MetadataHttpEndpoint': 'disabled' }, ALLOWED),
+    row('account default HttpTokens=required, hop limit 2', defaults, { 'ec2:Attribute/HttpTokens': 'required', 'ec2:Attribute/HttpPutResponseHopLimit': '2' }, ALLOWED),
+    row('account default HttpTokens=optional', defaults, { 'ec2:Attribute/HttpTokens': 'optional' }, DENIED),
+    row('account default HttpTokens=no-preference', defaults, { 'ec2:Attribute/HttpTokens': 'no-preference' }, DENIED),
+    row('account default hop limit 5', defaults, { 'ec2:Attribute/HttpTokens': 'required', 'ec2:Attribute/HttpPutResponseHopLimit': '5' }, DENIED),
+    row('Image Builder infrastructure requiring IMDSv2', 'imagebuilder:CreateInfrastructureConfiguration', { 'imagebuilder:Ec2MetadataHttpTokens': 'required' }, ALLOWED),
+    row('Image Builder infrastructure with optional tokens', 'imagebuilder:UpdateInfrastructureConfiguration', { 'imagebuilder:Ec2MetadataHttpTokens': 'optional' }, DENIED),
+    row('SageMaker notebook with minimum IMDS version 2', 'sagemaker:CreateNotebookInstance', { 'sagemaker:MinimumInstanceMetadataServiceVersion': '2' }, ALLOWED),
+    row('SageMaker notebook with minimum IMDS version 1', 'sagemaker:CreateNotebookInstance', { 'sagemaker:MinimumInstanceMetadataServiceVersion': '1' }, DENIED),
+    row('SageMaker notebook that omits the IMDS version', 'sagemaker:CreateNotebookInstance', {}, DENIED),
+    row('SageMaker notebook update back to IMDS version 1', 'sagemaker:UpdateNotebookInstance', { 'sagemaker:MinimumInstanceMetadataServiceVersion': '1' }, DENIED),
+    row('SageMaker notebook update that leaves the IMDS version alone', 'sagemaker:UpdateNotebookInstance', {}, ALLOWED),
+  ];
 }
 
 /** Forensics OU: every internet path denied, private building blocks allowed. */

@@ -10,7 +10,7 @@ export type Expected = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 
 /** One request: caller, action, resource and context. */
 export interface ProofRequest {
-  /** IAM role ARN (with path) or other principal ARN. */
+  /** IAM role ARN (with path), other principal ARN, or an AWS service principal (then give resourceAccount). */
   readonly principal: string;
   readonly action: string;
   /** Concrete ARN, `*`, or omitted for an example ARN of the action's resource type. */
@@ -42,6 +42,12 @@ export interface ProofTable {
     /** @default allow-all, so an SCP table shows the SCP's effect alone */
     readonly identity?: readonly PolicyDocument[];
     readonly resourcePolicy?: PolicyDocument;
+    /** Resource control policies (RCPFullAWSAccess is added beside them). */
+    readonly rcps?: readonly PolicyDocument[];
+    /** A VPC endpoint policy the request passes through. */
+    readonly vpcEndpoint?: PolicyDocument;
   };
   readonly rows: readonly ProofRow[];
+  /** The policy under test denies every request (the deny-all), so no row can be allowed. @default false */
+  readonly deniesEverything?: boolean;
 }

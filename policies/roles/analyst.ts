@@ -1,6 +1,7 @@
 /** SecurityAnalyst: reads everything an investigation reads, changes nothing. */
 import type { OrgConfig } from '../../config';
-import { evidenceBucketName, FORENSICS } from '../../shared/names';
+import { evidenceBucketArn } from '../../shared/addresses';
+import { FORENSICS } from '../../shared/names';
 import type { AuditedPolicy } from '../scp/audited';
 import { athenaLogAccessStatements, athenaResources, glueResources } from './scope';
 
@@ -8,10 +9,12 @@ import { athenaLogAccessStatements, athenaResources, glueResources } from './sco
 export const explanation = `Read-only investigation. Describes EC2, Auto Scaling and load balancers, reads IAM,
 GuardDuty findings and CloudTrail event history, reads an instance's console output and user data,
 and finds the account owning an access key. It runs Athena queries in the security account's
-workgroups over the Glue catalog; Athena reads the logs and writes query results with the
-caller's credentials, so the role may read log-archive buckets and put objects only into
-buckets whose name contains "athena-results". It may list the journal anchors (irctl-anchors/)
-in the forensics evidence bucket, to check a case journal was not cut. Nothing else is written.`;
+investigation workgroup over the log tables of the Glue catalog; Athena reads the logs and
+writes query results with the caller's credentials, so the role may read the log-archive
+buckets (named exactly, and only when owned by the log-archive account), put objects only into
+the Athena results bucket, and decrypt only with the log-archive keys, only through S3. It may
+list the journal anchors (irctl-anchors/) in the forensics evidence bucket, to check a case
+journal was not cut. Nothing else is written.`;
 
 /** The SecurityAnalyst policies. */
 export function analystPolicies(config: OrgConfig): AuditedPolicy[] {
@@ -68,7 +71,7 @@ export function analystPolicies(config: OrgConfig): AuditedPolicy[] {
             Sid: 'ListJournalAnchors',
             Effect: 'Allow',
             Action: 's3:ListBucket',
-            Resource: `arn:aws:s3:::${evidenceBucketName(config.accounts.forensics.id, config.organization.homeRegion)}`,
+            Resource: evidenceBucketArn(config),
             Condition: { StringLike: { 's3:prefix': `${FORENSICS.anchorPrefix}/*` } },
           },
           // Athena reads logs and writes results as the caller.

@@ -1,6 +1,7 @@
 /** SecurityBreakGlass: every containment and eradication step of the playbook, nothing else. */
 import type { OrgConfig } from '../../config';
-import { CONTAINMENT_POLICIES, evidenceBucketName, FORENSICS, IR_ROLE_PATH, IR_ROLES, TAGS } from '../../shared/names';
+import { evidenceBucketArn } from '../../shared/addresses';
+import { CONTAINMENT_POLICIES, FORENSICS, IR_ROLE_PATH, IR_ROLES, TAGS } from '../../shared/names';
 import type { PolicyStatement } from '../document';
 import type { AuditedPolicy } from '../scp/audited';
 import { IR_ROLES_RESOURCE } from './scope';
@@ -171,7 +172,7 @@ export function breakGlassPolicies(config: OrgConfig): AuditedPolicy[] {
             Sid: 'AnchorJournalHeads',
             Effect: 'Allow',
             Action: 's3:PutObject',
-            Resource: `arn:aws:s3:::${evidenceBucketName(forensicsAccount, config.organization.homeRegion)}/${FORENSICS.anchorPrefix}/*`,
+            Resource: `${evidenceBucketArn(config)}/${FORENSICS.anchorPrefix}/*`,
           },
           {
             // The evidence bucket is encrypted with the forensics key: a put needs a data key, through S3 only.

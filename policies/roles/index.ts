@@ -9,9 +9,20 @@ import { adminPolicies } from './admin';
 import { analystPolicies } from './analyst';
 import { breakGlassPolicies } from './break-glass';
 import { deployPolicies } from './deploy';
-import { responderTrustPolicy } from './trust';
+import type { AuditedPolicy } from '../scp/audited';
+import { TRUST_EXPLANATION, responderTrustPolicy } from './trust';
 
 export { responderTrustPolicy, mfaMaxAgeSeconds } from './trust';
+
+/** The trust policy the four IR roles share, as the auditors' report shows it. */
+export function irRolesTrust(config: OrgConfig): AuditedPolicy {
+  return {
+    name: 'ir-roles-trust',
+    description: 'Who may assume the four IR roles: the configured responder principals, with recent MFA.',
+    explanation: TRUST_EXPLANATION,
+    document: responderTrustPolicy(config),
+  };
+}
 
 /** One IR role as the stacks create it. */
 export interface IrRoleDefinition {

@@ -1,39 +1,47 @@
-/** Resource scopes the role policies share: where the IR data lives in the organization. */
+/** Resource scopes the role policies share: where the IR data lives in the organization, by exact address. */
 import type { OrgConfig } from '../../config';
 import type { PolicyStatement } from '../document';
-import { ATHENA_RESULTS_BUCKET_MARKER, IR_ROLE_PATH } from '../../shared/names';
+import { IR_ROLE_PATH } from '../../shared/names';
+import {
+  LOG_ARCHIVE_PURPOSES,
+  athenaWorkgroupArn,
+  glueLogTablesArns,
+  homeRegion,
+  logArchiveBucketArn,
+  logArchiveKeysArn,
+  logArchiveObjectsArn,
+} from '../../shared/addresses';
 
 /** Every IR role in every account (IAM ARNs carry the path). */
 export const IR_ROLES_RESOURCE = `arn:aws:iam::*:role${IR_ROLE_PATH}*`;
 
-/** Athena workgroups and saved queries live in the security account. */
+/** The investigation workgroup and the data catalogs it reads (security account). */
 export function athenaResources(config: OrgConfig): string[] {
-  return [`arn:aws:athena:*:${config.accounts.security.id}:workgroup/*`, `arn:aws:athena:*:${config.accounts.security.id}:datacatalog/*`];
+  return [athenaWorkgroupArn(config), `arn:aws:athena:${homeRegion(config)}:${config.accounts.security.id}:datacatalog/*`];
 }
 
-/** The Glue catalog holding the CloudTrail and Flow Logs tables (security account). */
+/** The Glue catalog, database and tables over the log archive (security account). */
 export function glueResources(config: OrgConfig): string[] {
-  const account = config.accounts.security.id;
-  return [`arn:aws:glue:*:${account}:catalog`, `arn:aws:glue:*:${account}:database/*`, `arn:aws:glue:*:${account}:table/*/*`];
+  return glueLogTablesArns(config);
 }
 
 /**
- * Log and Athena-results buckets live in the log-archive account. Bucket names belong to the
- * log-archive stack, so the policies scope by owning account instead of by name.
+ * The owning account as well as the name: bucket names are global, and one squatted before the
+ * log archive created it would otherwise receive query results.
  */
 export function logArchiveCondition(config: OrgConfig): Record<string, Record<string, string>> {
   return { StringEquals: { 'aws:ResourceAccount': config.accounts.logArchive.id } };
 }
 
-/** Objects in Athena results buckets (by the naming contract in shared/names.ts). */
-export function athenaResultsObjects(): string[] {
-  return [`arn:aws:s3:::*${ATHENA_RESULTS_BUCKET_MARKER}*/*`];
+/** Objects of the Athena results bucket. */
+export function athenaResultsObjects(config: OrgConfig): string[] {
+  return [logArchiveObjectsArn(config, 'athena-results')];
 }
 
 /**
  * What running Athena over the org's logs needs, as the caller: read the log-archive buckets,
- * write results only into results buckets (never into logs), decrypt only through S3.
- * Shared by SecurityAnalyst and SecurityAdmin.
+ * write results only into the results bucket (never into logs), decrypt only the log-archive
+ * keys and only through S3. Shared by SecurityAnalyst and SecurityAdmin.
  */
 export function athenaLogAccessStatements(config: OrgConfig): PolicyStatement[] {
   return [
@@ -41,22 +49,22 @@ export function athenaLogAccessStatements(config: OrgConfig): PolicyStatement[] 
       Sid: 'ReadLogArchive',
       Effect: 'Allow',
       Action: ['s3:GetObject', 's3:ListBucket', 's3:GetBucketLocation'],
-      Resource: ['arn:aws:s3:::*', 'arn:aws:s3:::*/*'],
+      Resource: LOG_ARCHIVE_PURPOSES.flatMap((p) => [logArchiveBucketArn(config, p), logArchiveObjectsArn(config, p)]),
       Condition: logArchiveCondition(config),
     },
     {
       Sid: 'WriteQueryResults',
       Effect: 'Allow',
       Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-      Resource: athenaResultsObjects(),
+      Resource: athenaResultsObjects(config),
       Condition: logArchiveCondition(config),
     },
     {
       Sid: 'DecryptLogsThroughS3',
       Effect: 'Allow',
       Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      Resource: '*',
-      Condition: { StringLike: { 'kms:ViaService': 's3.*.amazonaws.com' } },
+      Resource: logArchiveKeysArn(config),
+      Condition: { StringEquals: { 'kms:ViaService': `s3.${homeRegion(config)}.amazonaws.com` } },
     },
   ];
 }

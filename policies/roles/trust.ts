@@ -10,6 +10,13 @@ export function mfaMaxAgeSeconds(config: OrgConfig): number {
   return config.irRoles.maxSessionSeconds;
 }
 
+/** Plain-text explanation for auditors. */
+export const TRUST_EXPLANATION = `The configured responder principals (irRoles.responderPrincipals) may assume each IR role and set
+a source identity, so CloudTrail names the human, only with MFA present and at most one session
+length old. Exact ARNs are named as principals; patterns with a wildcard (which a Principal cannot
+hold) are matched on aws:PrincipalArn and only inside the organization. Nobody else, and no
+service, may assume the roles.`;
+
 /**
  * Responder principals may assume the role (and set a source identity, so CloudTrail names the
  * human) only with MFA present and recent. A trust policy's Principal cannot hold wildcards, so

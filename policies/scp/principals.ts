@@ -40,9 +40,17 @@ export function exemptRoleArnPatterns(config: OrgConfig): string[] {
   return unique([IR_PATH_ROLE_PATTERN, ...otherExemptRoleArnPatterns(config)]);
 }
 
-/** The exempt roles outside the IR path: deployment role, StackSet execution role, configured exempt roles. */
+/** The exempt roles outside the IR path: deployment role, StackSet execution role, configured exempt and compute-platform roles. */
 export function otherExemptRoleArnPatterns(config: OrgConfig): string[] {
-  return regionExemptArnPatterns(config).filter((p) => /^arn:aws:iam::[^:]*:role\//.test(p) && !p.startsWith(IR_PATH_ROLE_PATTERN.slice(0, -1)));
+  return unique([...regionExemptArnPatterns(config), ...config.instanceTypes.computePlatformPrincipals]).filter((p) => /^arn:aws:iam::[^:]*:role\//.test(p) && !p.startsWith(IR_PATH_ROLE_PATTERN.slice(0, -1)));
+}
+
+/**
+ * Who may configure a launcher no SCP can filter by instance type (EKS node groups, Batch, Capacity
+ * Blocks, ...): the deployers and the configured compute-platform roles (CI, an ML platform).
+ */
+export function computePlatformArnPatterns(config: OrgConfig): string[] {
+  return unique([...deployerArnPatterns(config), ...config.instanceTypes.computePlatformPrincipals]);
 }
 
 /** Who may still act in a denied region: break-glass, the deployers and `exemptPrincipals`. */

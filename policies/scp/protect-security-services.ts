@@ -40,6 +40,11 @@ export const GUARDDUTY_ADMIN_ACTIONS: readonly string[] = [
   'guardduty:UpdateFilter',
   'guardduty:CreateIPSet',
   'guardduty:UpdateIPSet',
+  // Entity sets succeed IP sets and threat lists: a trusted entity set silences findings for its entries.
+  'guardduty:CreateTrustedEntitySet',
+  'guardduty:UpdateTrustedEntitySet',
+  'guardduty:UpdateThreatEntitySet',
+  'guardduty:DeleteThreatEntitySet',
   // Archiving, feedback and threat lists decide which findings anyone sees; malware-scan settings what gets scanned.
   'guardduty:ArchiveFindings',
   'guardduty:UpdateFindingsFeedback',
@@ -58,6 +63,8 @@ export const DEPLOYER_ONLY_ACTIONS: readonly string[] = [
   'cloudtrail:PutEventSelectors',
   'cloudtrail:StopEventDataStoreIngestion',
   'cloudtrail:DeleteEventDataStore',
+  // An update can drop event selectors or ingestion as surely as stopping it.
+  'cloudtrail:UpdateEventDataStore',
   'config:StopConfigurationRecorder',
   'config:DeleteConfigurationRecorder',
   // Rewriting a recorder (record nothing) or a delivery channel (deliver elsewhere) silences Config as well as stopping it.
@@ -66,6 +73,8 @@ export const DEPLOYER_ONLY_ACTIONS: readonly string[] = [
   'config:DeleteDeliveryChannel',
   'config:DeleteAggregationAuthorization',
   'config:DeleteConfigRule',
+  // Removing resource types from a recorder stops recording them (AWS::EC2::Instance, say).
+  'config:DisassociateResourceTypes',
   'ec2:DeleteFlowLogs',
 ];
 
@@ -124,13 +133,15 @@ looks). No stack of this project needs these in a member account; a deliberate c
 this SCP from the management account first.
 Denied to everyone except the deploying roles (SecurityDeploy and the Terraform deployment role)
 and SecurityAdmin, who administers GuardDuty: changing GuardDuty detectors, organization settings,
-members, publishing destinations, suppression filters, trusted IP lists and threat intel sets,
+members, publishing destinations, suppression filters, trusted IP lists, threat intel sets and their
+successors, trusted and threat entity sets (a trusted entity set silences findings for its entries),
 malware scan settings, and archiving findings or sending findings feedback (each of these hides
 findings from the people who should see them; an attacker archives the CryptoCurrency finding).
 Denied to everyone except the deploying roles: changing CloudTrail trails and event selectors,
-stopping ingestion into or deleting CloudTrail Lake event data stores, writing, stopping or
+updating, stopping ingestion into or deleting CloudTrail Lake event data stores, writing, stopping or
 deleting Config recorders and delivery channels (a rewritten recorder that records nothing is as
-silent as a stopped one), deleting Config rules and aggregation authorizations, deleting Flow Logs.
+silent as a stopped one), removing resource types from a recorder, deleting Config rules and
+aggregation authorizations, deleting Flow Logs.
 The stacks change these when the config changes, so the deployers keep them; a workload team that
 owns its own Config rules asks a deployer to delete one. Denied to everyone except the deploying
 roles: deleting, disabling or rewriting this project's alerting EventBridge rules and their targets

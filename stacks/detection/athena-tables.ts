@@ -6,8 +6,8 @@
  */
 import { memberAccounts, type OrgConfig } from '../../config';
 import { COMMERCIAL_REGIONS } from '../../config/regions';
-import { flowLogAccounts } from './log-archive-policies';
-import { cloudtrailLogPrefix, logArchiveBucketName } from './names';
+import { cloudtrailLogPrefix, flowLogAccounts, logArchiveBucketName } from '../../shared/addresses';
+import { FLOW_LOG_FIELDS } from '../plumbing/flow-log-format';
 
 /** A column as Glue wants it. */
 export interface Column {
@@ -24,12 +24,6 @@ export const PARTITION_KEYS: readonly Column[] = [
 
 /** Oldest day the date projection offers; queries before it find nothing. */
 export const PROJECTION_START = '2020/01/01';
-
-/** Escape `${` for Terraform: the projection template's placeholders must reach Glue verbatim. */
-export function escapeForTerraform(text: string): string {
-  // Replacer functions: in a replacement string `$$` means one `$`.
-  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
-}
 
 /** Glue table definition, independent of the provider classes. */
 export interface TableDefinition {
@@ -136,26 +130,6 @@ export function cloudtrailTable(config: OrgConfig, name: string): TableDefinitio
     outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
     parameters: { EXTERNAL: 'TRUE', classification: 'cloudtrail', ...projectionParameters(trailAccounts(config), COMMERCIAL_REGIONS, cloudtrailTemplate(config)) },
   };
-}
-
-/**
- * The custom Flow Logs format: every field through version 5, in this order. Each entry is the
- * field as Flow Logs names it and the Athena column for it (`region` becomes `flow_region`, since
- * `region` is the partition; `end` must be quoted in queries).
- */
-export const FLOW_LOG_FIELDS: ReadonlyArray<{ readonly field: string; readonly column: string; readonly type: string }> = [
-  ['version', 'int'], ['account-id', 'string'], ['interface-id', 'string'], ['srcaddr', 'string'], ['dstaddr', 'string'],
-  ['srcport', 'int'], ['dstport', 'int'], ['protocol', 'bigint'], ['packets', 'bigint'], ['bytes', 'bigint'],
-  ['start', 'bigint'], ['end', 'bigint'], ['action', 'string'], ['log-status', 'string'],
-  ['vpc-id', 'string'], ['subnet-id', 'string'], ['instance-id', 'string'], ['tcp-flags', 'int'], ['type', 'string'],
-  ['pkt-srcaddr', 'string'], ['pkt-dstaddr', 'string'],
-  ['region', 'string'], ['az-id', 'string'], ['sublocation-type', 'string'], ['sublocation-id', 'string'],
-  ['pkt-src-aws-service', 'string'], ['pkt-dst-aws-service', 'string'], ['flow-direction', 'string'], ['traffic-path', 'int'],
-].map(([field, type]) => ({ field, type, column: field === 'region' ? 'flow_region' : field.replace(/-/g, '_') }));
-
-/** Flow Logs `log_format` string: `${field}` per field, space separated. */
-export function flowLogFormat(): string {
-  return FLOW_LOG_FIELDS.map((f) => `\${${f.field}}`).join(' ');
 }
 
 /** Regions that have flow-logged VPCs. */

@@ -11,15 +11,19 @@ import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-databa
 import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import type { OrgConfig } from '../../config';
 import { AccountStack, type TargetAccount } from '../account-stack';
-import { PARTITION_KEYS, cloudtrailTable, escapeForTerraform, flowLogsTable, type TableDefinition } from './athena-tables';
+import type { LogArchiveStack } from './log-archive';
+import { terraformLiteral } from '../plumbing/terraform-literal';
+import { PARTITION_KEYS, cloudtrailTable, flowLogsTable, type TableDefinition } from './athena-tables';
 import { dnsQueryLogsTable } from './dns-query-logs';
-import { DETECTION, logArchiveBucketName, logArchiveKeyAliasArn } from './names';
+import { DETECTION, logArchiveBucketName, logArchiveKeyAliasArn } from '../../shared/addresses';
 import { loadSavedQueries } from './queries';
 
 /** `security-athena`: workgroup, database, tables and named queries in the home region. */
 export class SecurityAthenaStack extends AccountStack {
-  constructor(scope: Construct, props: { readonly config: OrgConfig; readonly security: TargetAccount }) {
+  constructor(scope: Construct, props: { readonly config: OrgConfig; readonly security: TargetAccount; readonly archive: LogArchiveStack }) {
     super(scope, { config: props.config, account: props.security, concern: 'athena' });
+    // The results key and bucket must exist: the workgroup resolves the key's alias.
+    this.after(props.archive);
     const config = props.config;
     const resultsKey = new DataAwsKmsKey(this, 'results-key', { keyId: logArchiveKeyAliasArn(config, 'athena-results') });
 
@@ -52,13 +56,13 @@ export class SecurityAthenaStack extends AccountStack {
         description: query.description,
         workgroup: workgroup.name,
         database: database.name,
-        query: escapeForTerraform(query.sql),
+        query: terraformLiteral(query.sql),
       });
     }
   }
 
   private table(database: GlueCatalogDatabase, table: TableDefinition): void {
-    const parameters = Object.fromEntries(Object.entries(table.parameters).map(([k, v]) => [k, escapeForTerraform(v)]));
+    const parameters = Object.fromEntries(Object.entries(table.parameters).map(([k, v]) => [k, terraformLiteral(v)]));
     new GlueCatalogTable(this, `table-${table.name}`, {
       name: table.name,
       databaseName: database.name,

@@ -17,38 +17,16 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import type { OrgConfig } from '../../config';
-import { policyJson, type PolicyDocument } from '../../policies/document';
+import { policyJson } from '../../policies/document';
+import { billingTopicPolicy } from '../../policies/resource/topics';
 import { AccountStack, type TargetAccount } from '../account-stack';
 import { subscribeContacts } from './alerts';
-import { BILLING_REGION, DETECTION, billingTopicArn } from './names';
+import { BILLING_REGION, DETECTION } from '../../shared/addresses';
 
 /** EstimatedCharges is published about every 6 hours; a shorter period only sees gaps. */
 export const BILLING_PERIOD_SECONDS = 21600;
 /** Forecast percentages of the budget that alert, plus the actual 100 %. */
 export const BUDGET_FORECAST_PERCENTS = [80, 100] as const;
-
-/** Billing topic policy: the management account's CloudWatch, Budgets and Cost Anomaly Detection publish. */
-export function billingTopicPolicy(config: OrgConfig): PolicyDocument {
-  const topic = billingTopicArn(config);
-  const management = config.accounts.management.id;
-  const publisher = (sid: string, service: string) => ({
-    Sid: sid,
-    Effect: 'Allow' as const,
-    Principal: { Service: service },
-    Action: 'sns:Publish',
-    Resource: topic,
-    Condition: { StringEquals: { 'aws:SourceAccount': management } },
-  });
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      { Sid: 'OwnerAdministers', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${management}:root` }, Action: ['sns:GetTopicAttributes', 'sns:SetTopicAttributes', 'sns:Subscribe', 'sns:ListSubscriptionsByTopic', 'sns:DeleteTopic', 'sns:Publish'], Resource: topic },
-      publisher('CloudWatchAlarms', 'cloudwatch.amazonaws.com'),
-      publisher('Budgets', 'budgets.amazonaws.com'),
-      publisher('CostAnomalyDetection', 'costalerts.amazonaws.com'),
-    ],
-  };
-}
 
 /** `management-billing`: topic, two EstimatedCharges alarms, budget, anomaly monitor. */
 export class ManagementBillingStack extends AccountStack {
@@ -58,7 +36,7 @@ export class ManagementBillingStack extends AccountStack {
     const billing = config.billing;
     const topic = new SnsTopic(this, 'billing-topic', { name: DETECTION.billingTopic, displayName: 'IR guardrails billing alerts' });
     // Budgets and Cost Explorer check they may publish when the notification is created.
-    const topicPolicy = new SnsTopicPolicy(this, 'billing-topic-policy', { arn: topic.arn, policy: policyJson(billingTopicPolicy(config)) });
+    const topicPolicy = new SnsTopicPolicy(this, 'billing-topic-policy', { arn: topic.arn, policy: policyJson(billingTopicPolicy(config).document) });
     subscribeContacts(this, config, topic);
 
     const alarm = (id: string, description: string, threshold: number, dimensions: Record<string, string>) =>

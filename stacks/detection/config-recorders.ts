@@ -16,35 +16,20 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import type { OrgConfig } from '../../config';
-import { policyJson, serviceRoleTrust, type PolicyDocument } from '../../policies/document';
+import { policyJson } from '../../policies/document';
+import { configDeliveryPolicy } from '../../policies/roles/service-roles';
+import { configRecorderTrust } from '../../policies/trust/service-roles';
 import { MANAGED_BY, TAGS } from '../../shared/names';
 import { CONFIG_RECORDER_NAME } from '../../shared/prerequisites';
 import { AccountStack, type TargetAccount } from '../account-stack';
-import { OrgStackSet, type CfnTemplate } from '../response/stack-sets';
-import { DETECTION, configRuleRegions, homeRegion, logArchiveBucketName } from './names';
+import type { LogArchiveStack } from './log-archive';
+import { membersAndManagement, type CfnTemplate } from '../plumbing/org-stack-set';
+import { DETECTION, configRuleRegions, homeRegion, logArchiveBucketName } from '../../shared/addresses';
 
 /** AWS's managed policy that lets a recorder read resource configurations. */
 export const CONFIG_ROLE_POLICY = 'arn:aws:iam::aws:policy/service-role/AWS_ConfigRole';
 /** Snapshots once a day; changes are recorded continuously regardless. */
 const SNAPSHOT_FREQUENCY = 'TwentyFour_Hours';
-
-/** Trust of a recorder role: the Config service of the same account. */
-function recorderTrust(account: unknown): PolicyDocument {
-  return serviceRoleTrust('config.amazonaws.com', account);
-}
-
-const configBucketArn = (config: OrgConfig): string => `arn:aws:s3:::${logArchiveBucketName(config, 'config')}`;
-
-/** The recorder writes its own account's prefix of the Config bucket (`objects`: that prefix, or a CloudFormation expression for it). */
-function deliveryPolicy(config: OrgConfig, objects: unknown): PolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      { Effect: 'Allow', Action: ['s3:GetBucketAcl', 's3:ListBucket'], Resource: configBucketArn(config) },
-      { Effect: 'Allow', Action: 's3:PutObject', Resource: objects as string },
-    ],
-  };
-}
 
 /**
  * The member template: role (named per region, IAM names are global), recorder of all
@@ -59,12 +44,12 @@ export function recorderTemplate(config: OrgConfig): CfnTemplate {
       Properties: {
         RoleName: { 'Fn::Join': ['-', [DETECTION.configRecorderRole, { Ref: 'AWS::Region' }]] },
         Description: 'AWS Config recorder for the organization rules (aws-ir-guardrails)',
-        AssumeRolePolicyDocument: recorderTrust(account),
+        AssumeRolePolicyDocument: configRecorderTrust(account).document,
         ManagedPolicyArns: [CONFIG_ROLE_POLICY],
         Policies: [
           {
-            PolicyName: 'deliver-to-log-archive',
-            PolicyDocument: deliveryPolicy(config, { 'Fn::Join': ['', [`${configBucketArn(config)}/AWSLogs/`, account, '/Config/*']] }),
+            PolicyName: configDeliveryPolicy(config, account).name,
+            PolicyDocument: configDeliveryPolicy(config, account).document,
           },
         ],
         Tags: [{ Key: TAGS.managedBy, Value: MANAGED_BY }],
@@ -99,11 +84,13 @@ export function recorderTemplate(config: OrgConfig): CfnTemplate {
 
 /** `management-config-recorders`: the member StackSet and the management account's own recorders. */
 export class ManagementConfigRecordersStack extends AccountStack {
-  constructor(scope: Construct, props: { readonly config: OrgConfig; readonly management: TargetAccount }) {
+  constructor(scope: Construct, props: { readonly config: OrgConfig; readonly management: TargetAccount; readonly archive: LogArchiveStack }) {
     super(scope, { config: props.config, account: props.management, concern: 'config-recorders' });
+    // Config test-delivers to the bucket when a channel is created.
+    this.after(props.archive);
     const config = props.config;
     const regions = configRuleRegions(config);
-    new OrgStackSet(this, 'member-recorders', {
+    membersAndManagement(this, 'member-recorders', {
       name: DETECTION.configRecorderStackSet,
       description: 'aws-ir-guardrails: AWS Config recorders for the organization rules, every allowed region',
       template: recorderTemplate(config),
@@ -112,17 +99,21 @@ export class ManagementConfigRecordersStack extends AccountStack {
       // Every member account needs a recorder for the organization rules, whatever its OU.
       targets: [{ name: 'root', id: config.organization.rootId }],
       capabilities: ['CAPABILITY_NAMED_IAM'],
+      inManagementAccount: () => this.recordersInThisAccount(config, regions, props.management.id),
     });
+  }
 
+  /** The management account's own recorders, which the StackSet never reaches. */
+  private recordersInThisAccount(config: OrgConfig, regions: readonly string[], managementId: string): void {
     const role = new IamRole(this, 'recorder-role', {
       name: DETECTION.configRecorderRole,
       description: 'AWS Config recorder for the organization rules (aws-ir-guardrails)',
-      assumeRolePolicy: policyJson(recorderTrust(props.management.id)),
+      assumeRolePolicy: policyJson(configRecorderTrust(managementId).document),
     });
     const delivery = new IamRolePolicy(this, 'recorder-delivery', {
       role: role.name,
-      name: 'deliver-to-log-archive',
-      policy: policyJson(deliveryPolicy(config, `${configBucketArn(config)}/AWSLogs/${props.management.id}/Config/*`)),
+      name: configDeliveryPolicy(config, managementId).name,
+      policy: policyJson(configDeliveryPolicy(config, managementId).document),
     });
     new IamRolePolicyAttachment(this, 'recorder-config-role', { role: role.name, policyArn: CONFIG_ROLE_POLICY });
     for (const region of regions) {

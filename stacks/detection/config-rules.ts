@@ -7,7 +7,9 @@ import type { Construct } from 'constructs';
 import { ConfigOrganizationManagedRule } from '@cdktf/provider-aws/lib/config-organization-managed-rule';
 import type { OrgConfig } from '../../config';
 import { AccountStack, type TargetAccount } from '../account-stack';
-import { DETECTION, configRuleRegions } from './names';
+import type { ManagementConfigRecordersStack } from './config-recorders';
+import type { ManagementDelegationStack } from './delegation';
+import { DETECTION, configRuleRegions } from '../../shared/addresses';
 
 /** An organization managed rule as this project deploys it. */
 export interface OrgManagedRule {
@@ -35,8 +37,13 @@ export const ORG_MANAGED_RULES: readonly OrgManagedRule[] = [
 
 /** `security-config-rules`: the organization managed rules per allowed region. */
 export class SecurityConfigRulesStack extends AccountStack {
-  constructor(scope: Construct, props: { readonly config: OrgConfig; readonly security: TargetAccount }) {
+  constructor(
+    scope: Construct,
+    props: { readonly config: OrgConfig; readonly security: TargetAccount; readonly delegation: ManagementDelegationStack; readonly recorders: ManagementConfigRecordersStack },
+  ) {
     super(scope, { config: props.config, account: props.security, concern: 'config-rules' });
+    // Organization rules need the delegation, and evaluate nothing until the recorders exist.
+    this.after(props.delegation, props.recorders);
     for (const region of configRuleRegions(props.config)) {
       for (const rule of ORG_MANAGED_RULES) {
         new ConfigOrganizationManagedRule(this, `${rule.identifier.toLowerCase()}-${region}`, {

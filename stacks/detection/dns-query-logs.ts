@@ -10,17 +10,19 @@ import { Route53ResolverQueryLogConfig } from '@cdktf/provider-aws/lib/route53-r
 import { Route53ResolverQueryLogConfigAssociation } from '@cdktf/provider-aws/lib/route53-resolver-query-log-config-association';
 import type { AccountConfig, OrgConfig } from '../../config';
 import { AccountStack } from '../account-stack';
+import type { LogArchiveStack } from './log-archive';
 import { type Column, projectedPartitions, type TableDefinition } from './athena-tables';
-import { dnsQueryLogAccounts } from './log-archive-policies';
-import { logArchiveBucketArn, logArchiveBucketName } from './names';
+import { dnsQueryLogAccounts, logArchiveBucketArn, logArchiveBucketName } from '../../shared/addresses';
 
 /** Name of the query logging configuration in each region of a workload account. */
 export const DNS_QUERY_LOG_CONFIG_NAME = 'ir-dns-query-logs';
 
 /** One workload account's Resolver query logging: a configuration per region, associated with each configured VPC there. */
 export class WorkloadDnsQueryLogsStack extends AccountStack {
-  constructor(scope: Construct, props: { readonly config: OrgConfig; readonly workload: AccountConfig }) {
+  constructor(scope: Construct, props: { readonly config: OrgConfig; readonly workload: AccountConfig; readonly archive: LogArchiveStack }) {
     super(scope, { config: props.config, account: props.workload, concern: 'dns-query-logs' });
+    // Resolver checks the destination bucket when the configuration is created.
+    this.after(props.archive);
     const vpcs = dnsQueryLoggedVpcs(props.workload);
     // A configuration serves only VPCs of its own region.
     for (const region of [...new Set(vpcs.map((v) => v.region))]) {

@@ -7,8 +7,10 @@ import type { Construct } from 'constructs';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
 import type { AccountConfig, OrgConfig, VpcConfig } from '../../config';
 import { AccountStack } from '../account-stack';
-import { escapeForTerraform, flowLogFormat } from './athena-tables';
-import { logArchiveBucketArn } from './names';
+import type { LogArchiveStack } from './log-archive';
+import { flowLogFormat } from '../plumbing/flow-log-format';
+import { terraformLiteral } from '../plumbing/terraform-literal';
+import { logArchiveBucketArn } from '../../shared/addresses';
 
 /** Seconds of aggregation: the shortest Flow Logs allows. */
 export const FLOW_LOG_AGGREGATION_SECONDS = 60;
@@ -20,8 +22,10 @@ function vpcLabel(vpc: VpcConfig): string {
 
 /** One workload account's flow logs, each in its VPC's region through the account's single provider. */
 export class WorkloadFlowLogsStack extends AccountStack {
-  constructor(scope: Construct, props: { readonly config: OrgConfig; readonly workload: AccountConfig }) {
+  constructor(scope: Construct, props: { readonly config: OrgConfig; readonly workload: AccountConfig; readonly archive: LogArchiveStack }) {
     super(scope, { config: props.config, account: props.workload, concern: 'flow-logs' });
+    // Flow Logs check the destination bucket when created.
+    this.after(props.archive);
     for (const vpc of props.workload.vpcs.filter((v) => v.flowLogs)) {
       new FlowLog(this, `flow-log-${vpcLabel(vpc)}`, {
         region: vpc.region,
@@ -30,7 +34,7 @@ export class WorkloadFlowLogsStack extends AccountStack {
         logDestinationType: 's3',
         // The bucket root: Flow Logs adds AWSLogs/<account>/vpcflowlogs/<region>/<yyyy>/<MM>/<dd>/ itself.
         logDestination: logArchiveBucketArn(props.config, 'flow-logs'),
-        logFormat: escapeForTerraform(flowLogFormat()),
+        logFormat: terraformLiteral(flowLogFormat()),
         maxAggregationInterval: FLOW_LOG_AGGREGATION_SECONDS,
         destinationOptions: { fileFormat: 'plain-text', hiveCompatiblePartitions: false, perHourPartition: false },
         tags: { Name: `ir-flow-logs-${vpcLabel(vpc)}` },

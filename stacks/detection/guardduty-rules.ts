@@ -12,8 +12,7 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import type { OrgConfig } from '../../config';
-import { serviceRoleTrust, type PolicyDocument } from '../../policies/document';
-import { DETECTION, alertTopicArn, homeFindingsBusArn, homeRegion } from './names';
+import { DETECTION, alertTopicArn, homeFindingsBusArn, homeRegion } from '../../shared/addresses';
 
 /** Finding types that mean mining, whatever their severity (EC2, runtime, Lambda, ECS...). */
 export const CRYPTO_FINDING_PREFIX = 'CryptoCurrency:';
@@ -34,16 +33,6 @@ export function findingsEventPattern(): Record<string, unknown> {
       ],
     },
   };
-}
-
-/** Trust of the forwarding role: EventBridge rules of the security account only. */
-export function forwarderTrust(config: OrgConfig): PolicyDocument {
-  return serviceRoleTrust('events.amazonaws.com', config.accounts.security.id);
-}
-
-/** The forwarding role may put events on the home region's default bus and nothing else. */
-export function forwarderPolicy(config: OrgConfig): PolicyDocument {
-  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: homeFindingsBusArn(config) }] };
 }
 
 /** The page text the home rule sends to the topic. */

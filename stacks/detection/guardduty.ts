@@ -9,20 +9,21 @@
  *    auto-enabling every member (`ALL`: existing and new) with every feature.
  */
 import type { Construct } from 'constructs';
-import { DataAwsGuarddutyDetector } from '@cdktf/provider-aws/lib/data-aws-guardduty-detector';
 import { DataAwsKmsKey } from '@cdktf/provider-aws/lib/data-aws-kms-key';
 import { GuarddutyDetector } from '@cdktf/provider-aws/lib/guardduty-detector';
 import { GuarddutyDetectorFeature } from '@cdktf/provider-aws/lib/guardduty-detector-feature';
-import { GuarddutyOrganizationConfiguration } from '@cdktf/provider-aws/lib/guardduty-organization-configuration';
-import { GuarddutyOrganizationConfigurationFeature } from '@cdktf/provider-aws/lib/guardduty-organization-configuration-feature';
 import { GuarddutyPublishingDestination } from '@cdktf/provider-aws/lib/guardduty-publishing-destination';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { OrgConfig } from '../../config';
 import { policyJson } from '../../policies/document';
 import { AccountStack, type TargetAccount } from '../account-stack';
-import { findingsRule, forwarderPolicy, forwarderTrust } from './guardduty-rules';
-import { DETECTION, guardDutyRegions, homeRegion, logArchiveBucketArn, logArchiveKeyAliasArn } from './names';
+import type { SecurityAlertsStack } from './alerts';
+import type { LogArchiveStack } from './log-archive';
+import { findingsForwarderPolicy } from '../../policies/roles/service-roles';
+import { findingsForwarderTrust } from '../../policies/trust/service-roles';
+import { findingsRule } from './guardduty-rules';
+import { DETECTION, guardDutyRegions, homeRegion, logArchiveBucketArn, logArchiveKeyAliasArn } from '../../shared/addresses';
 
 /** A protection plan and the sub-features it turns on with it. */
 export interface GuardDutyFeature {
@@ -40,24 +41,29 @@ export const GUARDDUTY_FEATURES: readonly GuardDutyFeature[] = [
   { name: 'RUNTIME_MONITORING', additional: ['EC2_AGENT_MANAGEMENT'] },
 ];
 
-interface SecurityProps {
+/** The detectors export into the log archive and page the alert topic: both exist first. */
+export interface SecurityGuardDutyProps {
   readonly config: OrgConfig;
   readonly security: TargetAccount;
+  readonly archive: LogArchiveStack;
+  readonly alerts: SecurityAlertsStack;
 }
+
 
 /** `security-guardduty`: detectors, their features, the findings export and the findings rules. */
 export class SecurityGuardDutyStack extends AccountStack {
-  constructor(scope: Construct, props: SecurityProps) {
+  constructor(scope: Construct, props: SecurityGuardDutyProps) {
     super(scope, { config: props.config, account: props.security, concern: 'guardduty' });
+    this.after(props.archive, props.alerts);
     const config = props.config;
     // Key ARNs carry a random ID: resolve the log archive's alias (its policy grants DescribeKey).
     const exportKey = new DataAwsKmsKey(this, 'findings-key', { region: homeRegion(config), keyId: logArchiveKeyAliasArn(config, 'guardduty-findings') });
     const forwarder = new IamRole(this, 'findings-forwarder', {
       name: DETECTION.findingsForwarderRole,
       description: 'EventBridge forwards GuardDuty findings to the home region',
-      assumeRolePolicy: policyJson(forwarderTrust(config)),
+      assumeRolePolicy: policyJson(findingsForwarderTrust(config).document),
     });
-    new IamRolePolicy(this, 'findings-forwarder-policy', { role: forwarder.name, name: 'put-home-bus', policy: policyJson(forwarderPolicy(config)) });
+    new IamRolePolicy(this, 'findings-forwarder-policy', { role: forwarder.name, name: findingsForwarderPolicy(config).name, policy: policyJson(findingsForwarderPolicy(config).document) });
 
     for (const region of guardDutyRegions(config)) {
       const detector = new GuarddutyDetector(this, `detector-${region}`, { region, enable: true, findingPublishingFrequency: 'FIFTEEN_MINUTES' });
@@ -78,33 +84,6 @@ export class SecurityGuardDutyStack extends AccountStack {
         kmsKeyArn: exportKey.arn,
       });
       findingsRule(this, config, region, forwarder);
-    }
-  }
-}
-
-/** `security-guardduty-org`: auto-enable every member account and every feature, per region. */
-export class SecurityGuardDutyOrgStack extends AccountStack {
-  constructor(scope: Construct, props: SecurityProps) {
-    super(scope, { config: props.config, account: props.security, concern: 'guardduty-org' });
-    for (const region of guardDutyRegions(props.config)) {
-      // The detector belongs to `security-guardduty`; look it up rather than read that stack's state.
-      const detector = new DataAwsGuarddutyDetector(this, `detector-${region}`, { region });
-      const org = new GuarddutyOrganizationConfiguration(this, `org-${region}`, {
-        region,
-        detectorId: detector.id,
-        // ALL: existing members too; NEW would leave today's accounts unprotected.
-        autoEnableOrganizationMembers: 'ALL',
-      });
-      for (const feature of GUARDDUTY_FEATURES) {
-        new GuarddutyOrganizationConfigurationFeature(this, `org-${region}-${feature.name}`, {
-          region,
-          detectorId: detector.id,
-          name: feature.name,
-          autoEnable: 'ALL',
-          additionalConfiguration: (feature.additional ?? []).map((name) => ({ name, autoEnable: 'ALL' })),
-          dependsOn: [org],
-        });
-      }
     }
   }
 }

@@ -1,9 +1,11 @@
 /**
  * Detection and evidence: GuardDuty everywhere, the organization trail, Athena, Flow Logs,
- * Config rules and billing alarms. Stacks share names through `names.ts` only; the order
- * below, made explicit with `addDependency`, is the order they can be applied in.
+ * Resolver query logs, Config rules and billing alarms. Stacks share names through
+ * shared/addresses.ts only; each constructor takes the stacks it must be deployed after, so the
+ * order is checked by the compiler.
  */
-import type { OrgBuild } from '../organization';
+import type { Construct } from 'constructs';
+import type { OrgConfig } from '../../config';
 import { SecurityAlertsStack } from './alerts';
 import { SecurityAthenaStack } from './athena';
 import { ManagementBillingStack } from './billing';
@@ -12,44 +14,50 @@ import { SecurityConfigRulesStack } from './config-rules';
 import { ManagementDelegationStack } from './delegation';
 import { WorkloadDnsQueryLogsStack, dnsQueryLoggedWorkloads } from './dns-query-logs';
 import { WorkloadFlowLogsStack, flowLoggedWorkloads } from './flow-logs';
-import { SecurityGuardDutyOrgStack, SecurityGuardDutyStack } from './guardduty';
+import { SecurityGuardDutyStack } from './guardduty';
+import { SecurityGuardDutyOrgStack } from './guardduty-org';
 import { LogArchiveStack } from './log-archive';
 import { ManagementTrailStack } from './trail';
 
-/** Add every detection stack to `org`, with its ordering declared. */
-export function buildDetection(org: OrgBuild): void {
-  const { app, config } = org;
-  const management = org.account('management');
-  const security = org.account('security');
+/** The detection stacks, for the concerns that depend on them. */
+export interface DetectionStacks {
+  readonly archive: LogArchiveStack;
+  readonly alerts: SecurityAlertsStack;
+  readonly guardDuty: SecurityGuardDutyStack;
+  readonly delegation: ManagementDelegationStack;
+  readonly guardDutyOrg: SecurityGuardDutyOrgStack;
+  readonly trail: ManagementTrailStack;
+  readonly athena: SecurityAthenaStack;
+  readonly flowLogs: readonly WorkloadFlowLogsStack[];
+  readonly dnsQueryLogs: readonly WorkloadDnsQueryLogsStack[];
+  readonly recorders: ManagementConfigRecordersStack;
+  readonly rules: SecurityConfigRulesStack;
+  readonly billing: ManagementBillingStack;
+}
+
+/** Build every detection stack into `scope`. */
+export function buildDetection(scope: Construct, config: OrgConfig): DetectionStacks {
+  const { management, security, logArchive } = config.accounts;
+  const managementAccount = { name: management.name, id: management.id };
+  const securityAccount = { name: security.name, id: security.id };
 
   // Buckets and keys first: every writer below checks its destination when it is created.
-  const archive = org.add(new LogArchiveStack(app, { config, logArchive: org.account('logArchive') }));
-  const alerts = org.add(new SecurityAlertsStack(app, { config, security }));
+  const archive = new LogArchiveStack(scope, { config, logArchive: { name: logArchive.name, id: logArchive.id } });
+  const alerts = new SecurityAlertsStack(scope, { config, security: securityAccount });
 
   // Detectors before the delegation (which would create them), organization settings after it.
-  const guardDuty = org.add(new SecurityGuardDutyStack(app, { config, security }));
-  guardDuty.addDependency(archive);
-  guardDuty.addDependency(alerts);
-  const delegation = org.add(new ManagementDelegationStack(app, { config, management }));
-  delegation.addDependency(guardDuty);
-  org.add(new SecurityGuardDutyOrgStack(app, { config, security })).addDependency(delegation);
+  const guardDuty = new SecurityGuardDutyStack(scope, { config, security: securityAccount, archive, alerts });
+  const delegation = new ManagementDelegationStack(scope, { config, management: managementAccount, guardDuty });
+  const guardDutyOrg = new SecurityGuardDutyOrgStack(scope, { config, security: securityAccount, delegation });
 
-  org.add(new ManagementTrailStack(app, { config, management })).addDependency(archive);
-  org.add(new SecurityAthenaStack(app, { config, security })).addDependency(archive);
+  const trail = new ManagementTrailStack(scope, { config, management: managementAccount, archive });
+  const athena = new SecurityAthenaStack(scope, { config, security: securityAccount, archive });
+  const flowLogs = flowLoggedWorkloads(config).map((workload) => new WorkloadFlowLogsStack(scope, { config, workload, archive }));
+  const dnsQueryLogs = dnsQueryLoggedWorkloads(config).map((workload) => new WorkloadDnsQueryLogsStack(scope, { config, workload, archive }));
 
-  for (const workload of flowLoggedWorkloads(config)) {
-    org.add(new WorkloadFlowLogsStack(app, { config, workload })).addDependency(archive);
-  }
-  for (const workload of dnsQueryLoggedWorkloads(config)) {
-    org.add(new WorkloadDnsQueryLogsStack(app, { config, workload })).addDependency(archive);
-  }
+  const recorders = new ManagementConfigRecordersStack(scope, { config, management: managementAccount, archive });
+  const rules = new SecurityConfigRulesStack(scope, { config, security: securityAccount, delegation, recorders });
 
-  // Organization rules need the delegation, and evaluate nothing until the recorders exist.
-  const recorders = org.add(new ManagementConfigRecordersStack(app, { config, management }));
-  recorders.addDependency(archive);
-  const rules = org.add(new SecurityConfigRulesStack(app, { config, security }));
-  rules.addDependency(delegation);
-  rules.addDependency(recorders);
-
-  org.add(new ManagementBillingStack(app, { config, management }));
+  const billing = new ManagementBillingStack(scope, { config, management: managementAccount });
+  return { archive, alerts, guardDuty, delegation, guardDutyOrg, trail, athena, flowLogs, dnsQueryLogs, recorders, rules, billing };
 }

@@ -16,17 +16,11 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import type { OrgConfig } from '../../config';
-import { policyJson, type PolicyDocument } from '../../policies/document';
+import { policyJson } from '../../policies/document';
 import { AccountStack, type TargetAccount } from '../account-stack';
-import {
-  BUCKET_POLICIES,
-  athenaResultsKeyPolicy,
-  cloudtrailKeyPolicy,
-  dnsQueryLogsKeyPolicy,
-  flowLogsKeyPolicy,
-  guardDutyKeyPolicy,
-} from './log-archive-policies';
-import { logArchiveBucketName, logArchiveKeyAlias, type LogArchivePurpose } from './names';
+import { LOG_ARCHIVE_BUCKET_POLICIES } from '../../policies/resource/log-archive-buckets';
+import { LOG_ARCHIVE_KEY_POLICIES } from '../../policies/resource/log-archive-keys';
+import { logArchiveBucketName, logArchiveKeyAlias, type KeyedLogArchivePurpose, type LogArchivePurpose } from '../../shared/addresses';
 
 export interface ArchiveBucketProps {
   readonly config: OrgConfig;
@@ -68,7 +62,7 @@ export class ArchiveBucket extends Construct {
     if (props.lifecycle && props.lifecycle.length > 0) {
       new S3BucketLifecycleConfiguration(this, 'lifecycle', { region, bucket, rule: [...props.lifecycle] });
     }
-    new S3BucketPolicy(this, 'policy', { region, bucket, policy: policyJson(BUCKET_POLICIES[purpose](config)) });
+    new S3BucketPolicy(this, 'policy', { region, bucket, policy: policyJson(LOG_ARCHIVE_BUCKET_POLICIES[purpose](config).document) });
   }
 }
 
@@ -121,32 +115,32 @@ export class LogArchiveStack extends AccountStack {
       throw new Error(`cloudtrail.expireAfterDays (${config.cloudtrail.expireAfterDays}) must be greater than cloudtrail.glacierAfterDays (${config.cloudtrail.glacierAfterDays}): S3 refuses a lifecycle rule that expires objects no later than it transitions them`);
     }
 
-    const trailKey = this.key('cloudtrail', 'Organization CloudTrail logs', cloudtrailKeyPolicy(config));
+    const trailKey = this.key('cloudtrail', 'Organization CloudTrail logs');
     new ArchiveBucket(this, 'cloudtrail', { config, purpose: 'cloudtrail', region, key: trailKey, objectLockDays: lockDays, lifecycle: evidenceLifecycle(config) });
 
-    const findingsKey = this.key('guardduty-findings', 'GuardDuty findings exported from every detection region', guardDutyKeyPolicy(config));
+    const findingsKey = this.key('guardduty-findings', 'GuardDuty findings exported from every detection region');
     new ArchiveBucket(this, 'guardduty-findings', { config, purpose: 'guardduty-findings', region, key: findingsKey, objectLockDays: lockDays, lifecycle: evidenceLifecycle(config) });
 
-    const flowKey = this.key('flow-logs', 'VPC Flow Logs of the workload accounts', flowLogsKeyPolicy(config));
+    const flowKey = this.key('flow-logs', 'VPC Flow Logs of the workload accounts');
     new ArchiveBucket(this, 'flow-logs', { config, purpose: 'flow-logs', region, key: flowKey, objectLockDays: lockDays, lifecycle: evidenceLifecycle(config) });
 
-    const dnsKey = this.key('dns-query-logs', 'Route 53 Resolver query logs of the workload VPCs', dnsQueryLogsKeyPolicy(config));
+    const dnsKey = this.key('dns-query-logs', 'Route 53 Resolver query logs of the workload VPCs');
     new ArchiveBucket(this, 'dns-query-logs', { config, purpose: 'dns-query-logs', region, key: dnsKey, objectLockDays: lockDays, lifecycle: evidenceLifecycle(config) });
 
-    const resultsKey = this.key('athena-results', 'Athena query results of the security account', athenaResultsKeyPolicy(config));
+    const resultsKey = this.key('athena-results', 'Athena query results of the security account');
     new ArchiveBucket(this, 'athena-results', { config, purpose: 'athena-results', region, key: resultsKey, lifecycle: shortLived('results-expire', 30) });
 
     // SSE-S3: recorder roles in every account would otherwise each need a grant on a key here.
     new ArchiveBucket(this, 'config', { config, purpose: 'config', region, lifecycle: evidenceLifecycle(config).map((r) => ({ ...r, id: 'config-retention' })) });
   }
 
-  private key(purpose: Exclude<LogArchivePurpose, 'config'>, description: string, policy: PolicyDocument): KmsKey {
+  private key(purpose: KeyedLogArchivePurpose, description: string): KmsKey {
     const key = new KmsKey(this, `${purpose}-key`, {
       region: this.region,
       description: `aws-ir-guardrails: ${description}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: policyJson(policy),
+      policy: policyJson(LOG_ARCHIVE_KEY_POLICIES[purpose](this.config).document),
     });
     new KmsAlias(this, `${purpose}-key-alias`, { region: this.region, name: logArchiveKeyAlias(purpose), targetKeyId: key.keyId });
     return key;

@@ -9,12 +9,15 @@ import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail';
 import { DataAwsKmsKey } from '@cdktf/provider-aws/lib/data-aws-kms-key';
 import type { OrgConfig } from '../../config';
 import { AccountStack, type TargetAccount } from '../account-stack';
-import { DETECTION, logArchiveBucketName, logArchiveKeyAliasArn } from './names';
+import type { LogArchiveStack } from './log-archive';
+import { DETECTION, logArchiveBucketName, logArchiveKeyAliasArn } from '../../shared/addresses';
 
 /** `management-trail`: the organization trail in the home region. */
 export class ManagementTrailStack extends AccountStack {
-  constructor(scope: Construct, props: { readonly config: OrgConfig; readonly management: TargetAccount }) {
+  constructor(scope: Construct, props: { readonly config: OrgConfig; readonly management: TargetAccount; readonly archive: LogArchiveStack }) {
     super(scope, { config: props.config, account: props.management, concern: 'trail' });
+    // CloudTrail checks its bucket and key when the trail is created.
+    this.after(props.archive);
     const config = props.config;
     const key = new DataAwsKmsKey(this, 'trail-key', { keyId: logArchiveKeyAliasArn(config, 'cloudtrail') });
     new Cloudtrail(this, 'organization-trail', {

@@ -24,11 +24,16 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { OrgConfig } from '../../config';
-import { policyJson, serviceRoleTrust, type PolicyDocument } from '../../policies/document';
+import { policyJson } from '../../policies/document';
+import { breakGlassBusPolicy } from '../../policies/resource/buses';
+import { breakGlassForwarderPolicy } from '../../policies/roles/service-roles';
+import { breakGlassForwarderTrust } from '../../policies/trust/service-roles';
 import { IR_ROLES, MANAGED_BY, TAGS } from '../../shared/names';
 import { AccountStack, type TargetAccount } from '../account-stack';
-import { BREAK_GLASS_ROLE_SUFFIX, RESPONSE, alertTopicArn, breakGlassAlarmRegions, breakGlassBusArn, stackSetTargetOus } from './names';
-import { OrgStackSet, type CfnTemplate } from './stack-sets';
+import type { SecurityAlertsStack } from '../detection/alerts';
+import { BREAK_GLASS_ROLE_SUFFIX, RESPONSE, alertTopicArn, breakGlassBusArn } from '../../shared/addresses';
+import { breakGlassAlarmRegions, stackSetTargetOus } from './names';
+import { membersAndManagement, type CfnTemplate } from '../plumbing/org-stack-set';
 
 /**
  * AssumeRole is a read-only management event: a rule in plain ENABLED state never sees it.
@@ -50,15 +55,6 @@ export function breakGlassEventPattern(): Record<string, unknown> {
   };
 }
 
-/** Allows EventBridge to put events on the security bus; `sourceAccount` pins the confused deputy. */
-function forwarderTrust(sourceAccount: unknown): PolicyDocument {
-  return serviceRoleTrust('events.amazonaws.com', sourceAccount);
-}
-
-function forwarderPolicy(config: OrgConfig): PolicyDocument {
-  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: breakGlassBusArn(config) }] };
-}
-
 /**
  * Member-account template, one stack per account and region. The forwarding role carries the
  * region in its name because every regional stack creates one and IAM names are global. A
@@ -74,8 +70,8 @@ export function breakGlassForwarderTemplate(config: OrgConfig): CfnTemplate {
         Properties: {
           RoleName: { 'Fn::Join': ['-', [RESPONSE.forwarderRole, { Ref: 'AWS::Region' }]] },
           Description: 'EventBridge forwards break-glass events to the security account',
-          AssumeRolePolicyDocument: forwarderTrust({ Ref: 'AWS::AccountId' }),
-          Policies: [{ PolicyName: 'forward-to-security-bus', PolicyDocument: forwarderPolicy(config) }],
+          AssumeRolePolicyDocument: breakGlassForwarderTrust({ Ref: 'AWS::AccountId' }).document,
+          Policies: [{ PolicyName: breakGlassForwarderPolicy(config).name, PolicyDocument: breakGlassForwarderPolicy(config).document }],
           Tags: [{ Key: TAGS.managedBy, Value: MANAGED_BY }],
         },
       },
@@ -95,25 +91,15 @@ export function breakGlassForwarderTemplate(config: OrgConfig): CfnTemplate {
 
 /** `security-breakglass-alarm`: the collecting bus, open to the organization, and the page to the alert topic. */
 export class BreakGlassBusStack extends AccountStack {
-  constructor(scope: Construct, props: { readonly config: OrgConfig; readonly security: TargetAccount }) {
+  constructor(scope: Construct, props: { readonly config: OrgConfig; readonly security: TargetAccount; readonly alerts: SecurityAlertsStack }) {
     super(scope, { config: props.config, account: props.security, concern: 'breakglass-alarm' });
+    // The page goes to the alert topic; EventBridge accepts a target that does not exist yet, and would drop pages.
+    this.after(props.alerts);
     const config = props.config;
     const bus = new CloudwatchEventBus(this, 'bus', { name: RESPONSE.breakGlassBus });
     new CloudwatchEventBusPolicy(this, 'bus-policy', {
       eventBusName: bus.name,
-      policy: policyJson({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'OrganizationForwardsBreakGlassEvents',
-            Effect: 'Allow',
-            Principal: { AWS: '*' },
-            Action: 'events:PutEvents',
-            Resource: breakGlassBusArn(config),
-            Condition: { StringEquals: { 'aws:PrincipalOrgID': config.organization.id } },
-          },
-        ],
-      }),
+      policy: policyJson(breakGlassBusPolicy(config).document),
     });
     const rule = new CloudwatchEventRule(this, 'page', {
       name: RESPONSE.breakGlassRule,
@@ -153,11 +139,13 @@ export function breakGlassMessageTemplate(): string {
 
 /** `management-breakglass-alarm`: the member StackSet and the management account's own rules. */
 export class BreakGlassAlarmStack extends AccountStack {
-  constructor(scope: Construct, props: { readonly config: OrgConfig; readonly management: TargetAccount }) {
+  constructor(scope: Construct, props: { readonly config: OrgConfig; readonly management: TargetAccount; readonly bus: BreakGlassBusStack }) {
     super(scope, { config: props.config, account: props.management, concern: 'breakglass-alarm' });
+    // Rules forwarding to a bus that does not exist yet would drop the events in between.
+    this.after(props.bus);
     const config = props.config;
     const regions = breakGlassAlarmRegions(config);
-    new OrgStackSet(this, 'member-accounts', {
+    membersAndManagement(this, 'member-accounts', {
       name: RESPONSE.breakGlassStackSet,
       description: 'aws-ir-guardrails: forward SecurityBreakGlass assumptions to the security account, every region',
       template: breakGlassForwarderTemplate(config),
@@ -165,15 +153,18 @@ export class BreakGlassAlarmStack extends AccountStack {
       instanceRegions: regions,
       targets: stackSetTargetOus(config),
       capabilities: ['CAPABILITY_NAMED_IAM'],
+      inManagementAccount: () => this.rulesInThisAccount(config, regions, props.management.id),
     });
+  }
 
-    // The management account: one forwarding role (IAM is global here, no StackSet) and a rule per region.
+  /** The management account: one forwarding role (IAM is global here, no StackSet) and a rule per region. */
+  private rulesInThisAccount(config: OrgConfig, regions: readonly string[], managementId: string): void {
     const role = new IamRole(this, 'forwarder-role', {
       name: RESPONSE.forwarderRole,
       description: 'EventBridge forwards break-glass events to the security account',
-      assumeRolePolicy: policyJson(forwarderTrust(props.management.id)),
+      assumeRolePolicy: policyJson(breakGlassForwarderTrust(managementId).document),
     });
-    new IamRolePolicy(this, 'forwarder-policy', { role: role.name, name: 'forward-to-security-bus', policy: policyJson(forwarderPolicy(config)) });
+    new IamRolePolicy(this, 'forwarder-policy', { role: role.name, name: breakGlassForwarderPolicy(config).name, policy: policyJson(breakGlassForwarderPolicy(config).document) });
     for (const region of regions) {
       const rule = new CloudwatchEventRule(this, `rule-${region}`, {
         region,

@@ -21,7 +21,10 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import type { ForensicsAccountConfig, OrgConfig } from '../../config';
 import { policyJson } from '../../policies/document';
 import { FORENSICS } from '../../shared/names';
-import { evidenceBucketPolicy, evidenceKeyPolicy, workstationPolicy, workstationTrust, type CleanRoom } from './forensics-policies';
+import { evidenceBucketPolicy, evidenceKeyPolicy } from '../../policies/resource/clean-room';
+import { workstationPolicy } from '../../policies/roles/service-roles';
+import { workstationTrust } from '../../policies/trust/service-roles';
+import type { CleanRoom } from '../../shared/addresses';
 
 /** The config (evidence settings, org ID) and the clean room's names. */
 export interface ForensicsEvidenceProps {
@@ -46,7 +49,7 @@ export class ForensicsEvidence extends Construct {
       description: 'IR evidence: snapshot copies and artefacts in the forensics clean room',
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: policyJson(evidenceKeyPolicy(config, room)),
+      policy: policyJson(evidenceKeyPolicy(config, room).document),
     });
     new KmsAlias(this, 'evidence-key-alias', { region, name: FORENSICS.evidenceKeyAlias, targetKeyId: this.key.keyId });
 
@@ -87,15 +90,15 @@ export class ForensicsEvidence extends Construct {
         },
       ],
     });
-    new S3BucketPolicy(this, 'evidence-policy', { region, bucket, policy: policyJson(evidenceBucketPolicy(config, room)) });
+    new S3BucketPolicy(this, 'evidence-policy', { region, bucket, policy: policyJson(evidenceBucketPolicy(config, room).document) });
 
     const role = new IamRole(this, 'workstation-role', {
       name: FORENSICS.workstationProfile,
       description: 'Forensic workstations in the clean room: Session Manager, read evidence',
-      assumeRolePolicy: policyJson(workstationTrust(room)),
+      assumeRolePolicy: policyJson(workstationTrust(room).document),
     });
     new IamRolePolicyAttachment(this, 'workstation-ssm', { role: role.name, policyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' });
-    new IamRolePolicy(this, 'workstation-evidence', { role: role.name, name: 'read-evidence', policy: policyJson(workstationPolicy(room)) });
+    new IamRolePolicy(this, 'workstation-evidence', { role: role.name, name: workstationPolicy(room).name, policy: policyJson(workstationPolicy(room).document) });
     this.workstationProfile = new IamInstanceProfile(this, 'workstation-profile', { name: FORENSICS.workstationProfile, role: role.name });
   }
 }

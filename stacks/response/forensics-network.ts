@@ -17,19 +17,16 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { policyJson } from '../../policies/document';
-import { flowLogsPolicy, flowLogsTrust, s3EndpointPolicy, type CleanRoom } from './forensics-policies';
-import { RESPONSE } from './names';
+import { s3EndpointPolicy } from '../../policies/resource/clean-room';
+import { cleanRoomFlowLogsPolicy } from '../../policies/roles/service-roles';
+import { cleanRoomFlowLogsTrust } from '../../policies/trust/service-roles';
+import type { CleanRoom } from '../../shared/addresses';
+import { RESPONSE } from '../../shared/addresses';
+import { flowLogFormat } from '../plumbing/flow-log-format';
+import { terraformLiteral } from '../plumbing/terraform-literal';
 
 /** Interface endpoints the clean room needs: Session Manager (ssm, ssmmessages, ec2messages), KMS, Logs, STS. */
 export const CLEAN_ROOM_INTERFACE_ENDPOINTS = ['ssm', 'ssmmessages', 'ec2messages', 'kms', 'logs', 'sts'] as const;
-
-/** Flow-log fields through version 5, in the order AWS documents them. */
-export const FLOW_LOG_FIELDS = [
-  'version', 'account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes',
-  'start', 'end', 'action', 'log-status', 'vpc-id', 'subnet-id', 'instance-id', 'tcp-flags', 'type', 'pkt-srcaddr',
-  'pkt-dstaddr', 'region', 'az-id', 'sublocation-type', 'sublocation-id', 'pkt-src-aws-service', 'pkt-dst-aws-service',
-  'flow-direction', 'traffic-path',
-] as const;
 
 /** Where the clean-room network goes and what encrypts its logs. */
 export interface ForensicsNetworkProps {
@@ -131,7 +128,7 @@ export class ForensicsNetwork extends Construct {
       serviceName: `com.amazonaws.${region}.s3`,
       vpcEndpointType: 'Gateway',
       routeTableIds: [routes.id],
-      policy: policyJson(s3EndpointPolicy(room)),
+      policy: policyJson(s3EndpointPolicy(room).document),
       tags: { Name: 'ir-forensics-s3-evidence-only' },
     });
   }
@@ -147,9 +144,9 @@ export class ForensicsNetwork extends Construct {
     });
     const role = new IamRole(this, 'flow-log-role', {
       name: RESPONSE.flowLogRole,
-      assumeRolePolicy: policyJson(flowLogsTrust(room)),
+      assumeRolePolicy: policyJson(cleanRoomFlowLogsTrust(room).document),
     });
-    const delivery = new IamRolePolicy(this, 'flow-log-delivery', { role: role.name, name: 'deliver-flow-logs', policy: policyJson(flowLogsPolicy(room)) });
+    const delivery = new IamRolePolicy(this, 'flow-log-delivery', { role: role.name, name: cleanRoomFlowLogsPolicy(room).name, policy: policyJson(cleanRoomFlowLogsPolicy(room).document) });
     new FlowLog(this, 'flow-log', {
       region,
       vpcId: this.vpc.id,
@@ -158,8 +155,7 @@ export class ForensicsNetwork extends Construct {
       logDestination: group.arn,
       iamRoleArn: role.arn,
       maxAggregationInterval: 60,
-      // `$${...}`: Terraform would read a bare `${...}` as interpolation.
-      logFormat: FLOW_LOG_FIELDS.map((f) => `$\${${f}}`).join(' '),
+      logFormat: terraformLiteral(flowLogFormat()),
       // The role's grant must exist before delivery starts, or the flow log begins in an access error.
       dependsOn: [delivery],
     });

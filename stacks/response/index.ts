@@ -2,36 +2,39 @@
  * Response readiness: what responders need waiting before an incident. IR roles everywhere,
  * the break-glass alarm, the forensics clean room and isolation groups in workload VPCs.
  */
-import type { AccountStack } from '../account-stack';
-import type { OrgBuild } from '../organization';
+import type { Construct } from 'constructs';
+import type { OrgConfig } from '../../config';
+import type { SecurityAlertsStack } from '../detection/alerts';
+import type { ScpStack } from '../scps';
 import { BreakGlassAlarmStack, BreakGlassBusStack } from './breakglass-alarm';
-import { buildForensicsStacks } from './forensics';
+import { buildForensicsStacks, type CleanRoomStack, type ForensicsAccountStack } from './forensics';
 import { IrRolesStack } from './ir-roles';
-import { buildIsolationStacks } from './isolation';
+import { buildIsolationStacks, type IsolationStack } from './isolation';
 
-/** Add every response-readiness stack to `org`, with its ordering declared. */
-export function buildResponseReadiness(org: OrgBuild): void {
-  const { app, config } = org;
-  const management = org.account('management');
-
-  org.add(new IrRolesStack(app, { config, management }));
-
-  const bus = org.add(new BreakGlassBusStack(app, { config, security: org.account('security') }));
-  // The page goes to the alert topic of the detection stack; EventBridge accepts the target
-  // before the topic exists, so this only orders a first deploy when that stack is built first.
-  dependOnIfBuilt(org, bus, `${org.account('security').name}-alerts`);
-  // Rules forwarding to a bus that does not exist yet would drop the events in between.
-  org.add(new BreakGlassAlarmStack(app, { config, management })).addDependency(bus);
-
-  for (const stack of buildForensicsStacks(app, config, management)) {
-    // Evidence should never sit in the clean room before the Forensics OU SCP closes it.
-    dependOnIfBuilt(org, org.add(stack), `${management.name}-scps`);
-  }
-  for (const stack of buildIsolationStacks(app, config)) org.add(stack);
+/** What response readiness is deployed after: the alert topic it pages and the SCPs that close the Forensics OU. */
+export interface ResponseDependencies {
+  readonly alerts: SecurityAlertsStack;
+  readonly scps: ScpStack;
 }
 
-/** Order `stack` after the stack `id` when another concern has built it already; otherwise nothing. */
-function dependOnIfBuilt(org: OrgBuild, stack: AccountStack, id: string): void {
-  const other = org.all().find((s) => s.node.id === id);
-  if (other) stack.addDependency(other);
+/** The response-readiness stacks. */
+export interface ResponseStacks {
+  readonly irRoles: IrRolesStack;
+  readonly breakGlassBus: BreakGlassBusStack;
+  readonly breakGlassAlarm: BreakGlassAlarmStack;
+  /** Account creation, or the clean room once the forensics account ID is in the config. */
+  readonly forensics: ForensicsAccountStack | CleanRoomStack;
+  readonly isolation: readonly IsolationStack[];
+}
+
+/** Build every response-readiness stack into `scope`, after `dependencies`. */
+export function buildResponseReadiness(scope: Construct, config: OrgConfig, dependencies: ResponseDependencies): ResponseStacks {
+  const { management, security } = config.accounts;
+  const managementAccount = { name: management.name, id: management.id };
+  const irRoles = new IrRolesStack(scope, { config, management: managementAccount });
+  const breakGlassBus = new BreakGlassBusStack(scope, { config, security: { name: security.name, id: security.id }, alerts: dependencies.alerts });
+  const breakGlassAlarm = new BreakGlassAlarmStack(scope, { config, management: managementAccount, bus: breakGlassBus });
+  const forensics = buildForensicsStacks(scope, config, dependencies.scps);
+  const isolation = buildIsolationStacks(scope, config);
+  return { irRoles, breakGlassBus, breakGlassAlarm, forensics, isolation };
 }

@@ -13,8 +13,10 @@ import { irRoleDefinitions, roleSizeProblems, type IrRoleDefinition } from '../.
 import { MANAGED_BY, TAGS } from '../../shared/names';
 import { AccountStack, type TargetAccount } from '../account-stack';
 import { GuardrailError } from '../guards';
-import { RESPONSE, stackSetTargetOus } from './names';
-import { OrgStackSet, escapeTerraformTemplate, type CfnTemplate } from './stack-sets';
+import { RESPONSE } from '../../shared/addresses';
+import { stackSetTargetOus } from './names';
+import { membersAndManagement, type CfnTemplate } from '../plumbing/org-stack-set';
+import { terraformLiteral } from '../plumbing/terraform-literal';
 
 /** CloudFormation logical ID of a role (alphanumeric, as CloudFormation requires). */
 export function roleLogicalId(role: IrRoleDefinition): string {
@@ -79,8 +81,7 @@ export class IrRolesStack extends AccountStack {
   constructor(scope: Construct, props: IrRolesStackProps) {
     super(scope, { config: props.config, account: props.management, concern: 'ir-roles' });
     const roles = checkedDefinitions(props.config);
-    this.rolesInThisAccount(roles);
-    new OrgStackSet(this, 'member-accounts', {
+    membersAndManagement(this, 'member-accounts', {
       name: RESPONSE.irRolesStackSet,
       description: 'aws-ir-guardrails: the four incident-response roles in every member account',
       template: irRolesTemplate(roles),
@@ -89,6 +90,7 @@ export class IrRolesStack extends AccountStack {
       instanceRegions: [this.region],
       targets: stackSetTargetOus(props.config),
       capabilities: ['CAPABILITY_NAMED_IAM'],
+      inManagementAccount: () => this.rolesInThisAccount(roles),
     });
   }
 
@@ -99,14 +101,14 @@ export class IrRolesStack extends AccountStack {
         path: role.path,
         description: role.description,
         maxSessionDuration: role.maxSessionSeconds,
-        assumeRolePolicy: escapeTerraformTemplate(policyJson(role.trust)),
+        assumeRolePolicy: terraformLiteral(policyJson(role.trust)),
       });
       role.policies.forEach((policy, i) => {
         const managed = new IamPolicy(this, `policy-${role.key}-${i}`, {
           name: policy.name,
           path: role.path,
           description: policy.description,
-          policy: escapeTerraformTemplate(policyJson(policy.document)),
+          policy: terraformLiteral(policyJson(policy.document)),
         });
         new IamRolePolicyAttachment(this, `attach-${role.key}-${i}`, { role: iamRole.name, policyArn: managed.arn });
       });

@@ -3,8 +3,9 @@
  * ENIs, volumes, profile, Spot request and Auto Scaling group.
  */
 import { DescribeAutoScalingInstancesCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeAddressesCommand, DescribeInstancesCommand, type Instance } from '@aws-sdk/client-ec2';
+import { DescribeAddressesCommand, type Instance } from '@aws-sdk/client-ec2';
 import type { AwsClients } from '../aws/clients';
+import { readInstances } from '../aws/ec2-state';
 import type { InstanceRecord } from '../model';
 
 /** Convert an EC2 API instance into the shared record (ASG filled in separately). */
@@ -61,14 +62,7 @@ export async function elasticAddressesByEni(clients: AwsClients, region: string)
 
 /** Every instance in a region (all states), paginated. */
 export async function describeAllInstances(clients: AwsClients, region: string, instanceIds?: string[]): Promise<Instance[]> {
-  const out: Instance[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await clients.ec2(region).send(new DescribeInstancesCommand({ InstanceIds: instanceIds, NextToken }));
-    for (const reservation of page.Reservations ?? []) out.push(...(reservation.Instances ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return out;
+  return readInstances(clients.ec2(region), { instanceIds });
 }
 
 /** ASG name per instance ID (DescribeAutoScalingInstances takes at most 50 IDs per call). */

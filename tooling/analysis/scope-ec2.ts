@@ -5,13 +5,12 @@
  */
 import {
   DescribeKeyPairsCommand,
-  paginateDescribeFleets,
   paginateDescribeImages,
   paginateDescribeSnapshots,
-  paginateDescribeSpotFleetRequests,
   paginateDescribeSpotInstanceRequests,
 } from '@aws-sdk/client-ec2';
 import type { AwsClients } from '../aws/clients';
+import { readFleets, readSpotFleetRequests } from '../aws/ec2-state';
 import type { InstanceRecord, RegionalResource, StepFailure } from '../model';
 import {
   autoScalingGroupsOf,
@@ -138,39 +137,35 @@ export async function scopeRegion(clients: AwsClients, region: string): Promise<
       }
     }),
     step('spot-fleets', async () => {
-      for await (const page of paginateDescribeSpotFleetRequests({ client: ec2 }, {})) {
-        for (const f of page.SpotFleetRequestConfigs ?? []) {
-          const specs = f.SpotFleetRequestConfig?.LaunchSpecifications ?? [];
-          inv.fleets.push({
-            region,
-            id: f.SpotFleetRequestId ?? '',
-            state: f.SpotFleetRequestState,
-            createdAt: iso(f.CreateTime),
-            details: details({
-              fleetKind: 'spot-fleet',
-              type: f.SpotFleetRequestConfig?.Type,
-              targetCapacity: f.SpotFleetRequestConfig?.TargetCapacity,
-              keyNames: [...new Set(specs.flatMap((s) => (s.KeyName ? [s.KeyName] : [])))].join(','),
-            }),
-          });
-        }
+      for (const f of await readSpotFleetRequests(ec2)) {
+        const specs = f.SpotFleetRequestConfig?.LaunchSpecifications ?? [];
+        inv.fleets.push({
+          region,
+          id: f.SpotFleetRequestId ?? '',
+          state: f.SpotFleetRequestState,
+          createdAt: iso(f.CreateTime),
+          details: details({
+            fleetKind: 'spot-fleet',
+            type: f.SpotFleetRequestConfig?.Type,
+            targetCapacity: f.SpotFleetRequestConfig?.TargetCapacity,
+            keyNames: [...new Set(specs.flatMap((s) => (s.KeyName ? [s.KeyName] : [])))].join(','),
+          }),
+        });
       }
     }),
     step('ec2-fleets', async () => {
-      for await (const page of paginateDescribeFleets({ client: ec2 }, {})) {
-        for (const f of page.Fleets ?? []) {
-          inv.fleets.push({
-            region,
-            id: f.FleetId ?? '',
-            state: f.FleetState,
-            createdAt: iso(f.CreateTime),
-            details: details({
-              fleetKind: 'ec2-fleet',
-              type: f.Type,
-              targetCapacity: f.TargetCapacitySpecification?.TotalTargetCapacity,
-            }),
-          });
-        }
+      for (const f of await readFleets(ec2)) {
+        inv.fleets.push({
+          region,
+          id: f.FleetId ?? '',
+          state: f.FleetState,
+          createdAt: iso(f.CreateTime),
+          details: details({
+            fleetKind: 'ec2-fleet',
+            type: f.Type,
+            targetCapacity: f.TargetCapacitySpecification?.TotalTargetCapacity,
+          }),
+        });
       }
     }),
   ]);

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { loadOrgConfig, type OrgConfig, resolveConfigPath } from '../../config';
-import { evidenceBucketName } from '../../shared/names';
+import { evidenceBucketName } from '../../shared/addresses';
 import { isCommercialRegion } from '../../config/regions';
 import { LOOKUP_EVENTS_HORIZON_DAYS } from '../analysis/trail';
 import { AwsClients, type ClientSettings } from '../aws/clients';
@@ -128,7 +128,7 @@ function anchorTarget(opts: GlobalOptions, assume: boolean): AnchorTarget | unde
   const config = loadOrgConfig(configPathOf(opts));
   const region = config.organization.homeRegion;
   if (!config.accounts.forensics.id) return undefined;
-  return { bucket: evidenceBucketName(config.accounts.forensics.id, region), region };
+  return { bucket: evidenceBucketName(config, config.accounts.forensics.id), region };
 }
 
 /**

@@ -13,6 +13,8 @@ import {
   PutUserPolicyCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
+import { denyAllPolicy, revokeOlderSessionsPolicy } from '../../policies/containment/credentials';
+import { policyJson } from '../../policies/document';
 import { CONTAINMENT_POLICIES, IR_ROLES } from '../../shared/names';
 import type { AwsClients } from '../aws/clients';
 import { errorCode } from '../aws/errors';
@@ -21,19 +23,6 @@ import type { Once, PhaseEnv } from '../case/phase';
 import type { IamPrincipal } from '../case/undo';
 
 export type { IamPrincipal } from '../case/undo';
-
-/** Deny-all inline policy document. */
-export function denyAllPolicy(): string {
-  return JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'IrDenyAll', Effect: 'Deny', Action: '*', Resource: '*' }] });
-}
-
-/** Deny every request signed with credentials issued before `now` (UTC). */
-export function revokeOlderSessionsPolicy(now: Date): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Sid: 'IrRevokeOlderSessions', Effect: 'Deny', Action: '*', Resource: '*', Condition: { DateLessThan: { 'aws:TokenIssueTime': now.toISOString() } } }],
-  });
-}
 
 /** The principal named by an IAM user/role ARN or an STS assumed-role ARN. */
 export function principalFromArn(arn: string): IamPrincipal {
@@ -105,7 +94,7 @@ export function revokeSessions(env: PhaseEnv, once: Once, p: IamPrincipal, step:
       env,
       p,
       CONTAINMENT_POLICIES.revokeOlderSessions,
-      revokeOlderSessionsPolicy(env.clock()),
+      policyJson(revokeOlderSessionsPolicy(env.clock()).document),
       step,
       `deny ${p.kind} ${p.name}'s sessions issued before now (${env.clock().toISOString()}); also hits legitimate users of it until they refresh`,
     );
@@ -135,7 +124,7 @@ export async function containUser(env: PhaseEnv, once: Once, userName: string): 
       verify: async () => (await status(id)) === 'Inactive',
     });
   }
-  await env.exec.run(inlinePolicyAction(env, p, CONTAINMENT_POLICIES.denyAll, denyAllPolicy(), 'contain-credentials/deny-all', `attach inline deny-all to user ${userName}`));
+  await env.exec.run(inlinePolicyAction(env, p, CONTAINMENT_POLICIES.denyAll, policyJson(denyAllPolicy().document), 'contain-credentials/deny-all', `attach inline deny-all to user ${userName}`));
   await revokeSessions(env, once, p, 'contain-credentials/revoke-sessions');
 }
 

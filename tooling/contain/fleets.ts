@@ -4,16 +4,9 @@
  * anything is terminated. Ownership comes from the fleets' own instance lists (moto does not
  * tag fleet instances) and from the `aws:ec2spot:fleet-request-id` / `aws:ec2:fleet-id` tags.
  */
-import {
-  CancelSpotFleetRequestsCommand,
-  DeleteFleetsCommand,
-  DescribeFleetInstancesCommand,
-  DescribeFleetsCommand,
-  DescribeSpotFleetInstancesCommand,
-  DescribeSpotFleetRequestsCommand,
-  type Instance,
-} from '@aws-sdk/client-ec2';
+import { CancelSpotFleetRequestsCommand, DeleteFleetsCommand, type Instance } from '@aws-sdk/client-ec2';
 import type { AwsClients } from '../aws/clients';
+import { readFleetInstances, readFleets, readSpotFleetInstances, readSpotFleetRequests } from '../aws/ec2-state';
 import type { Action } from '../case/executor';
 import type { PhaseEnv } from '../case/phase';
 
@@ -34,17 +27,15 @@ const LIVE_EC2_FLEET = new Set(['submitted', 'active', 'modifying']);
 export async function readFleetOwners(clients: AwsClients, region: string, instances: readonly Instance[]): Promise<Map<string, FleetOwner>> {
   const ec2 = clients.ec2(region);
   const owners = new Map<string, FleetOwner>();
-  const [spotFleets, fleets] = await Promise.all([ec2.send(new DescribeSpotFleetRequestsCommand({})), ec2.send(new DescribeFleetsCommand({}))]);
-  const liveSpot = (spotFleets.SpotFleetRequestConfigs ?? []).filter((f) => LIVE_SPOT_FLEET.has(f.SpotFleetRequestState ?? ''));
-  const liveFleets = (fleets.Fleets ?? []).filter((f) => LIVE_EC2_FLEET.has(f.FleetState ?? ''));
+  const [spotFleets, fleets] = await Promise.all([readSpotFleetRequests(ec2), readFleets(ec2)]);
+  const liveSpot = spotFleets.filter((f) => LIVE_SPOT_FLEET.has(f.SpotFleetRequestState ?? ''));
+  const liveFleets = fleets.filter((f) => LIVE_EC2_FLEET.has(f.FleetState ?? ''));
   await Promise.all([
     ...liveSpot.map(async (f) => {
-      const out = await ec2.send(new DescribeSpotFleetInstancesCommand({ SpotFleetRequestId: f.SpotFleetRequestId }));
-      for (const i of out.ActiveInstances ?? []) owners.set(i.InstanceId!, { kind: 'spot-fleet', id: f.SpotFleetRequestId!, state: f.SpotFleetRequestState! });
+      for (const i of await readSpotFleetInstances(ec2, f.SpotFleetRequestId!)) owners.set(i.InstanceId!, { kind: 'spot-fleet', id: f.SpotFleetRequestId!, state: f.SpotFleetRequestState! });
     }),
     ...liveFleets.map(async (f) => {
-      const out = await ec2.send(new DescribeFleetInstancesCommand({ FleetId: f.FleetId }));
-      for (const i of out.ActiveInstances ?? []) owners.set(i.InstanceId!, { kind: 'ec2-fleet', id: f.FleetId!, state: f.FleetState! });
+      for (const i of await readFleetInstances(ec2, f.FleetId!)) owners.set(i.InstanceId!, { kind: 'ec2-fleet', id: f.FleetId!, state: f.FleetState! });
     }),
   ]);
   for (const i of instances) {

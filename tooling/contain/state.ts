@@ -20,7 +20,6 @@ import {
   DescribeVolumesCommand,
   type IamInstanceProfileAssociation,
   type Instance,
-  paginateDescribeInstances,
   type Snapshot,
   type SpotInstanceRequest,
 } from '@aws-sdk/client-ec2';
@@ -28,6 +27,7 @@ import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-s
 import pLimit from 'p-limit';
 import { TAGS } from '../../shared/names';
 import type { AwsClients } from '../aws/clients';
+import { readInstances } from '../aws/ec2-state';
 import type { EvidencePrefetch } from '../evidence/collect';
 import { type FleetOwner, readFleetOwners } from './fleets';
 
@@ -68,11 +68,7 @@ export interface RegionState {
 export async function findInstances(clients: AwsClients, region: string, instanceIds: readonly string[]): Promise<Instance[]> {
   if (instanceIds.length === 0) return [];
   const found: Instance[] = [];
-  for (const chunk of chunks(instanceIds, 200)) {
-    for await (const page of paginateDescribeInstances({ client: clients.ec2(region) }, { Filters: [{ Name: 'instance-id', Values: chunk }] })) {
-      for (const r of page.Reservations ?? []) found.push(...(r.Instances ?? []));
-    }
-  }
+  for (const chunk of chunks(instanceIds, 200)) found.push(...(await readInstances(clients.ec2(region), { filters: [{ Name: 'instance-id', Values: chunk }] })));
   return found.filter((i) => i.State?.Name !== 'terminated');
 }
 

@@ -9,7 +9,7 @@ import { App, Testing } from 'cdktf';
 import { parse as parseYaml } from 'yaml';
 import { EXAMPLE_CONFIG_PATH, loadOrgConfig, parseOrgConfig, type OrgConfig } from '../../../config';
 import { buildDetection } from '../../../stacks/detection';
-import { OrgBuild } from '../../../stacks/organization';
+import { accountStacksIn } from '../../../stacks/organization';
 import type { StackJson } from '../../support/synth';
 
 export type { StackJson } from '../../support/synth';
@@ -24,11 +24,10 @@ export function synthDetection(config: OrgConfig): { stacks: Map<string, StackJs
   const outdir = mkdtempSync(join(tmpdir(), 'irg-detection-'));
   try {
     const app = Testing.stubVersion(new App({ outdir, stackTraces: false }));
-    const org = new OrgBuild(app, config);
-    buildDetection(org);
+    buildDetection(app, config);
     const stacks = new Map<string, StackJson>();
     const dependencies = new Map<string, string[]>();
-    for (const stack of org.all()) {
+    for (const stack of accountStacksIn(app)) {
       stacks.set(stack.node.id, JSON.parse(Testing.synth(stack, true)));
       dependencies.set(stack.node.id, stack.dependencies.map((d) => d.node.id));
     }

@@ -12,7 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { scope, validate } from '../../../tooling/analysis';
 import type { AwsClients } from '../../../tooling/aws/clients';
 import type { Inventory } from '../../../tooling/model';
-import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../../support/moto';
+import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../../../dev/moto';
 import { FakeClock } from './fake-clock';
 import { recordedFindings, recordedLookupEvents } from './fixtures/load';
 import { ACCOUNT_ID, ATTACKER_REGIONS, motoClients, seedAttack, type SeededAttack } from './seed';

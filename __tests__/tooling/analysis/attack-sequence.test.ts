@@ -11,7 +11,7 @@ import { validate } from '../../../tooling/analysis';
 import { sequenceSeeds } from '../../../tooling/analysis/attack-sequence';
 import type { AwsClients } from '../../../tooling/aws/clients';
 import { caseIndicators } from '../../../tooling/hunt/indicators';
-import { startMoto, type MotoServer } from '../../support/moto';
+import { startMoto, type MotoServer } from '../../../dev/moto';
 import { FakeClock } from './fake-clock';
 import { recordedFindings } from './fixtures/load';
 import { ACCOUNT_ID, ATTACKER_REGIONS, motoClients, seedAttack, type SeededAttack } from './seed';

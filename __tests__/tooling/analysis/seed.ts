@@ -29,7 +29,7 @@ import {
   CreateNetworkInterfaceCommand,
 } from '@aws-sdk/client-ec2';
 import { AwsClients } from '../../../tooling/aws/clients';
-import { MOTO_CREDENTIALS } from '../../support/moto';
+import { MOTO_CREDENTIALS } from '../../../dev/moto';
 
 /** moto's default account. */
 export const ACCOUNT_ID = '123456789012';

@@ -32,7 +32,7 @@ import { runAthenaQuery } from '../../../tooling/hunt/athena';
 import { hunt, type HuntSummary } from '../../../tooling/hunt/hunt';
 import { huntQuery } from '../../../tooling/hunt/sql';
 import type { Inventory } from '../../../tooling/model';
-import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../support/moto';
+import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../../dev/moto';
 
 const REGION = 'us-east-1';
 const TARGET = { workgroup: ATHENA.workgroup, database: ATHENA.database };

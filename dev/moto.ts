@@ -36,7 +36,7 @@ async function freePort(): Promise<number> {
 /** The Python that serves moto: MOTO_PYTHON, else the project's .moto/venv, else python3. */
 function motoPython(): string {
   if (process.env.MOTO_PYTHON) return process.env.MOTO_PYTHON;
-  const venv = join(__dirname, '..', '..', '.moto', 'venv', 'bin', 'python');
+  const venv = join(__dirname, '..', '.moto', 'venv', 'bin', 'python');
   return existsSync(venv) ? venv : 'python3';
 }
 

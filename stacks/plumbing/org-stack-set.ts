@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { CloudformationStackInstances } from '@cdktf/provider-aws/lib/cloudformation-stack-instances';
 import { CloudformationStackSet } from '@cdktf/provider-aws/lib/cloudformation-stack-set';
 import { GuardrailError } from '../guards';
+import { terraformLiteral } from './terraform-literal';
 
 /** A CloudFormation template as JSON; built in TypeScript, never holding Terraform tokens. */
 export interface CfnTemplate {
@@ -32,13 +33,7 @@ export function templateBody(template: CfnTemplate): string {
       `CloudFormation template "${template.Description}" is ${bytes} bytes; TemplateBody allows ${MAX_TEMPLATE_BODY_BYTES}. Shrink the policies or split the template.`,
     ]);
   }
-  return escapeTerraformTemplate(json);
-}
-
-/** Escape Terraform template sequences so a literal string survives Terraform unchanged. */
-export function escapeTerraformTemplate(text: string): string {
-  // Function replacers: in a replacement string `$$` would itself collapse to `$`.
-  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+  return terraformLiteral(json);
 }
 
 /** Roll out to every account and region at once; stop a region once a tenth of its accounts fail. */
@@ -108,4 +103,25 @@ export class OrgStackSet extends Construct {
       });
     }
   }
+}
+
+/** An organization-wide StackSet plus the same resources built directly in the management account. */
+export interface MembersAndManagementProps extends OrgStackSetProps {
+  /**
+   * Builds the template's resources in the management account itself, which a service-managed
+   * StackSet never reaches; called with the stack, so resource addresses stay those of the stack.
+   */
+  readonly inManagementAccount: (scope: Construct) => void;
+}
+
+/**
+ * One set of resources in every account of the organization: member accounts (current and
+ * future) through `OrgStackSet` `id`, the management account directly. Both halves are required
+ * together, so a concern cannot forget the account StackSets skip.
+ */
+export function membersAndManagement(scope: Construct, id: string, props: MembersAndManagementProps): OrgStackSet {
+  const { inManagementAccount, ...stackSet } = props;
+  const members = new OrgStackSet(scope, id, stackSet);
+  inManagementAccount(scope);
+  return members;
 }

@@ -1,0 +1,84 @@
+/** Proof table for the identity-perimeter RCP: outsiders denied even where the resource policy invites them. */
+import type { OrgConfig } from '../../config';
+import { identityPerimeterRcp } from '../rcp';
+import type { PolicyDocument } from '../document';
+import { cleanRoom, logArchiveBucketArn } from '../../shared/addresses';
+import { proofFixtures } from './fixtures';
+import type { ProofRow, ProofTable } from './types';
+
+const ALLOWED = 'Allowed' as const;
+const DENIED = 'ExplicitlyDenied' as const;
+
+/** An account in another organization, and that organization. */
+const OUTSIDER_ACCOUNT = '999999999999';
+const OUTSIDER_ORG = 'o-outsider000';
+
+/** The worst resource policy: it lets anyone do anything (what a mistake or an attacker would write). */
+function openTo(actions: string, resource: string): PolicyDocument {
+  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: actions, Resource: resource }] };
+}
+function openToServices(actions: string, resource: string, service: string): PolicyDocument {
+  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: actions, Resource: resource }] };
+}
+
+/** Outsiders, insiders and services on each protected resource; an unprotected bucket as the control. */
+export function rcpProofs(config: OrgConfig): ProofTable {
+  const f = proofFixtures(config);
+  const policy = identityPerimeterRcp(config);
+  const org = config.organization.id;
+  const logArchive = config.accounts.logArchive.id;
+  const trailObject = `${logArchiveBucketArn(config, 'cloudtrail')}/AWSLogs/${org}/${f.workloadAccount}/CloudTrail/us-east-1/2026/01/01/x.json.gz`;
+  const key = `arn:aws:kms:${config.organization.homeRegion}:${logArchive}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+  const outsider = `arn:aws:iam::${OUTSIDER_ACCOUNT}:role/attacker`;
+  const analyst = f.irRole('analyst', f.securityAccount);
+  const inside = { 'aws:PrincipalOrgID': org, 'aws:PrincipalIsAWSService': 'false' };
+  const outside = { 'aws:PrincipalOrgID': OUTSIDER_ORG, 'aws:PrincipalIsAWSService': 'false' };
+  const trailPolicy = openTo('s3:*', trailObject);
+  const s3Row = (name: string, principal: string, action: string, context: Record<string, string>, expected: typeof ALLOWED | typeof DENIED, resourcePolicy = trailPolicy): ProofRow => ({
+    name, request: { principal, action, resource: trailObject, resourceAccount: logArchive, context }, expected, resourcePolicy,
+  });
+  const service = 'cloudtrail.amazonaws.com';
+  const serviceWrite = openToServices('s3:PutObject', trailObject, service);
+  const rows: ProofRow[] = [
+    s3Row('outsider reads CloudTrail logs the bucket policy opens to everyone', outsider, 's3:GetObject', outside, DENIED),
+    s3Row('outsider deletes CloudTrail logs', outsider, 's3:DeleteObject', outside, DENIED),
+    s3Row('account outside any organization reads CloudTrail logs', outsider, 's3:GetObject', { 'aws:PrincipalIsAWSService': 'false' }, DENIED),
+    s3Row('SecurityAnalyst (inside the organization) reads CloudTrail logs', analyst, 's3:GetObject', inside, ALLOWED),
+    s3Row('CloudTrail delivers the organization trail', service, 's3:PutObject', { 'aws:PrincipalIsAWSService': 'true', 'aws:SourceAccount': config.accounts.management.id, 'aws:SourceOrgID': org }, ALLOWED, serviceWrite),
+    s3Row('CloudTrail delivers for an account outside the organization (confused deputy)', service, 's3:PutObject', { 'aws:PrincipalIsAWSService': 'true', 'aws:SourceAccount': OUTSIDER_ACCOUNT, 'aws:SourceOrgID': OUTSIDER_ORG }, DENIED, serviceWrite),
+    s3Row('a service acting for no source account', service, 's3:PutObject', { 'aws:PrincipalIsAWSService': 'true' }, ALLOWED, serviceWrite),
+    {
+      name: 'outsider decrypts with a log-archive key whose key policy is open',
+      request: { principal: outsider, action: 'kms:Decrypt', resource: key, resourceAccount: logArchive, context: outside },
+      expected: DENIED, resourcePolicy: openTo('kms:*', '*'),
+    },
+    {
+      name: 'SecurityAnalyst decrypts with a log-archive key',
+      request: { principal: analyst, action: 'kms:Decrypt', resource: key, resourceAccount: logArchive, context: inside },
+      expected: ALLOWED, resourcePolicy: openTo('kms:*', '*'),
+    },
+    {
+      name: 'outsider reads an unrelated bucket opened to everyone (the RCP names the evidence only)',
+      request: { principal: outsider, action: 's3:GetObject', resource: 'arn:aws:s3:::public-website/index.html', resourceAccount: f.workloadAccount, context: outside },
+      expected: ALLOWED, resourcePolicy: openTo('s3:GetObject', 'arn:aws:s3:::public-website/*'),
+    },
+  ];
+  const forensicsId = config.accounts.forensics.id;
+  if (forensicsId) {
+    const evidence = `${cleanRoom(config, forensicsId).bucketArn}/case-0001/disk.raw`;
+    const evidencePolicy = openTo('s3:*', evidence);
+    rows.push(
+      { name: 'outsider reads evidence the bucket policy opens to everyone', request: { principal: outsider, action: 's3:GetObject', resource: evidence, resourceAccount: forensicsId, context: outside }, expected: DENIED, resourcePolicy: evidencePolicy },
+      { name: 'SecurityAdmin reads evidence', request: { principal: f.irRole('admin', f.securityAccount), action: 's3:GetObject', resource: evidence, resourceAccount: forensicsId, context: inside }, expected: ALLOWED, resourcePolicy: evidencePolicy },
+    );
+  }
+  for (const role of ['breakGlass', 'admin'] as const) {
+    const target = f.irRole(role);
+    const trust: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Resource: '*' }] };
+    rows.push(
+      { name: `outsider assumes ${target.split('/').pop()} whose trust policy names everyone`, request: { principal: outsider, action: 'sts:AssumeRole', resource: target, resourceAccount: f.workloadAccount, context: outside }, expected: DENIED, resourcePolicy: trust },
+      { name: `a responder in the security account assumes ${target.split('/').pop()}`, request: { principal: `arn:aws:iam::${f.securityAccount}:role/Responders`, action: 'sts:AssumeRole', resource: target, resourceAccount: f.workloadAccount, context: inside }, expected: ALLOWED, resourcePolicy: trust },
+    );
+  }
+  return { id: 'rcp-identity-perimeter', title: 'Identity perimeter on the log archive, evidence and IR roles (RCP)', policyNames: [policy.name], policies: { rcps: [policy.document] }, rows };
+}

@@ -1,0 +1,66 @@
+/** SCP rule: no paid capacity of denied types (capacity reservations, dedicated hosts, Capacity Blocks for ML). */
+import type { OrgConfig } from '../../config';
+import type { PolicyStatement } from '../document';
+import type { AuditedPolicy } from './audited';
+import { outsideTypePolicy } from './deny-unapproved-instance-types';
+import { computePlatformArnPatterns } from './principals';
+
+/** Capacity bought by instance type, with the resource whose `ec2:InstanceType` names it (iam-data). */
+export const TYPED_CAPACITY: ReadonlyArray<{ action: string; resource: string }> = [
+  { action: 'ec2:CreateCapacityReservation', resource: 'arn:aws:ec2:*:*:capacity-reservation/*' },
+  { action: 'ec2:AllocateHosts', resource: 'arn:aws:ec2:*:*:dedicated-host/*' },
+];
+
+/**
+ * Capacity with no type key: Capacity Blocks for ML (GPU and Trainium only), capacity reservation
+ * fleets, and SageMaker training plans and reserved capacity (ML accelerators).
+ */
+export const UNTYPED_CAPACITY_ACTIONS: readonly string[] = [
+  'ec2:PurchaseCapacityBlock', 'ec2:PurchaseCapacityBlockExtension', 'ec2:CreateCapacityReservationFleet',
+  'sagemaker:CreateTrainingPlan', 'sagemaker:ExtendTrainingPlan', 'sagemaker:CreateReservedCapacity',
+];
+
+/** Plain-text explanation for auditors. */
+export const explanation = `Denies buying capacity for instance types outside policy.
+A capacity reservation or a dedicated host is billed whether or not anything runs on it, and a
+reservation of a GPU type is where a miner's instances are guaranteed to land. CreateCapacityReservation
+(capacity-reservation resource) and AllocateHosts (dedicated-host resource) are denied when
+ec2:InstanceType is outside instance-type policy, and when it is absent: a host allocated by instance
+family carries no type, and a missing key must not mean allowed.
+Capacity Blocks for ML are sold only for GPU and Trainium types, and neither PurchaseCapacityBlock,
+its extension, CreateCapacityReservationFleet nor SageMaker training plans and reserved capacity
+expose a type key; they are denied to everyone except the deploying roles and the roles in
+instanceTypes.computePlatformPrincipals (an ML platform that plans its capacity).`;
+
+/** The paid-capacity rule for `config`. */
+export function denyPaidCapacityScp(config: OrgConfig): AuditedPolicy {
+  const statements: PolicyStatement[] = [
+    {
+      Sid: 'DenyCapacityOfDeniedTypes',
+      Effect: 'Deny',
+      Action: TYPED_CAPACITY.map((c) => c.action),
+      Resource: TYPED_CAPACITY.map((c) => c.resource),
+      Condition: outsideTypePolicy(config, 'ec2:InstanceType'),
+    },
+    {
+      Sid: 'DenyCapacityWithoutType',
+      Effect: 'Deny',
+      Action: TYPED_CAPACITY.map((c) => c.action),
+      Resource: TYPED_CAPACITY.map((c) => c.resource),
+      Condition: { Null: { 'ec2:InstanceType': 'true' } },
+    },
+    {
+      Sid: 'DenyUntypedCapacityExceptPlatform',
+      Effect: 'Deny',
+      Action: [...UNTYPED_CAPACITY_ACTIONS],
+      Resource: '*',
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': computePlatformArnPatterns(config) } },
+    },
+  ];
+  return {
+    name: 'ir-guardrails-deny-paid-capacity',
+    description: 'Deny capacity reservations and dedicated hosts of denied types, and Capacity Blocks for ML except compute platforms.',
+    explanation,
+    document: { Version: '2012-10-17', Statement: statements },
+  };
+}

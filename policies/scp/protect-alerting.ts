@@ -1,0 +1,105 @@
+/** SCP rule: what detection and alerting depend on (IR role policies, topic, bus, agent opt-out tag) is the deployers'. */
+import type { OrgConfig } from '../../config';
+import { configRecorderRolesArn, DETECTION, RESPONSE } from '../../shared/addresses';
+import { ALERT_RULES, ALERT_TOPIC_NAME, IR_ROLE_PATH } from '../../shared/names';
+import type { AuditedPolicy } from './audited';
+import { deployerArnPatterns } from './principals';
+import { EXEMPT_ROLE_CHANGE_ACTIONS } from './protect-security-services';
+
+/**
+ * Roles detection and alerting run as: Config recorders (one per account and region), the
+ * break-glass forwarders (StackSet instances append the region), the findings forwarder and the
+ * clean room's flow-log role. Whoever rewrites their trust or permissions stops what they deliver.
+ */
+export function detectionRoleArnPatterns(): string[] {
+  return [
+    configRecorderRolesArn(),
+    `arn:aws:iam::*:role/${RESPONSE.forwarderRole}*`,
+    `arn:aws:iam::*:role/${DETECTION.findingsForwarderRole}`,
+    `arn:aws:iam::*:role/${RESPONSE.flowLogRole}`,
+  ];
+}
+
+/** The managed policies of the IR roles live under the IR path (the IR-role stack creates them there). */
+export const IR_MANAGED_POLICY_PATTERN = `arn:aws:iam::*:policy${IR_ROLE_PATH}*`;
+
+/** Rewriting a managed policy: a new default version changes what an IR role may do without touching the role. */
+export const MANAGED_POLICY_CHANGE_ACTIONS: readonly string[] = [
+  'iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicyVersion', 'iam:DeletePolicy',
+];
+
+/** The tag GuardDuty reads to opt an EC2 instance, EKS cluster or ECS cluster out of (or into) its runtime agent. */
+export const GUARDDUTY_MANAGED_TAG = 'GuardDutyManaged';
+
+/** Every call that writes or removes a tag on instances, EKS clusters and ECS clusters (tag-on-create included). */
+export const AGENT_TAG_ACTIONS: readonly string[] = [
+  'ec2:CreateTags', 'ec2:DeleteTags',
+  'eks:TagResource', 'eks:UntagResource', 'eks:CreateCluster',
+  'ecs:TagResource', 'ecs:UntagResource', 'ecs:CreateCluster',
+];
+
+/** Silencing the alert topic: deleting it, rewriting its policy or encryption, unsubscribing the pager. */
+export const ALERT_TOPIC_ACTIONS: readonly string[] = [
+  'sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:AddPermission', 'sns:RemovePermission', 'sns:PutDataProtectionPolicy', 'sns:Unsubscribe',
+];
+
+/** Plain-text explanation for auditors. */
+export const explanation = `Reserves for the deployers everything a detector or an alert depends on, beyond the services themselves.
+Detection roles: the Config recorder roles (ir-config-recorder*), the break-glass forwarder roles
+(ir-breakglass-forwarder*), the GuardDuty findings forwarder and the clean room's flow-log role. Creating,
+deleting or changing their trust, inline or managed policies or permissions boundary is denied: a
+recorder role that may no longer read, or a forwarder that may no longer put events, silences Config or
+the break-glass alarm without touching either service.
+IR role permissions: the IR roles' managed policies live under the /incident-response/ path; creating a
+new version, choosing another default version, deleting a version or the policy would change what a
+responder (or an exempt role) may do without touching the role, which the tamper rule already reserves.
+GuardDuty runtime agent: the GuardDutyManaged tag on an EC2 instance, an EKS cluster or an ECS cluster
+switches GuardDuty's managed runtime agent off (false) or on. Writing or removing a tag with that key,
+in any letter case, directly or at creation (ec2:CreateTags is also authorized for tags given to
+RunInstances), is denied through aws:TagKeys; other tags stay free.
+Alert topic: deleting the central alert topic, changing its attributes (policy, encryption, delivery),
+its permissions or data-protection policy, or unsubscribing its subscribers silences every alert.
+Break-glass event bus: deleting or updating the security account's collecting bus, and changing
+event-bus permissions in the security account (PutPermission and RemovePermission name no bus, so
+they are reserved there as a whole), would stop member accounts from forwarding break-glass events.
+The EventBridge rules themselves are protected by the tamper rule. SecurityBreakGlass is exempt from
+none of this: containment never needs to silence an alert.`;
+
+/** The alerting-dependencies rule for `config`. */
+export function protectAlertingScp(config: OrgConfig): AuditedPolicy {
+  const exceptDeployers = { ArnNotLike: { 'aws:PrincipalArn': deployerArnPatterns(config) } };
+  return {
+    name: 'ir-guardrails-protect-alerting',
+    description: 'Deny changing detection roles, IR role policies, the GuardDutyManaged tag, the alert topic and the break-glass bus, except deployers.',
+    explanation,
+    document: {
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'DenyDetectionRoleChangesExceptDeployers', Effect: 'Deny', Action: [...EXEMPT_ROLE_CHANGE_ACTIONS], Resource: detectionRoleArnPatterns(), Condition: exceptDeployers },
+        { Sid: 'DenyIrPolicyVersionsExceptDeployers', Effect: 'Deny', Action: [...MANAGED_POLICY_CHANGE_ACTIONS], Resource: IR_MANAGED_POLICY_PATTERN, Condition: exceptDeployers },
+        {
+          Sid: 'DenyGuardDutyAgentTagExceptDeployers',
+          Effect: 'Deny',
+          Action: [...AGENT_TAG_ACTIONS],
+          Resource: '*',
+          Condition: { 'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': [GUARDDUTY_MANAGED_TAG] }, ...exceptDeployers },
+        },
+        { Sid: 'DenyAlertTopicChangesExceptDeployers', Effect: 'Deny', Action: [...ALERT_TOPIC_ACTIONS], Resource: `arn:aws:sns:*:*:${ALERT_TOPIC_NAME}`, Condition: exceptDeployers },
+        {
+          Sid: 'DenyBreakGlassBusChangesExceptDeployers',
+          Effect: 'Deny',
+          Action: ['events:DeleteEventBus', 'events:UpdateEventBus'],
+          Resource: `arn:aws:events:*:*:event-bus/${ALERT_RULES.breakGlassBus}`,
+          Condition: exceptDeployers,
+        },
+        {
+          Sid: 'DenySecurityBusPermissionsExceptDeployers',
+          Effect: 'Deny',
+          Action: ['events:PutPermission', 'events:RemovePermission'],
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:PrincipalAccount': config.accounts.security.id }, ...exceptDeployers },
+        },
+      ],
+    },
+  };
+}
