@@ -5,8 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import type { CommandResult } from './command-result';
 import {
-  type CommandResult,
   containCredentialsCommand,
   containInstancesCommand,
   eradicateCommand,

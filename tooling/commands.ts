@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { renderReport, scope, validate } from './analysis';
 import { type Clock, systemClock } from './analysis/clock';
 import type { ActionResult } from './case/executor';
+import type { CommandResult } from './command-result';
 import { compareWithAnchor, latestAnchor, readLocalAnchors } from './case/anchor';
 import { journalPath, readJournal, verifyJournal } from './case/journal';
 import { withWriteCase } from './case/open';
@@ -21,18 +22,6 @@ import type { Inventory, StepFailure, Subject, Validation } from './model';
 import { athenaScopeSource } from './hunt/command';
 import { readHuntSummaries } from './hunt/report';
 import { planRelease, releaseCase } from './release';
-
-/** What a command did. */
-export interface CommandResult {
-  readonly command: string;
-  readonly results: readonly ActionResult[];
-  readonly failures: readonly StepFailure[];
-  readonly manual?: readonly string[];
-  /** Files written (validation, inventory, report). */
-  readonly files?: readonly string[];
-  /** 0 done, 1 something failed, 3 irreversible steps wait for confirmation. */
-  readonly exitCode: number;
-}
 
 /** Flags naming what a phase acts on; absent ones come from validation.json / inventory.json. */
 export interface TargetFlags {

@@ -11,7 +11,7 @@ import { errorMessage } from '../aws/errors';
 import type { TrailSource } from '../analysis/scope';
 import type { SessionSource } from '../aws/session';
 import { readCaseFile, type Runtime } from '../case/runtime';
-import type { CommandResult } from '../commands';
+import type { CommandResult } from '../command-result';
 import type { IndicatorClass, Inventory, StepFailure, Validation } from '../model';
 import { athenaFix } from './athena';
 import { hunt } from './hunt';
