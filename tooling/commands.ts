@@ -181,8 +181,9 @@ function requireRecord(rt: Runtime, command: string, needs: 'journal' | 'any'): 
   if (!existsSync(caseDir)) throw new Error(`${command}: case directory ${caseDir} does not exist, so case ${caseId} has no record here. ${fix}.`);
   const hasJournal = existsSync(journalPath(caseDir));
   if (needs === 'journal' && !hasJournal) throw new Error(`${command}: ${journalPath(caseDir)} does not exist: no phase of case ${caseId} has run in ${caseDir}. ${fix}.`);
-  const any = hasJournal || ['validation.json', 'inventory.json'].some((f) => existsSync(join(caseDir, f)));
-  if (!any) throw new Error(`${command}: ${caseDir} holds no journal, validation.json or inventory.json of case ${caseId}. ${fix}, or run validate/scope first.`);
+  // A hunt alone is a record too: it writes only under hunt/, never the journal.
+  const any = hasJournal || ['validation.json', 'inventory.json', 'hunt'].some((f) => existsSync(join(caseDir, f)));
+  if (!any) throw new Error(`${command}: ${caseDir} holds no journal, validation.json, inventory.json or hunt results of case ${caseId}. ${fix}, or run validate/scope/hunt first.`);
 }
 
 /** release: undo the case's containment from its journal (all of it, or only the named instances, users, keys). */
