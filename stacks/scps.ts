@@ -13,6 +13,7 @@ import { policyJson, type NamedPolicy } from '../policies/document';
 import { declarativeJson, ec2DeclarativePolicy } from '../policies/declarative';
 import { identityPerimeterRcp } from '../policies/rcp';
 import { forensicsOuScp, guardrailScps, packGuardrails } from '../policies/scp';
+import type { OrgPolicyType } from '../shared/prerequisites';
 import { AccountStack } from './account-stack';
 import { assertScpGuards } from './guards';
 
@@ -40,7 +41,7 @@ export class ScpStack extends AccountStack {
     return this.orgPolicy(scp, 'SERVICE_CONTROL_POLICY', policyJson(scp.document));
   }
 
-  private orgPolicy(policy: { name: string; description: string }, type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY' | 'DECLARATIVE_POLICY_EC2', content: string): OrganizationsPolicy {
+  private orgPolicy(policy: { name: string; description: string }, type: OrgPolicyType, content: string): OrganizationsPolicy {
     // Literal minified JSON: what auditors read in generated/policies is what AWS receives.
     return new OrganizationsPolicy(this, policy.name, { name: policy.name, description: policy.description, type, content });
   }

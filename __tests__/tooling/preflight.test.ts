@@ -18,9 +18,11 @@ import {
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { readFileSync } from 'node:fs';
 import { stringify, parse } from 'yaml';
-import { EXAMPLE_CONFIG_PATH, type OrgConfigInput } from '../../config';
+import { EXAMPLE_CONFIG_PATH, parseOrgConfig, type OrgConfigInput } from '../../config';
+import { guardrailScps, packGuardrails } from '../../policies/scp';
+import { FULL_AWS_ACCESS_COUNT } from '../../policies/scp/pack';
 import { TRUSTED_ACCESS } from '../../shared/prerequisites';
-import { recreateOrgInMoto } from '../../scripts/terraform/moto-org';
+import { MOTO_UNHOSTED_POLICY_TYPES, recreateOrgInMoto } from '../../scripts/terraform/moto-org';
 import { main } from '../../tooling/preflight/cli';
 import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../../dev/moto';
 
@@ -41,7 +43,11 @@ afterAll(async () => {
 
 const client = <T>(Ctor: new (c: object) => T, credentials: object = MOTO_CREDENTIALS, region = 'us-east-1') => new Ctor({ endpoint: moto.endpoint, region, credentials });
 
-/** A fresh moto organization like the example, trusted access on, and its config file. */
+/**
+ * A fresh moto organization like the example, trusted access on, and its config file. moto
+ * cannot enable DECLARATIVE_POLICY_EC2, so recreateOrgInMoto turns that switch off; SCPs and RCPs
+ * are enabled on the root as the example config needs.
+ */
 async function readyOrg(): Promise<{ config: OrgConfigInput; file: string }> {
   await moto.reset();
   const config = await recreateOrgInMoto(moto.endpoint, parse(readFileSync(EXAMPLE_CONFIG_PATH, 'utf8')) as OrgConfigInput);
@@ -71,15 +77,33 @@ async function assumedCredentials(accountId: string) {
   return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
 }
 
+/** The example's guardrail SCPs as deployed (packed), and how many more SCPs its root can take. */
+function scpRoomOf(config: OrgConfigInput): { packed: number; max: number; free: number } {
+  const parsed = parseOrgConfig(config);
+  const packed = packGuardrails(parsed, guardrailScps(parsed)).documents.length;
+  const max = parsed.scp.maxPoliciesPerTarget;
+  return { packed, max, free: max - FULL_AWS_ACCESS_COUNT - packed };
+}
+
 it('passes a ready organization: every check ok, exit 0', async () => {
-  const { file } = await readyOrg();
+  const { config, file } = await readyOrg();
   const { code, out } = await runCli(['--config', file]);
   expect(out).toContain('Ready for the first deploy.');
   expect(out).not.toContain('FAIL');
   for (const { principal } of TRUSTED_ACCESS) expect(out).toContain(`ok    trusted access for ${principal}`);
-  expect(out).toMatch(/ok {4}SCP room on root: \d of 5/);
+  for (const type of ['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY']) expect(out).toContain(`ok    policy type ${type} enabled on the root`);
+  // FullAWSAccess plus the packed guardrail SCPs.
+  const { packed, max, free } = scpRoomOf(config);
+  expect(out).toContain(`ok    SCP room on root: ${max - free} of ${max}`);
+  expect(packed).toBeLessThan(guardrailScps(parseOrgConfig(config)).length);
   expect(code).toBe(0);
 });
+
+it('the moto organization stands in for the declarative policy switch only', () => {
+  expect(MOTO_UNHOSTED_POLICY_TYPES.map((u) => u.type)).toEqual(['DECLARATIVE_POLICY_EC2']);
+});
+
+const exampleRoom = scpRoomOf(parse(readFileSync(EXAMPLE_CONFIG_PATH, 'utf8')) as OrgConfigInput);
 
 type Break = (config: OrgConfigInput) => Promise<OrgConfigInput | void>;
 
@@ -107,6 +131,21 @@ const BREAKS: Array<{ name: string; breakIt: Break; expected: RegExp; fix: RegEx
     fix: /fix: aws organizations enable-policy-type --root-id r-\w+ --policy-type SERVICE_CONTROL_POLICY/,
   },
   {
+    name: 'RCPs disabled on the root while the identity-perimeter RCP is on',
+    breakIt: async (config) => {
+      await client(OrganizationsClient).send(new DisablePolicyTypeCommand({ RootId: config.organization.rootId, PolicyType: 'RESOURCE_CONTROL_POLICY' }));
+    },
+    expected: /\[policy types\] RESOURCE_CONTROL_POLICY is not enabled on the root/,
+    fix: /fix: aws organizations enable-policy-type --root-id r-\w+ --policy-type RESOURCE_CONTROL_POLICY/,
+  },
+  {
+    // The root of a fresh organization has only what was enabled (moto cannot enable this type at all).
+    name: 'the EC2 declarative policy switched on without its type on the root',
+    breakIt: async (config) => ({ ...config, orgPolicies: { ...config.orgPolicies, declarativeEc2: { ...config.orgPolicies?.declarativeEc2, enabled: true } } }),
+    expected: /\[policy types\] DECLARATIVE_POLICY_EC2 is not enabled on the root/,
+    fix: /fix: aws organizations enable-policy-type --root-id r-\w+ --policy-type DECLARATIVE_POLICY_EC2/,
+  },
+  {
     name: 'an OU ID that does not exist',
     breakIt: async (config) => {
       config.organizationalUnits![1].id = 'ou-zzzz-zzzzzzzz';
@@ -132,15 +171,19 @@ const BREAKS: Array<{ name: string; breakIt: Break; expected: RegExp; fix: RegEx
     fix: /move the account or fix its ou/,
   },
   {
+    // One SCP more than the root has room for beside FullAWSAccess and the packed guardrails.
     name: 'no room for the guardrail SCPs on the root',
     breakIt: async (config) => {
       const orgs = client(OrganizationsClient);
-      for (const n of [1, 2]) {
+      for (let n = 1; n <= scpRoomOf(config).free + 1; n++) {
         const p = await orgs.send(new CreatePolicyCommand({ Name: `team-scp-${n}`, Description: 'x', Type: 'SERVICE_CONTROL_POLICY', Content: '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}]}' }));
         await orgs.send(new AttachPolicyCommand({ PolicyId: p.Policy!.PolicySummary!.Id!, TargetId: config.organization.rootId }));
       }
     },
-    expected: /\[SCP room\] root \(r-\w+\) would hold \d+ SCPs \(\d+ already attached: .*team-scp-1, team-scp-2; \d+ from this project\), over the limit of 5/,
+    expected: new RegExp(
+      `\\[SCP room\\] root \\(r-\\w+\\) would hold ${exampleRoom.max + 1} SCPs ` +
+        `\\(${FULL_AWS_ACCESS_COUNT + exampleRoom.free + 1} already attached: FullAWSAccess, team-scp-1.*; ${exampleRoom.packed} from this project\\), over the limit of ${exampleRoom.max}`,
+    ),
     fix: /detach or merge SCPs on root/,
   },
   {
@@ -169,6 +212,15 @@ it.each(BREAKS)('reports $name with its fix, exit 1', async ({ breakIt, expected
   expect(out).toMatch(expected);
   expect(out).toMatch(fix);
   expect(code).toBe(1);
+});
+
+it('asks for no policy type the config does not use: RCPs off on the root and in the config pass', async () => {
+  const { config } = await readyOrg();
+  await client(OrganizationsClient).send(new DisablePolicyTypeCommand({ RootId: config.organization.rootId, PolicyType: 'RESOURCE_CONTROL_POLICY' }));
+  const { code, out } = await runCli(['--config', writeConfig({ ...config, orgPolicies: { ...config.orgPolicies, resourceControl: { enabled: false } } })]);
+  expect(out).not.toContain('RESOURCE_CONTROL_POLICY');
+  expect(out).toContain('ok    policy type SERVICE_CONTROL_POLICY enabled on the root');
+  expect(code).toBe(0);
 });
 
 it('reports credentials of a member account instead of the management account', async () => {

@@ -23,7 +23,7 @@ import { parse } from 'yaml';
 import { applyStacks, destroyStacks } from './apply';
 import { startEmulator } from './emulator';
 import { concernOf, HOSTED_CONCERNS, NOT_HOSTED, TOLERATED_DIFFS } from './hosting';
-import { recreateOrgInMoto } from './moto-org';
+import { MOTO_UNHOSTED_POLICY_TYPES, recreateOrgInMoto } from './moto-org';
 import { synthesize } from './stacks';
 import { prepareToolchain, type Toolchain } from './toolchain';
 import { validateStacks, type Finding } from './validate';
@@ -98,6 +98,7 @@ async function checkApply(tc: Toolchain): Promise<string[]> {
     for (const d of destroyed) problems.push(`destroy on moto, ${d.stack}:\n${d.problem}`);
     for (const r of new Set(emulator.refused)) problems.push(`the provider tried to reach ${r}, outside moto: add its endpoint to SERVICES in scripts/terraform/apply.ts`);
     for (const n of NOT_HOSTED) console.log(`  not hosted: *-${n.concern}: ${n.reason}`);
+    for (const u of MOTO_UNHOSTED_POLICY_TYPES) console.log(`  not hosted: ${u.type} policies (moto refuses the type; ${u.setting} is off for the apply, the policy is still validated)`);
   } finally {
     await emulator.stop();
   }

@@ -3,6 +3,8 @@
  * and workload VPCs exist there with moto's own IDs, and the example config is rewritten to
  * those IDs. Stacks synthesized from it then attach SCPs to a real root, assume the deployment
  * role into real member accounts and place flow logs on real VPCs, as on a live organization.
+ * The policy types the config needs are enabled on moto's root, except those moto cannot host
+ * (MOTO_UNHOSTED_POLICY_TYPES): their switch is turned off in the returned config.
  */
 import { CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
@@ -16,7 +18,8 @@ import {
 } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { parse, stringify } from 'yaml';
-import type { OrgConfigInput } from '../../config';
+import { parseOrgConfig, type OrgConfigInput } from '../../config';
+import { requiredPolicyTypes, type OrgPolicyType } from '../../shared/prerequisites';
 
 /** moto's fixed test credentials; never valid anywhere else. */
 export const MOTO_KEYS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
@@ -26,8 +29,24 @@ type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?
 const client = <T>(Ctor: new (c: object) => T, endpoint: string, region: string, credentials: Credentials = MOTO_KEYS) =>
   new Ctor({ endpoint, region, credentials, maxAttempts: 2 });
 
-/** Organization policy types the check enables on moto's root (moto knows these). */
-const POLICY_TYPES = ['SERVICE_CONTROL_POLICY'] as const;
+/**
+ * Policy types moto (5.2.5) cannot host, with the config switch that creates a policy of each.
+ * Tried: EnablePolicyType and CreatePolicy both answer InvalidInputException ("You specified an
+ * invalid value") for DECLARATIVE_POLICY_EC2; SERVICE_CONTROL_POLICY and RESOURCE_CONTROL_POLICY
+ * are accepted. The declarative policy is still validated against the real provider schema.
+ */
+export const MOTO_UNHOSTED_POLICY_TYPES: ReadonlyArray<{
+  readonly type: OrgPolicyType;
+  /** The config switch turned off for moto. */
+  readonly setting: string;
+  readonly switchOff: (config: OrgConfigInput) => OrgConfigInput;
+}> = [
+  {
+    type: 'DECLARATIVE_POLICY_EC2',
+    setting: 'orgPolicies.declarativeEc2.enabled',
+    switchOff: (c) => ({ ...c, orgPolicies: { ...c.orgPolicies, declarativeEc2: { ...c.orgPolicies?.declarativeEc2, enabled: false } } }),
+  },
+];
 
 /** Create the config's organization in moto and return the config rewritten to moto's IDs. */
 export async function recreateOrgInMoto(endpoint: string, config: OrgConfigInput): Promise<OrgConfigInput> {
@@ -41,7 +60,10 @@ export async function recreateOrgInMoto(endpoint: string, config: OrgConfigInput
   ids.set(config.organization.id, org.Id!);
   const root = (await orgs.send(new ListRootsCommand({}))).Roots![0];
   ids.set(config.organization.rootId, root.Id!);
-  for (const type of POLICY_TYPES) await orgs.send(new EnablePolicyTypeCommand({ RootId: root.Id!, PolicyType: type }));
+  const unhosted = new Set(MOTO_UNHOSTED_POLICY_TYPES.map((u) => u.type));
+  for (const type of requiredPolicyTypes(parseOrgConfig(config)).filter((t) => !unhosted.has(t))) {
+    await orgs.send(new EnablePolicyTypeCommand({ RootId: root.Id!, PolicyType: type }));
+  }
 
   const ouIds = new Map<string, string>();
   const pending = [...(config.organizationalUnits ?? [])];
@@ -80,5 +102,5 @@ export async function recreateOrgInMoto(endpoint: string, config: OrgConfigInput
   // Every ID appears as a whole string in the YAML (account IDs also inside ARNs): replace them all.
   let text = stringify(config);
   for (const [from, to] of ids) text = text.split(from).join(to);
-  return parse(text) as OrgConfigInput;
+  return MOTO_UNHOSTED_POLICY_TYPES.reduce((c, u) => u.switchOff(c), parse(text) as OrgConfigInput);
 }

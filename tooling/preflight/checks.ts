@@ -17,8 +17,8 @@ import { DescribeConfigurationRecordersCommand } from '@aws-sdk/client-config-se
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import pLimit from 'p-limit';
 import { memberAccounts, targetId, type OrgConfig } from '../../config';
-import { forensicsOuScp, guardrailScps } from '../../policies/scp';
-import { CONFIG_RECORDER_NAME, REQUIRED_POLICY_TYPES, TRUSTED_ACCESS } from '../../shared/prerequisites';
+import { forensicsOuScp, guardrailScps, packGuardrails } from '../../policies/scp';
+import { CONFIG_RECORDER_NAME, requiredPolicyTypes, TRUSTED_ACCESS } from '../../shared/prerequisites';
 import type { AwsClients } from '../aws/clients';
 import { errorCode, errorMessage } from '../aws/errors';
 
@@ -74,7 +74,7 @@ async function root(ctx: Context): Promise<void> {
     return;
   }
   pass(ctx, `root ${found.Id}`);
-  for (const type of REQUIRED_POLICY_TYPES) {
+  for (const type of requiredPolicyTypes(config)) {
     const status = found.PolicyTypes?.find((p) => p.Type === type)?.Status;
     if (status === 'ENABLED') pass(ctx, `policy type ${type} enabled on the root`);
     else fail(ctx, 'policy types', `${type} is ${status ?? 'not enabled'} on the root`, `aws organizations enable-policy-type --root-id ${found.Id} --policy-type ${type}`);
@@ -129,12 +129,12 @@ async function accounts(ctx: Context): Promise<void> {
   }
 }
 
-/** Room for the guardrail SCPs on each target: attached SCPs that are not ours, plus ours. */
+/** Room for the guardrail SCPs on each target: attached SCPs that are not ours, plus ours as deployed (packed). */
 async function scpRoom(ctx: Context): Promise<void> {
   const { config } = ctx;
   const ours = new Map<string, string[]>();
   const add = (target: string, name: string) => ours.set(target, [...(ours.get(target) ?? []), name]);
-  for (const target of new Set(config.scp.targets)) for (const scp of guardrailScps(config)) add(target, scp.name);
+  for (const target of new Set(config.scp.targets)) for (const scp of packGuardrails(config, guardrailScps(config)).documents) add(target, scp.name);
   add(config.accounts.forensics.ou, forensicsOuScp(config).name);
   const ourNames = new Set([...ours.values()].flat());
   for (const [target, names] of ours) {
