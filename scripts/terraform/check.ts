@@ -24,7 +24,7 @@ import { applyStacks, destroyStacks } from './apply';
 import { startEmulator } from './emulator';
 import { concernOf, HOSTED_CONCERNS, NOT_HOSTED, TOLERATED_DIFFS } from './hosting';
 import { MOTO_UNHOSTED_POLICY_TYPES, recreateOrgInMoto } from './moto-org';
-import { synthesize } from './stacks';
+import { synthesize, type SynthStack } from './stacks';
 import { prepareToolchain, type Toolchain } from './toolchain';
 import { validateStacks, type Finding } from './validate';
 
@@ -58,6 +58,22 @@ function checkParity(tc: Toolchain): string[] {
   return problems;
 }
 
+/**
+ * A stack the provider must reject (the defect this check was written for: provider 6 refuses
+ * `region` with `stack_set_instance_region`). Validated with the real stacks, it proves the
+ * check reports what it should, at the right stack and address, every run.
+ */
+function canary(template: SynthStack): SynthStack {
+  const json = structuredClone(template.json);
+  json.resource = {
+    aws_cloudformation_stack_set_instance: {
+      canary: { region: 'us-east-1', stack_set_instance_region: 'us-east-1', stack_set_name: 'canary', deployment_targets: { organizational_unit_ids: ['ou-abcd-12345678'] } },
+    },
+  };
+  delete json.output;
+  return { id: 'canary-must-fail', json, dependencies: [] };
+}
+
 async function checkValidate(tc: Toolchain): Promise<string[]> {
   const orgs: Array<[string, OrgConfigInput | undefined]> = [
     ['example', undefined],
@@ -69,10 +85,16 @@ async function checkValidate(tc: Toolchain): Promise<string[]> {
     const outdir = join(tc.workDir, `synth-${label}`);
     const stacks = synthesize(config, outdir);
     const started = Date.now();
-    const findings: Finding[] = await validateStacks(tc, stacks, label);
-    const bad = new Set(findings.map((f) => f.stack));
-    console.log(`validate (${label} org): ${stacks.length - bad.size}/${stacks.length} stacks valid in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-    for (const f of findings) problems.push(`${label} org, ${f.stack}: ${f.severity} at ${f.address}: ${f.message}`);
+    const probe = canary(stacks[0]);
+    const findings: Finding[] = await validateStacks(tc, [...stacks, probe], label);
+    const caught = findings.filter((f) => f.stack === probe.id);
+    if (!caught.some((f) => f.severity === 'error' && f.address === 'aws_cloudformation_stack_set_instance.canary' && /conflicts with/.test(f.message))) {
+      problems.push(`${label} org: the canary stack with a known provider error was not reported at its address (got: ${JSON.stringify(caught)}); the check cannot be trusted`);
+    }
+    const real = findings.filter((f) => f.stack !== probe.id);
+    const bad = new Set(real.map((f) => f.stack));
+    console.log(`validate (${label} org): ${stacks.length - bad.size}/${stacks.length} stacks valid in ${((Date.now() - started) / 1000).toFixed(0)} s; the canary's known error was ${caught.length ? 'reported' : 'MISSED'}`);
+    for (const f of real) problems.push(`${label} org, ${f.stack}: ${f.severity} at ${f.address}: ${f.message}`);
     rmSync(outdir, { recursive: true, force: true });
   }
   return problems;

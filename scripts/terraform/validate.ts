@@ -1,8 +1,13 @@
 /**
- * `terraform validate` of synthesized stacks with the real provider. Each worker initializes one
- * working directory once, then validates stack after stack in it (every stack requires the same
- * single provider), so a 200-stack org costs one init per worker, not one per stack.
+ * `terraform validate` of synthesized stacks with the real provider.
+ *
+ * Each validate loads the provider's schema (every AWS resource: seconds per run), so stacks are
+ * validated in batches: each stack, unchanged but for its backend, becomes a child module of one
+ * root configuration, and one `terraform validate` checks them all, each with its own provider
+ * block. Diagnostics name the module's file, which maps back to the stack and, by line, to the
+ * resource address.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { terraform, type Toolchain } from './toolchain';
 import { addressesByLine, forLocalRun, requiredProviders, writeStack, type SynthStack } from './stacks';
@@ -16,50 +21,54 @@ export interface Finding {
 }
 
 interface ValidateJson {
-  diagnostics: Array<{ severity: 'error' | 'warning'; summary: string; detail?: string; range?: { start: { line: number } } }>;
+  diagnostics: Array<{ severity: 'error' | 'warning'; summary: string; detail?: string; range?: { filename: string; start: { line: number } } }>;
 }
 
+/** Stacks per root configuration: bounds one validate's memory while sharing the schema load. */
+const BATCH = 60;
+
 /** Validate every stack; returns every error and warning (an empty list means all passed). */
-export async function validateStacks(tc: Toolchain, stacks: readonly SynthStack[], label: string, workers = 2): Promise<Finding[]> {
+export async function validateStacks(tc: Toolchain, stacks: readonly SynthStack[], label: string): Promise<Finding[]> {
   const findings: Finding[] = [];
-  const queue = [...stacks];
-  let done = 0;
-  const worker = async (n: number) => {
-    const dir = join(tc.workDir, `validate-${label}-${n}`);
-    let initialized = false;
-    for (let stack = queue.shift(); stack; stack = queue.shift()) {
-      const providers = requiredProviders(stack.json);
-      if (providers.join() !== 'aws') {
-        findings.push({ stack: stack.id, severity: 'error', address: 'terraform.required_providers', message: `requires ${providers.join(', ')}; the check serves only hashicorp/aws` });
-        continue;
-      }
-      const text = writeStack(dir, forLocalRun(stack.json, tc.versions.providerVersion));
-      if (!initialized) {
-        const init = await terraform(tc, dir, ['init', '-backend=false', '-input=false', '-no-color']);
-        if (init.status !== 0) throw new Error(`terraform init failed in ${dir}:\n${init.stderr || init.stdout}`);
-        initialized = true;
-      }
-      const run = await terraform(tc, dir, ['validate', '-json', '-no-color']);
-      let parsed: ValidateJson;
-      try {
-        parsed = JSON.parse(run.stdout) as ValidateJson;
-      } catch {
-        throw new Error(`terraform validate printed no JSON for ${stack.id} (exit ${run.status}):\n${run.stderr}`);
-      }
-      const lines = addressesByLine(text);
-      for (const d of parsed.diagnostics) {
-        const line = d.range?.start.line;
-        findings.push({
-          stack: stack.id,
-          severity: d.severity,
-          address: line ? lines[line - 1] : '(no location)',
-          message: [d.summary, d.detail].filter(Boolean).join(': ').replace(/\s+/g, ' '),
-        });
-      }
-      done += 1;
-      if (done % 25 === 0 || done === stacks.length) process.stderr.write(`  ${label}: ${done}/${stacks.length} stacks validated\n`);
+  const eligible = stacks.filter((stack) => {
+    const providers = requiredProviders(stack.json);
+    if (providers.join() === 'aws') return true;
+    findings.push({ stack: stack.id, severity: 'error', address: 'terraform.required_providers', message: `requires ${providers.join(', ')}; the check serves only hashicorp/aws` });
+    return false;
+  });
+  for (let start = 0; start < eligible.length; start += BATCH) {
+    const batch = eligible.slice(start, start + BATCH);
+    const root = join(tc.workDir, `validate-${label}-${start / BATCH}`);
+    const lines = new Map<string, { stack: string; addresses: string[] }>();
+    const modules: Record<string, { source: string }> = {};
+    batch.forEach((stack, i) => {
+      const dir = `m${i}`;
+      const text = writeStack(join(root, dir), forLocalRun(stack.json, tc.versions.providerVersion));
+      lines.set(`${dir}/cdk.tf.json`, { stack: stack.id, addresses: addressesByLine(text) });
+      modules[dir] = { source: `./${dir}` };
+    });
+    mkdirSync(root, { recursive: true });
+    writeFileSync(join(root, 'main.tf.json'), JSON.stringify({ module: modules }, null, 2));
+    const init = await terraform(tc, root, ['init', '-backend=false', '-input=false', '-no-color']);
+    if (init.status !== 0) throw new Error(`terraform init failed in ${root}:\n${init.stderr || init.stdout}`);
+    const run = await terraform(tc, root, ['validate', '-json', '-no-color']);
+    let parsed: ValidateJson;
+    try {
+      parsed = JSON.parse(run.stdout) as ValidateJson;
+    } catch {
+      throw new Error(`terraform validate printed no JSON in ${root} (exit ${run.status}):\n${run.stderr}`);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(workers, stacks.length) }, (_, n) => worker(n)));
+    for (const d of parsed.diagnostics) {
+      const file = d.range?.filename.replace(/^\.\//, '');
+      const where = file ? lines.get(file) : undefined;
+      findings.push({
+        stack: where?.stack ?? '(root of the batch)',
+        severity: d.severity,
+        address: where && d.range ? where.addresses[d.range.start.line - 1] : (file ?? '(no location)'),
+        message: [d.summary, d.detail].filter(Boolean).join(': ').replace(/\s+/g, ' '),
+      });
+    }
+    process.stderr.write(`  ${label}: ${Math.min(start + BATCH, eligible.length)}/${eligible.length} stacks validated\n`);
+  }
   return findings;
 }
