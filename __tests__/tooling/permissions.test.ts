@@ -20,7 +20,7 @@ import { containInstances } from '../../tooling/contain/instances';
 import { eradicate } from '../../tooling/eradicate';
 import { releaseCase } from '../../tooling/release';
 import { type AttackScenario, SCENARIO_ACCOUNT, seedAttack } from '../support/attack-scenario';
-import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../dev/moto';
+import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
 import { simulate } from '../../dev/simulate';
 import { newCase, steppingClock } from './case-harness';
 import { iamRequests } from './permission-map';
@@ -50,12 +50,12 @@ function roleSessions(endpoint: string): SessionSource {
 }
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await workerMoto();
   scenario = await seedAttack(moto.endpoint);
   const ctx = newCase('IR-PROOF-1');
   const sessions = roleSessions(moto.endpoint);
   const phase = (apply: boolean, fn: (env: PhaseEnv) => Promise<unknown>, yesIrreversible = true) =>
-    withWriteCase({ ctx, sessions, reporter: memoryReporter(), apply, yesIrreversible, clock: steppingClock(), sleep: async () => undefined }, async (env) => void (await fn(env)));
+    withWriteCase({ ctx, sessions, reporter: memoryReporter(), apply, yesIrreversible, clock: steppingClock() }, async (env) => void (await fn(env)));
   const contain = async (env: PhaseEnv) => {
     const once = new Once();
     await containCredentials(env, { accessKeyId: scenario.attackerKeyId, userNames: [scenario.backdoorUser] }, once);
@@ -69,10 +69,9 @@ beforeAll(async () => {
   await phase(true, contain);
   await phase(true, contain);
   await phase(true, (env) =>
-    eradicate(env, { instanceIds: scenario.instances.map((i) => i.instanceId), keyPairs: scenario.keyPairs, images: scenario.images, userNames: [scenario.backdoorUser] }, { sleep: async () => undefined }),
+    eradicate(env, { instanceIds: scenario.instances.map((i) => i.instanceId), keyPairs: scenario.keyPairs, images: scenario.images, userNames: [scenario.backdoorUser] }),
   );
 }, 180_000);
-afterAll(async () => moto?.stop());
 
 /** Tags of every security group the scenario left, by ARN (conditions on aws:ResourceTag read them). */
 const groupTags = new Map<string, Record<string, string>>();

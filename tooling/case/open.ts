@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { SessionSource } from '../aws/session';
 import type { CaseContext } from '../model';
 import { type Action, Executor } from './executor';
-import { type Clock, Journal, systemClock } from './journal';
+import { systemClock, type Clock } from '../clock';
+import { Journal } from './journal';
 import type { Reporter } from './output';
 import { type Concurrency, DEFAULT_CONCURRENCY, type PhaseEnv } from './phase';
 
@@ -23,12 +24,10 @@ export interface WriteCaseOptions {
   readonly yesIrreversible: boolean;
   /** Interactive yes/no question; absent when stdin is not a terminal. */
   readonly ask?: (question: string) => Promise<string>;
-  /** @default systemClock */
+  /** Time of the journal and the phases, and the delay between IAM re-reads (tests pass one that does not wait). @default systemClock */
   readonly clock?: Clock;
   /** @default DEFAULT_CONCURRENCY */
   readonly concurrency?: Concurrency;
-  /** Delay between IAM re-reads (tests pass a fast one). */
-  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** Run `fn` with a locked case, a journal and an executor; the lock is released afterwards. */
@@ -45,7 +44,7 @@ export async function withWriteCase<T>(options: WriteCaseOptions, fn: (env: Phas
       apply: options.apply,
       reporter: options.reporter,
       role: write.roleArn ?? write.caller,
-      sleep: options.sleep,
+      sleep: (ms) => clock.sleep(ms),
       confirmIrreversible: confirmer(options),
     });
     const env: PhaseEnv = {

@@ -11,7 +11,7 @@ import { isCommercialRegion } from '../../config/regions';
 import { AwsClients, type ClientSettings } from '../aws/clients';
 import { callerArn, SessionBroker, type SessionSource } from '../aws/session';
 import type { CaseContext, Inventory, Validation } from '../model';
-import { type Clock, systemClock } from './journal';
+import { currentDate, systemClock, type Clock } from '../clock';
 import { type Reporter, streamReporter } from './output';
 
 /** Global options every command accepts. */
@@ -76,7 +76,7 @@ export async function openRuntime(opts: GlobalOptions, hooks: RuntimeHooks = {})
   const ask = hooks.ask ?? (process.stdin.isTTY ? terminalQuestion : undefined);
   const sessions = new SessionBroker(base, { caseId: opts.case, accountId, assume, mfaSerial: opts.mfaSerial, mfaToken: opts.mfaToken, promptToken: ask });
   const regions = await resolveRegions(opts, sessions);
-  const end = opts.until ? parseDate(opts.until, '--until') : clock();
+  const end = opts.until ? parseDate(opts.until, '--until') : currentDate(clock);
   const start = opts.since ? parseDate(opts.since, '--since') : new Date(end.getTime() - 90 * 86_400_000);
   const ctx: CaseContext = { caseId: opts.case, accountId, regions, window: { start, end }, caseDir: resolve(opts.caseDir ?? `cases/${opts.case}`) };
   return { ctx, base, sessions, reporter, apply: !!opts.apply, yesIrreversible: !!opts.yesIrreversible, json: !!opts.json, clock, ask };

@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { GetInstanceProfileCommand } from '@aws-sdk/client-iam';
 import type { AwsClients } from '../aws/clients';
-import type { Clock } from '../case/journal';
+import { currentDate, type Clock } from '../clock';
 
 /** One file in an evidence manifest. */
 export interface EvidenceFile {
@@ -137,7 +137,7 @@ export async function collectInstanceEvidence(
     caseId: input.caseId,
     instanceId,
     region: input.region,
-    collectedAt: input.clock().toISOString(),
+    collectedAt: currentDate(input.clock).toISOString(),
     collectedBy: input.caller,
     files: entries,
   };
