@@ -38,7 +38,7 @@ import { withWriteCase } from '../../tooling/case/open';
 import { memoryReporter } from '../../tooling/case/output';
 import type { PhaseEnv } from '../../tooling/case/phase';
 import type { CaseContext } from '../../tooling/model';
-import { type AttackScenario, SCENARIO_ACCOUNT, SCENARIO_REGIONS } from '../support/attack-scenario';
+import { type AttackScenario, SCENARIO_ACCOUNT, SCENARIO_REGIONS } from '../../dev/attack-scenario';
 import { MOTO_CREDENTIALS } from '../../dev/moto';
 import type { Clock } from '../../tooling/clock';
 import { steppingClock } from '../support/clocks';

@@ -13,7 +13,7 @@ import { AwsClients } from '../../tooling/aws/clients';
 import { SessionBroker, sessionName } from '../../tooling/aws/session';
 import { readJournal, verifyJournal } from '../../tooling/case/journal';
 import { main } from '../../tooling/cli';
-import { type AttackScenario, SCENARIO_ACCOUNT, seedAttack } from '../support/attack-scenario';
+import { type AttackScenario, SCENARIO_ACCOUNT, seedAttack } from '../../dev/attack-scenario';
 import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
 import { steppingClock } from './case-harness';
 

@@ -27,7 +27,7 @@ import { verifyEvidence } from '../../tooling/evidence/collect';
 import { eradicate } from '../../tooling/eradicate';
 import { releaseCase } from '../../tooling/release';
 import type { CaseContext } from '../../tooling/model';
-import { type AttackScenario, seedAttack } from '../support/attack-scenario';
+import { type AttackScenario, seedAttack } from '../../dev/attack-scenario';
 import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
 import { describeAll, newCase, runPhase } from './case-harness';
 

@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { type CallRecord, isMutating } from '../../tooling/aws/record';
 import { containInstances } from '../../tooling/contain/instances';
-import { normalizeMotoGroups } from '../support/attack-scenario';
+import { normalizeMotoGroups } from '../../dev/attack-scenario';
 import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
 import { runPhase } from './case-harness';
 

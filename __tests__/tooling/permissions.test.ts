@@ -19,7 +19,7 @@ import { containCredentials } from '../../tooling/contain/credentials';
 import { containInstances } from '../../tooling/contain/instances';
 import { eradicate } from '../../tooling/eradicate';
 import { releaseCase } from '../../tooling/release';
-import { type AttackScenario, SCENARIO_ACCOUNT, seedAttack } from '../support/attack-scenario';
+import { type AttackScenario, SCENARIO_ACCOUNT, seedAttack } from '../../dev/attack-scenario';
 import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
 import { simulate } from '../../dev/simulate';
 import { newCase, steppingClock } from './case-harness';

@@ -14,7 +14,7 @@ import { type CallRecord, isMutating } from '../../tooling/aws/record';
 import { Once } from '../../tooling/case/phase';
 import { containCredentials } from '../../tooling/contain/credentials';
 import { containInstances } from '../../tooling/contain/instances';
-import { normalizeMotoGroups } from '../support/attack-scenario';
+import { normalizeMotoGroups } from '../../dev/attack-scenario';
 import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
 import { runPhase, steppingClock } from './case-harness';
 
