@@ -1,8 +1,7 @@
 /**
- * A live moto server for one test file: started on a free loopback port in beforeAll,
- * stopped in afterAll. Each file gets its own server, so files can run in parallel.
- *
- * Requires `pip install 'moto[server]'` (done by .ci/run).
+ * A live moto server on a free loopback port. The test run starts its servers once (jest
+ * global setup, one per worker) and each test file takes its worker's server, reset;
+ * `npm run bench:contain` starts its own. Requires moto in .moto/venv (`npm run setup`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -40,6 +39,18 @@ function motoPython(): string {
   return existsSync(venv) ? venv : 'python3';
 }
 
+/**
+ * Where the test run's global setup publishes its servers: comma-separated endpoints, the
+ * n-th for jest worker n, so no two files ever use one server at the same time.
+ */
+export const MOTO_ENDPOINTS_ENV = 'IR_TEST_MOTO_ENDPOINTS';
+
+/** Wipe all state of the moto server at `endpoint`. */
+export async function resetMoto(endpoint: string): Promise<void> {
+  const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+  if (!res.ok) throw new Error(`moto at ${endpoint} refused a reset (${res.status})`);
+}
+
 /** Start moto on 127.0.0.1 and wait until it answers. */
 export async function startMoto(): Promise<MotoServer> {
   const port = await freePort();
@@ -70,9 +81,7 @@ export async function startMoto(): Promise<MotoServer> {
   }
   return {
     endpoint,
-    async reset() {
-      await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
-    },
+    reset: () => resetMoto(endpoint),
     async stop() {
       if (child.exitCode !== null) return;
       await new Promise<void>((resolve) => {

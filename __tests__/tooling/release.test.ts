@@ -15,8 +15,8 @@ import { containCredentials } from '../../tooling/contain/credentials';
 import { containInstances } from '../../tooling/contain/instances';
 import { planRelease, releaseCase, type ReleaseSelection } from '../../tooling/release';
 import type { CaseContext } from '../../tooling/model';
-import { type AttackScenario, normalizeMotoGroups, seedAttack } from '../support/attack-scenario';
-import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../dev/moto';
+import { type AttackScenario, normalizeMotoGroups, seedAttack } from '../../dev/attack-scenario';
+import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
 import { newCase, runPhase } from './case-harness';
 
 let moto: MotoServer;
@@ -30,7 +30,7 @@ const iam = () => new IAMClient({ endpoint: moto.endpoint, region: 'us-east-1', 
 const byKind = (kind: string) => scenario.instances.find((i) => i.kind === kind)!;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await workerMoto();
   scenario = await seedAttack(moto.endpoint);
   // A second group with room above its minimum (desired 2, min 1).
   const subnet = (await ec2().send(new DescribeInstancesCommand({ InstanceIds: [byKind('asg').instanceId] }))).Reservations![0].Instances![0].SubnetId!;
@@ -39,7 +39,6 @@ beforeAll(async () => {
   wideAsgInstance = members[0].InstanceId!;
   await normalizeMotoGroups(ec2(), wideAsgInstance);
 }, 120_000);
-afterAll(async () => moto?.stop());
 
 const group = async (name: string) => (await asg().send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }))).AutoScalingGroups![0];
 const member = async (id: string) => (await asg().send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [id] }))).AutoScalingInstances?.[0];
