@@ -51,18 +51,28 @@ export async function resetMoto(endpoint: string): Promise<void> {
   if (!res.ok) throw new Error(`moto at ${endpoint} refused a reset (${res.status})`);
 }
 
+/** How a moto server starts. */
+export interface MotoOptions {
+  /** Extra environment for the server (e.g. MOTO_IAM_LOAD_MANAGED_POLICIES for Terraform's stacks). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** @default 30 s (loading IAM's managed policies takes longer) */
+  readonly startTimeoutMs?: number;
+}
+
 /** Start moto on 127.0.0.1 and wait until it answers. */
-export async function startMoto(): Promise<MotoServer> {
+export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> {
   const port = await freePort();
   const python = motoPython();
   const child: ChildProcess = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'false' },
+    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'false', ...options.env },
   });
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  // The tail is enough to explain a failed start; a long-lived server must not hoard its log.
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
   const endpoint = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const timeoutMs = options.startTimeoutMs ?? 30_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) {
       throw new Error(`moto server exited (${child.exitCode}); run scripts/install-moto.sh (or npm run setup)\n${stderr}`);
@@ -75,7 +85,7 @@ export async function startMoto(): Promise<MotoServer> {
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`moto server did not start on ${endpoint} within 30 s\n${stderr}`);
+      throw new Error(`moto server did not start on ${endpoint} within ${timeoutMs / 1000} s\n${stderr}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
