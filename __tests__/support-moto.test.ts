@@ -1,11 +1,10 @@
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../dev/moto';
+import { MOTO_CREDENTIALS, workerMoto, type MotoServer } from './support/moto';
 
 let moto: MotoServer;
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await workerMoto();
 });
-afterAll(async () => moto?.stop());
 
 test('the moto harness serves EC2 on loopback', async () => {
   const ec2 = new EC2Client({ region: 'us-east-1', endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });

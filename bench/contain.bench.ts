@@ -8,19 +8,17 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
   DescribeVpcsCommand,
   EC2Client,
-  RevokeSecurityGroupEgressCommand,
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { deployIsolationGroups } from '../dev/attack-scenario';
 import { MOTO_CREDENTIALS, startMoto } from '../dev/moto';
-import { SECURITY_GROUPS, TAGS } from '../shared/names';
 import { AwsClients } from '../tooling/aws/clients';
 import { allHooks, type CallRecord, isMutating, recordCalls } from '../tooling/aws/record';
 import { SessionBroker } from '../tooling/aws/session';
@@ -63,13 +61,8 @@ async function seed(endpoint: string, count: number): Promise<string[]> {
       const ec2 = new EC2Client({ endpoint, region, credentials: MOTO_CREDENTIALS });
       const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.30.0.0/16' }))).Vpc!.VpcId!;
       const subnetId = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.30.0.0/20', AvailabilityZone: `${region}a` }))).Subnet!.SubnetId!;
-      for (const purpose of ['isolation', 'transition'] as const) {
-        const g = await ec2.send(
-          new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: SECURITY_GROUPS[purpose], Description: purpose, TagSpecifications: [{ ResourceType: 'security-group', Tags: [{ Key: TAGS.isolationRole, Value: purpose }] }] }),
-        );
-        if (purpose === 'isolation') await ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: g.GroupId, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
-        else await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: g.GroupId, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
-      }
+      // The groups the stacks deploy, built as the attack scenario the tests use builds them.
+      await deployIsolationGroups(ec2, vpcId);
       const sg = (await ec2.send(new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: 'miner', Description: 'miner' }))).GroupId!;
       const out = await ec2.send(
         new RunInstancesCommand({ ImageId: 'ami-12c6146b', InstanceType: 'p3.2xlarge', MinCount: perRegion[r], MaxCount: perRegion[r], NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnetId, Groups: [sg] }] }),

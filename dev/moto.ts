@@ -1,8 +1,7 @@
 /**
- * A live moto server for one test file: started on a free loopback port in beforeAll,
- * stopped in afterAll. Each file gets its own server, so files can run in parallel.
- *
- * Requires `pip install 'moto[server]'` (done by .ci/run).
+ * A live moto server on a free loopback port. The test run starts its servers once (jest
+ * global setup, one per worker) and each test file takes its worker's server, reset;
+ * `npm run bench:contain` starts its own. Requires moto in .moto/venv (`npm run setup`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -40,18 +39,40 @@ function motoPython(): string {
   return existsSync(venv) ? venv : 'python3';
 }
 
+/**
+ * Where the test run's global setup publishes its servers: comma-separated endpoints, the
+ * n-th for jest worker n, so no two files ever use one server at the same time.
+ */
+export const MOTO_ENDPOINTS_ENV = 'IR_TEST_MOTO_ENDPOINTS';
+
+/** Wipe all state of the moto server at `endpoint`. */
+export async function resetMoto(endpoint: string): Promise<void> {
+  const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+  if (!res.ok) throw new Error(`moto at ${endpoint} refused a reset (${res.status})`);
+}
+
+/** How a moto server starts. */
+export interface MotoOptions {
+  /** Extra environment for the server (e.g. MOTO_IAM_LOAD_MANAGED_POLICIES for Terraform's stacks). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** @default 30 s (loading IAM's managed policies takes longer) */
+  readonly startTimeoutMs?: number;
+}
+
 /** Start moto on 127.0.0.1 and wait until it answers. */
-export async function startMoto(): Promise<MotoServer> {
+export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> {
   const port = await freePort();
   const python = motoPython();
   const child: ChildProcess = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'false' },
+    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'false', ...options.env },
   });
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  // The tail is enough to explain a failed start; a long-lived server must not hoard its log.
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
   const endpoint = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const timeoutMs = options.startTimeoutMs ?? 30_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) {
       throw new Error(`moto server exited (${child.exitCode}); run scripts/install-moto.sh (or npm run setup)\n${stderr}`);
@@ -64,15 +85,13 @@ export async function startMoto(): Promise<MotoServer> {
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`moto server did not start on ${endpoint} within 30 s\n${stderr}`);
+      throw new Error(`moto server did not start on ${endpoint} within ${timeoutMs / 1000} s\n${stderr}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
     endpoint,
-    async reset() {
-      await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
-    },
+    reset: () => resetMoto(endpoint),
     async stop() {
       if (child.exitCode !== null) return;
       await new Promise<void>((resolve) => {

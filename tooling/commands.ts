@@ -5,7 +5,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderReport, scope, validate } from './analysis';
-import { type Clock, systemClock } from './analysis/clock';
 import type { ActionResult } from './case/executor';
 import type { CommandResult } from './command-result';
 import { compareWithAnchor, latestAnchor, readLocalAnchors } from './case/anchor';
@@ -68,7 +67,7 @@ function subjectOf(flags: TargetFlags): Subject {
 /** validate: who owns the subject, and how it came to be. */
 export async function validateCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
   const analyst = await rt.sessions.session('analyst');
-  const validation = await validate(analyst.clients, subjectOf(flags), { regions: rt.ctx.regions, clock: analysisClock(rt) });
+  const validation = await validate(analyst.clients, subjectOf(flags), { regions: rt.ctx.regions, clock: rt.clock });
   validation.facts.forEach((f) => rt.reporter.progress(`- ${f}`));
   return { command: 'validate', results: [], failures: [], files: [writeCaseFile(rt.ctx, 'validation.json', validation)], exitCode: 0 };
 }
@@ -80,13 +79,8 @@ export async function scopeCommand(rt: Runtime, flags: TargetFlags): Promise<Com
   if (!target.accessKeyId && !target.principalArn) throw new Error('scope needs the attacker. Fix: pass --access-key or --principal, or run validate first.');
   const trailSource = flags.source === 'athena' ? await athenaScopeSource(rt) : undefined;
   const analyst = await rt.sessions.session('analyst');
-  const inventory = await scope(analyst.clients, rt.ctx, target, { onProgress: (m) => rt.reporter.progress(m), trailSource, clock: analysisClock(rt) });
+  const inventory = await scope(analyst.clients, rt.ctx, target, { onProgress: (m) => rt.reporter.progress(m), trailSource, clock: rt.clock });
   return { command: 'scope', results: [], failures: inventory.failures, files: [writeCaseFile(rt.ctx, 'inventory.json', inventory)], exitCode: inventory.failures.length ? 1 : 0 };
-}
-
-// The runtime's clock (injected in tests) as the analysis phases read it.
-function analysisClock(rt: Runtime): Clock {
-  return { now: () => rt.clock().getTime(), sleep: systemClock.sleep };
 }
 
 function attributed(inv: Inventory | undefined, kind: string, options: { cloudTrailOnly?: boolean } = {}): Array<{ id: string; region?: string }> {

@@ -52,10 +52,8 @@ export interface EradicationTargets {
 export interface SnapshotWait {
   /** @default 30 minutes */
   readonly timeoutMs?: number;
-  /** @default 15 s */
+  /** @default 15 s (of the phase's clock) */
   readonly pollMs?: number;
-  /** @default setTimeout */
-  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** Run eradication over the targets; failures are recorded per resource. */
@@ -134,8 +132,7 @@ async function eradicateInstance(env: PhaseEnv, once: Once, state: RegionState, 
 
 async function snapshotsCompleted(env: PhaseEnv, region: string, instance: Instance, wait: SnapshotWait): Promise<boolean> {
   const volumes = (instance.BlockDeviceMappings ?? []).map((b) => b.Ebs?.VolumeId).filter((v): v is string => !!v);
-  const sleep = wait.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const deadline = env.clock().getTime() + (wait.timeoutMs ?? 30 * 60_000);
+  const deadline = env.clock.now() + (wait.timeoutMs ?? 30 * 60_000);
   for (;;) {
     const snaps = (
       await env.read.ec2(region).send(
@@ -148,12 +145,12 @@ async function snapshotsCompleted(env: PhaseEnv, region: string, instance: Insta
       env.exec.fail('eradicate/wait-snapshots', `a case snapshot of ${instance.InstanceId} failed; not terminating. Fix: snapshot the volume again (rerun) before eradicating.`, { region, target: instance.InstanceId });
       return false;
     }
-    if (env.clock().getTime() > deadline) {
+    if (env.clock.now() > deadline) {
       env.exec.fail('eradicate/wait-snapshots', `snapshots of ${pending.join(', ')} not completed in time; ${instance.InstanceId} not terminated. Fix: rerun later; it resumes.`, { region, target: instance.InstanceId });
       return false;
     }
     env.reporter.progress(`[waiting] ${instance.InstanceId}: ${pending.length} snapshot(s) not completed yet`);
-    await sleep(wait.pollMs ?? 15_000);
+    await env.clock.sleep(wait.pollMs ?? 15_000);
   }
 }
 

@@ -43,7 +43,6 @@ export interface CopyWait {
   readonly timeoutMs?: number;
   /** @default 15 s */
   readonly pollMs?: number;
-  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** Copy and share every case snapshot of the case's regions. */
@@ -126,16 +125,15 @@ async function handOffSnapshot(env: PhaseEnv, target: HandoffTarget, region: str
 }
 
 async function copyCompleted(env: PhaseEnv, target: HandoffTarget, copyId: string, sourceId: string, wait: CopyWait): Promise<boolean> {
-  const sleep = wait.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const deadline = env.clock().getTime() + (wait.timeoutMs ?? 30 * 60_000);
+  const deadline = env.clock.now() + (wait.timeoutMs ?? 30 * 60_000);
   for (;;) {
     const state = (await env.read.ec2(target.region).send(new DescribeSnapshotsCommand({ SnapshotIds: [copyId] }))).Snapshots?.[0]?.State;
     if (state === 'completed') return true;
-    if (state === 'error' || env.clock().getTime() > deadline) {
+    if (state === 'error' || env.clock.now() > deadline) {
       env.exec.fail('handoff/wait-copy', `copy ${copyId} of ${sourceId} is ${state ?? 'missing'}; not shared. Fix: rerun irctl handoff --apply${state === 'error' ? ' after deleting the failed copy' : ' later'} (it resumes).`, { region: target.region, target: copyId });
       return false;
     }
     env.reporter.progress(`[waiting] copy ${copyId} of ${sourceId}: ${state}`);
-    await sleep(wait.pollMs ?? 15_000);
+    await env.clock.sleep(wait.pollMs ?? 15_000);
   }
 }

@@ -12,7 +12,7 @@ import {
   breakGlassMessageTemplate,
 } from '../../stacks/response/breakglass-alarm';
 import { breakGlassAlarmRegions } from '../../stacks/response/names';
-import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../../dev/moto';
+import { MOTO_CREDENTIALS, workerMoto, type MotoServer } from '../support/moto';
 import { dependencies, exampleConfig, resources, synthJson, testApp, unescapeTerraform, type Json } from './fixtures';
 
 const BUS_ARN = 'arn:aws:events:us-east-1:222222222222:event-bus/ir-breakglass-events';
@@ -50,10 +50,9 @@ function cloudTrailEvent(eventName: string, roleArn: string, region = 'eu-north-
 describe('event pattern, evaluated by EventBridge (moto)', () => {
   let moto: MotoServer;
   beforeAll(async () => {
-    moto = await startMoto();
+    moto = await workerMoto();
   });
-  afterAll(async () => moto?.stop());
-
+  
   /** One AWS JSON-protocol call to moto (no SDK client for EventBridge or SQS in this repo). */
   async function call(service: 'events' | 'sqs', target: string, body: unknown): Promise<Json> {
     const res = await fetch(moto.endpoint, {

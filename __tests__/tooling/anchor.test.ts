@@ -13,8 +13,8 @@ import { CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { anchorKey } from '../../tooling/case/anchor';
 import { journalPath, readJournal } from '../../tooling/case/journal';
 import { main } from '../../tooling/cli';
-import { type AttackScenario, seedAttack } from '../support/attack-scenario';
-import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../dev/moto';
+import { type AttackScenario, seedAttack } from '../../dev/attack-scenario';
+import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
 import { steppingClock } from './case-harness';
 
 let moto: MotoServer;
@@ -22,12 +22,11 @@ let scenario: AttackScenario;
 const BUCKET = 'ir-evidence-444444444444-us-east-1';
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await workerMoto();
   scenario = await seedAttack(moto.endpoint);
   const s3 = new AwsClients({ endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }).s3('us-east-1');
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET, ObjectLockEnabledForBucket: true }));
 }, 120_000);
-afterAll(async () => moto?.stop());
 
 async function irctl(caseDir: string, args: string[]) {
   const stdout = new PassThrough();

@@ -38,14 +38,12 @@ import { withWriteCase } from '../../tooling/case/open';
 import { memoryReporter } from '../../tooling/case/output';
 import type { PhaseEnv } from '../../tooling/case/phase';
 import type { CaseContext } from '../../tooling/model';
-import { type AttackScenario, SCENARIO_ACCOUNT, SCENARIO_REGIONS } from '../support/attack-scenario';
+import { type AttackScenario, SCENARIO_ACCOUNT, SCENARIO_REGIONS } from '../../dev/attack-scenario';
 import { MOTO_CREDENTIALS } from '../../dev/moto';
+import type { Clock } from '../../tooling/clock';
+import { steppingClock } from '../support/clocks';
 
-/** A fixed UTC clock advancing one second per reading. */
-export function steppingClock(start = Date.parse('2026-11-23T03:00:00Z')): () => Date {
-  let t = start;
-  return () => new Date((t += 1000));
-}
+export { steppingClock } from '../support/clocks';
 
 /** A case context in a fresh temporary directory. */
 export function newCase(caseId = 'IR-2026-0042', regions: readonly string[] = SCENARIO_REGIONS): CaseContext {
@@ -69,7 +67,7 @@ export interface HarnessRun {
   /** Extra client hook (fault injection). */
   readonly onClient?: (client: { middlewareStack: unknown }) => void;
   /** @default steppingClock() */
-  readonly clock?: () => Date;
+  readonly clock?: Clock;
 }
 
 /** Run a write phase against moto as irctl's CLI would with --no-assume. */
@@ -78,7 +76,7 @@ export async function runPhase(run: HarnessRun, fn: (env: PhaseEnv) => Promise<v
   const sessions = new SessionBroker(clients, { caseId: run.ctx.caseId, accountId: run.ctx.accountId, assume: false });
   const reporter = memoryReporter();
   const { exec } = await withWriteCase(
-    { ctx: run.ctx, sessions, reporter, apply: run.apply, yesIrreversible: run.yesIrreversible ?? false, clock: run.clock ?? steppingClock(), sleep: async () => undefined },
+    { ctx: run.ctx, sessions, reporter, apply: run.apply, yesIrreversible: run.yesIrreversible ?? false, clock: run.clock ?? steppingClock() },
     fn,
   );
   return { exec, lines: reporter.lines, warnings: reporter.warnings };

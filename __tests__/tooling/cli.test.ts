@@ -13,18 +13,17 @@ import { AwsClients } from '../../tooling/aws/clients';
 import { SessionBroker, sessionName } from '../../tooling/aws/session';
 import { readJournal, verifyJournal } from '../../tooling/case/journal';
 import { main } from '../../tooling/cli';
-import { type AttackScenario, SCENARIO_ACCOUNT, seedAttack } from '../support/attack-scenario';
-import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../dev/moto';
+import { type AttackScenario, SCENARIO_ACCOUNT, seedAttack } from '../../dev/attack-scenario';
+import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
 import { steppingClock } from './case-harness';
 
 let moto: MotoServer;
 let scenario: AttackScenario;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await workerMoto();
   scenario = await seedAttack(moto.endpoint);
 }, 120_000);
-afterAll(async () => moto?.stop());
 
 async function irctl(args: string[], hooks: { onClient?: (c: { middlewareStack: unknown }) => void; ask?: (q: string) => Promise<string> } = {}) {
   const stdout = new PassThrough();

@@ -27,8 +27,8 @@ import { verifyEvidence } from '../../tooling/evidence/collect';
 import { eradicate } from '../../tooling/eradicate';
 import { releaseCase } from '../../tooling/release';
 import type { CaseContext } from '../../tooling/model';
-import { type AttackScenario, seedAttack } from '../support/attack-scenario';
-import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../dev/moto';
+import { type AttackScenario, seedAttack } from '../../dev/attack-scenario';
+import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
 import { describeAll, newCase, runPhase } from './case-harness';
 
 let moto: MotoServer;
@@ -36,11 +36,10 @@ let scenario: AttackScenario;
 let ctx: CaseContext;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await workerMoto();
   scenario = await seedAttack(moto.endpoint);
   ctx = newCase();
 }, 120_000);
-afterAll(async () => moto?.stop());
 
 const ec2 = (region: string) => new EC2Client({ endpoint: moto.endpoint, region, credentials: MOTO_CREDENTIALS });
 const iam = () => new IAMClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
@@ -214,14 +213,14 @@ test('eradicate plans without change, refuses irreversible steps unconfirmed, th
 
   // --apply without --yes-irreversible and no terminal: nothing irreversible happens.
   const unconfirmed: CallRecord[] = [];
-  const refused = await runPhase({ endpoint: moto.endpoint, ctx, apply: true, calls: unconfirmed }, (env) => eradicate(env, targets(), { sleep: async () => undefined }));
+  const refused = await runPhase({ endpoint: moto.endpoint, ctx, apply: true, calls: unconfirmed }, (env) => eradicate(env, targets()));
   expect(unconfirmed.filter(isMutating).map((c) => c.action)).not.toEqual(expect.arrayContaining(['ec2:TerminateInstances']));
   expect(unconfirmed.filter(isMutating).some((c) => /Delete|Deregister|Terminate/.test(c.action))).toBe(false);
   expect(refused.exec.results.some((r) => r.outcome === 'needs-confirmation')).toBe(true);
   expect(refused.exec.incomplete).toBe(true);
 
   const calls: CallRecord[] = [];
-  const { exec } = await runPhase({ endpoint: moto.endpoint, ctx, apply: true, yesIrreversible: true, calls }, (env) => eradicate(env, targets(), { sleep: async () => undefined }));
+  const { exec } = await runPhase({ endpoint: moto.endpoint, ctx, apply: true, yesIrreversible: true, calls }, (env) => eradicate(env, targets()));
   expect(exec.failures).toEqual([]);
   // The Spot request was cancelled before anything was terminated.
   const journal = readJournal(ctx.caseDir).filter((e) => e.outcome === 'applied');
@@ -246,7 +245,7 @@ test('eradicate plans without change, refuses irreversible steps unconfirmed, th
   expect(verifyJournal(ctx.caseDir).ok).toBe(true);
 
   const rerun: CallRecord[] = [];
-  const again = await runPhase({ endpoint: moto.endpoint, ctx, apply: true, yesIrreversible: true, calls: rerun }, (env) => eradicate(env, targets(), { sleep: async () => undefined }));
+  const again = await runPhase({ endpoint: moto.endpoint, ctx, apply: true, yesIrreversible: true, calls: rerun }, (env) => eradicate(env, targets()));
   expect(rerun.filter(isMutating)).toEqual([]);
   expect(again.exec.failures).toEqual([]);
 });

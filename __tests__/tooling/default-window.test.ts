@@ -6,11 +6,12 @@
 import { lookupWindow } from '../../tooling/analysis/trail';
 import { DEFAULT_WINDOW_MARGIN_MS, openRuntime } from '../../tooling/case/runtime';
 import { memoryReporter } from '../../tooling/case/output';
+import { FakeClock } from '../support/clocks';
 
 const NOW = Date.parse('2026-11-23T03:00:00Z');
 
 async function defaultWindow(clockMs = NOW) {
-  const rt = await openRuntime({ case: 'IR-WIN-1', account: '123456789012', assume: false, regions: 'us-east-1', caseDir: '/tmp/irctl-window' }, { clock: () => new Date(clockMs), reporter: memoryReporter() });
+  const rt = await openRuntime({ case: 'IR-WIN-1', account: '123456789012', assume: false, regions: 'us-east-1', caseDir: '/tmp/irctl-window' }, { clock: new FakeClock(clockMs), reporter: memoryReporter() });
   return rt.ctx.window;
 }
 
@@ -39,7 +40,7 @@ test('the old default (exactly 90 days back) was cut as soon as any time passed'
 });
 
 test('an explicit --since is kept as given (and reported as cut by scope when older than the horizon)', async () => {
-  const rt = await openRuntime({ case: 'IR-WIN-1', account: '123456789012', assume: false, regions: 'us-east-1', since: '2026-01-01T00:00:00Z' }, { clock: () => new Date(NOW), reporter: memoryReporter() });
+  const rt = await openRuntime({ case: 'IR-WIN-1', account: '123456789012', assume: false, regions: 'us-east-1', since: '2026-01-01T00:00:00Z' }, { clock: new FakeClock(NOW), reporter: memoryReporter() });
   expect(rt.ctx.window.start.toISOString()).toBe('2026-01-01T00:00:00.000Z');
   expect(lookupWindow(rt.ctx.window, NOW)!.truncated).toBe(true);
 });

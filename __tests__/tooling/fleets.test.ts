@@ -21,8 +21,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { type CallRecord, isMutating } from '../../tooling/aws/record';
 import { containInstances } from '../../tooling/contain/instances';
-import { normalizeMotoGroups } from '../support/attack-scenario';
-import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../dev/moto';
+import { normalizeMotoGroups } from '../../dev/attack-scenario';
+import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
 import { runPhase } from './case-harness';
 
 let moto: MotoServer;
@@ -30,9 +30,8 @@ const region = 'us-west-2';
 const ec2 = () => new EC2Client({ endpoint: moto.endpoint, region, credentials: MOTO_CREDENTIALS });
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await workerMoto();
 });
-afterAll(async () => moto?.stop());
 
 async function seedFleets(): Promise<{ spotFleetId: string; fleetId: string; instanceIds: string[] }> {
   const c = ec2();

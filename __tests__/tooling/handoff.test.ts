@@ -13,7 +13,7 @@ import { derivedManualSteps } from '../../tooling/analysis/report-manual';
 import { type CallRecord, isMutating } from '../../tooling/aws/record';
 import { readJournal } from '../../tooling/case/journal';
 import { HANDOFF_SOURCE_TAG, handOff, handoffTarget } from '../../tooling/handoff';
-import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../dev/moto';
+import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
 import { runPhase } from './case-harness';
 
 let moto: MotoServer;
@@ -25,7 +25,7 @@ const ec2 = (region: string) => new EC2Client({ endpoint: moto.endpoint, region,
 const copies = async () => (await ec2(target.region).send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: `tag:${HANDOFF_SOURCE_TAG}`, Values: [sourceId] }] }))).Snapshots ?? [];
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await workerMoto();
   const volumeId = (await ec2(SOURCE_REGION).send(new CreateVolumeCommand({ AvailabilityZone: `${SOURCE_REGION}a`, Size: 8 }))).VolumeId!;
   sourceId = (
     await ec2(SOURCE_REGION).send(
@@ -33,7 +33,6 @@ beforeAll(async () => {
     )
   ).SnapshotId!;
 }, 60_000);
-afterAll(async () => moto?.stop());
 
 test('the forensics target comes from the config: its account, home region and key', () => {
   expect(target).toEqual({ forensicsAccountId: '444444444444', region: 'us-east-1', kmsKeyId: 'arn:aws:kms:us-east-1:444444444444:alias/ir-forensic-evidence' });
@@ -49,7 +48,7 @@ test('plan: dry-runs the copy, changes nothing', async () => {
 });
 
 test('apply: copied re-encrypted into the forensics region, shared with the forensics account only, journaled; a rerun changes nothing', async () => {
-  const { exec } = await runPhase({ endpoint: moto.endpoint, ctx, apply: true }, (env) => handOff(env, target, { sleep: async () => undefined }));
+  const { exec } = await runPhase({ endpoint: moto.endpoint, ctx, apply: true }, (env) => handOff(env, target));
   expect(exec.failures).toEqual([]);
   const [copy] = await copies();
   expect(copy).toMatchObject({ Encrypted: true, KmsKeyId: target.kmsKeyId });
@@ -63,7 +62,7 @@ test('apply: copied re-encrypted into the forensics region, shared with the fore
   expect(manual).toMatch(/aws ec2 attach-volume .*mount -o ro,noload/);
 
   const calls: CallRecord[] = [];
-  await runPhase({ endpoint: moto.endpoint, ctx, apply: true, calls }, (env) => handOff(env, target, { sleep: async () => undefined }));
+  await runPhase({ endpoint: moto.endpoint, ctx, apply: true, calls }, (env) => handOff(env, target));
   expect(calls.filter(isMutating)).toEqual([]);
   expect(await copies()).toHaveLength(1);
 });

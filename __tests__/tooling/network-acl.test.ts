@@ -12,8 +12,8 @@ import { type CallRecord, isMutating } from '../../tooling/aws/record';
 import { containInstances } from '../../tooling/contain/instances';
 import { NETWORK_ACL_ROLE } from '../../tooling/contain/network-acl';
 import { releaseCase } from '../../tooling/release';
-import { normalizeMotoGroups } from '../support/attack-scenario';
-import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../dev/moto';
+import { normalizeMotoGroups } from '../../dev/attack-scenario';
+import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
 import { runPhase } from './case-harness';
 
 let moto: MotoServer;
@@ -32,7 +32,7 @@ async function launch(subnetId: string): Promise<string> {
 const aclOf = async (subnetId: string) => (await ec2().send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'association.subnet-id', Values: [subnetId] }] }))).NetworkAcls![0];
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await workerMoto();
   const vpcId = (await ec2().send(new CreateVpcCommand({ CidrBlock: '10.60.0.0/16' }))).Vpc!.VpcId!;
   const subnet = async (cidr: string) => (await ec2().send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr }))).Subnet!.SubnetId!;
   const a = await subnet('10.60.1.0/24');
@@ -40,7 +40,6 @@ beforeAll(async () => {
   alone = { subnetId: a, instanceId: await launch(a) };
   shared = { subnetId: b, instanceId: await launch(b), bystander: await launch(b) };
 }, 60_000);
-afterAll(async () => moto?.stop());
 
 const contain = (apply: boolean, calls?: CallRecord[]) =>
   runPhase({ endpoint: moto.endpoint, ctx, apply, calls }, (env) => containInstances(env, { instanceIds: [alone.instanceId, shared.instanceId], networkAclCut: true }));

@@ -32,8 +32,8 @@ import { eradicate } from '../../tooling/eradicate';
 import { main } from '../../tooling/cli';
 import { handOff, handoffTarget } from '../../tooling/handoff';
 import { releaseCase } from '../../tooling/release';
-import { type AttackScenario, normalizeMotoGroups, SCENARIO_ACCOUNT, seedAttack } from '../support/attack-scenario';
-import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../dev/moto';
+import { type AttackScenario, normalizeMotoGroups, SCENARIO_ACCOUNT, seedAttack } from '../../dev/attack-scenario';
+import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
 import { simulate } from '../../dev/simulate';
 import { newCase, steppingClock } from './case-harness';
 import { athenaRequests, iamRequests } from './permission-map';
@@ -74,7 +74,7 @@ async function wideGroupInstance(endpoint: string, besides: string): Promise<str
 }
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await workerMoto();
   scenario = await seedAttack(moto.endpoint);
   const wide = await wideGroupInstance(moto.endpoint, scenario.instances.find((i) => i.kind === 'asg')!.instanceId);
   scenario = { ...scenario, instances: [...scenario.instances, { region: 'us-east-1', instanceId: wide, kind: 'asg' }] };
@@ -84,7 +84,7 @@ beforeAll(async () => {
   const anchor = { bucket: evidenceBucketName(config, config.accounts.forensics.id), region: config.organization.homeRegion };
   await new AwsClients({ endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }).s3(anchor.region).send(new CreateBucketCommand({ Bucket: anchor.bucket, ObjectLockEnabledForBucket: true }));
   const phase = (apply: boolean, fn: (env: PhaseEnv) => Promise<unknown>, yesIrreversible = true) =>
-    withWriteCase({ ctx, sessions, reporter: memoryReporter(), apply, yesIrreversible, clock: steppingClock(), sleep: async () => undefined, anchor }, async (env) => void (await fn(env)));
+    withWriteCase({ ctx, sessions, reporter: memoryReporter(), apply, yesIrreversible, clock: steppingClock(), anchor }, async (env) => void (await fn(env)));
   const contain = async (env: PhaseEnv) => {
     const once = new Once();
     await containCredentials(env, { accessKeyId: scenario.attackerKeyId, userNames: [scenario.backdoorUser] }, once);
@@ -98,14 +98,13 @@ beforeAll(async () => {
   await phase(true, contain);
   await phase(true, contain);
   // The clean room gets the case snapshots: copied re-encrypted, shared with forensics only.
-  await phase(true, (env) => handOff(env, handoffTarget(config), { sleep: async () => undefined }));
+  await phase(true, (env) => handOff(env, handoffTarget(config)));
   await phase(true, (env) =>
-    eradicate(env, { instanceIds: scenario.instances.map((i) => i.instanceId), keyPairs: scenario.keyPairs, images: scenario.images, userNames: [scenario.backdoorUser] }, { sleep: async () => undefined }),
+    eradicate(env, { instanceIds: scenario.instances.map((i) => i.instanceId), keyPairs: scenario.keyPairs, images: scenario.images, userNames: [scenario.backdoorUser] }),
   );
   // verify reads the anchors back as the analyst.
   expect(await latestAnchor((await sessions.session('analyst')).clients, anchor, ctx.caseId)).toBeDefined();
 }, 180_000);
-afterAll(async () => moto?.stop());
 
 /** Tags of every security group the scenario left, by ARN (conditions on aws:ResourceTag read them). */
 const groupTags = new Map<string, Record<string, string>>();

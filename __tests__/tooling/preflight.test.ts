@@ -24,13 +24,13 @@ import { FULL_AWS_ACCESS_COUNT } from '../../policies/scp/pack';
 import { TRUSTED_ACCESS } from '../../shared/prerequisites';
 import { MOTO_UNHOSTED_POLICY_TYPES, recreateOrgInMoto } from '../../scripts/terraform/moto-org';
 import { main } from '../../tooling/preflight/cli';
-import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../../dev/moto';
+import { MOTO_CREDENTIALS, workerMoto, type MotoServer } from '../support/moto';
 
 let moto: MotoServer;
 const saved = { ...process.env };
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await workerMoto();
   // The CLI uses the SDK's default credential chain, as a platform engineer's shell would.
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' });
   delete process.env.AWS_SESSION_TOKEN;
@@ -38,7 +38,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   process.env = saved;
-  await moto.stop();
 });
 
 const client = <T>(Ctor: new (c: object) => T, credentials: object = MOTO_CREDENTIALS, region = 'us-east-1') => new Ctor({ endpoint: moto.endpoint, region, credentials });

@@ -15,8 +15,8 @@ import { containCredentials } from '../../tooling/contain/credentials';
 import { containInstances } from '../../tooling/contain/instances';
 import { planRelease, releaseCase, type ReleaseSelection } from '../../tooling/release';
 import type { CaseContext } from '../../tooling/model';
-import { type AttackScenario, normalizeMotoGroups, seedAttack } from '../support/attack-scenario';
-import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../dev/moto';
+import { type AttackScenario, normalizeMotoGroups, seedAttack } from '../../dev/attack-scenario';
+import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
 import { newCase, runPhase } from './case-harness';
 
 let moto: MotoServer;
@@ -30,7 +30,7 @@ const iam = () => new IAMClient({ endpoint: moto.endpoint, region: 'us-east-1', 
 const byKind = (kind: string) => scenario.instances.find((i) => i.kind === kind)!;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await workerMoto();
   scenario = await seedAttack(moto.endpoint);
   // A second group with room above its minimum (desired 2, min 1).
   const subnet = (await ec2().send(new DescribeInstancesCommand({ InstanceIds: [byKind('asg').instanceId] }))).Reservations![0].Instances![0].SubnetId!;
@@ -39,7 +39,6 @@ beforeAll(async () => {
   wideAsgInstance = members[0].InstanceId!;
   await normalizeMotoGroups(ec2(), wideAsgInstance);
 }, 120_000);
-afterAll(async () => moto?.stop());
 
 const group = async (name: string) => (await asg().send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }))).AutoScalingGroups![0];
 const member = async (id: string) => (await asg().send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [id] }))).AutoScalingInstances?.[0];
@@ -73,11 +72,15 @@ describe('a held Auto Scaling group', () => {
   });
 
   test('release order is newest first: the instance rejoins before its protection is lifted, and the group resumes last', () => {
-    const plan = planRelease(readJournal(ctx.caseDir));
+    const journal = readJournal(ctx.caseDir);
+    const plan = planRelease(journal);
     // Newest first, except the "released" tags, which come last: they say the release completed.
     const tags = plan.undo.filter((u) => u.record.kind === 'containment-tag');
     expect(plan.undo.slice(-tags.length)).toEqual(tags);
-    const seqs = plan.undo.filter((u) => u.record.kind !== 'containment-tag').map((u) => u.entry.seq);
+    // "Newest" is the last change to a thing: an ENI moved twice (transition, then isolation group)
+    // is undone at its second move, which the other instance's steps may interleave with.
+    const lastTouch = (key: string) => Math.max(...journal.filter((e) => e.outcome === 'applied' && (e.undo as { key?: string } | undefined)?.key === key).map((e) => e.seq));
+    const seqs = plan.undo.filter((u) => u.record.kind !== 'containment-tag').map((u) => lastTouch(u.record.key));
     expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
     const at = (kind: string, id?: string) => plan.undo.findIndex((u) => u.record.kind === kind && (id === undefined || undoInstance(u.record) === id));
     expect(at('asg-attach', wideAsgInstance)).toBeLessThan(at('asg-unprotect', wideAsgInstance));

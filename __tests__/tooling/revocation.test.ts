@@ -14,8 +14,8 @@ import { type CallRecord, isMutating } from '../../tooling/aws/record';
 import { Once } from '../../tooling/case/phase';
 import { containCredentials } from '../../tooling/contain/credentials';
 import { containInstances } from '../../tooling/contain/instances';
-import { normalizeMotoGroups } from '../support/attack-scenario';
-import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../dev/moto';
+import { normalizeMotoGroups } from '../../dev/attack-scenario';
+import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
 import { runPhase, steppingClock } from './case-harness';
 
 let moto: MotoServer;
@@ -23,9 +23,8 @@ const region = 'us-west-2';
 const role = 'web-node';
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await workerMoto();
 });
-afterAll(async () => moto?.stop());
 
 async function seed(): Promise<string> {
   const iam = new IAMClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });

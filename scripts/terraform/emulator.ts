@@ -7,11 +7,9 @@
  * HTTP_PROXY; this proxy forwards those whose target port is moto's to moto, and refuses
  * everything else (CONNECT included), so nothing the provider does can leave the machine.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { startMoto } from '../../dev/moto';
 
 export interface Emulator {
   /** http://127.0.0.1:<port> */
@@ -23,15 +21,6 @@ export interface Emulator {
   stop(): Promise<void>;
 }
 
-const root = resolve(__dirname, '..', '..');
-
-function motoPython(): string {
-  if (process.env.MOTO_PYTHON) return process.env.MOTO_PYTHON;
-  const venv = join(root, '.moto', 'venv', 'bin', 'python');
-  if (!existsSync(venv)) throw new Error('moto is not installed: run `npm run setup` (it installs moto into .moto/venv)');
-  return venv;
-}
-
 async function listen(server: Server): Promise<number> {
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
@@ -40,37 +29,11 @@ async function listen(server: Server): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  const port = await listen(probe);
-  await new Promise((ok) => probe.close(ok));
-  return port;
-}
-
 /** Start moto (IAM managed policies loaded: some stacks attach AWS-managed policies) and the proxy. */
 export async function startEmulator(): Promise<Emulator> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(motoPython(), ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
-  const endpoint = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto exited (${child.exitCode}); run \`npm run setup\`\n${stderr}`);
-    try {
-      if ((await fetch(`${endpoint}/moto-api/data.json`)).ok) break;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`moto did not answer on ${endpoint} within 60 s\n${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const moto = await startMoto({ env: { MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' }, startTimeoutMs: 60_000 });
+  const { endpoint } = moto;
+  const port = Number(new URL(endpoint).port);
 
   const refused: string[] = [];
   const proxyServer = createServer((req, res) => {
@@ -110,12 +73,7 @@ export async function startEmulator(): Promise<Emulator> {
     refused,
     async stop() {
       await new Promise((ok) => proxyServer.close(ok));
-      if (child.exitCode !== null) return;
-      await new Promise<void>((ok) => {
-        child.once('exit', () => ok());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-      });
+      await moto.stop();
     },
   };
 }

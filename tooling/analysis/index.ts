@@ -7,7 +7,7 @@ export { scope, lookupUsername, type ScopeOptions, type ScopeTarget } from './sc
 export { renderReport, type ReportInput } from './report';
 export { derivedManualSteps } from './report-manual';
 export { RateLimiters, TokenBucket, LOOKUP_EVENTS_RATE, type TokenBucketOptions } from './rate-limit';
-export { systemClock, type Clock } from './clock';
+export { systemClock, type Clock } from '../clock';
 export { inspectUserData, decodeUserData, type UserDataFindings } from './userdata';
 export { escapeMarkdown } from './markdown';
 

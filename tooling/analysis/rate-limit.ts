@@ -3,7 +3,7 @@
  * (2 requests per second per account and region; throttled calls cost a retry each and
  * adaptive retry alone would still overshoot at the start of every region's lookups).
  */
-import { systemClock, type Clock } from './clock';
+import { systemClock, type Clock } from '../clock';
 
 export interface TokenBucketOptions {
   /** Tokens added per second. */

@@ -7,7 +7,7 @@ import pLimit from 'p-limit';
 import type { AwsClients } from '../aws/clients';
 import type { CaseContext, Inventory, StepFailure } from '../model';
 import { attribute } from './attribution';
-import { systemClock, type Clock } from './clock';
+import { systemClock, type Clock } from '../clock';
 import { errorMessage } from './instances';
 import { LOOKUP_EVENTS_RATE, RateLimiters } from './rate-limit';
 import { scopeRegion, type RegionalInventory } from './scope-ec2';

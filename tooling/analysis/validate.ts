@@ -5,7 +5,7 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../aws/clients';
 import type { Subject, Validation } from '../model';
-import { systemClock, type Clock } from './clock';
+import { systemClock, type Clock } from '../clock';
 import { errorMessage } from './instances';
 import { LOOKUP_EVENTS_RATE, RateLimiters } from './rate-limit';
 import { fetchFinding, findingFacts } from './validate-finding';

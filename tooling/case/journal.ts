@@ -6,13 +6,8 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { currentDate, systemClock, type Clock } from '../clock';
 import type { JournalEntry } from '../model';
-
-/** Source of the current time; injected so tests control timestamps. */
-export type Clock = () => Date;
-
-/** The real clock. */
-export const systemClock: Clock = () => new Date();
 
 /** prevHash of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -148,7 +143,7 @@ export class Journal {
     const clock = this.options.clock ?? systemClock;
     const base = {
       seq: this.seq + 1,
-      ts: clock().toISOString(),
+      ts: currentDate(clock).toISOString(),
       caseId: this.options.caseId,
       caller: this.options.caller,
       ...jsonSafe(input),

@@ -10,7 +10,8 @@ import type { SessionSource } from '../aws/session';
 import { anchorJournal, type AnchorTarget } from './anchor';
 import type { CaseContext } from '../model';
 import { type Action, Executor } from './executor';
-import { type Clock, Journal, systemClock } from './journal';
+import { currentDate, systemClock, type Clock } from '../clock';
+import { Journal } from './journal';
 import type { Reporter } from './output';
 import { type Concurrency, DEFAULT_CONCURRENCY, type PhaseEnv } from './phase';
 
@@ -25,12 +26,10 @@ export interface WriteCaseOptions {
   readonly yesIrreversible: boolean;
   /** Interactive yes/no question; absent when stdin is not a terminal. */
   readonly ask?: (question: string) => Promise<string>;
-  /** @default systemClock */
+  /** Time of the journal and the phases, and the delay between IAM re-reads (tests pass one that does not wait). @default systemClock */
   readonly clock?: Clock;
   /** @default DEFAULT_CONCURRENCY */
   readonly concurrency?: Concurrency;
-  /** Delay between IAM re-reads (tests pass a fast one). */
-  readonly sleep?: (ms: number) => Promise<void>;
   /** Phase name written with the journal anchor. @default 'phase' */
   readonly phase?: string;
   /** Where the journal head is anchored at the end of the phase (absent: the case directory only). */
@@ -51,7 +50,7 @@ export async function withWriteCase<T>(options: WriteCaseOptions, fn: (env: Phas
       apply: options.apply,
       reporter: options.reporter,
       role: write.roleArn ?? write.caller,
-      sleep: options.sleep,
+      sleep: (ms) => clock.sleep(ms),
       confirmIrreversible: confirmer(options),
     });
     const env: PhaseEnv = {
@@ -78,7 +77,7 @@ export async function withWriteCase<T>(options: WriteCaseOptions, fn: (env: Phas
 // The chain head leaves the case directory at the end of every phase, so a cut tail shows.
 async function anchorPhase(options: WriteCaseOptions, clients: AwsClients, journal: Journal, exec: Executor, clock: Clock): Promise<void> {
   try {
-    const anchor = await anchorJournal(clients, { caseId: options.ctx.caseId, caseDir: options.ctx.caseDir, phase: options.phase ?? 'phase', entries: journal.entries(), at: clock(), target: options.anchor });
+    const anchor = await anchorJournal(clients, { caseId: options.ctx.caseId, caseDir: options.ctx.caseDir, phase: options.phase ?? 'phase', entries: journal.entries(), at: currentDate(clock), target: options.anchor });
     if (!anchor) return;
     options.reporter.progress(
       anchor.location

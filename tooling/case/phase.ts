@@ -5,7 +5,7 @@
 import type { AwsClients } from '../aws/clients';
 import type { CaseContext } from '../model';
 import type { Executor } from './executor';
-import type { Clock } from './journal';
+import type { Clock } from '../clock';
 import type { Reporter } from './output';
 
 /** Concurrency bounds: regions at once, and resources at once within a region. */

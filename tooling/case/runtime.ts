@@ -14,7 +14,7 @@ import { AwsClients, type ClientSettings } from '../aws/clients';
 import { callerArn, SessionBroker, type SessionSource } from '../aws/session';
 import type { CaseContext, Inventory, Validation } from '../model';
 import type { AnchorTarget } from './anchor';
-import { type Clock, systemClock } from './journal';
+import { currentDate, systemClock, type Clock } from '../clock';
 import { type Reporter, streamReporter } from './output';
 
 /** Global options every command accepts. */
@@ -96,7 +96,7 @@ export async function openRuntime(opts: GlobalOptions, hooks: RuntimeHooks = {})
   const ask = hooks.ask ?? (process.stdin.isTTY ? terminalQuestion : undefined);
   const sessions = new SessionBroker(base, { caseId: opts.case, accountId, assume, mfaSerial: opts.mfaSerial, mfaToken: opts.mfaToken, promptToken: ask });
   const regions = await resolveRegions(opts, sessions);
-  const end = opts.until ? parseDate(opts.until, '--until') : clock();
+  const end = opts.until ? parseDate(opts.until, '--until') : currentDate(clock);
   const start = opts.since ? parseDate(opts.since, '--since') : defaultWindowStart(end);
   const ctx: CaseContext = { caseId: opts.case, accountId, regions, window: { start, end }, caseDir: caseDirOf(opts) };
   const sessionsIn = (id: string): SessionSource =>

@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { denyAllPolicy, revokeOlderSessionsPolicy } from '../../policies/containment/credentials';
 import { policyJson } from '../../policies/document';
+import { currentDate } from '../clock';
 import { CONTAINMENT_POLICIES, IR_ROLES } from '../../shared/names';
 import type { AwsClients } from '../aws/clients';
 import { errorCode } from '../aws/errors';
@@ -94,9 +95,9 @@ export function revokeSessions(env: PhaseEnv, once: Once, p: IamPrincipal, step:
       env,
       p,
       CONTAINMENT_POLICIES.revokeOlderSessions,
-      policyJson(revokeOlderSessionsPolicy(env.clock()).document),
+      policyJson(revokeOlderSessionsPolicy(currentDate(env.clock)).document),
       step,
-      `deny ${p.kind} ${p.name}'s sessions issued before now (${env.clock().toISOString()}); also hits legitimate users of it until they refresh`,
+      `deny ${p.kind} ${p.name}'s sessions issued before now (${currentDate(env.clock).toISOString()}); also hits legitimate users of it until they refresh`,
     );
     return env.exec.run(options.refresh ? { ...action, isDone: async () => false } : action);
   });

@@ -24,7 +24,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { GetInstanceProfileCommand } from '@aws-sdk/client-iam';
 import type { AwsClients } from '../aws/clients';
-import type { Clock } from '../case/journal';
+import { currentDate, type Clock } from '../clock';
 
 /** One file in an evidence manifest. */
 export interface EvidenceFile {
@@ -154,7 +154,7 @@ export async function collectInstanceEvidence(
     instanceId,
     region: input.region,
     purpose,
-    collectedAt: input.clock().toISOString(),
+    collectedAt: currentDate(input.clock).toISOString(),
     collectedBy: input.caller,
     files: entries,
   };

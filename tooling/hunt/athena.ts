@@ -13,6 +13,7 @@ import {
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import { errorMessage } from '../aws/errors';
+import { systemClock, type Clock } from '../clock';
 
 /** Where queries run. */
 export interface AthenaTarget {
@@ -22,12 +23,10 @@ export interface AthenaTarget {
   readonly catalog?: string;
 }
 
-/** Polling and paging settings; tests pass a fake sleep and clock. */
+/** Polling and paging settings; tests pass a clock whose sleeps return at once. */
 export interface QueryOptions {
-  /** @default real setTimeout */
-  readonly sleep?: (ms: number) => Promise<void>;
-  /** @default Date.now */
-  readonly now?: () => number;
+  /** Deadline and poll pauses. @default systemClock */
+  readonly clock?: Clock;
   /** Give up (and stop the query) after this long. @default 15 minutes */
   readonly timeoutMs?: number;
   /** First pause between polls; each next one is 1.5 times longer. @default 500 */
@@ -87,12 +86,9 @@ function failure(execution: QueryExecution): AthenaQueryError {
   );
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** Run `sql` to completion and return every row. */
 export async function runAthenaQuery(client: AthenaClient, sql: string, target: AthenaTarget, opts: QueryOptions = {}): Promise<QueryRows> {
-  const sleep = opts.sleep ?? realSleep;
-  const now = opts.now ?? Date.now;
+  const clock = opts.clock ?? systemClock;
   let started;
   try {
     started = await client.send(
@@ -109,7 +105,7 @@ export async function runAthenaQuery(client: AthenaClient, sql: string, target: 
   const id = started.QueryExecutionId;
   if (!id) throw new AthenaQueryError('Athena StartQueryExecution returned no execution ID');
 
-  const deadline = now() + (opts.timeoutMs ?? 15 * 60_000);
+  const deadline = clock.now() + (opts.timeoutMs ?? 15 * 60_000);
   let pause = opts.firstPollMs ?? 500;
   let execution: QueryExecution | undefined;
   for (;;) {
@@ -117,7 +113,7 @@ export async function runAthenaQuery(client: AthenaClient, sql: string, target: 
     const state = execution?.Status?.State;
     if (state === 'SUCCEEDED') break;
     if (state === 'FAILED' || state === 'CANCELLED') throw failure(execution ?? { QueryExecutionId: id });
-    if (now() + pause > deadline) {
+    if (clock.now() + pause > deadline) {
       await client.send(new StopQueryExecutionCommand({ QueryExecutionId: id })).catch(() => undefined);
       throw new AthenaQueryError(
         `Athena query ${id} was still ${state ?? 'running'} at the deadline and was stopped. Fix: narrow --since/--until, or allow longer with --query-timeout <minutes>.`,
@@ -125,7 +121,7 @@ export async function runAthenaQuery(client: AthenaClient, sql: string, target: 
         state,
       );
     }
-    await sleep(pause);
+    await clock.sleep(pause);
     pause = Math.min(pause * 1.5, opts.maxPollMs ?? 5000);
   }
 

@@ -99,7 +99,7 @@ export async function huntCommand(rt: Runtime, flags: HuntFlags): Promise<Comman
     maxRows,
     query: { timeoutMs: timeoutMinutes * 60_000 },
     onProgress: (m) => rt.reporter.progress(m),
-    now: () => rt.clock(),
+    clock: rt.clock,
   });
 
   const failures: StepFailure[] = summary.results.filter((r) => r.error).map((r) => ({ step: `hunt/${r.cls}`, target: r.values.join(', '), message: r.error! }));

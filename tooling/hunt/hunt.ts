@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import pLimit from 'p-limit';
 import type { IndicatorClass } from '../model';
+import { currentDate, systemClock, type Clock } from '../clock';
 import { type AthenaTarget, type QueryOptions, runAthenaQuery } from './athena';
 import { INDICATOR_CLASSES, type IndicatorSet } from './indicators';
 import { huntQuery, UNSEARCHABLE, type Window } from './sql';
@@ -68,9 +69,10 @@ export interface HuntInput {
   readonly maxRows?: number;
   /** Queries in flight at once. @default 3 */
   readonly concurrency?: number;
-  readonly query?: QueryOptions;
+  readonly query?: Omit<QueryOptions, 'clock'>;
   readonly onProgress?: (message: string) => void;
-  readonly now?: () => Date;
+  /** The run's start time (its folder name) and the queries' deadlines and poll pauses. @default systemClock */
+  readonly clock?: Clock;
 }
 
 /** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
@@ -88,7 +90,8 @@ export function toCsv(columns: readonly string[], rows: ReadonlyArray<ReadonlyAr
 export async function hunt(input: HuntInput): Promise<HuntSummary> {
   const maxRows = input.maxRows ?? 10_000;
   const progress = input.onProgress ?? (() => undefined);
-  const startedAt = input.now?.() ?? new Date();
+  const clock = input.clock ?? systemClock;
+  const startedAt = currentDate(clock);
   const runDir = huntRunDir(startedAt);
   const dir = join(input.caseDir, runDir);
   mkdirSync(dir, { recursive: true });
@@ -105,7 +108,7 @@ export async function hunt(input: HuntInput): Promise<HuntSummary> {
         const sqlFile = `${runDir}/${cls}.sql`;
         writeFileSync(join(input.caseDir, sqlFile), `${query.sql}\n`);
         try {
-          const out = await runAthenaQuery(input.athena, query.sql, input.target, input.query);
+          const out = await runAthenaQuery(input.athena, query.sql, input.target, { ...input.query, clock });
           const csvFile = `${runDir}/${cls}.csv`;
           writeFileSync(join(input.caseDir, csvFile), toCsv(out.columns, out.rows));
           const accountColumn = out.columns.indexOf('account');

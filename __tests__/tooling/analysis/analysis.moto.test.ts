@@ -12,8 +12,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { scope, validate } from '../../../tooling/analysis';
 import type { AwsClients } from '../../../tooling/aws/clients';
 import type { Inventory } from '../../../tooling/model';
-import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../../../dev/moto';
-import { FakeClock } from './fake-clock';
+import { MOTO_CREDENTIALS, workerMoto, type MotoServer } from '../../support/moto';
+import { FakeClock } from '../../support/clocks';
 import { recordedFindings, recordedLookupEvents } from './fixtures/load';
 import { ACCOUNT_ID, ATTACKER_REGIONS, motoClients, seedAttack, type SeededAttack } from './seed';
 import { caseFor, fixtureVars, RegionDeniedClients } from './support';
@@ -38,11 +38,10 @@ function recordTrail(opts: { empty?: boolean; failIn?: string } = {}): void {
 }
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await workerMoto();
   seed = await seedAttack(moto.endpoint);
   clients = motoClients(moto.endpoint);
 }, 120_000);
-afterAll(async () => moto?.stop());
 beforeEach(() => {
   ct.reset();
   gd.reset();

@@ -11,8 +11,8 @@ import { validate } from '../../../tooling/analysis';
 import { sequenceSeeds } from '../../../tooling/analysis/attack-sequence';
 import type { AwsClients } from '../../../tooling/aws/clients';
 import { caseIndicators } from '../../../tooling/hunt/indicators';
-import { startMoto, type MotoServer } from '../../../dev/moto';
-import { FakeClock } from './fake-clock';
+import { workerMoto, type MotoServer } from '../../support/moto';
+import { FakeClock } from '../../support/clocks';
 import { recordedFindings } from './fixtures/load';
 import { ACCOUNT_ID, ATTACKER_REGIONS, motoClients, seedAttack, type SeededAttack } from './seed';
 import { fixtureVars } from './support';
@@ -24,7 +24,7 @@ let ct: ReturnType<typeof mockClient>;
 let gd: ReturnType<typeof mockClient>;
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await workerMoto();
   seed = await seedAttack(moto.endpoint);
   clients = motoClients(moto.endpoint);
   ct = mockClient(CloudTrailClient);
@@ -34,7 +34,6 @@ beforeAll(async () => {
 afterAll(async () => {
   ct?.restore();
   gd?.restore();
-  await moto?.stop();
 });
 
 const detectorId = '6ec5c3a0f7b1d4e2a9c8b7d6e5f4a3b2';

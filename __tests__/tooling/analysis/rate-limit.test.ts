@@ -1,5 +1,5 @@
 import { RateLimiters, TokenBucket, LOOKUP_EVENTS_RATE } from '../../../tooling/analysis/rate-limit';
-import { FakeClock } from './fake-clock';
+import { FakeClock } from '../../support/clocks';
 
 /** At most `limit` grants in any half-open window of `windowMs`. */
 function maxInWindow(times: readonly number[], windowMs: number): number {

@@ -25,7 +25,7 @@ function writeJournal(entries: Array<{ ts: string } & JournalInput>): JournalEnt
   const journal = Journal.open(dir, {
     caseId: ctx.caseId,
     caller: 'arn:aws:sts::123456789012:assumed-role/SecurityBreakGlass/IR-2026-0042',
-    clock: () => new Date(entries[next++].ts),
+    clock: { now: () => Date.parse(entries[next++].ts), sleep: async () => undefined },
   });
   for (const entry of entries) {
     const input: Partial<typeof entry> = { ...entry };

@@ -8,7 +8,7 @@ import { AwsClients } from '../../../tooling/aws/clients';
 import { TokenBucket, LOOKUP_EVENTS_RATE } from '../../../tooling/analysis/rate-limit';
 import { createdBy, lookupEvents, lookupWindow, parseTrailEvent, type ParsedTrailEvent } from '../../../tooling/analysis/trail';
 import { recordedLookupEvents, type FixtureVars } from './fixtures/load';
-import { FakeClock } from './fake-clock';
+import { FakeClock } from '../../support/clocks';
 
 const WINDOW_START = new Date('2026-11-20T08:00:00Z');
 const VARS: FixtureVars = {

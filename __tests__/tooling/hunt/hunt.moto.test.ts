@@ -32,7 +32,8 @@ import { runAthenaQuery } from '../../../tooling/hunt/athena';
 import { hunt, type HuntSummary } from '../../../tooling/hunt/hunt';
 import { huntQuery } from '../../../tooling/hunt/sql';
 import type { Inventory } from '../../../tooling/model';
-import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../../dev/moto';
+import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../../support/moto';
+import { FakeClock } from '../../support/clocks';
 
 const REGION = 'us-east-1';
 const TARGET = { workgroup: ATHENA.workgroup, database: ATHENA.database };
@@ -80,11 +81,10 @@ function athenaClients(calls: CallRecord[], ids: string[] = []): AwsClients {
 }
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await workerMoto();
   const athena = new AthenaClient({ region: REGION, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
   await athena.send(new CreateWorkGroupCommand({ Name: ATHENA.workgroup, Description: 'investigation workgroup (as the security-athena stack creates it)' }));
 }, 60_000);
-afterAll(async () => moto?.stop());
 afterEach(async () => holdQueries('immediate'));
 
 const CT_COLUMNS = ['eventtime', 'account', 'awsregion', 'eventsource', 'eventname', 'principal_arn', 'access_key_id', 'sourceipaddress', 'useragent', 'errorcode', 'eventid', 'requestparameters'];
@@ -103,7 +103,8 @@ test('one query per kind in the workgroup, polled with backoff until done; rows,
     { columns: FLOW_COLUMNS, rows: [['2026-11-20 03:15:00.000', '555555555555', 'us-east-1', 'vpc-0a1b2c3d4e5f60001', 'i-0abc', 'eni-0abc', '10.0.1.5', '43512', '198.51.100.23', '3333', '6', '120', '64000', 'ACCEPT', 'egress']] },
   ]);
   const calls: CallRecord[] = [];
-  const pauses: number[] = [];
+  const clock = new FakeClock(Date.parse('2026-12-01T00:05:00Z'));
+  const pauses = clock.sleeps;
   const caseDir = mkdtempSync(join(tmpdir(), 'irctl-hunt-'));
   const summary = await hunt({
     caseId: 'IR-HUNT-1',
@@ -115,8 +116,7 @@ test('one query per kind in the workgroup, polled with backoff until done; rows,
     athenaRegion: REGION,
     target: TARGET,
     concurrency: 1,
-    query: { sleep: async (ms) => void pauses.push(ms) },
-    now: () => new Date('2026-12-01T00:05:00Z'),
+    clock,
   });
 
   const starts = calls.filter((c) => c.action === 'athena:StartQueryExecution').map((c) => c.input);
@@ -161,7 +161,8 @@ test('a query cancelled while it runs is reported with its state and the fix; th
     athenaRegion: REGION,
     target: TARGET,
     concurrency: 1,
-    query: {
+    clock: {
+      now: () => Date.parse('2026-12-01T00:05:00Z'),
       sleep: async () => {
         // Someone stops the first query in the console while irctl waits for it.
         if (!stopped) await clients.athena(REGION).send(new StopQueryExecutionCommand({ QueryExecutionId: ids[0] }));
@@ -179,8 +180,7 @@ test('a query cancelled while it runs is reported with its state and the fix; th
 test('a query still running at the deadline is stopped, and the error says how to narrow it', async () => {
   await holdQueries(1000);
   const calls: CallRecord[] = [];
-  let now = 0;
-  const run = runAthenaQuery(athenaClients(calls).athena(REGION), 'SELECT 1', TARGET, { timeoutMs: 10_000, now: () => now, sleep: async (ms) => void (now += ms) });
+  const run = runAthenaQuery(athenaClients(calls).athena(REGION), 'SELECT 1', TARGET, { timeoutMs: 10_000, clock: new FakeClock() });
   await expect(run).rejects.toThrow(/was still (QUEUED|RUNNING) at the deadline and was stopped\. Fix: narrow --since\/--until, or allow longer with --query-timeout <minutes>\./);
   const stop = calls.find((c) => c.action === 'athena:StopQueryExecution');
   expect(stop).toBeDefined();
@@ -211,7 +211,7 @@ describe('RECORDED Athena responses (aws-sdk-client-mock: moto cannot fail a que
   ])('RECORDED $name: Athena\'s reason and the fix', async ({ status, message }) => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' });
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { QueryExecutionId: 'q-1', Status: status } });
-    await expect(runAthenaQuery(new AthenaClient({ region: REGION }), 'SELECT 1', TARGET, { sleep: async () => undefined })).rejects.toThrow(message);
+    await expect(runAthenaQuery(new AthenaClient({ region: REGION }), 'SELECT 1', TARGET)).rejects.toThrow(message);
   });
 
   test('RECORDED pages: every GetQueryResults page is read; only the first page\'s header row is dropped', async () => {
@@ -227,7 +227,7 @@ describe('RECORDED Athena responses (aws-sdk-client-mock: moto cannot fail a que
       .resolves({ ResultSet: { ResultSetMetadata: meta, Rows: [row('account', 'n'), row('2', 'b')] }, NextToken: 't2' })
       .on(GetQueryResultsCommand, { QueryExecutionId: 'q-2', NextToken: 't2' })
       .resolves({ ResultSet: { ResultSetMetadata: meta, Rows: [row('3', 'c')] } });
-    const out = await runAthenaQuery(new AthenaClient({ region: REGION }), 'SELECT 1', TARGET, { sleep: async () => undefined });
+    const out = await runAthenaQuery(new AthenaClient({ region: REGION }), 'SELECT 1', TARGET);
     expect(out).toMatchObject({ columns: ['account', 'n'], rows: [['1', 'a'], ['account', 'n'], ['2', 'b'], ['3', 'c']], scannedBytes: 1234 });
     expect(athena.commandCalls(GetQueryResultsCommand).map((c) => c.args[0].input.MaxResults)).toEqual([1000, 1000, 1000]);
   });

@@ -41,8 +41,8 @@ import {
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { MANAGED_BY, SECURITY_GROUPS, TAGS } from '../../shared/names';
-import { MOTO_CREDENTIALS } from '../../dev/moto';
+import { MANAGED_BY, SECURITY_GROUPS, TAGS } from '../shared/names';
+import { MOTO_CREDENTIALS } from './moto';
 
 /** moto's default account. */
 export const SCENARIO_ACCOUNT = '123456789012';
@@ -193,7 +193,7 @@ export async function seedAttack(endpoint: string): Promise<AttackScenario> {
 }
 
 /** The groups `stacks/` deploys in each workload VPC (tagged, deterministic names). */
-async function deployIsolationGroups(ec2: EC2Client, vpcId: string): Promise<void> {
+export async function deployIsolationGroups(ec2: EC2Client, vpcId: string): Promise<void> {
   for (const purpose of ['isolation', 'transition'] as const) {
     const groupId = (
       await ec2.send(

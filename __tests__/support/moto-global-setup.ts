@@ -1,0 +1,13 @@
+/**
+ * Jest global setup: start the run's moto servers once, one per worker (files in one worker run
+ * one after another, so each file gets a server no other file touches while it runs), instead
+ * of one per test file. Workers read the endpoints from MOTO_ENDPOINTS_ENV.
+ */
+import { MOTO_ENDPOINTS_ENV, startMoto, type MotoServer } from '../../dev/moto';
+
+export default async function setup(globalConfig: { readonly maxWorkers: number }): Promise<void> {
+  const servers = await Promise.all(Array.from({ length: Math.max(1, globalConfig.maxWorkers) }, () => startMoto()));
+  // The teardown runs in this process and reads them back.
+  (globalThis as { __irMotoServers?: MotoServer[] }).__irMotoServers = servers;
+  process.env[MOTO_ENDPOINTS_ENV] = servers.map((s) => s.endpoint).join(',');
+}
