@@ -35,8 +35,9 @@ export function motoProvider(original: TerraformJson, endpoint: string): Record<
 
 /** A planned change moto causes, not the stack: tolerated, with the reason shown in every run. */
 export interface ToleratedDiff {
-  readonly stack: RegExp;
-  readonly address: RegExp;
+  readonly resourceType: string;
+  /** Top-level attributes whose difference (or forced replacement) moto explains. */
+  readonly attributes: readonly string[];
   readonly reason: string;
 }
 
@@ -51,8 +52,32 @@ export interface StackOutcome {
   readonly seconds: number;
 }
 
+export interface ResourceChange {
+  address: string;
+  type: string;
+  change: { actions: string[]; before?: Record<string, unknown> | null; after?: Record<string, unknown> | null; after_unknown?: Record<string, unknown>; replace_paths?: unknown[][] };
+}
+
 interface PlanJson {
-  resource_changes?: Array<{ address: string; change: { actions: string[] } }>;
+  resource_changes?: ResourceChange[];
+}
+
+/** Top-level attributes a planned change touches: those forcing replacement and those whose value changes. */
+export function changedAttributes(c: ResourceChange): string[] {
+  const keys = new Set<string>((c.change.replace_paths ?? []).map((p) => String(p[0])));
+  const before = c.change.before ?? {};
+  const after = c.change.after ?? {};
+  for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (c.change.after_unknown?.[k] === true) continue; // computed anew by the replacement itself
+    if (JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null)) keys.add(k);
+  }
+  return [...keys].sort();
+}
+
+/** The tolerated diff that explains every attribute a change touches, if any. */
+export function explainedBy(c: ResourceChange, tolerated: readonly ToleratedDiff[]): ToleratedDiff | undefined {
+  const changed = changedAttributes(c);
+  return tolerated.find((t) => t.resourceType === c.type && changed.length > 0 && changed.every((a) => t.attributes.includes(a)));
 }
 
 const tail = (text: string, lines = 40) => text.trim().split('\n').slice(-lines).join('\n');
@@ -69,6 +94,7 @@ export async function applyStacks(tc: Toolchain, emulator: Emulator, stacks: rea
       const outcome = { stack: stack.id, resources, phase, problems, tolerated: tol, seconds: (Date.now() - started) / 1000 };
       outcomes.push(outcome);
       process.stderr.write(`  ${stack.id}: ${problems.length ? `FAILED at ${phase}` : 'applied, re-planned clean'} (${outcome.seconds.toFixed(0)} s)\n`);
+      for (const t of tol) process.stderr.write(`      tolerated: ${t}\n`);
     };
     writeStack(dir, forLocalRun(stack.json, tc.versions.providerVersion, motoProvider(stack.json.provider.aws[0], emulator.endpoint)));
     const init = await terraform(tc, dir, ['init', '-input=false', '-no-color'], env);
@@ -89,12 +115,11 @@ export async function applyStacks(tc: Toolchain, emulator: Emulator, stacks: rea
     }
     const shown = await terraform(tc, dir, ['show', '-json', 'replan.tfplan'], env);
     const changes = ((JSON.parse(shown.stdout) as PlanJson).resource_changes ?? []).filter((c) => !c.change.actions.every((a) => a === 'no-op' || a === 'read'));
-    const explained = (address: string) => tolerated.find((t) => t.stack.test(stack.id) && t.address.test(address));
-    const unexplained = changes.filter((c) => !explained(c.address));
-    const tol = changes.filter((c) => explained(c.address)).map((c) => `${c.address} (${c.change.actions.join('/')}): ${explained(c.address)!.reason}`);
+    const unexplained = changes.filter((c) => !explainedBy(c, tolerated));
+    const tol = changes.filter((c) => explainedBy(c, tolerated)).map((c) => `${c.address} (${changedAttributes(c).join(', ')}): ${explainedBy(c, tolerated)!.reason}`);
     if (unexplained.length) {
       const detail = tail((await terraform(tc, dir, ['show', '-no-color', 'replan.tfplan'], env)).stdout, 80);
-      done('plan', [`perpetual diff after apply: ${unexplained.map((c) => `${c.address} (${c.change.actions.join('/')})`).join(', ')}\n${detail}`], tol);
+      done('plan', [`perpetual diff after apply: ${unexplained.map((c) => `${c.address} (${changedAttributes(c).join(', ')})`).join('; ')}\n${detail}`], tol);
     } else {
       done('ok', [], tol);
     }

@@ -22,7 +22,7 @@ import { largeOrgConfig } from '../../bench/large-org';
 import { parse } from 'yaml';
 import { applyStacks, destroyStacks } from './apply';
 import { startEmulator } from './emulator';
-import { concernOf, HOSTED_CONCERNS, NOT_HOSTED, TOLERATED_DIFFS } from './hosting';
+import { HOSTED_STACKS, NOT_HOSTED, TOLERATED_DIFFS } from './hosting';
 import { MOTO_UNHOSTED_POLICY_TYPES, recreateOrgInMoto } from './moto-org';
 import { synthesize, type SynthStack } from './stacks';
 import { prepareToolchain, type Toolchain } from './toolchain';
@@ -106,9 +106,8 @@ async function checkApply(tc: Toolchain): Promise<string[]> {
   try {
     const example = parse(readFileSync(EXAMPLE_CONFIG_PATH, 'utf8')) as OrgConfigInput;
     const config = parseOrgConfig(await recreateOrgInMoto(emulator.endpoint, example));
-    const names = [config.accounts.management, config.accounts.security, config.accounts.logArchive, config.accounts.forensics, ...config.accounts.workloads].map((a) => a.name);
     const all = synthesize(config, join(tc.workDir, 'synth-moto'));
-    const hosted = all.filter((s) => (HOSTED_CONCERNS as readonly string[]).includes(concernOf(s.id, names)));
+    const hosted = all.filter((s) => (HOSTED_STACKS as readonly string[]).includes(s.id));
     console.log(`apply: ${hosted.length} of ${all.length} stacks on moto (${emulator.endpoint}); not hosted: ${all.filter((s) => !hosted.includes(s)).map((s) => s.id).join(', ')}`);
     const outcomes = await applyStacks(tc, emulator, hosted, TOLERATED_DIFFS);
     for (const o of outcomes) {
@@ -119,7 +118,7 @@ async function checkApply(tc: Toolchain): Promise<string[]> {
     const destroyed = await destroyStacks(tc, emulator, outcomes.map((o) => o.stack));
     for (const d of destroyed) problems.push(`destroy on moto, ${d.stack}:\n${d.problem}`);
     for (const r of new Set(emulator.refused)) problems.push(`the provider tried to reach ${r}, outside moto: add its endpoint to SERVICES in scripts/terraform/apply.ts`);
-    for (const n of NOT_HOSTED) console.log(`  not hosted: *-${n.concern}: ${n.reason}`);
+    for (const n of NOT_HOSTED) console.log(`  not hosted: ${n.stack}: ${n.reason}`);
     for (const u of MOTO_UNHOSTED_POLICY_TYPES) console.log(`  not hosted: ${u.type} policies (moto refuses the type; ${u.setting} is off for the apply, the policy is still validated)`);
   } finally {
     await emulator.stop();
