@@ -20,6 +20,7 @@ import {
   verifyCommand,
 } from './commands';
 import { checkIds } from './case/ids';
+import { UsageError } from './case/usage';
 import { streamReporter } from './case/output';
 import { huntCommand, type HuntFlags } from './hunt/command';
 import { caseDirOf, type GlobalOptions, openRuntime, type Runtime, type RuntimeHooks } from './case/runtime';
@@ -176,7 +177,8 @@ export async function main(argv: readonly string[] = process.argv, io: CliIo = {
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     stderr.write(`irctl: ${(err as Error).message}\n`);
-    return 1;
+    // 2: the command line must change; 1: something failed while running.
+    return err instanceof UsageError ? 2 : 1;
   }
 }
 

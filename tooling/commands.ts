@@ -22,6 +22,7 @@ import type { Inventory, StepFailure, Subject, Validation } from './model';
 import { athenaScopeSource } from './hunt/command';
 import { readHuntSummaries } from './hunt/report';
 import { planRelease, releaseCase } from './release';
+import { UsageError } from './case/usage';
 
 /** Flags naming what a phase acts on; absent ones come from validation.json / inventory.json. */
 export interface TargetFlags {
@@ -57,12 +58,12 @@ async function writePhase(rt: Runtime, command: string, fn: Parameters<typeof wi
 
 function subjectOf(flags: TargetFlags): Subject {
   if (flags.finding) {
-    if (!flags.region) throw new Error('A GuardDuty finding is regional. Fix: pass --region with --finding.');
+    if (!flags.region) throw new UsageError('A GuardDuty finding is regional. Fix: pass --region with --finding.');
     return { kind: 'finding', findingId: flags.finding, region: flags.region };
   }
   if (flags.instance?.length) return { kind: 'instance', instanceId: flags.instance[0], region: flags.region ?? 'us-east-1' };
   if (flags.accessKey) return { kind: 'access-key', accessKeyId: flags.accessKey };
-  throw new Error('Nothing to validate. Fix: pass --finding <id> --region <r>, --instance <id> or --access-key <id>.');
+  throw new UsageError('Nothing to validate. Fix: pass --finding <id> --region <r>, --instance <id> or --access-key <id>.');
 }
 
 /** validate: who owns the subject, and how it came to be. */
@@ -77,7 +78,7 @@ export async function validateCommand(rt: Runtime, flags: TargetFlags): Promise<
 export async function scopeCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
   const v = readCaseFile<Validation>(rt.ctx, 'validation.json');
   const target = { accessKeyId: flags.accessKey ?? v?.accessKeyId, principalArn: flags.principal ?? v?.principalArn };
-  if (!target.accessKeyId && !target.principalArn) throw new Error('scope needs the attacker. Fix: pass --access-key or --principal, or run validate first.');
+  if (!target.accessKeyId && !target.principalArn) throw new UsageError('scope needs the attacker. Fix: pass --access-key or --principal, or run validate first.');
   const trailSource = flags.source === 'athena' ? await athenaScopeSource(rt) : undefined;
   const analyst = await rt.sessions.session('analyst');
   const inventory = await scope(analyst.clients, rt.ctx, target, { onProgress: (m) => rt.reporter.progress(m), trailSource, clock: analysisClock(rt) });
@@ -122,7 +123,7 @@ function instanceTargets(rt: Runtime, flags: TargetFlags): string[] {
   if (flags.instance?.length) return [...flags.instance];
   const inv = readCaseFile<Inventory>(rt.ctx, 'inventory.json');
   const ids = attributed(inv, 'instance').map((i) => i.id);
-  if (ids.length === 0) throw new Error('No instances to act on. Fix: pass --instance <id> (repeatable), or run scope first so the attacker\'s instances are known.');
+  if (ids.length === 0) throw new UsageError('No instances to act on. Fix: pass --instance <id> (repeatable), or run scope first so the attacker\'s instances are known.');
   return ids;
 }
 
@@ -135,7 +136,7 @@ export async function containInstancesCommand(rt: Runtime, flags: TargetFlags): 
 function regional(values: readonly string[] | undefined, flag: string): Array<{ region: string; id: string }> {
   return (values ?? []).map((v) => {
     const [region, id] = v.split(':');
-    if (!region || !id) throw new Error(`${flag} "${v}" is not <region>:<id>. Fix: e.g. ${flag} us-east-1:${flag === '--image' ? 'ami-0123456789abcdef0' : 'miner-key'}.`);
+    if (!region || !id) throw new UsageError(`${flag} "${v}" is not <region>:<id>. Fix: e.g. ${flag} us-east-1:${flag === '--image' ? 'ami-0123456789abcdef0' : 'miner-key'}.`);
     return { region, id };
   });
 }
@@ -160,7 +161,7 @@ export async function eradicateCommand(rt: Runtime, flags: TargetFlags): Promise
         images: attributed(inv, 'image', proven).map((i) => ({ region: i.region!, imageId: i.id })),
         userNames: attributed(inv, 'iam-user', proven).map((u) => u.id),
       };
-  if (!flagged && !inv) throw new Error('eradicate needs targets. Fix: run scope first, or pass --instance / --key-pair region:name / --image region:ami / --user name.');
+  if (!flagged && !inv) throw new UsageError('eradicate needs targets. Fix: run scope first, or pass --instance / --key-pair region:name / --image region:ami / --user name.');
   const guessed = (inv?.attributions ?? []).filter((a) => a.basis !== 'cloudtrail' && ['instance', 'key-pair', 'image', 'iam-user'].includes(a.kind));
   if (!flagged && !flags.includeHeuristic && guessed.length) {
     rt.reporter.warn(

@@ -67,9 +67,12 @@ test.each([
   { name: 'a bad case ID', args: ['--case', 'IR 1; rm', '--regions', 'us-east-1', 'release'], message: /Case ID "IR 1; rm" has characters/ },
   { name: 'a --since without a time zone (read as local time)', args: ['--regions', 'us-east-1', '--since', '2026-11-20T00:00:00', 'release'], message: /--since "2026-11-20T00:00:00" has no time zone.*Fix: end it with Z/ },
   { name: 'a malformed --image', args: ['--regions', 'us-east-1', 'eradicate', '--image', 'ami-1'], message: /--image "ami-1" is not <region>:<id>/ },
-])('$name is refused with the fix, before any AWS change', async ({ args, message }) => {
+  { name: 'a malformed instance ID', args: ['--regions', 'us-east-1', 'contain-instances', '--instance', 'i-xyz'], message: /i-xyz.*Fix:/ },
+  { name: 'a --until that is not a date', args: ['--regions', 'us-east-1', '--until', 'yesterday', 'release'], message: /--until "yesterday" is not a date\. Fix:/ },
+  { name: 'validate without a subject', args: ['--regions', 'us-east-1', 'validate'], message: /Nothing to validate\. Fix: pass/ },
+])('$name is refused with the fix and exit 2 (bad command line), before any AWS change', async ({ args, message }) => {
   const { code, err } = await irctl(args);
-  expect(code).toBe(1);
+  expect(code).toBe(2);
   expect(err).toMatch(message);
 });
 

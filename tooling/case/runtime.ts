@@ -16,6 +16,7 @@ import type { CaseContext, Inventory, Validation } from '../model';
 import type { AnchorTarget } from './anchor';
 import { type Clock, systemClock } from './journal';
 import { type Reporter, streamReporter } from './output';
+import { UsageError } from './usage';
 
 /** Global options every command accepts. */
 export interface GlobalOptions {
@@ -79,20 +80,20 @@ export function caseDirOf(opts: GlobalOptions): string {
 
 /** Build the runtime; throws a sentence naming the problem and the fix. */
 export async function openRuntime(opts: GlobalOptions, hooks: RuntimeHooks = {}): Promise<Runtime> {
-  if (!opts.case) throw new Error('No case ID. Fix: pass --case <id>, e.g. --case IR-2026-0042 (it names the journal, tags and role sessions).');
-  if (!CASE_ID.test(opts.case)) throw new Error(`Case ID "${opts.case}" has characters tags and session names cannot carry. Fix: use letters, digits, dot, dash or underscore (max 49).`);
+  if (!opts.case) throw new UsageError('No case ID. Fix: pass --case <id>, e.g. --case IR-2026-0042 (it names the journal, tags and role sessions).');
+  if (!CASE_ID.test(opts.case)) throw new UsageError(`Case ID "${opts.case}" has characters tags and session names cannot carry. Fix: use letters, digits, dot, dash or underscore (max 49).`);
   const clock = hooks.clock ?? systemClock;
   const reporter = hooks.reporter ?? streamReporter({ json: !!opts.json });
   const base = new AwsClients({ endpoint: opts.endpoint, onClient: hooks.onClient, credentials: hooks.credentials });
   const assume = opts.assume !== false;
   let accountId = opts.account;
   if (!accountId) {
-    if (assume) throw new Error('No target account. Fix: pass --account <12-digit id> (or --no-assume to act as the current credentials).');
+    if (assume) throw new UsageError('No target account. Fix: pass --account <12-digit id> (or --no-assume to act as the current credentials).');
     accountId = (await callerArn(base).catch((err: Error) => {
       throw new Error(`Could not tell which account the current credentials belong to (${err.message}). Fix: set AWS_PROFILE or the AWS_* credential variables, or pass --account with the IR roles.`);
     })).split(':')[4];
   }
-  if (!/^\d{12}$/.test(accountId)) throw new Error(`Account "${accountId}" is not a 12-digit AWS account ID. Fix: pass --account 123456789012.`);
+  if (!/^\d{12}$/.test(accountId)) throw new UsageError(`Account "${accountId}" is not a 12-digit AWS account ID. Fix: pass --account 123456789012.`);
   const ask = hooks.ask ?? (process.stdin.isTTY ? terminalQuestion : undefined);
   const sessions = new SessionBroker(base, { caseId: opts.case, accountId, assume, mfaSerial: opts.mfaSerial, mfaToken: opts.mfaToken, promptToken: ask });
   const regions = await resolveRegions(opts, sessions);
@@ -120,7 +121,7 @@ function configPathOf(opts: GlobalOptions): string {
  */
 function anchorTarget(opts: GlobalOptions, assume: boolean): AnchorTarget | undefined {
   if (opts.anchorBucket) {
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(opts.anchorBucket)) throw new Error(`--anchor-bucket "${opts.anchorBucket}" is not an S3 bucket name. Fix: pass the bucket name only, e.g. --anchor-bucket ir-evidence-123456789012-us-east-1.`);
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(opts.anchorBucket)) throw new UsageError(`--anchor-bucket "${opts.anchorBucket}" is not an S3 bucket name. Fix: pass the bucket name only, e.g. --anchor-bucket ir-evidence-123456789012-us-east-1.`);
     const config = assume ? loadOrgConfig(configPathOf(opts)) : undefined;
     return { bucket: opts.anchorBucket, region: config?.organization.homeRegion ?? 'us-east-1' };
   }
@@ -148,7 +149,7 @@ async function resolveRegions(opts: GlobalOptions, sessions: SessionBroker): Pro
   if (opts.regions) {
     const list = opts.regions.split(',').map((r) => r.trim()).filter(Boolean);
     const unknown = list.filter((r) => !isCommercialRegion(r));
-    if (unknown.length) throw new Error(`Unknown region${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. Fix: use region names such as us-east-1 (aws ec2 describe-regions lists them).`);
+    if (unknown.length) throw new UsageError(`Unknown region${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. Fix: use region names such as us-east-1 (aws ec2 describe-regions lists them).`);
     return [...new Set(list)];
   }
   const config = loadOrgConfig(configPathOf(opts));
@@ -162,10 +163,10 @@ async function resolveRegions(opts: GlobalOptions, sessions: SessionBroker): Pro
 function parseDate(text: string, flag: string): Date {
   // Without a zone, JavaScript reads a date-time as local time: demand one rather than guess.
   if (/T\d/.test(text) && !/(Z|[+-]\d{2}:?\d{2})$/i.test(text)) {
-    throw new Error(`${flag} "${text}" has no time zone and would be read as local time. Fix: end it with Z for UTC, e.g. ${text}Z.`);
+    throw new UsageError(`${flag} "${text}" has no time zone and would be read as local time. Fix: end it with Z for UTC, e.g. ${text}Z.`);
   }
   const d = new Date(text);
-  if (Number.isNaN(d.getTime())) throw new Error(`${flag} "${text}" is not a date. Fix: use ISO 8601 UTC, e.g. 2026-11-20T00:00:00Z.`);
+  if (Number.isNaN(d.getTime())) throw new UsageError(`${flag} "${text}" is not a date. Fix: use ISO 8601 UTC, e.g. 2026-11-20T00:00:00Z.`);
   return d;
 }
 
