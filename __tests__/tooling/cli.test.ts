@@ -10,6 +10,7 @@ import { PassThrough } from 'node:stream';
 import { DescribeInstancesCommand, DescribeKeyPairsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { SECURITY_GROUPS } from '../../shared/names';
 import { AwsClients } from '../../tooling/aws/clients';
+import { type CallRecord, recordCalls } from '../../tooling/aws/record';
 import { SessionBroker, sessionName } from '../../tooling/aws/session';
 import { readJournal, verifyJournal } from '../../tooling/case/journal';
 import { main } from '../../tooling/cli';
@@ -69,10 +70,17 @@ test.each([
   { name: 'a malformed --image', args: ['--regions', 'us-east-1', 'eradicate', '--image', 'ami-1'], message: /--image "ami-1" is not <region>:<id>/ },
   { name: 'a malformed instance ID', args: ['--regions', 'us-east-1', 'contain-instances', '--instance', 'i-xyz'], message: /i-xyz.*Fix:/ },
   { name: 'a --until that is not a date', args: ['--regions', 'us-east-1', '--until', 'yesterday', 'release'], message: /--until "yesterday" is not a date\. Fix:/ },
-  { name: 'validate without a subject', args: ['--regions', 'us-east-1', 'validate'], message: /Nothing to validate\. Fix: pass/ },
-])('$name is refused with the fix and exit 2 (bad command line), before any AWS change', async ({ args, message }) => {
-  const { code, err } = await irctl(args);
+  { name: 'a --since after --until', args: ['--regions', 'us-east-1', '--since', '2026-11-22T00:00:00Z', '--until', '2026-11-20T00:00:00Z', 'scope', '--access-key', 'AKIAIOSFODNN7EXAMPLE'], message: /^irctl: --since 2026-11-22T00:00:00\.000Z is not before --until 2026-11-20T00:00:00\.000Z: the window is empty\. Fix:/ },
+  { name: 'a --since equal to --until', args: ['--regions', 'us-east-1', '--since', '2026-11-20T00:00:00Z', '--until', '2026-11-20T00:00:00Z', 'scope', '--access-key', 'AKIAIOSFODNN7EXAMPLE'], message: /is not before --until.*Fix:/ },
+  { name: 'a window wholly in the future', args: ['--regions', 'us-east-1', '--since', '2099-01-01T00:00:00Z', '--until', '2099-02-01T00:00:00Z', 'scope', '--access-key', 'AKIAIOSFODNN7EXAMPLE'], message: /^irctl: --since 2099-01-01T00:00:00\.000Z is in the future.*Fix: pass a --since in the past/ },
+  // validate learns the account first (a read); it changes nothing.
+  { name: 'validate without a subject', args: ['--regions', 'us-east-1', 'validate'], message: /Nothing to validate\. Fix: pass/, reads: ['sts:GetCallerIdentity'] },
+])('$name is refused with the fix and exit 2 (bad command line), before any AWS change', async ({ args, message, reads }: { args: string[]; message: RegExp; reads?: string[] }) => {
+  const calls: CallRecord[] = [];
+  const { code, err } = await irctl(args, { onClient: recordCalls(calls) });
   expect(code).toBe(2);
+  expect(err.trimEnd().split('\n')).toHaveLength(1);
+  expect(calls.filter((c) => !reads?.includes(c.action))).toEqual([]);
   expect(err).toMatch(message);
 });
 

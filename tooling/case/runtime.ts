@@ -83,6 +83,10 @@ export async function openRuntime(opts: GlobalOptions, hooks: RuntimeHooks = {})
   if (!opts.case) throw new UsageError('No case ID. Fix: pass --case <id>, e.g. --case IR-2026-0042 (it names the journal, tags and role sessions).');
   if (!CASE_ID.test(opts.case)) throw new UsageError(`Case ID "${opts.case}" has characters tags and session names cannot carry. Fix: use letters, digits, dot, dash or underscore (max 49).`);
   const clock = hooks.clock ?? systemClock;
+  // An impossible window would query nothing and report "0 events" as if the account were clean.
+  const end = opts.until ? parseDate(opts.until, '--until') : clock();
+  const start = opts.since ? parseDate(opts.since, '--since') : defaultWindowStart(end);
+  checkWindow(start, end, clock(), opts);
   const reporter = hooks.reporter ?? streamReporter({ json: !!opts.json });
   const base = new AwsClients({ endpoint: opts.endpoint, onClient: hooks.onClient, credentials: hooks.credentials });
   const assume = opts.assume !== false;
@@ -97,8 +101,6 @@ export async function openRuntime(opts: GlobalOptions, hooks: RuntimeHooks = {})
   const ask = hooks.ask ?? (process.stdin.isTTY ? terminalQuestion : undefined);
   const sessions = new SessionBroker(base, { caseId: opts.case, accountId, assume, mfaSerial: opts.mfaSerial, mfaToken: opts.mfaToken, promptToken: ask });
   const regions = await resolveRegions(opts, sessions);
-  const end = opts.until ? parseDate(opts.until, '--until') : clock();
-  const start = opts.since ? parseDate(opts.since, '--since') : defaultWindowStart(end);
   const ctx: CaseContext = { caseId: opts.case, accountId, regions, window: { start, end }, caseDir: caseDirOf(opts) };
   const sessionsIn = (id: string): SessionSource =>
     id === accountId ? sessions : new SessionBroker(base, { caseId: opts.case!, accountId: id, assume, mfaSerial: opts.mfaSerial, mfaToken: opts.mfaToken, promptToken: ask });
@@ -168,6 +170,17 @@ function parseDate(text: string, flag: string): Date {
   const d = new Date(text);
   if (Number.isNaN(d.getTime())) throw new UsageError(`${flag} "${text}" is not a date. Fix: use ISO 8601 UTC, e.g. 2026-11-20T00:00:00Z.`);
   return d;
+}
+
+/** Refuse a window that cannot hold any event: empty, reversed, or wholly in the future. */
+function checkWindow(start: Date, end: Date, now: Date, opts: GlobalOptions): void {
+  const since = opts.since ? `--since ${start.toISOString()}` : `the default start ${start.toISOString()}`;
+  if (start.getTime() >= end.getTime()) {
+    throw new UsageError(`${since} is not before --until ${end.toISOString()}: the window is empty. Fix: pass a --since earlier than --until (both UTC, e.g. --since 2026-11-20T00:00:00Z).`);
+  }
+  if (start.getTime() > now.getTime()) {
+    throw new UsageError(`${since} is in the future (now is ${now.toISOString()}): no event can be in the window. Fix: pass a --since in the past, e.g. --since ${new Date(now.getTime() - 7 * 86_400_000).toISOString().slice(0, 10)}T00:00:00Z.`);
+  }
 }
 
 async function terminalQuestion(question: string): Promise<string> {
