@@ -91,12 +91,22 @@ export async function openRuntime(opts: GlobalOptions, hooks: RuntimeHooks = {})
   const base = new AwsClients({ endpoint: opts.endpoint, onClient: hooks.onClient, credentials: hooks.credentials });
   const assume = opts.assume !== false;
   let accountId = opts.account;
-  if (!accountId) {
-    if (assume) throw new UsageError('No target account. Fix: pass --account <12-digit id> (or --no-assume to act as the current credentials).');
-    accountId = (await callerArn(base).catch((err: Error) => {
+  if (!accountId && assume) throw new UsageError('No target account. Fix: pass --account <12-digit id> (or --no-assume to act as the current credentials).');
+  if (!assume) {
+    // Without role assumption the credentials decide the account: a different --account would
+    // label the case (and an --apply) for one account while acting in another.
+    const caller = await callerArn(base).catch((err: Error) => {
       throw new Error(`Could not tell which account the current credentials belong to (${err.message}). Fix: set AWS_PROFILE or the AWS_* credential variables, or pass --account with the IR roles.`);
-    })).split(':')[4];
+    });
+    const callerAccount = caller.split(':')[4];
+    if (accountId && accountId !== callerAccount) {
+      throw new UsageError(
+        `--account ${accountId} does not match the current credentials, which belong to account ${callerAccount} (${caller}); with --no-assume irctl acts as those credentials. Fix: pass --account ${callerAccount}, or use credentials of ${accountId}, or drop --no-assume to assume the IR role in ${accountId}.`,
+      );
+    }
+    accountId = callerAccount;
   }
+  if (!accountId) throw new UsageError('No target account. Fix: pass --account <12-digit id>.');
   if (!/^\d{12}$/.test(accountId)) throw new UsageError(`Account "${accountId}" is not a 12-digit AWS account ID. Fix: pass --account 123456789012.`);
   const ask = hooks.ask ?? (process.stdin.isTTY ? terminalQuestion : undefined);
   const sessions = new SessionBroker(base, { caseId: opts.case, accountId, assume, mfaSerial: opts.mfaSerial, mfaToken: opts.mfaToken, promptToken: ask });
