@@ -11,6 +11,7 @@ import { evidenceBucketName } from '../../shared/addresses';
 import { isCommercialRegion } from '../../config/regions';
 import { LOOKUP_EVENTS_HORIZON_DAYS } from '../analysis/trail';
 import { AwsClients, type ClientSettings } from '../aws/clients';
+import { explainAwsError, unreachableCode } from '../aws/errors';
 import { callerArn, SessionBroker, type SessionSource } from '../aws/session';
 import type { CaseContext, Inventory, Validation } from '../model';
 import type { AnchorTarget } from './anchor';
@@ -96,6 +97,7 @@ export async function openRuntime(opts: GlobalOptions, hooks: RuntimeHooks = {})
     // Without role assumption the credentials decide the account: a different --account would
     // label the case (and an --apply) for one account while acting in another.
     const caller = await callerArn(base).catch((err: Error) => {
+      if (unreachableCode(err)) throw new Error(`Could not tell which account the current credentials belong to: ${explainAwsError(err, { action: 'sts:GetCallerIdentity' })}`);
       throw new Error(`Could not tell which account the current credentials belong to (${err.message}). Fix: set AWS_PROFILE or the AWS_* credential variables, or pass --account with the IR roles.`);
     });
     const callerAccount = caller.split(':')[4];
