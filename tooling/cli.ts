@@ -23,7 +23,7 @@ import { checkIds } from './case/ids';
 import { UsageError } from './case/usage';
 import { streamReporter } from './case/output';
 import { huntCommand, type HuntFlags } from './hunt/command';
-import { caseDirOf, type GlobalOptions, openRuntime, type Runtime, type RuntimeHooks } from './case/runtime';
+import { caseDirOf, checkCaseId, type GlobalOptions, openRuntime, type Runtime, type RuntimeHooks } from './case/runtime';
 
 type Handler = (rt: Runtime, flags: TargetFlags) => Promise<CommandResult>;
 
@@ -135,6 +135,8 @@ function program(io: CliIo, onResult: (r: CommandResult, json: boolean) => void)
       const global = root.opts<GlobalOptions>();
       // A mistyped ID is refused here, before any AWS call (even the caller-identity one).
       checkIds({ account: global.account, regions: global.regions, ...flags });
+      // Every command, reads included: the case ID becomes a path (../../etc would leave cases/).
+      checkCaseId(global.case);
       // Reading a case that is not there needs no AWS call to refuse (unless verify can ask the anchor bucket).
       const anchored = c.name === 'verify' && (global.anchorBucket || global.assume !== false);
       if (READS_CASE.has(c.name) && !anchored && global.case && !existsSync(caseDirOf(global))) {

@@ -211,3 +211,17 @@ test('contain-credentials acts only on users CloudTrail ties to the attacker; th
   const named = await irctl(['--regions', 'us-east-1', '--case-dir', caseDir, '--json', 'contain-credentials', '--user', scenario.attackerUser]);
   expect(targets(named.out)).toEqual(new Set([`user/${scenario.attackerUser}`]));
 });
+
+test.each(['report', 'verify', 'release'])('%s refuses a case ID that climbs out of cases/ (../../etc), exit 2, before looking at the path', async (command) => {
+  const stderr = new PassThrough();
+  let err = '';
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await main(['node', 'irctl', '--case', '../../etc', '--no-assume', '--endpoint', moto.endpoint, '--regions', 'us-east-1', command], {
+    stdout: new PassThrough(),
+    stderr,
+    hooks: { credentials: MOTO_CREDENTIALS },
+  });
+  expect(code).toBe(2);
+  expect(err).toMatch(/^irctl: Case ID "\.\.\/\.\.\/etc" has characters .*Fix: use letters, digits/);
+  expect(err).not.toMatch(/case directory/);
+});

@@ -74,6 +74,12 @@ export interface RuntimeHooks {
 
 const CASE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,48}$/;
 
+/** Refuse a missing or malformed case ID (it becomes a path, a tag and a session name). */
+export function checkCaseId(caseId: string | undefined): asserts caseId is string {
+  if (!caseId) throw new UsageError('No case ID. Fix: pass --case <id>, e.g. --case IR-2026-0042 (it names the journal, tags and role sessions).');
+  if (!CASE_ID.test(caseId)) throw new UsageError(`Case ID "${caseId}" has characters tags and session names cannot carry. Fix: use letters, digits, dot, dash or underscore (max 49).`);
+}
+
 /** The case directory the options name (default cases/<case>). */
 export function caseDirOf(opts: GlobalOptions): string {
   return resolve(opts.caseDir ?? `cases/${opts.case}`);
@@ -81,8 +87,7 @@ export function caseDirOf(opts: GlobalOptions): string {
 
 /** Build the runtime; throws a sentence naming the problem and the fix. */
 export async function openRuntime(opts: GlobalOptions, hooks: RuntimeHooks = {}): Promise<Runtime> {
-  if (!opts.case) throw new UsageError('No case ID. Fix: pass --case <id>, e.g. --case IR-2026-0042 (it names the journal, tags and role sessions).');
-  if (!CASE_ID.test(opts.case)) throw new UsageError(`Case ID "${opts.case}" has characters tags and session names cannot carry. Fix: use letters, digits, dot, dash or underscore (max 49).`);
+  checkCaseId(opts.case);
   const clock = hooks.clock ?? systemClock;
   // An impossible window would query nothing and report "0 events" as if the account were clean.
   const end = opts.until ? parseDate(opts.until, '--until') : clock();
