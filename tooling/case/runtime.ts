@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
-import { loadOrgConfig, type OrgConfig, resolveConfigPath } from '../../config';
+import { CONFIG_ENV_VAR, loadOrgConfig, type OrgConfig, resolveConfigPath } from '../../config';
 import { evidenceBucketName } from '../../shared/addresses';
 import { isCommercialRegion } from '../../config/regions';
 import { LOOKUP_EVENTS_HORIZON_DAYS } from '../analysis/trail';
@@ -88,6 +88,11 @@ export function caseDirOf(opts: GlobalOptions): string {
 /** Build the runtime; throws a sentence naming the problem and the fix. */
 export async function openRuntime(opts: GlobalOptions, hooks: RuntimeHooks = {}): Promise<Runtime> {
   checkCaseId(opts.case);
+  // A named config that is not there must not be silently replaced by the example (verify, report
+  // and --no-assume runs would otherwise never read it).
+  if (opts.config && !existsSync(resolve(opts.config))) {
+    throw new UsageError(`--config ${opts.config}: file not found (${resolve(opts.config)}). Fix: pass --config with an existing org config file, or drop --config to use $${CONFIG_ENV_VAR} or the example.`);
+  }
   const clock = hooks.clock ?? systemClock;
   // An impossible window would query nothing and report "0 events" as if the account were clean.
   const end = opts.until ? parseDate(opts.until, '--until') : clock();
