@@ -141,11 +141,19 @@ function regional(values: readonly string[] | undefined, flag: string): Array<{ 
   });
 }
 
+/** The validated stolen key(s) and the user owning them (a victim): eradicate keeps both. */
+function stolenCredentials(v: Validation | undefined, flagged: string | string[] | undefined): NonNullable<EradicationTargets['stolen']> {
+  const accessKeyIds = [...new Set([...(v?.accessKeyId ? [v.accessKeyId] : []), ...(flagged === undefined ? [] : Array.isArray(flagged) ? flagged : [flagged])])];
+  const owner = v?.principalArn?.match(/^arn:aws[\w-]*:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/)?.[1];
+  return { accessKeyIds, ownerUserNames: owner ? [owner] : [] };
+}
+
 /** eradicate: terminate, delete key pairs and AMIs, delete backdoor users. */
 export async function eradicateCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
   const inv = readCaseFile<Inventory>(rt.ctx, 'inventory.json');
   const flagged = !!(flags.instance?.length || flags.keyPair?.length || flags.image?.length || flags.user?.length);
   const proven = { cloudTrailOnly: !flags.includeHeuristic };
+  const stolen = stolenCredentials(readCaseFile<Validation>(rt.ctx, 'validation.json'), flags.accessKey);
   const keyName = (id: string, region?: string) => inv?.keyPairs.find((k) => k.id === id && k.region === region)?.name ?? id;
   const targets: EradicationTargets = flagged
     ? {
@@ -153,6 +161,7 @@ export async function eradicateCommand(rt: Runtime, flags: TargetFlags): Promise
         keyPairs: regional(flags.keyPair, '--key-pair').map((k) => ({ region: k.region, name: k.id })),
         images: regional(flags.image, '--image').map((i) => ({ region: i.region, imageId: i.id })),
         userNames: flags.user,
+        stolen,
       }
     : {
         // Deletion is for good: from the inventory, only what CloudTrail proves the attacker created.
@@ -160,13 +169,14 @@ export async function eradicateCommand(rt: Runtime, flags: TargetFlags): Promise
         keyPairs: attributed(inv, 'key-pair', proven).map((k) => ({ region: k.region!, name: keyName(k.id, k.region) })),
         images: attributed(inv, 'image', proven).map((i) => ({ region: i.region!, imageId: i.id })),
         userNames: attributed(inv, 'iam-user', proven).map((u) => u.id),
+        stolen,
       };
   if (!flagged && !inv) throw new UsageError('eradicate needs targets. Fix: run scope first, or pass --instance / --key-pair region:name / --image region:ami / --user name.');
   const guessed = (inv?.attributions ?? []).filter((a) => a.basis !== 'cloudtrail' && ['instance', 'key-pair', 'image', 'iam-user'].includes(a.kind));
   if (!flagged && !flags.includeHeuristic && guessed.length) {
     rt.reporter.warn(
       `${guessed.length} resource(s) are tied to the attacker by heuristics only and are NOT eradicated: ${guessed.map((a) => `${a.kind} ${a.id}`).join(', ')}. ` +
-        'Fix: check them, then name them with --instance/--key-pair/--image/--user, or pass --include-heuristic.',
+        'Fix: check each one, then name those that are the attacker\'s with --instance/--key-pair/--image/--user (the stolen key and its owner are never deleted).',
     );
   }
   return writePhase(rt, 'eradicate', (env) => eradicate(env, targets));

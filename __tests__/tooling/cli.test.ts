@@ -173,6 +173,37 @@ test('eradicate from the inventory removes only what CloudTrail proves; heuristi
   expect(err).toMatch(new RegExp(`heuristics only and are NOT eradicated: instance ${guessed.instanceId}`));
 });
 
+test.each([
+  { name: '--include-heuristic, owner known from validation', validation: 'owner', args: ['eradicate', '--include-heuristic'] },
+  { name: '--include-heuristic, owner found only by its key', validation: 'key', args: ['eradicate', '--include-heuristic'] },
+  { name: 'the owner named with --user', validation: 'key', args: ['eradicate', '--user', 'OWNER', '--user', 'BACKDOOR'] },
+])('eradicate never plans to delete the stolen key or its owner (a victim): $name', async ({ validation, args }) => {
+  const caseDir = mkdtempSync(join(tmpdir(), 'irctl-cli-victim-'));
+  const inventory = {
+    caseId: 'IR-CLI-1', accountId: SCENARIO_ACCOUNT, generatedAt: '2026-11-23T03:00:00Z', regions: ['us-east-1'],
+    instances: [], keyPairs: [], images: [], snapshots: [], spotRequests: [], fleets: [], iamUsers: [], events: [], failures: [],
+    attributions: [
+      { kind: 'iam-user', id: scenario.backdoorUser, basis: 'cloudtrail', reason: 'CreateUser by the key', eventId: 'e-2' },
+      { kind: 'iam-user', id: scenario.attackerUser, basis: 'heuristic', reason: 'changed in the window' },
+    ],
+  };
+  writeFileSync(join(caseDir, 'inventory.json'), JSON.stringify(inventory));
+  writeFileSync(
+    join(caseDir, 'validation.json'),
+    JSON.stringify({
+      subject: { kind: 'access-key', accessKeyId: scenario.attackerKeyId }, accountId: SCENARIO_ACCOUNT, accessKeyId: scenario.attackerKeyId, facts: [],
+      ...(validation === 'owner' ? { principalArn: `arn:aws:iam::${SCENARIO_ACCOUNT}:user/${scenario.attackerUser}` } : {}),
+    }),
+  );
+  const argv = args.map((a) => (a === 'OWNER' ? scenario.attackerUser : a === 'BACKDOOR' ? scenario.backdoorUser : a));
+  const { out, err } = await irctl(['--regions', 'us-east-1', '--case-dir', caseDir, '--json', ...argv]);
+  const results = (JSON.parse(out) as { results: Array<{ action: string; target: string }> }).results;
+  expect(results.filter((r) => r.action === 'iam:DeleteUser').map((r) => r.target)).toEqual([`user/${scenario.backdoorUser}`]);
+  expect(results.filter((r) => r.target.includes(scenario.attackerKeyId) || r.target.includes(`user/${scenario.attackerUser}`))).toEqual([]);
+  expect(err).toMatch(new RegExp(`not deleting user ${scenario.attackerUser}: it owns the stolen access key.*Fix:`));
+  expect(err).not.toMatch(/or pass --include-heuristic/);
+});
+
 test('an irreversible step asks on the terminal: "no" leaves it (exit 3), "yes" does it', async () => {
   const key = scenario.keyPairs[0];
   const args = ['--regions', key.region, '--apply', 'eradicate', '--key-pair', `${key.region}:${key.name}`];
