@@ -57,6 +57,11 @@ async function writePhase(rt: Runtime, command: string, fn: Parameters<typeof wi
 }
 
 function subjectOf(flags: TargetFlags): Subject {
+  const given = [...(flags.finding ? [`--finding ${flags.finding}`] : []), ...(flags.instance ?? []).map((i) => `--instance ${i}`), ...(flags.accessKey ? [`--access-key ${flags.accessKey}`] : [])];
+  if (given.length > 1) {
+    // One validation per run: taking the first and dropping the rest would lose a subject without a word.
+    throw new UsageError(`validate checks one subject per run, and got ${given.join(', ')}. Fix: run validate once per subject, e.g. irctl validate ${given[0]}.`);
+  }
   if (flags.finding) {
     if (!flags.region) throw new UsageError('A GuardDuty finding is regional. Fix: pass --region with --finding.');
     return { kind: 'finding', findingId: flags.finding, region: flags.region };
@@ -68,8 +73,9 @@ function subjectOf(flags: TargetFlags): Subject {
 
 /** validate: who owns the subject, and how it came to be. */
 export async function validateCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
+  const subject = subjectOf(flags);
   const analyst = await rt.sessions.session('analyst');
-  const validation = await validate(analyst.clients, subjectOf(flags), { regions: rt.ctx.regions, clock: analysisClock(rt) });
+  const validation = await validate(analyst.clients, subject, { regions: rt.ctx.regions, clock: analysisClock(rt) });
   validation.facts.forEach((f) => rt.reporter.progress(`- ${f}`));
   return { command: 'validate', results: [], failures: [], files: [writeCaseFile(rt.ctx, 'validation.json', validation)], exitCode: 0 };
 }
