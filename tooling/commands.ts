@@ -119,7 +119,9 @@ export async function containCredentialsCommand(rt: Runtime, flags: TargetFlags)
   // Only users an attacker event created or backdoored; the rest of scope's users are suspects.
   const userNames = flags.user ?? attributed(inv, 'iam-user', { cloudTrailOnly: true }).map((u) => u.id);
   const target = { accessKeyId: flags.accessKey ?? v?.accessKeyId, principalArn: flags.principal ?? (flags.accessKey ? undefined : v?.principalArn), userNames };
-  const suspects = credentialSuspects(inv, userNames);
+  // The owner of the key or principal is contained too (its key, its deny-all): not a suspect.
+  const owner = target.principalArn?.match(/:user\/(?:.*\/)?([^/]+)$/)?.[1];
+  const suspects = credentialSuspects(inv, owner ? [...userNames, owner] : userNames);
   for (const s of suspects) rt.reporter.warn(s);
   const result = await writePhase(rt, 'contain-credentials', (env) => containCredentials(env, target, new Once()));
   return { ...result, manual: [...(result.manual ?? []), ...suspects] };

@@ -243,6 +243,16 @@ test('contain-credentials acts only on users CloudTrail ties to the attacker; th
 
   const named = await irctl(['--regions', 'us-east-1', '--case-dir', caseDir, '--json', 'contain-credentials', '--user', scenario.attackerUser]);
   expect(targets(named.out)).toEqual(new Set([`user/${scenario.attackerUser}`]));
+
+  // Once validate names the stolen key's owner, contain-credentials contains that user: it must not also call it an uncontained suspect.
+  writeFileSync(
+    join(caseDir, 'validation.json'),
+    JSON.stringify({ subject: { kind: 'access-key', accessKeyId: scenario.attackerKeyId }, accountId: SCENARIO_ACCOUNT, accessKeyId: scenario.attackerKeyId, principalArn: `arn:aws:iam::${SCENARIO_ACCOUNT}:user/${scenario.attackerUser}`, facts: [] }),
+  );
+  const owner = await irctl(['--regions', 'us-east-1', '--case-dir', caseDir, '--json', 'contain-credentials']);
+  expect(targets(owner.out)).toContain(`user/${scenario.attackerUser}`);
+  expect(owner.err).not.toContain(`suspect IAM user ${scenario.attackerUser}`);
+  expect((JSON.parse(owner.out) as { manual: string[] }).manual).toEqual([]);
 });
 
 test.each(['report', 'verify', 'release'])('%s refuses a case ID that climbs out of cases/ (../../etc), exit 2, before looking at the path', async (command) => {
