@@ -149,6 +149,15 @@ function regional(values: readonly string[] | undefined, flag: string): Array<{ 
   });
 }
 
+/** Drop (and name) instances release handed back as false positives: eradicate must not terminate them unnamed. */
+function notReleased(rt: Runtime, instanceIds: string[]): string[] {
+  const released = new Set(readJournal(rt.ctx.caseDir).filter((e) => e.step === 'release/tag' && (e.outcome === 'applied' || e.outcome === 'skipped-already-done')).map((e) => e.target));
+  for (const id of instanceIds.filter((i) => released.has(i))) {
+    rt.reporter.warn(`eradicate: instance ${id} was released as a false positive (release --instance); not terminating it. Fix: if it is the attacker's after all, name it: irctl eradicate --instance ${id}.`);
+  }
+  return instanceIds.filter((i) => !released.has(i));
+}
+
 /** The validated stolen key(s) and the user owning them (a victim): eradicate keeps both. */
 function stolenCredentials(v: Validation | undefined, flagged: string | string[] | undefined): NonNullable<EradicationTargets['stolen']> {
   const accessKeyIds = [...new Set([...(v?.accessKeyId ? [v.accessKeyId] : []), ...(flagged === undefined ? [] : Array.isArray(flagged) ? flagged : [flagged])])];
@@ -173,7 +182,7 @@ export async function eradicateCommand(rt: Runtime, flags: TargetFlags): Promise
       }
     : {
         // Deletion is for good: from the inventory, only what CloudTrail proves the attacker created.
-        instanceIds: attributed(inv, 'instance', proven).map((i) => i.id),
+        instanceIds: notReleased(rt, attributed(inv, 'instance', proven).map((i) => i.id)),
         keyPairs: attributed(inv, 'key-pair', proven).map((k) => ({ region: k.region!, name: keyName(k.id, k.region) })),
         images: attributed(inv, 'image', proven).map((i) => ({ region: i.region!, imageId: i.id })),
         userNames: attributed(inv, 'iam-user', proven).map((u) => u.id),

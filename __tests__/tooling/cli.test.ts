@@ -12,7 +12,7 @@ import { SECURITY_GROUPS } from '../../shared/names';
 import { AwsClients } from '../../tooling/aws/clients';
 import { type CallRecord, recordCalls } from '../../tooling/aws/record';
 import { SessionBroker, sessionName } from '../../tooling/aws/session';
-import { readJournal, verifyJournal } from '../../tooling/case/journal';
+import { Journal, readJournal, verifyJournal } from '../../tooling/case/journal';
 import { main } from '../../tooling/cli';
 import { type AttackScenario, SCENARIO_ACCOUNT, seedAttack } from '../support/attack-scenario';
 import { MOTO_CREDENTIALS, type MotoServer, startMoto } from '../../dev/moto';
@@ -203,6 +203,23 @@ test.each([
   expect(results.filter((r) => r.target.includes(scenario.attackerKeyId) || r.target.includes(`user/${scenario.attackerUser}`))).toEqual([]);
   expect(err).toMatch(new RegExp(`not deleting user ${scenario.attackerUser}: it owns the stolen access key.*Fix:`));
   expect(err).not.toMatch(/or pass --include-heuristic/);
+});
+
+test('eradicate from the inventory skips (and names) an instance released as a false positive', async () => {
+  const [released, attacker] = scenario.instances;
+  const caseDir = mkdtempSync(join(tmpdir(), 'irctl-cli-released-'));
+  const inventory = {
+    caseId: 'IR-CLI-1', accountId: SCENARIO_ACCOUNT, generatedAt: '2026-11-23T03:00:00Z', regions: ['us-east-1'],
+    instances: [], keyPairs: [], images: [], snapshots: [], spotRequests: [], fleets: [], iamUsers: [], events: [], failures: [],
+    attributions: [released, attacker].map((i, n) => ({ kind: 'instance', region: i.region, id: i.instanceId, basis: 'cloudtrail', reason: 'RunInstances by the key', eventId: `e-${n}` })),
+  };
+  writeFileSync(join(caseDir, 'inventory.json'), JSON.stringify(inventory));
+  // What release --instance journals last for an instance it hands back.
+  Journal.open(caseDir, { caseId: 'IR-CLI-1', caller: 'test' }).append({ step: 'release/tag', action: 'ec2:CreateTags', region: released.region, target: released.instanceId, outcome: 'applied', request: {}, reversible: true });
+  const { out, err } = await irctl(['--regions', 'us-east-1,eu-west-1,ap-southeast-2', '--case-dir', caseDir, '--json', 'eradicate']);
+  const targets = new Set((JSON.parse(out) as { results: Array<{ action: string; target: string }> }).results.filter((r) => r.action === 'ec2:TerminateInstances').map((r) => r.target));
+  expect(targets).toEqual(new Set([attacker.instanceId]));
+  expect(err).toMatch(new RegExp(`instance ${released.instanceId} was released as a false positive .*not terminating it\\. Fix:`));
 });
 
 test('an irreversible step asks on the terminal: "no" leaves it (exit 3), "yes" does it', async () => {
