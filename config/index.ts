@@ -43,7 +43,7 @@ export function resolveConfigPath(explicit?: string, env: NodeJS.ProcessEnv = pr
 /** Read, parse and validate a config file; throws ConfigError listing every problem. */
 export function loadOrgConfig(file: string = resolveConfigPath()): OrgConfig {
   if (!existsSync(file)) {
-    throw new ConfigError(file, [{ path: '', message: `file not found; set ${CONFIG_ENV_VAR} to an existing config or copy config/org.example.yaml` }]);
+    throw new ConfigError(file, [{ path: '', message: `file not found. Fix: pass --config with an existing config file (or set ${CONFIG_ENV_VAR} to one), or copy config/org.example.yaml` }]);
   }
   let raw: unknown;
   try {

@@ -20,9 +20,10 @@ import {
   verifyCommand,
 } from './commands';
 import { checkIds } from './case/ids';
+import { UsageError } from './case/usage';
 import { streamReporter } from './case/output';
 import { huntCommand, type HuntFlags } from './hunt/command';
-import { caseDirOf, type GlobalOptions, openRuntime, type Runtime, type RuntimeHooks } from './case/runtime';
+import { caseDirOf, checkCaseId, type GlobalOptions, openRuntime, type Runtime, type RuntimeHooks } from './case/runtime';
 
 type Handler = (rt: Runtime, flags: TargetFlags) => Promise<CommandResult>;
 
@@ -134,6 +135,8 @@ function program(io: CliIo, onResult: (r: CommandResult, json: boolean) => void)
       const global = root.opts<GlobalOptions>();
       // A mistyped ID is refused here, before any AWS call (even the caller-identity one).
       checkIds({ account: global.account, regions: global.regions, ...flags });
+      // Every command, reads included: the case ID becomes a path (../../etc would leave cases/).
+      checkCaseId(global.case);
       // Reading a case that is not there needs no AWS call to refuse (unless verify can ask the anchor bucket).
       const anchored = c.name === 'verify' && (global.anchorBucket || global.assume !== false);
       if (READS_CASE.has(c.name) && !anchored && global.case && !existsSync(caseDirOf(global))) {
@@ -176,7 +179,8 @@ export async function main(argv: readonly string[] = process.argv, io: CliIo = {
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     stderr.write(`irctl: ${(err as Error).message}\n`);
-    return 1;
+    // 2: the command line must change; 1: something failed while running.
+    return err instanceof UsageError ? 2 : 1;
   }
 }
 

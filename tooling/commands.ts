@@ -21,6 +21,7 @@ import type { Inventory, StepFailure, Subject, Validation } from './model';
 import { athenaScopeSource } from './hunt/command';
 import { readHuntSummaries } from './hunt/report';
 import { planRelease, releaseCase } from './release';
+import { UsageError } from './case/usage';
 
 /** Flags naming what a phase acts on; absent ones come from validation.json / inventory.json. */
 export interface TargetFlags {
@@ -55,19 +56,25 @@ async function writePhase(rt: Runtime, command: string, fn: Parameters<typeof wi
 }
 
 function subjectOf(flags: TargetFlags): Subject {
+  const given = [...(flags.finding ? [`--finding ${flags.finding}`] : []), ...(flags.instance ?? []).map((i) => `--instance ${i}`), ...(flags.accessKey ? [`--access-key ${flags.accessKey}`] : [])];
+  if (given.length > 1) {
+    // One validation per run: taking the first and dropping the rest would lose a subject without a word.
+    throw new UsageError(`validate checks one subject per run, and got ${given.join(', ')}. Fix: run validate once per subject, e.g. irctl validate ${given[0]}.`);
+  }
   if (flags.finding) {
-    if (!flags.region) throw new Error('A GuardDuty finding is regional. Fix: pass --region with --finding.');
+    if (!flags.region) throw new UsageError('A GuardDuty finding is regional. Fix: pass --region with --finding.');
     return { kind: 'finding', findingId: flags.finding, region: flags.region };
   }
   if (flags.instance?.length) return { kind: 'instance', instanceId: flags.instance[0], region: flags.region ?? 'us-east-1' };
   if (flags.accessKey) return { kind: 'access-key', accessKeyId: flags.accessKey };
-  throw new Error('Nothing to validate. Fix: pass --finding <id> --region <r>, --instance <id> or --access-key <id>.');
+  throw new UsageError('Nothing to validate. Fix: pass --finding <id> --region <r>, --instance <id> or --access-key <id>.');
 }
 
 /** validate: who owns the subject, and how it came to be. */
 export async function validateCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
+  const subject = subjectOf(flags);
   const analyst = await rt.sessions.session('analyst');
-  const validation = await validate(analyst.clients, subjectOf(flags), { regions: rt.ctx.regions, clock: rt.clock });
+  const validation = await validate(analyst.clients, subject, { regions: rt.ctx.regions, clock: rt.clock });
   validation.facts.forEach((f) => rt.reporter.progress(`- ${f}`));
   return { command: 'validate', results: [], failures: [], files: [writeCaseFile(rt.ctx, 'validation.json', validation)], exitCode: 0 };
 }
@@ -76,7 +83,7 @@ export async function validateCommand(rt: Runtime, flags: TargetFlags): Promise<
 export async function scopeCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
   const v = readCaseFile<Validation>(rt.ctx, 'validation.json');
   const target = { accessKeyId: flags.accessKey ?? v?.accessKeyId, principalArn: flags.principal ?? v?.principalArn };
-  if (!target.accessKeyId && !target.principalArn) throw new Error('scope needs the attacker. Fix: pass --access-key or --principal, or run validate first.');
+  if (!target.accessKeyId && !target.principalArn) throw new UsageError('scope needs the attacker. Fix: pass --access-key or --principal, or run validate first.');
   const trailSource = flags.source === 'athena' ? await athenaScopeSource(rt) : undefined;
   const analyst = await rt.sessions.session('analyst');
   const inventory = await scope(analyst.clients, rt.ctx, target, { onProgress: (m) => rt.reporter.progress(m), trailSource, clock: rt.clock });
@@ -106,7 +113,9 @@ export async function containCredentialsCommand(rt: Runtime, flags: TargetFlags)
   // Only users an attacker event created or backdoored; the rest of scope's users are suspects.
   const userNames = flags.user ?? attributed(inv, 'iam-user', { cloudTrailOnly: true }).map((u) => u.id);
   const target = { accessKeyId: flags.accessKey ?? v?.accessKeyId, principalArn: flags.principal ?? (flags.accessKey ? undefined : v?.principalArn), userNames };
-  const suspects = credentialSuspects(inv, userNames);
+  // The owner of the key or principal is contained too (its key, its deny-all): not a suspect.
+  const owner = target.principalArn?.match(/:user\/(?:.*\/)?([^/]+)$/)?.[1];
+  const suspects = credentialSuspects(inv, owner ? [...userNames, owner] : userNames);
   for (const s of suspects) rt.reporter.warn(s);
   const result = await writePhase(rt, 'contain-credentials', (env) => containCredentials(env, target, new Once()));
   return { ...result, manual: [...(result.manual ?? []), ...suspects] };
@@ -116,7 +125,7 @@ function instanceTargets(rt: Runtime, flags: TargetFlags): string[] {
   if (flags.instance?.length) return [...flags.instance];
   const inv = readCaseFile<Inventory>(rt.ctx, 'inventory.json');
   const ids = attributed(inv, 'instance').map((i) => i.id);
-  if (ids.length === 0) throw new Error('No instances to act on. Fix: pass --instance <id> (repeatable), or run scope first so the attacker\'s instances are known.');
+  if (ids.length === 0) throw new UsageError('No instances to act on. Fix: pass --instance <id> (repeatable), or run scope first so the attacker\'s instances are known.');
   return ids;
 }
 
@@ -129,9 +138,25 @@ export async function containInstancesCommand(rt: Runtime, flags: TargetFlags): 
 function regional(values: readonly string[] | undefined, flag: string): Array<{ region: string; id: string }> {
   return (values ?? []).map((v) => {
     const [region, id] = v.split(':');
-    if (!region || !id) throw new Error(`${flag} "${v}" is not <region>:<id>. Fix: e.g. ${flag} us-east-1:${flag === '--image' ? 'ami-0123456789abcdef0' : 'miner-key'}.`);
+    if (!region || !id) throw new UsageError(`${flag} "${v}" is not <region>:<id>. Fix: e.g. ${flag} us-east-1:${flag === '--image' ? 'ami-0123456789abcdef0' : 'miner-key'}.`);
     return { region, id };
   });
+}
+
+/** Drop (and name) instances release handed back as false positives: eradicate must not terminate them unnamed. */
+function notReleased(rt: Runtime, instanceIds: string[]): string[] {
+  const released = new Set(readJournal(rt.ctx.caseDir).filter((e) => e.step === 'release/tag' && (e.outcome === 'applied' || e.outcome === 'skipped-already-done')).map((e) => e.target));
+  for (const id of instanceIds.filter((i) => released.has(i))) {
+    rt.reporter.warn(`eradicate: instance ${id} was released as a false positive (release --instance); not terminating it. Fix: if it is the attacker's after all, name it: irctl eradicate --instance ${id}.`);
+  }
+  return instanceIds.filter((i) => !released.has(i));
+}
+
+/** The validated stolen key(s) and the user owning them (a victim): eradicate keeps both. */
+function stolenCredentials(v: Validation | undefined, flagged: string | string[] | undefined): NonNullable<EradicationTargets['stolen']> {
+  const accessKeyIds = [...new Set([...(v?.accessKeyId ? [v.accessKeyId] : []), ...(flagged === undefined ? [] : Array.isArray(flagged) ? flagged : [flagged])])];
+  const owner = v?.principalArn?.match(/^arn:aws[\w-]*:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/)?.[1];
+  return { accessKeyIds, ownerUserNames: owner ? [owner] : [] };
 }
 
 /** eradicate: terminate, delete key pairs and AMIs, delete backdoor users. */
@@ -139,6 +164,7 @@ export async function eradicateCommand(rt: Runtime, flags: TargetFlags): Promise
   const inv = readCaseFile<Inventory>(rt.ctx, 'inventory.json');
   const flagged = !!(flags.instance?.length || flags.keyPair?.length || flags.image?.length || flags.user?.length);
   const proven = { cloudTrailOnly: !flags.includeHeuristic };
+  const stolen = stolenCredentials(readCaseFile<Validation>(rt.ctx, 'validation.json'), flags.accessKey);
   const keyName = (id: string, region?: string) => inv?.keyPairs.find((k) => k.id === id && k.region === region)?.name ?? id;
   const targets: EradicationTargets = flagged
     ? {
@@ -146,20 +172,22 @@ export async function eradicateCommand(rt: Runtime, flags: TargetFlags): Promise
         keyPairs: regional(flags.keyPair, '--key-pair').map((k) => ({ region: k.region, name: k.id })),
         images: regional(flags.image, '--image').map((i) => ({ region: i.region, imageId: i.id })),
         userNames: flags.user,
+        stolen,
       }
     : {
         // Deletion is for good: from the inventory, only what CloudTrail proves the attacker created.
-        instanceIds: attributed(inv, 'instance', proven).map((i) => i.id),
+        instanceIds: notReleased(rt, attributed(inv, 'instance', proven).map((i) => i.id)),
         keyPairs: attributed(inv, 'key-pair', proven).map((k) => ({ region: k.region!, name: keyName(k.id, k.region) })),
         images: attributed(inv, 'image', proven).map((i) => ({ region: i.region!, imageId: i.id })),
         userNames: attributed(inv, 'iam-user', proven).map((u) => u.id),
+        stolen,
       };
-  if (!flagged && !inv) throw new Error('eradicate needs targets. Fix: run scope first, or pass --instance / --key-pair region:name / --image region:ami / --user name.');
+  if (!flagged && !inv) throw new UsageError('eradicate needs targets. Fix: run scope first, or pass --instance / --key-pair region:name / --image region:ami / --user name.');
   const guessed = (inv?.attributions ?? []).filter((a) => a.basis !== 'cloudtrail' && ['instance', 'key-pair', 'image', 'iam-user'].includes(a.kind));
   if (!flagged && !flags.includeHeuristic && guessed.length) {
     rt.reporter.warn(
       `${guessed.length} resource(s) are tied to the attacker by heuristics only and are NOT eradicated: ${guessed.map((a) => `${a.kind} ${a.id}`).join(', ')}. ` +
-        'Fix: check them, then name them with --instance/--key-pair/--image/--user, or pass --include-heuristic.',
+        'Fix: check each one, then name those that are the attacker\'s with --instance/--key-pair/--image/--user (the stolen key and its owner are never deleted).',
     );
   }
   return writePhase(rt, 'eradicate', (env) => eradicate(env, targets));

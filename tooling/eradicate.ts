@@ -46,6 +46,8 @@ export interface EradicationTargets {
   readonly keyPairs?: ReadonlyArray<{ readonly region: string; readonly name: string }>;
   readonly images?: ReadonlyArray<{ readonly region: string; readonly imageId: string }>;
   readonly userNames?: readonly string[];
+  /** The stolen key(s) and their owner users: kept for hunting, and the owner is a victim; never deleted. */
+  readonly stolen?: { readonly accessKeyIds: readonly string[]; readonly ownerUserNames: readonly string[] };
 }
 
 /** How long to wait for snapshots before refusing to terminate. */
@@ -79,7 +81,7 @@ export async function eradicate(env: PhaseEnv, targets: EradicationTargets, wait
   await env.exec.each(targets.images ?? [], env.concurrency.resources, 'eradicate/image', (i) => ({ region: i.region, target: i.imageId }), async (i) => {
     await env.exec.run(deregisterImage(env, i.region, i.imageId));
   });
-  await env.exec.each(targets.userNames ?? [], env.concurrency.resources, 'eradicate/user', (u) => ({ target: `user/${u}` }), (u) => deleteUser(env, u));
+  await env.exec.each(targets.userNames ?? [], env.concurrency.resources, 'eradicate/user', (u) => ({ target: `user/${u}` }), (u) => deleteUser(env, u, targets.stolen));
 }
 
 async function eradicateInstance(env: PhaseEnv, once: Once, state: RegionState, instance: Instance, wait: SnapshotWait): Promise<void> {
@@ -206,8 +208,16 @@ async function userExists(env: PhaseEnv, name: string): Promise<boolean> {
   }
 }
 
+/** The stolen key stays (inactive) for hunting and its owner is a victim, not the attacker's: eradicate never deletes them. */
+function keepVictim(env: PhaseEnv, name: string, why: string): void {
+  env.reporter.warn(
+    `eradicate/user: not deleting user ${name}: it ${why}. The key stays inactive for hunting and the user is the victim. Fix: none needed; when the case closes, delete the stolen key and rotate the user's credentials by hand.`,
+  );
+}
+
 /** Delete a backdoor user: keys, login profile, MFA, groups, policies first (IAM refuses otherwise), then the user. */
-async function deleteUser(env: PhaseEnv, name: string): Promise<void> {
+async function deleteUser(env: PhaseEnv, name: string, stolen: EradicationTargets['stolen']): Promise<void> {
+  if (stolen?.ownerUserNames.includes(name)) return keepVictim(env, name, 'owns the stolen access key');
   if (!(await userExists(env, name))) {
     env.reporter.progress(`[skipped-already-done] iam:DeleteUser user/${name} — no such user`);
     return;
@@ -225,6 +235,8 @@ async function deleteUser(env: PhaseEnv, name: string): Promise<void> {
       (err) => (/NoSuchEntity/.test(errorCode(err)) ? false : Promise.reject(err)),
     ),
   ]);
+  const stolenKey = (keys.AccessKeyMetadata ?? []).find((k) => stolen?.accessKeyIds.includes(k.AccessKeyId!));
+  if (stolenKey) return keepVictim(env, name, `owns the stolen access key ${stolenKey.AccessKeyId}`);
   const common = { reversible: false, irreversible: true, confirmGroup: `user/${name}`, isDone: async () => false } as const;
   const step = (action: string, target: string, summary: string, request: Record<string, unknown>, apply: () => Promise<unknown>): Action => ({
     ...common,

@@ -134,7 +134,8 @@ export interface Inventory {
 }
 
 /** Outcome of one journaled call. */
-export type JournalOutcome = 'planned' | 'dry-run-ok' | 'applied' | 'skipped-already-done' | 'failed';
+/** `started`: written just before a state-changing call, so a run killed mid-call leaves a visible intent with the true before-state. */
+export type JournalOutcome = 'planned' | 'dry-run-ok' | 'started' | 'applied' | 'skipped-already-done' | 'failed';
 
 /** One line of a case journal (append-only JSONL, hash-chained). */
 export interface JournalEntry {

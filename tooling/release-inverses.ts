@@ -21,6 +21,7 @@ import {
   DescribeInstancesCommand,
   DescribeNetworkAclsCommand,
   DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupsCommand,
   ModifyInstanceAttributeCommand,
   type ModifyInstanceAttributeCommandInput,
   ModifyNetworkInterfaceAttributeCommand,
@@ -33,6 +34,7 @@ import { errorCode } from './aws/errors';
 import type { Action } from './case/executor';
 import type { PhaseEnv } from './case/phase';
 import type { UndoKind, UndoOf, UndoRecord } from './case/undo';
+import { isIrctlGroup } from './contain/network';
 
 type Inverse<K extends UndoKind> = (env: PhaseEnv, r: UndoOf<K>) => Action;
 
@@ -48,6 +50,7 @@ export const INVERSES: { readonly [K in UndoKind]: Inverse<K> } = {
     summary: `restore ${r.networkInterfaceId} of ${r.instanceId} to its original groups ${r.groups.join(', ')}`,
     request: { NetworkInterfaceId: r.networkInterfaceId, Groups: r.groups },
     isDone: async () => {
+      await refuseIrctlGroups(env, r);
       const cur = (await env.read.ec2(r.region).send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [r.networkInterfaceId] }))).NetworkInterfaces?.[0];
       return sameSet((cur?.Groups ?? []).map((g) => g.GroupId!), r.groups);
     },
@@ -277,4 +280,15 @@ async function asgMember(env: PhaseEnv, region: string, instanceId: string) {
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
+}
+
+/** A journal written before irctl journaled intents may name irctl's own group as an original: restoring it would leave the ENI open. */
+async function refuseIrctlGroups(env: PhaseEnv, r: UndoOf<'eni-groups'>): Promise<void> {
+  const found = (await env.read.ec2(r.region).send(new DescribeSecurityGroupsCommand({ GroupIds: [...r.groups] }))).SecurityGroups ?? [];
+  const own = found.filter((g) => isIrctlGroup(g) || g.Tags?.some((t) => t.Key === TAGS.isolationRole));
+  if (own.length === 0) return;
+  throw new Error(
+    `the journal names irctl's own group ${own.map((g) => `${g.GroupId} (${g.GroupName})`).join(', ')} as the original of ${r.networkInterfaceId}; restoring it would leave ${r.instanceId} open to all traffic, so release left it isolated. ` +
+      `Fix: attach the workload's real security groups by hand: aws ec2 modify-network-interface-attribute --network-interface-id ${r.networkInterfaceId} --groups <group-ids> --region ${r.region}`,
+  );
 }

@@ -49,7 +49,10 @@ function selected(r: UndoRecord, s: ReleaseSelection): boolean {
 
 /** Work out, from the journal alone, what release must restore. */
 export function planRelease(entries: readonly JournalEntry[], selection: ReleaseSelection = {}): ReleasePlan {
-  const applied = entries.filter((e) => e.outcome === 'applied' && !e.step.startsWith('release/'));
+  // An intent with no outcome after it is a call a killed run may have made: undo it like an applied one.
+  const interrupted = (e: JournalEntry) =>
+    e.outcome === 'started' && !entries.some((x) => x.seq > e.seq && x.outcome !== 'started' && x.step === e.step && x.action === e.action && x.target === e.target);
+  const applied = entries.filter((e) => (e.outcome === 'applied' || interrupted(e)) && !e.step.startsWith('release/'));
   const gone = new Set(applied.filter((e) => /^(ec2:TerminateInstances|iam:DeleteUser|ec2:ReleaseAddress)$/.test(e.action)).map((e) => e.target));
   const first = new Map<string, { record: UndoRecord; entry: JournalEntry; lastSeq: number }>();
   for (const e of applied) {

@@ -86,7 +86,7 @@ describe('config selection', () => {
   });
 
   it('names a missing file and the fix', () => {
-    expect(() => loadOrgConfig('/nonexistent/org.yaml')).toThrow(/file not found; set IR_GUARDRAILS_CONFIG/);
+    expect(() => loadOrgConfig('/nonexistent/org.yaml')).toThrow(/file not found\. Fix: pass --config with an existing config file \(or set IR_GUARDRAILS_CONFIG to one\)/);
   });
 });
 

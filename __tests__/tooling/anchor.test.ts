@@ -111,7 +111,7 @@ test.each([
   { args: ['validate', '--finding', 'not-a-finding', '--region', 'us-east-1'], message: /^irctl: --finding "not-a-finding" is not a GuardDuty finding ID\. Fix:/ },
   { args: ['validate', '--finding', '12c9f3a6e5b14d2f8a7b6c5d4e3f2a1b', '--region', 'mars-1'], message: /^irctl: --region "mars-1" is not an AWS region\. Fix:/ },
   { args: ['--account', '12345', 'verify'], message: /^irctl: --account "12345" is not a 12-digit AWS account ID\. Fix:/ },
-])('a malformed ID ($args) is refused by format before any AWS call, in one line', async ({ args, message }) => {
+])('a malformed ID ($args) is refused by format before any AWS call, in one line, exit 2', async ({ args, message }) => {
   const caseDir = mkdtempSync(join(tmpdir(), 'irctl-bad-'));
   let calls = 0;
   const stdout = new PassThrough();
@@ -123,7 +123,7 @@ test.each([
     stderr,
     hooks: { credentials: MOTO_CREDENTIALS, onClient: () => void calls++ },
   });
-  expect(code).toBe(1);
+  expect(code).toBe(2);
   expect(err.trimEnd().split('\n')).toEqual([expect.stringMatching(message)]);
   expect(calls).toBe(0);
 });

@@ -10,8 +10,9 @@ import { PassThrough } from 'node:stream';
 import { DescribeInstancesCommand, DescribeKeyPairsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { SECURITY_GROUPS } from '../../shared/names';
 import { AwsClients } from '../../tooling/aws/clients';
+import { type CallRecord, recordCalls } from '../../tooling/aws/record';
 import { SessionBroker, sessionName } from '../../tooling/aws/session';
-import { readJournal, verifyJournal } from '../../tooling/case/journal';
+import { Journal, readJournal, verifyJournal } from '../../tooling/case/journal';
 import { main } from '../../tooling/cli';
 import { type AttackScenario, SCENARIO_ACCOUNT, seedAttack } from '../../dev/attack-scenario';
 import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
@@ -66,9 +67,22 @@ test.each([
   { name: 'a bad case ID', args: ['--case', 'IR 1; rm', '--regions', 'us-east-1', 'release'], message: /Case ID "IR 1; rm" has characters/ },
   { name: 'a --since without a time zone (read as local time)', args: ['--regions', 'us-east-1', '--since', '2026-11-20T00:00:00', 'release'], message: /--since "2026-11-20T00:00:00" has no time zone.*Fix: end it with Z/ },
   { name: 'a malformed --image', args: ['--regions', 'us-east-1', 'eradicate', '--image', 'ami-1'], message: /--image "ami-1" is not <region>:<id>/ },
-])('$name is refused with the fix, before any AWS change', async ({ args, message }) => {
-  const { code, err } = await irctl(args);
-  expect(code).toBe(1);
+  { name: 'a malformed instance ID', args: ['--regions', 'us-east-1', 'contain-instances', '--instance', 'i-xyz'], message: /i-xyz.*Fix:/ },
+  { name: 'a --until that is not a date', args: ['--regions', 'us-east-1', '--until', 'yesterday', 'release'], message: /--until "yesterday" is not a date\. Fix:/ },
+  { name: 'a --since after --until', args: ['--regions', 'us-east-1', '--since', '2026-11-22T00:00:00Z', '--until', '2026-11-20T00:00:00Z', 'scope', '--access-key', 'AKIAIOSFODNN7EXAMPLE'], message: /^irctl: --since 2026-11-22T00:00:00\.000Z is not before --until 2026-11-20T00:00:00\.000Z: the window is empty\. Fix:/ },
+  { name: 'a --since equal to --until', args: ['--regions', 'us-east-1', '--since', '2026-11-20T00:00:00Z', '--until', '2026-11-20T00:00:00Z', 'scope', '--access-key', 'AKIAIOSFODNN7EXAMPLE'], message: /is not before --until.*Fix:/ },
+  { name: 'an --account other than the credentials\' with --no-assume', args: ['--account', '111122223333', '--regions', 'us-east-1', 'contain-instances', '--instance', 'i-0123456789abcdef0'], message: /^irctl: --account 111122223333 does not match the current credentials, which belong to account 123456789012 .*Fix: pass --account 123456789012/, reads: ['sts:GetCallerIdentity'] },
+  { name: 'a --config that does not exist (verify would have used the example silently)', args: ['--config', '/missing/org.yaml', 'verify'], message: /^irctl: --config \/missing\/org\.yaml: file not found .*Fix: pass --config with an existing org config file/ },
+  { name: 'validate with two subjects (one would be ignored)', args: ['--regions', 'us-east-1', 'validate', '--access-key', 'AKIAIOSFODNN7EXAMPLE', '--instance', 'i-0123456789abcdef0'], message: /^irctl: validate checks one subject per run, and got --instance i-0123456789abcdef0, --access-key AKIAIOSFODNN7EXAMPLE\. Fix: run validate once per subject/, reads: ['sts:GetCallerIdentity'] },
+  { name: 'a window wholly in the future', args: ['--regions', 'us-east-1', '--since', '2099-01-01T00:00:00Z', '--until', '2099-02-01T00:00:00Z', 'scope', '--access-key', 'AKIAIOSFODNN7EXAMPLE'], message: /^irctl: --since 2099-01-01T00:00:00\.000Z is in the future.*Fix: pass a --since in the past/ },
+  // validate learns the account first (a read); it changes nothing.
+  { name: 'validate without a subject', args: ['--regions', 'us-east-1', 'validate'], message: /Nothing to validate\. Fix: pass/, reads: ['sts:GetCallerIdentity'] },
+])('$name is refused with the fix and exit 2 (bad command line), before any AWS change', async ({ args, message, reads }: { args: string[]; message: RegExp; reads?: string[] }) => {
+  const calls: CallRecord[] = [];
+  const { code, err } = await irctl(args, { onClient: recordCalls(calls) });
+  expect(code).toBe(2);
+  expect(err.trimEnd().split('\n')).toHaveLength(1);
+  expect(calls.filter((c) => !reads?.includes(c.action))).toEqual([]);
   expect(err).toMatch(message);
 });
 
@@ -159,6 +173,54 @@ test('eradicate from the inventory removes only what CloudTrail proves; heuristi
   expect(err).toMatch(new RegExp(`heuristics only and are NOT eradicated: instance ${guessed.instanceId}`));
 });
 
+test.each([
+  { name: '--include-heuristic, owner known from validation', validation: 'owner', args: ['eradicate', '--include-heuristic'] },
+  { name: '--include-heuristic, owner found only by its key', validation: 'key', args: ['eradicate', '--include-heuristic'] },
+  { name: 'the owner named with --user', validation: 'key', args: ['eradicate', '--user', 'OWNER', '--user', 'BACKDOOR'] },
+])('eradicate never plans to delete the stolen key or its owner (a victim): $name', async ({ validation, args }) => {
+  const caseDir = mkdtempSync(join(tmpdir(), 'irctl-cli-victim-'));
+  const inventory = {
+    caseId: 'IR-CLI-1', accountId: SCENARIO_ACCOUNT, generatedAt: '2026-11-23T03:00:00Z', regions: ['us-east-1'],
+    instances: [], keyPairs: [], images: [], snapshots: [], spotRequests: [], fleets: [], iamUsers: [], events: [], failures: [],
+    attributions: [
+      { kind: 'iam-user', id: scenario.backdoorUser, basis: 'cloudtrail', reason: 'CreateUser by the key', eventId: 'e-2' },
+      { kind: 'iam-user', id: scenario.attackerUser, basis: 'heuristic', reason: 'changed in the window' },
+    ],
+  };
+  writeFileSync(join(caseDir, 'inventory.json'), JSON.stringify(inventory));
+  writeFileSync(
+    join(caseDir, 'validation.json'),
+    JSON.stringify({
+      subject: { kind: 'access-key', accessKeyId: scenario.attackerKeyId }, accountId: SCENARIO_ACCOUNT, accessKeyId: scenario.attackerKeyId, facts: [],
+      ...(validation === 'owner' ? { principalArn: `arn:aws:iam::${SCENARIO_ACCOUNT}:user/${scenario.attackerUser}` } : {}),
+    }),
+  );
+  const argv = args.map((a) => (a === 'OWNER' ? scenario.attackerUser : a === 'BACKDOOR' ? scenario.backdoorUser : a));
+  const { out, err } = await irctl(['--regions', 'us-east-1', '--case-dir', caseDir, '--json', ...argv]);
+  const results = (JSON.parse(out) as { results: Array<{ action: string; target: string }> }).results;
+  expect(results.filter((r) => r.action === 'iam:DeleteUser').map((r) => r.target)).toEqual([`user/${scenario.backdoorUser}`]);
+  expect(results.filter((r) => r.target.includes(scenario.attackerKeyId) || r.target.includes(`user/${scenario.attackerUser}`))).toEqual([]);
+  expect(err).toMatch(new RegExp(`not deleting user ${scenario.attackerUser}: it owns the stolen access key.*Fix:`));
+  expect(err).not.toMatch(/or pass --include-heuristic/);
+});
+
+test('eradicate from the inventory skips (and names) an instance released as a false positive', async () => {
+  const [released, attacker] = scenario.instances;
+  const caseDir = mkdtempSync(join(tmpdir(), 'irctl-cli-released-'));
+  const inventory = {
+    caseId: 'IR-CLI-1', accountId: SCENARIO_ACCOUNT, generatedAt: '2026-11-23T03:00:00Z', regions: ['us-east-1'],
+    instances: [], keyPairs: [], images: [], snapshots: [], spotRequests: [], fleets: [], iamUsers: [], events: [], failures: [],
+    attributions: [released, attacker].map((i, n) => ({ kind: 'instance', region: i.region, id: i.instanceId, basis: 'cloudtrail', reason: 'RunInstances by the key', eventId: `e-${n}` })),
+  };
+  writeFileSync(join(caseDir, 'inventory.json'), JSON.stringify(inventory));
+  // What release --instance journals last for an instance it hands back.
+  Journal.open(caseDir, { caseId: 'IR-CLI-1', caller: 'test' }).append({ step: 'release/tag', action: 'ec2:CreateTags', region: released.region, target: released.instanceId, outcome: 'applied', request: {}, reversible: true });
+  const { out, err } = await irctl(['--regions', 'us-east-1,eu-west-1,ap-southeast-2', '--case-dir', caseDir, '--json', 'eradicate']);
+  const targets = new Set((JSON.parse(out) as { results: Array<{ action: string; target: string }> }).results.filter((r) => r.action === 'ec2:TerminateInstances').map((r) => r.target));
+  expect(targets).toEqual(new Set([attacker.instanceId]));
+  expect(err).toMatch(new RegExp(`instance ${released.instanceId} was released as a false positive .*not terminating it\\. Fix:`));
+});
+
 test('an irreversible step asks on the terminal: "no" leaves it (exit 3), "yes" does it', async () => {
   const key = scenario.keyPairs[0];
   const args = ['--regions', key.region, '--apply', 'eradicate', '--key-pair', `${key.region}:${key.name}`];
@@ -197,4 +259,28 @@ test('contain-credentials acts only on users CloudTrail ties to the attacker; th
 
   const named = await irctl(['--regions', 'us-east-1', '--case-dir', caseDir, '--json', 'contain-credentials', '--user', scenario.attackerUser]);
   expect(targets(named.out)).toEqual(new Set([`user/${scenario.attackerUser}`]));
+
+  // Once validate names the stolen key's owner, contain-credentials contains that user: it must not also call it an uncontained suspect.
+  writeFileSync(
+    join(caseDir, 'validation.json'),
+    JSON.stringify({ subject: { kind: 'access-key', accessKeyId: scenario.attackerKeyId }, accountId: SCENARIO_ACCOUNT, accessKeyId: scenario.attackerKeyId, principalArn: `arn:aws:iam::${SCENARIO_ACCOUNT}:user/${scenario.attackerUser}`, facts: [] }),
+  );
+  const owner = await irctl(['--regions', 'us-east-1', '--case-dir', caseDir, '--json', 'contain-credentials']);
+  expect(targets(owner.out)).toContain(`user/${scenario.attackerUser}`);
+  expect(owner.err).not.toContain(`suspect IAM user ${scenario.attackerUser}`);
+  expect((JSON.parse(owner.out) as { manual: string[] }).manual).toEqual([]);
+});
+
+test.each(['report', 'verify', 'release'])('%s refuses a case ID that climbs out of cases/ (../../etc), exit 2, before looking at the path', async (command) => {
+  const stderr = new PassThrough();
+  let err = '';
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await main(['node', 'irctl', '--case', '../../etc', '--no-assume', '--endpoint', moto.endpoint, '--regions', 'us-east-1', command], {
+    stdout: new PassThrough(),
+    stderr,
+    hooks: { credentials: MOTO_CREDENTIALS },
+  });
+  expect(code).toBe(2);
+  expect(err).toMatch(/^irctl: Case ID "\.\.\/\.\.\/etc" has characters .*Fix: use letters, digits/);
+  expect(err).not.toMatch(/case directory/);
 });

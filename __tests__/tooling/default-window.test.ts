@@ -3,12 +3,19 @@
  * CloudTrail LookupEvents' 90-day horizon by the time scope runs, or every default run reports
  * the window as cut and exits 1. Tested through openRuntime with an injected clock.
  */
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
 import { lookupWindow } from '../../tooling/analysis/trail';
 import { DEFAULT_WINDOW_MARGIN_MS, openRuntime } from '../../tooling/case/runtime';
 import { memoryReporter } from '../../tooling/case/output';
 import { FakeClock } from '../support/clocks';
 
 const NOW = Date.parse('2026-11-23T03:00:00Z');
+
+// --no-assume checks --account against the caller: a RECORDED GetCallerIdentity answer (no moto here).
+beforeAll(() => {
+  mockClient(STSClient).on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/responder' });
+});
 
 async function defaultWindow(clockMs = NOW) {
   const rt = await openRuntime({ case: 'IR-WIN-1', account: '123456789012', assume: false, regions: 'us-east-1', caseDir: '/tmp/irctl-window' }, { clock: new FakeClock(clockMs), reporter: memoryReporter() });

@@ -97,7 +97,11 @@ test.each([
   const applied = { count: 0 };
   expect(await exec.run(action({ ...a, applied }))).toBe(outcome);
   expect(applied.count).toBe(applies);
-  const [logged] = readJournal(d);
+  // A call sent to AWS is preceded by its intent, so a run killed mid-call still shows it.
+  const entries = readJournal(d);
+  const attempted = apply && !a.isDone && !(a.irreversible && !confirm);
+  expect(entries.slice(0, -1).map((e) => e.outcome)).toEqual(attempted ? ['started'] : []);
+  const logged = entries[entries.length - 1];
   expect(logged.outcome).toBe(journaled ?? (outcome === 'needs-confirmation' ? 'planned' : outcome));
   expect(exec.incomplete).toBe(outcome === 'failed' || outcome === 'needs-confirmation');
   if (outcome === 'failed') expect(logged.error).toBeTruthy();

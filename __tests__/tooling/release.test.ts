@@ -77,10 +77,9 @@ describe('a held Auto Scaling group', () => {
     // Newest first, except the "released" tags, which come last: they say the release completed.
     const tags = plan.undo.filter((u) => u.record.kind === 'containment-tag');
     expect(plan.undo.slice(-tags.length)).toEqual(tags);
-    // "Newest" is the last change to a thing: an ENI moved twice (transition, then isolation group)
-    // is undone at its second move, which the other instance's steps may interleave with.
-    const lastTouch = (key: string) => Math.max(...journal.filter((e) => e.outcome === 'applied' && (e.undo as { key?: string } | undefined)?.key === key).map((e) => e.seq));
-    const seqs = plan.undo.filter((u) => u.record.kind !== 'containment-tag').map((u) => lastTouch(u.record.key));
+    // "Newest" is the last applied change of a setting (an ENI moves twice: transition, then isolation).
+    const newest = (key: string) => Math.max(...journal.filter((e) => e.outcome === 'applied' && (e.undo as { key?: string } | undefined)?.key === key).map((e) => e.seq));
+    const seqs = plan.undo.filter((u) => u.record.kind !== 'containment-tag').map((u) => newest(u.record.key));
     expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
     const at = (kind: string, id?: string) => plan.undo.findIndex((u) => u.record.kind === kind && (id === undefined || undoInstance(u.record) === id));
     expect(at('asg-attach', wideAsgInstance)).toBeLessThan(at('asg-unprotect', wideAsgInstance));

@@ -78,6 +78,7 @@ export function attribute(input: AttributionInput): Attribution[] {
   }
   const imagesFromAttackerInstances = new Set<string>();
   for (const s of input.snapshots) {
+    if (s.details?.irctlCase) continue;
     const fromImage = CREATE_IMAGE_DESCRIPTION.exec(s.details?.description ?? '');
     if (fromImage && has('instance', s.region, fromImage[1])) {
       imagesFromAttackerInstances.add(`${s.region}/${fromImage[2]}`);

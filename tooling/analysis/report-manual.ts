@@ -56,7 +56,8 @@ export function derivedManualSteps(input: { readonly inventory?: Inventory; read
       out.push(`No action recorded yet on attacker ${label(a)}: contain or eradicate it, or record why not`);
     }
   }
-  return out;
+  // One line per fact: a step journaled on two runs (applied, then skipped-already-done) is one hand-off.
+  return [...new Set(out)];
 }
 
 // What the forensics team runs, in the forensics account, to examine a shared copy.

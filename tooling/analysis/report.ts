@@ -28,7 +28,7 @@ export interface ReportInput {
 // What irctl did (or failed to do); plans and dry runs are listed apart, not mixed into the timeline.
 const happened = (j: JournalEntry): boolean => happenedOutcome(j.outcome);
 
-const OUTCOMES: readonly JournalOutcome[] = ['applied', 'skipped-already-done', 'failed', 'dry-run-ok', 'planned'];
+const OUTCOMES: readonly JournalOutcome[] = ['started', 'applied', 'skipped-already-done', 'failed', 'dry-run-ok', 'planned'];
 
 /** Render the case report as Markdown. */
 export function renderReport(input: ReportInput): string {

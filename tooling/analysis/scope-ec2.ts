@@ -9,6 +9,7 @@ import {
   paginateDescribeSnapshots,
   paginateDescribeSpotInstanceRequests,
 } from '@aws-sdk/client-ec2';
+import { TAGS } from '../../shared/names';
 import type { AwsClients } from '../aws/clients';
 import { readFleets, readSpotFleetRequests } from '../aws/ec2-state';
 import type { InstanceRecord, RegionalResource, StepFailure } from '../model';
@@ -111,7 +112,8 @@ export async function scopeRegion(clients: AwsClients, region: string): Promise<
             id: s.SnapshotId ?? '',
             state: s.State,
             createdAt: iso(s.StartTime),
-            details: details({ volumeId: s.VolumeId, description: s.Description, encrypted: s.Encrypted, kmsKeyId: s.KmsKeyId }),
+            // The case tag marks irctl's own evidence snapshots: never the attacker's.
+            details: details({ volumeId: s.VolumeId, description: s.Description, encrypted: s.Encrypted, kmsKeyId: s.KmsKeyId, irctlCase: s.Tags?.find((t) => t.Key === TAGS.caseId)?.Value }),
           });
         }
       }

@@ -31,7 +31,7 @@ export async function fetchFinding(clients: AwsClients, input: { findingId: stri
     const detectors = await gd.send(new ListDetectorsCommand({}));
     detectorId = detectors.DetectorIds?.[0];
     if (!detectorId) {
-      throw new Error(`no GuardDuty detector in ${input.region}; pass the region the finding was raised in (findings are regional), or --detector-id`);
+      throw new Error(`There is no GuardDuty detector in ${input.region}, so finding ${input.findingId} cannot be there. Fix: pass --region with the region the finding was raised in (findings are regional; the console shows it in the finding's ARN).`);
     }
   }
   let finding: Finding | undefined;

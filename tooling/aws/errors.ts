@@ -40,12 +40,31 @@ export function isDryRunOk(err: unknown): boolean {
   return errorCode(err) === 'DryRunOperation';
 }
 
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN']);
+
+/** The network error code when the endpoint could not be reached at all (no AWS answer). */
+export function unreachableCode(err: unknown): string | undefined {
+  const e = err as { code?: string; cause?: { code?: string } } | undefined;
+  const code = e?.code ?? e?.cause?.code;
+  if (code && UNREACHABLE.has(code)) return code;
+  // The SDK may wrap the socket error ("AWS SDK error wrapper for Error: connect ECONNREFUSED ...").
+  return [...UNREACHABLE].find((c) => new RegExp(`\\b${c}\\b`).test(errorMessage(err)));
+}
+
 /** One sentence: what failed, why, and what to do about it. */
 export function explainAwsError(err: unknown, ctx: ErrorContext = {}): string {
+  const unreachable = unreachableCode(err);
+  if (unreachable) {
+    return `${ctx.action ?? 'the call'}: the AWS endpoint could not be reached (${unreachable}: ${errorMessage(err)}). Fix: check --endpoint (is the emulator running on that port?) or the network and proxy settings, then rerun.`;
+  }
   const code = errorCode(err);
   const msg = errorMessage(err);
   const where = [ctx.target, ctx.region && `in ${ctx.region}`].filter(Boolean).join(' ');
   const action = ctx.action ?? 'the call';
+  if (/^Deserialization error/i.test(msg) || msg.includes('$response')) {
+    // The answer was not AWS's (a proxy page, an emulator without this API, a wrong --endpoint).
+    return `${action}${where ? ` on ${where}` : ''} got an answer that is not an AWS response (${code}). Fix: check --endpoint and any proxy; an emulator may not implement this API.`;
+  }
   if (DENIED.has(code)) {
     return (
       `${action}${where ? ` on ${where}` : ''} was denied for ${ctx.role ?? 'the current credentials'} (${code}). ` +

@@ -103,6 +103,8 @@ export class Executor {
       } else if (a.irreversible && !(await this.confirm(a))) {
         outcome = 'needs-confirmation';
       } else {
+        // Intent first: if the process dies during the call, the journal still shows the step and its before-state.
+        this.options.journal.append({ step: a.step, action: a.action, region: a.region, target: a.target, outcome: 'started', request: a.request, reversible: a.reversible, undo: a.undo });
         response = await a.apply();
         outcome = 'applied';
         accepted = true;

@@ -4,6 +4,7 @@
  * back as "not found" and look like the attacker's resource is already gone.
  */
 import { isCommercialRegion } from '../../config/regions';
+import { UsageError } from './usage';
 
 /** One kind of ID: its pattern, the flag that carries it and a valid example. */
 interface IdFormat {
@@ -32,12 +33,12 @@ function malformed(format: IdFormat, value: string): string {
 /** Throw one sentence when `value` does not have the format of `kind`. */
 export function checkId(kind: keyof typeof ID_FORMATS, value: string): void {
   const format: IdFormat = ID_FORMATS[kind];
-  if (!format.pattern.test(value)) throw new Error(malformed(format, value));
+  if (!format.pattern.test(value)) throw new UsageError(malformed(format, value));
 }
 
 /** Throw one sentence when a region name is not a commercial AWS region. */
 export function checkRegion(flag: string, value: string): void {
-  if (!isCommercialRegion(value)) throw new Error(`${flag} "${value}" is not an AWS region. Fix: pass a region name such as us-east-1 (aws ec2 describe-regions lists them).`);
+  if (!isCommercialRegion(value)) throw new UsageError(`${flag} "${value}" is not an AWS region. Fix: pass a region name such as us-east-1 (aws ec2 describe-regions lists them).`);
 }
 
 /** Everything a command can be given that names something in AWS; absent fields are not checked. */
@@ -75,12 +76,12 @@ export function regionalId(flag: string, value: string, example: string, checkRe
   const at = value.indexOf(':');
   const region = at > 0 ? value.slice(0, at) : '';
   const id = at > 0 ? value.slice(at + 1) : '';
-  if (!region || !id) throw new Error(`${flag} "${value}" is not <region>:<id>. Fix: e.g. ${flag} ${example}.`);
+  if (!region || !id) throw new UsageError(`${flag} "${value}" is not <region>:<id>. Fix: e.g. ${flag} ${example}.`);
   checkRegion(flag, region);
   try {
     checkRest(id);
   } catch {
-    throw new Error(`${flag} "${value}" is not <region>:<id>. Fix: e.g. ${flag} ${example}.`);
+    throw new UsageError(`${flag} "${value}" is not <region>:<id>. Fix: e.g. ${flag} ${example}.`);
   }
   return { region, id };
 }

@@ -6,16 +6,18 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
-import { loadOrgConfig, type OrgConfig, resolveConfigPath } from '../../config';
+import { CONFIG_ENV_VAR, loadOrgConfig, type OrgConfig, resolveConfigPath } from '../../config';
 import { evidenceBucketName } from '../../shared/addresses';
 import { isCommercialRegion } from '../../config/regions';
 import { LOOKUP_EVENTS_HORIZON_DAYS } from '../analysis/trail';
 import { AwsClients, type ClientSettings } from '../aws/clients';
+import { explainAwsError, unreachableCode } from '../aws/errors';
 import { callerArn, SessionBroker, type SessionSource } from '../aws/session';
 import type { CaseContext, Inventory, Validation } from '../model';
 import type { AnchorTarget } from './anchor';
 import { currentDate, systemClock, type Clock } from '../clock';
 import { type Reporter, streamReporter } from './output';
+import { UsageError } from './usage';
 
 /** Global options every command accepts. */
 export interface GlobalOptions {
@@ -72,6 +74,12 @@ export interface RuntimeHooks {
 
 const CASE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,48}$/;
 
+/** Refuse a missing or malformed case ID (it becomes a path, a tag and a session name). */
+export function checkCaseId(caseId: string | undefined): asserts caseId is string {
+  if (!caseId) throw new UsageError('No case ID. Fix: pass --case <id>, e.g. --case IR-2026-0042 (it names the journal, tags and role sessions).');
+  if (!CASE_ID.test(caseId)) throw new UsageError(`Case ID "${caseId}" has characters tags and session names cannot carry. Fix: use letters, digits, dot, dash or underscore (max 49).`);
+}
+
 /** The case directory the options name (default cases/<case>). */
 export function caseDirOf(opts: GlobalOptions): string {
   return resolve(opts.caseDir ?? `cases/${opts.case}`);
@@ -79,25 +87,42 @@ export function caseDirOf(opts: GlobalOptions): string {
 
 /** Build the runtime; throws a sentence naming the problem and the fix. */
 export async function openRuntime(opts: GlobalOptions, hooks: RuntimeHooks = {}): Promise<Runtime> {
-  if (!opts.case) throw new Error('No case ID. Fix: pass --case <id>, e.g. --case IR-2026-0042 (it names the journal, tags and role sessions).');
-  if (!CASE_ID.test(opts.case)) throw new Error(`Case ID "${opts.case}" has characters tags and session names cannot carry. Fix: use letters, digits, dot, dash or underscore (max 49).`);
+  checkCaseId(opts.case);
+  // A named config that is not there must not be silently replaced by the example (verify, report
+  // and --no-assume runs would otherwise never read it).
+  if (opts.config && !existsSync(resolve(opts.config))) {
+    throw new UsageError(`--config ${opts.config}: file not found (${resolve(opts.config)}). Fix: pass --config with an existing org config file, or drop --config to use $${CONFIG_ENV_VAR} or the example.`);
+  }
   const clock = hooks.clock ?? systemClock;
+  // An impossible window would query nothing and report "0 events" as if the account were clean.
+  const end = opts.until ? parseDate(opts.until, '--until') : currentDate(clock);
+  const start = opts.since ? parseDate(opts.since, '--since') : defaultWindowStart(end);
+  checkWindow(start, end, currentDate(clock), opts);
   const reporter = hooks.reporter ?? streamReporter({ json: !!opts.json });
   const base = new AwsClients({ endpoint: opts.endpoint, onClient: hooks.onClient, credentials: hooks.credentials });
   const assume = opts.assume !== false;
   let accountId = opts.account;
-  if (!accountId) {
-    if (assume) throw new Error('No target account. Fix: pass --account <12-digit id> (or --no-assume to act as the current credentials).');
-    accountId = (await callerArn(base).catch((err: Error) => {
+  if (!accountId && assume) throw new UsageError('No target account. Fix: pass --account <12-digit id> (or --no-assume to act as the current credentials).');
+  if (!assume) {
+    // Without role assumption the credentials decide the account: a different --account would
+    // label the case (and an --apply) for one account while acting in another.
+    const caller = await callerArn(base).catch((err: Error) => {
+      if (unreachableCode(err)) throw new Error(`Could not tell which account the current credentials belong to: ${explainAwsError(err, { action: 'sts:GetCallerIdentity' })}`);
       throw new Error(`Could not tell which account the current credentials belong to (${err.message}). Fix: set AWS_PROFILE or the AWS_* credential variables, or pass --account with the IR roles.`);
-    })).split(':')[4];
+    });
+    const callerAccount = caller.split(':')[4];
+    if (accountId && accountId !== callerAccount) {
+      throw new UsageError(
+        `--account ${accountId} does not match the current credentials, which belong to account ${callerAccount} (${caller}); with --no-assume irctl acts as those credentials. Fix: pass --account ${callerAccount}, or use credentials of ${accountId}, or drop --no-assume to assume the IR role in ${accountId}.`,
+      );
+    }
+    accountId = callerAccount;
   }
-  if (!/^\d{12}$/.test(accountId)) throw new Error(`Account "${accountId}" is not a 12-digit AWS account ID. Fix: pass --account 123456789012.`);
+  if (!accountId) throw new UsageError('No target account. Fix: pass --account <12-digit id>.');
+  if (!/^\d{12}$/.test(accountId)) throw new UsageError(`Account "${accountId}" is not a 12-digit AWS account ID. Fix: pass --account 123456789012.`);
   const ask = hooks.ask ?? (process.stdin.isTTY ? terminalQuestion : undefined);
   const sessions = new SessionBroker(base, { caseId: opts.case, accountId, assume, mfaSerial: opts.mfaSerial, mfaToken: opts.mfaToken, promptToken: ask });
   const regions = await resolveRegions(opts, sessions);
-  const end = opts.until ? parseDate(opts.until, '--until') : currentDate(clock);
-  const start = opts.since ? parseDate(opts.since, '--since') : defaultWindowStart(end);
   const ctx: CaseContext = { caseId: opts.case, accountId, regions, window: { start, end }, caseDir: caseDirOf(opts) };
   const sessionsIn = (id: string): SessionSource =>
     id === accountId ? sessions : new SessionBroker(base, { caseId: opts.case!, accountId: id, assume, mfaSerial: opts.mfaSerial, mfaToken: opts.mfaToken, promptToken: ask });
@@ -120,7 +145,7 @@ function configPathOf(opts: GlobalOptions): string {
  */
 function anchorTarget(opts: GlobalOptions, assume: boolean): AnchorTarget | undefined {
   if (opts.anchorBucket) {
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(opts.anchorBucket)) throw new Error(`--anchor-bucket "${opts.anchorBucket}" is not an S3 bucket name. Fix: pass the bucket name only, e.g. --anchor-bucket ir-evidence-123456789012-us-east-1.`);
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(opts.anchorBucket)) throw new UsageError(`--anchor-bucket "${opts.anchorBucket}" is not an S3 bucket name. Fix: pass the bucket name only, e.g. --anchor-bucket ir-evidence-123456789012-us-east-1.`);
     const config = assume ? loadOrgConfig(configPathOf(opts)) : undefined;
     return { bucket: opts.anchorBucket, region: config?.organization.homeRegion ?? 'us-east-1' };
   }
@@ -148,7 +173,7 @@ async function resolveRegions(opts: GlobalOptions, sessions: SessionBroker): Pro
   if (opts.regions) {
     const list = opts.regions.split(',').map((r) => r.trim()).filter(Boolean);
     const unknown = list.filter((r) => !isCommercialRegion(r));
-    if (unknown.length) throw new Error(`Unknown region${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. Fix: use region names such as us-east-1 (aws ec2 describe-regions lists them).`);
+    if (unknown.length) throw new UsageError(`Unknown region${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. Fix: use region names such as us-east-1 (aws ec2 describe-regions lists them).`);
     return [...new Set(list)];
   }
   const config = loadOrgConfig(configPathOf(opts));
@@ -162,11 +187,22 @@ async function resolveRegions(opts: GlobalOptions, sessions: SessionBroker): Pro
 function parseDate(text: string, flag: string): Date {
   // Without a zone, JavaScript reads a date-time as local time: demand one rather than guess.
   if (/T\d/.test(text) && !/(Z|[+-]\d{2}:?\d{2})$/i.test(text)) {
-    throw new Error(`${flag} "${text}" has no time zone and would be read as local time. Fix: end it with Z for UTC, e.g. ${text}Z.`);
+    throw new UsageError(`${flag} "${text}" has no time zone and would be read as local time. Fix: end it with Z for UTC, e.g. ${text}Z.`);
   }
   const d = new Date(text);
-  if (Number.isNaN(d.getTime())) throw new Error(`${flag} "${text}" is not a date. Fix: use ISO 8601 UTC, e.g. 2026-11-20T00:00:00Z.`);
+  if (Number.isNaN(d.getTime())) throw new UsageError(`${flag} "${text}" is not a date. Fix: use ISO 8601 UTC, e.g. 2026-11-20T00:00:00Z.`);
   return d;
+}
+
+/** Refuse a window that cannot hold any event: empty, reversed, or wholly in the future. */
+function checkWindow(start: Date, end: Date, now: Date, opts: GlobalOptions): void {
+  const since = opts.since ? `--since ${start.toISOString()}` : `the default start ${start.toISOString()}`;
+  if (start.getTime() >= end.getTime()) {
+    throw new UsageError(`${since} is not before --until ${end.toISOString()}: the window is empty. Fix: pass a --since earlier than --until (both UTC, e.g. --since 2026-11-20T00:00:00Z).`);
+  }
+  if (start.getTime() > now.getTime()) {
+    throw new UsageError(`${since} is in the future (now is ${now.toISOString()}): no event can be in the window. Fix: pass a --since in the past, e.g. --since ${new Date(now.getTime() - 7 * 86_400_000).toISOString().slice(0, 10)}T00:00:00Z.`);
+  }
 }
 
 async function terminalQuestion(question: string): Promise<string> {

@@ -159,23 +159,48 @@ export function eniIsolationActions(env: PhaseEnv, region: string, instance: Ins
     const eniId = eni.NetworkInterfaceId!;
     const current = (eni.Groups ?? []).map((g) => g.GroupId!).sort();
     const only = (id?: string) => !!id && current.length === 1 && current[0] === id;
-    const move = (purpose: Purpose, groupId: string | undefined, isDone: () => boolean, undoGroups: string[]): Action => ({
+    const original = originalGroups(env, eniId, eni.Groups ?? [], groups);
+    const move = (purpose: Purpose, groupId: string | undefined, isDone: () => boolean): Action => ({
       step: `contain-instances/isolate-eni-${purpose}`,
       action: 'ec2:ModifyNetworkInterfaceAttribute',
       region,
       target: eniId,
       summary: `move ${eniId} of ${instance.InstanceId} to the ${purpose} group ${groupId ?? `(${SECURITY_GROUPS[purpose]}, to be created)`}`,
-      reversible: true,
+      // Without a known original there is nothing release could restore: say so rather than record irctl's own group.
+      reversible: !!original,
       request: { NetworkInterfaceId: eniId, Groups: [groupId ?? SECURITY_GROUPS[purpose]] },
-      undo: { key: `eni-groups:${eniId}`, kind: 'eni-groups', region, networkInterfaceId: eniId, instanceId: instance.InstanceId!, groups: undoGroups },
+      undo: original ? { key: `eni-groups:${eniId}`, kind: 'eni-groups', region, networkInterfaceId: eniId, instanceId: instance.InstanceId!, groups: original } : undefined,
       isDone: async () => isDone(),
       // Without a group ID (planning, group not created yet) there is nothing valid to dry-run.
       dryRun: groupId ? () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Groups: [groupId], DryRun: true })) : undefined,
       apply: () => ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Groups: [groupId!] })),
     });
     return [
-      move('transition', groups.transition, () => only(groups.transition) || only(groups.isolation), current),
-      move('isolation', groups.isolation, () => only(groups.isolation), groups.transition ? [groups.transition] : current),
+      move('transition', groups.transition, () => only(groups.transition) || only(groups.isolation)),
+      move('isolation', groups.isolation, () => only(groups.isolation)),
     ];
   });
+}
+
+/** True for a group irctl owns (transition or isolation): never a workload's original state. */
+export function isIrctlGroup(g: { GroupId?: string; GroupName?: string }, known: IsolationGroups = {}): boolean {
+  return (
+    (!!g.GroupId && (g.GroupId === known.isolation || g.GroupId === known.transition)) ||
+    Object.values(SECURITY_GROUPS).includes(g.GroupName as (typeof SECURITY_GROUPS)[Purpose])
+  );
+}
+
+/**
+ * The ENI's groups before irctl touched it: the first journaled record (an intent counts, so a
+ * run killed mid-move still knows it), else its current groups minus irctl's own. Undefined when
+ * only irctl's groups are left and the journal has no record: the original is unknown.
+ */
+function originalGroups(env: PhaseEnv, eniId: string, current: ReadonlyArray<{ GroupId?: string; GroupName?: string }>, known: IsolationGroups): string[] | undefined {
+  const key = `eni-groups:${eniId}`;
+  const recorded = env.exec.options.journal
+    .entries()
+    .find((e) => (e.outcome === 'started' || e.outcome === 'applied') && (e.undo as { key?: string } | undefined)?.key === key);
+  if (recorded) return [...(recorded.undo as { groups: string[] }).groups];
+  const own = current.filter((g) => !isIrctlGroup(g, known)).map((g) => g.GroupId!);
+  return own.length ? own.sort() : undefined;
 }

@@ -17,6 +17,7 @@ import { athenaFix } from './athena';
 import { hunt } from './hunt';
 import { athenaTrailSource } from './scope-source';
 import { caseIndicators, checkIndicators, indicatorCount, mergeIndicators, type IndicatorSet } from './indicators';
+import { UsageError } from '../case/usage';
 
 /** Flags of `hunt` (commander names; repeatable ones are lists). */
 export interface HuntFlags {
@@ -46,7 +47,7 @@ function flagIndicators(flags: HuntFlags): IndicatorSet {
 function positiveInt(text: string | undefined, flag: string, fallback: number, max: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`${flag} "${text}" is not a whole number from 1 to ${max}. Fix: e.g. ${flag} ${fallback}.`);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${flag} "${text}" is not a whole number from 1 to ${max}. Fix: e.g. ${flag} ${fallback}.`);
   return n;
 }
 
@@ -74,12 +75,12 @@ export async function huntCommand(rt: Runtime, flags: HuntFlags): Promise<Comman
   const timeoutMinutes = positiveInt(flags.queryTimeout, '--query-timeout', 15, 24 * 60);
   const config = loadOrgConfig(rt.configPath);
   const region = flags.athenaRegion ?? config.organization.homeRegion;
-  if (!isCommercialRegion(region)) throw new Error(`--athena-region "${region}" is not a known region. Fix: pass the org's home region, e.g. --athena-region ${config.organization.homeRegion}.`);
+  if (!isCommercialRegion(region)) throw new UsageError(`--athena-region "${region}" is not a known region. Fix: pass the org's home region, e.g. --athena-region ${config.organization.homeRegion}.`);
 
   const fromCase = flags.caseIndicators === false ? {} : caseIndicators(readCaseFile<Validation>(rt.ctx, 'validation.json'), readCaseFile<Inventory>(rt.ctx, 'inventory.json'));
   const indicators = mergeIndicators(flagged, fromCase);
   if (indicatorCount(indicators) === 0) {
-    throw new Error('Nothing to hunt for. Fix: pass indicators (--access-key, --source-ip, --user-agent, --ami, --key-name, --pool-domain, --pool-ip), or run validate and scope first so the case has them.');
+    throw new UsageError('Nothing to hunt for. Fix: pass indicators (--access-key, --source-ip, --user-agent, --ami, --key-name, --pool-domain, --pool-ip), or run validate and scope first so the case has them.');
   }
   rt.reporter.progress(`hunting ${indicatorCount(indicators)} indicator(s) (${indicatorCount(flagged)} from flags) from ${rt.ctx.window.start.toISOString()} to ${rt.ctx.window.end.toISOString()}`);
 

@@ -5,6 +5,7 @@
  */
 import { isIP } from 'node:net';
 import type { IndicatorClass, Inventory, Validation } from '../model';
+import { UsageError } from '../case/usage';
 
 /** Indicators by kind; each list de-duplicated, order kept. */
 export type IndicatorSet = Partial<Record<IndicatorClass, string[]>>;
@@ -81,7 +82,7 @@ export function checkIndicators(input: IndicatorSet): IndicatorSet {
     }
     if (seen.size) out[cls] = [...seen];
   }
-  if (problems.length) throw new Error(`${problems.join('; ')}. Fix: correct or drop ${problems.length > 1 ? 'these values' : 'this value'}; nothing was queried.`);
+  if (problems.length) throw new UsageError(`${problems.join('; ')}. Fix: correct or drop ${problems.length > 1 ? 'these values' : 'this value'}; nothing was queried.`);
   return out;
 }
 

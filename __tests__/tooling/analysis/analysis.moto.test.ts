@@ -163,6 +163,13 @@ describe('validate', () => {
     expect(v.instance).toBeUndefined();
   });
 
+  test('a region without a detector names the fix, and only flags that exist (RECORDED empty ListDetectors)', async () => {
+    gd.on(ListDetectorsCommand).resolves({ DetectorIds: [] });
+    const refused = validate(clients, { kind: 'finding', findingId: 'b2c6f1e8d4a74a0f9e3d2c1b0a9f8e7d', region: 'eu-west-1' }, { regions: [] });
+    await expect(refused).rejects.toThrow(/^There is no GuardDuty detector in eu-west-1, .*Fix: pass --region with the region the finding was raised in/);
+    await expect(refused).rejects.not.toThrow(/--detector-id/);
+  });
+
   test('a finding ID the detector does not have is an error with the fix (RECORDED empty GetFindings)', async () => {
     gd.on(GetFindingsCommand).resolves({ Findings: [] });
     await expect(

@@ -1,4 +1,5 @@
 import { attribute } from '../../../tooling/analysis/attribution';
+import { derivedManualSteps } from '../../../tooling/analysis/report-manual';
 import { inspectUserData } from '../../../tooling/analysis/userdata';
 import type { InstanceRecord, RegionalResource } from '../../../tooling/model';
 
@@ -53,5 +54,26 @@ describe('attribute (no CloudTrail events: heuristics only)', () => {
     });
     expect(marks.filter((m) => m.kind === 'snapshot').map((m) => m.id).sort()).toEqual(['snap-img', 'snap-vol']);
     expect(marks.filter((m) => m.kind === 'image').map((m) => m.id)).toEqual(['ami-1']);
+  });
+});
+
+describe('irctl evidence snapshots are not attacker resources', () => {
+  const window = { start: new Date('2026-11-20T07:00:00Z'), end: new Date('2026-11-20T12:00:00Z') };
+  const miner: InstanceRecord = { region: 'us-east-1', instanceId: 'i-1', state: 'running', instanceType: 'c5.large', launchTime: '2026-11-20T08:00:00Z', keyName: 'miner', networkInterfaces: [], volumeIds: ['vol-1'], tags: {} };
+  const snapshot = (id: string, details: Record<string, string>): RegionalResource => ({ region: 'us-east-1', id, createdAt: '2026-11-20T09:00:00Z', details: { volumeId: 'vol-1', ...details } });
+  test.each([
+    { name: 'a snapshot of an attacker volume taken in the window: attributed', snap: snapshot('snap-a', {}), expected: true },
+    { name: 'the same snapshot tagged with a case (irctl evidence): not attributed', snap: snapshot('snap-b', { irctlCase: 'IR-2026-0042' }), expected: false },
+  ])('$name', ({ snap, expected }) => {
+    const marks = attribute({ window, instances: [miner], keyPairs: [{ region: 'us-east-1', id: 'key-new', name: 'miner', createdAt: '2026-11-20T07:10:00Z' }], images: [], snapshots: [snap], spotRequests: [], fleets: [], iamUsers: [], events: [] });
+    expect(marks.some((m) => m.kind === 'snapshot' && m.id === snap.id)).toBe(expected);
+  });
+
+  test('a snapshot journaled on two runs gives one hand-off line', () => {
+    const entry = (seq: number, outcome: 'applied' | 'skipped-already-done') =>
+      ({ seq, ts: '2026-11-23T03:00:00Z', caseId: 'C', caller: 'x', step: 'contain-instances/snapshot', action: 'ec2:CreateSnapshot', region: 'us-east-1', target: 'vol-1', request: {}, response: { SnapshotId: 'snap-1' }, outcome, reversible: false, prevHash: '', hash: '' }) as const;
+    const lines = derivedManualSteps({ journal: [entry(1, 'applied'), entry(2, 'skipped-already-done')] });
+    expect(lines.filter((l) => l.startsWith('Hand snap-1'))).toHaveLength(1);
+    expect(new Set(lines).size).toBe(lines.length);
   });
 });

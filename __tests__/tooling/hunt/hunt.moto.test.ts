@@ -281,10 +281,10 @@ describe('through the command line', () => {
     { name: 'a malformed indicator', args: ['hunt', '--ami', 'ami-xyz', '--pool-ip', '1.2.3'], message: /^irctl: --ami "ami-xyz" is not an AMI ID.*; --pool-ip "1\.2\.3" is not an IPv4 or IPv6 address.*Fix: correct or drop these values; nothing was queried\.\n$/ },
     { name: 'nothing to hunt', args: ['hunt', '--no-case-indicators'], message: /^irctl: Nothing to hunt for\. Fix: pass indicators \(--access-key/ },
     { name: 'a bad --max-rows', args: ['hunt', '--pool-ip', '1.2.3.4', '--max-rows', '0'], message: /^irctl: --max-rows "0" is not a whole number from 1 to 1000000\. Fix: e\.g\. --max-rows 10000\.\n$/ },
-  ])('$name: one error line with the fix, no Athena call, nothing written', async ({ args, message }) => {
+  ])('$name: one error line with the fix, exit 2 (bad command line), no Athena call, nothing written', async ({ args, message }) => {
     const caseDir = join(mkdtempSync(join(tmpdir(), 'irctl-hunt-bad-')), 'case');
     const run = await irctl(args, caseDir);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.err).toMatch(message);
     expect(run.calls.filter((c) => c.action.startsWith('athena:'))).toEqual([]);
     expect(() => readdirSync(join(caseDir, 'hunt'))).toThrow();
