@@ -73,8 +73,8 @@ describe('a re-plan after apply', () => {
     type: 'aws_flow_log',
     change: {
       actions: ['delete', 'create'],
-      before: { id: 'fl-1', destination_options: [] },
-      after: { destination_options: [{ file_format: 'plain-text' }] },
+      before: { id: 'fl-1', destination_options: [], iam_role_arn: '' },
+      after: { destination_options: [{ file_format: 'plain-text' }], iam_role_arn: null },
       after_unknown: { id: true },
       replace_paths: [['destination_options']],
     },

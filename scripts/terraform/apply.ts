@@ -62,6 +62,10 @@ interface PlanJson {
   resource_changes?: ResourceChange[];
 }
 
+/** Terraform shows no change between null, "", [] and {}; neither does this comparison. */
+const empty = (v: unknown): unknown =>
+  v === undefined || v === '' || (Array.isArray(v) && v.length === 0) || (v !== null && typeof v === 'object' && Object.keys(v).length === 0) ? null : v;
+
 /** Top-level attributes a planned change touches: those forcing replacement and those whose value changes. */
 export function changedAttributes(c: ResourceChange): string[] {
   const keys = new Set<string>((c.change.replace_paths ?? []).map((p) => String(p[0])));
@@ -69,7 +73,7 @@ export function changedAttributes(c: ResourceChange): string[] {
   const after = c.change.after ?? {};
   for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
     if (c.change.after_unknown?.[k] === true) continue; // computed anew by the replacement itself
-    if (JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null)) keys.add(k);
+    if (JSON.stringify(empty(before[k])) !== JSON.stringify(empty(after[k]))) keys.add(k);
   }
   return [...keys].sort();
 }

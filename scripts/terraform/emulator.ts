@@ -29,18 +29,6 @@ async function listen(server: Server): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-/**
- * The Host moto should see. S3 Control requests arrive as `<account>.127.0.0.1` and are signed
- * for service "s3", so moto would take them for S3; its dispatcher recognises S3 Control by the
- * real host name, `<account>.s3-control.<region>.amazonaws.com` (the signature is not checked).
- */
-function motoHost(host: string, authorization: string | undefined): string {
-  const account = /^(\d{12})\./.exec(host)?.[1];
-  if (!account) return host;
-  const region = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\//.exec(authorization ?? '')?.[1] ?? 'us-east-1';
-  return `${account}.s3-control.${region}.amazonaws.com`;
-}
-
 /** Start moto (IAM managed policies loaded: some stacks attach AWS-managed policies) and the proxy. */
 export async function startEmulator(): Promise<Emulator> {
   const moto = await startMoto({ env: { MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' }, startTimeoutMs: 60_000 });
@@ -64,7 +52,7 @@ export async function startEmulator(): Promise<Emulator> {
       return;
     }
     const upstream = request(
-      { host: '127.0.0.1', port, method: req.method, path: `${target.pathname}${target.search}`, headers: { ...req.headers, host: motoHost(host, req.headers.authorization) } },
+      { host: '127.0.0.1', port, method: req.method, path: `${target.pathname}${target.search}`, headers: req.headers },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
