@@ -37,22 +37,24 @@ export async function startEmulator(): Promise<Emulator> {
 
   const refused: string[] = [];
   const proxyServer = createServer((req, res) => {
-    let target: URL;
-    try {
-      target = new URL(req.url ?? '');
-    } catch {
-      res.writeHead(400).end('absolute URL expected');
+    // Parsed by hand: WHATWG URL rejects `<account>.127.0.0.1` (a host ending in a number must be
+    // an IPv4 address), which is exactly the S3 Control host this proxy exists for.
+    const target = /^http:\/\/([^/:]+)(?::(\d+))?(\/.*)?$/.exec(req.url ?? '');
+    if (!target) {
+      refused.push(`${req.method} ${req.url}`);
+      res.writeHead(400).end(`the check's proxy takes absolute http:// URLs only, not ${req.url}`);
       return;
     }
-    const host = target.hostname;
+    const [, host, targetPort, path = '/'] = target;
+    const origin = `http://${host}:${targetPort ?? 80}`;
     const loopback = host === '127.0.0.1' || host.endsWith('.127.0.0.1') || host === 'localhost' || host.endsWith('.localhost');
-    if (!loopback || Number(target.port) !== port) {
-      refused.push(`${req.method} ${target.origin}`);
-      res.writeHead(403).end(`refused by the check's proxy: only moto on ${endpoint} may be reached, not ${target.origin}`);
+    if (!loopback || Number(targetPort) !== port) {
+      refused.push(`${req.method} ${origin}`);
+      res.writeHead(403).end(`refused by the check's proxy: only moto on ${endpoint} may be reached, not ${origin}`);
       return;
     }
     const upstream = request(
-      { host: '127.0.0.1', port, method: req.method, path: `${target.pathname}${target.search}`, headers: req.headers },
+      { host: '127.0.0.1', port, method: req.method, path, headers: req.headers },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);

@@ -7,18 +7,15 @@ import type { ToleratedDiff } from './apply';
 
 /** Stacks applied, re-planned and destroyed on moto in CI. */
 export const HOSTED_STACKS = [
-  'management-scps', 'security-alerts', 'security-breakglass-alarm',
+  'log-archive-detection', 'forensics-clean-room', 'management-scps', 'security-alerts', 'security-breakglass-alarm',
   'analytics-dev-isolation', 'payments-prod-isolation', 'analytics-dev-flow-logs', 'payments-prod-flow-logs',
 ] as const;
 
 const STACK_SETS = "moto's CloudFormation keeps neither a StackSet's AutoDeployment, ManagedExecution nor Capabilities (every re-plan would replace it) and cannot delete a StackSet after its instances";
-const S3_CONTROL = "provider >= 6.23 reads every bucket's tags through S3 Control (ListTagsForResource), which moto 5.2.5 answers with 400 here, even through the loopback proxy";
 const CROSS_ACCOUNT_KMS = "the stack looks up a log-archive KMS key by alias ARN in another account (data.aws_kms_key), which moto only resolves in the caller's own account";
 
 /** Stacks moto cannot host, each with the emulator gap that stops it. */
 export const NOT_HOSTED: ReadonlyArray<{ readonly stack: string; readonly reason: string }> = [
-  { stack: 'log-archive-detection', reason: S3_CONTROL },
-  { stack: 'forensics-clean-room', reason: S3_CONTROL },
   { stack: 'management-billing', reason: 'moto lacks Cost Anomaly Detection monitors, budget subscribers and the PutMetricAlarm protocol the provider uses' },
   { stack: 'management-ir-roles', reason: STACK_SETS },
   { stack: 'management-breakglass-alarm', reason: STACK_SETS },
