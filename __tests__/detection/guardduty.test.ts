@@ -122,7 +122,7 @@ describe('findings event pattern', () => {
   });
 });
 
-test('features in code are the six REFERENCE §3 lists, Runtime Monitoring with EC2 agent management', () => {
+test('features in code are the six protection plans, Runtime Monitoring with EC2 agent management', () => {
   expect(GUARDDUTY_FEATURES.map((f) => f.name)).toEqual(FEATURES);
   expect(GUARDDUTY_FEATURES.find((f) => f.name === 'RUNTIME_MONITORING')?.additional).toEqual(['EC2_AGENT_MANAGEMENT']);
 });

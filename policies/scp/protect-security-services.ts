@@ -119,7 +119,7 @@ export const EXEMPT_ROLE_CHANGE_ACTIONS: readonly string[] = [
 ];
 
 /**
- * Inline role policies: how SecurityBreakGlass revokes a stolen role's sessions (REFERENCE §7).
+ * Inline role policies: how SecurityBreakGlass revokes a stolen role's sessions (docs/runbook.md).
  * It may do so on the exempt roles, but never on itself; everyone else is still denied them.
  */
 export const INLINE_ROLE_POLICY_ACTIONS: readonly string[] = ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'];

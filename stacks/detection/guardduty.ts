@@ -31,7 +31,7 @@ export interface GuardDutyFeature {
   readonly additional?: readonly string[];
 }
 
-/** Every protection plan (REFERENCE §3); Runtime Monitoring manages the EC2 agent itself. */
+/** Every GuardDuty protection plan; Runtime Monitoring manages the EC2 agent itself. */
 export const GUARDDUTY_FEATURES: readonly GuardDutyFeature[] = [
   { name: 'S3_DATA_EVENTS' },
   { name: 'EKS_AUDIT_LOGS' },

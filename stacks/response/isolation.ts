@@ -2,7 +2,7 @@
  * Isolation security groups in every workload VPC the config lists: one stack per workload
  * account (`<account>-isolation`), each group created in its VPC's region.
  *
- * Containment (REFERENCE §7) moves an ENI to `transition` first, where all traffic is allowed
+ * Containment (docs/runbook.md) moves an ENI to `transition` first, where all traffic is allowed
  * and flows become untracked, then to `isolation`, which admits nothing; changing groups alone
  * would leave a miner's tracked pool connection alive. irctl finds both by tag and VPC.
  */

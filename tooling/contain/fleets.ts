@@ -1,5 +1,5 @@
 /**
- * Spot Fleets and EC2 Fleets relaunch what is terminated (REFERENCE §7): find the fleets that
+ * Spot Fleets and EC2 Fleets relaunch what is terminated (docs/runbook.md): find the fleets that
  * own the instances and cancel them — keeping the instances, which are evidence — before
  * anything is terminated. Ownership comes from the fleets' own instance lists (moto does not
  * tag fleet instances) and from the `aws:ec2spot:fleet-request-id` / `aws:ec2:fleet-id` tags.
