@@ -15,7 +15,7 @@ import { journalPath, readJournal } from '../../tooling/case/journal';
 import { main } from '../../tooling/cli';
 import { type AttackScenario, seedAttack } from '../../dev/attack-scenario';
 import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
-import { steppingClock } from './case-harness';
+import { captureOutput, steppingClock } from './case-harness';
 
 let moto: MotoServer;
 let scenario: AttackScenario;
@@ -29,18 +29,14 @@ beforeAll(async () => {
 }, 120_000);
 
 async function irctl(caseDir: string, args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const io = captureOutput();
+  const { stdout, stderr } = io;
   const code = await main(['node', 'irctl', '--case', 'IR-ANCHOR-1', '--no-assume', '--endpoint', moto.endpoint, '--regions', 'us-east-1', '--case-dir', caseDir, ...args], {
     stdout,
     stderr,
     hooks: { credentials: MOTO_CREDENTIALS, clock: steppingClock() },
   });
-  return { code, out, err };
+  return { code, out: io.out, err: io.err };
 }
 
 const plain = () => scenario.instances.find((i) => i.kind === 'plain')!.instanceId;

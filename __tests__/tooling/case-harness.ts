@@ -3,6 +3,7 @@
  * every AWS call recorded, a fixed clock, and a full describe of the account for
  * before/after comparisons.
  */
+import { PassThrough } from 'node:stream';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -129,4 +130,14 @@ export async function describeAll(endpoint: string, scenario: AttackScenario): P
     profile: await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: scenario.instanceRole })),
   };
   return strip(out);
+}
+
+/** Streams for irctl's `main` that collect what it prints; read `out`/`err` after it returns. */
+export function captureOutput(): { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; readonly out: string; readonly err: string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const text = { out: '', err: '' };
+  stdout.on('data', (d: Buffer) => (text.out += d.toString()));
+  stderr.on('data', (d: Buffer) => (text.err += d.toString()));
+  return { stdout, stderr, get out() { return text.out; }, get err() { return text.err; } };
 }

@@ -16,7 +16,7 @@ import { Journal, readJournal, verifyJournal } from '../../tooling/case/journal'
 import { main } from '../../tooling/cli';
 import { type AttackScenario, SCENARIO_ACCOUNT, seedAttack } from '../../dev/attack-scenario';
 import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
-import { steppingClock } from './case-harness';
+import { captureOutput, steppingClock } from './case-harness';
 
 let moto: MotoServer;
 let scenario: AttackScenario;
@@ -27,19 +27,15 @@ beforeAll(async () => {
 }, 120_000);
 
 async function irctl(args: string[], hooks: { onClient?: (c: { middlewareStack: unknown }) => void; ask?: (q: string) => Promise<string> } = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const io = captureOutput();
+  const { stdout, stderr } = io;
   const caseDir = mkdtempSync(join(tmpdir(), 'irctl-cli-'));
   const code = await main(['node', 'irctl', '--case', 'IR-CLI-1', '--no-assume', '--endpoint', moto.endpoint, '--case-dir', caseDir, ...args], {
     stdout,
     stderr,
     hooks: { credentials: MOTO_CREDENTIALS, clock: steppingClock(), onClient: hooks.onClient, ask: hooks.ask },
   });
-  return { code, out, err, caseDir };
+  return { code, out: io.out, err: io.err, caseDir };
 }
 
 const ids = () => scenario.instances.flatMap((i) => ['--instance', i.instanceId]);

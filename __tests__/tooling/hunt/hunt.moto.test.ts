@@ -10,10 +10,10 @@
  * cases are fed RECORDED responses (shapes from the Athena API reference) with aws-sdk-client-mock,
  * and their test names say so.
  */
+import { captureOutput } from '../case-harness';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import {
   AthenaClient,
   CreateWorkGroupCommand,
@@ -234,19 +234,15 @@ describe('RECORDED Athena responses (aws-sdk-client-mock: moto cannot fail a que
 });
 
 async function irctl(args: string[], caseDir: string) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const io = captureOutput();
+  const { stdout, stderr } = io;
   const calls: CallRecord[] = [];
   const code = await main(['node', 'irctl', '--case', 'IR-HUNT-CLI', '--no-assume', '--endpoint', moto.endpoint, '--case-dir', caseDir, '--regions', REGION, ...args], {
     stdout,
     stderr,
     hooks: { credentials: MOTO_CREDENTIALS, onClient: recordCalls(calls) },
   });
-  return { code, out, err, calls };
+  return { code, out: io.out, err: io.err, calls };
 }
 
 describe('through the command line', () => {
