@@ -7,17 +7,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CreateSecurityGroupCommand,
-  CreateSubnetCommand,
-  CreateVpcCommand,
-  DescribeVpcsCommand,
-  EC2Client,
-  RunInstancesCommand,
-} from '@aws-sdk/client-ec2';
+import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { deployIsolationGroups } from '../dev/attack-scenario';
+import { launchMiners, prepareMinerNetwork } from '../dev/attack-scenario';
 import { MOTO_CREDENTIALS, startMoto } from '../dev/moto';
 import { AwsClients } from '../tooling/aws/clients';
 import { allHooks, type CallRecord, isMutating, recordCalls } from '../tooling/aws/record';
@@ -58,16 +51,9 @@ async function seed(endpoint: string, count: number): Promise<string[]> {
   await Promise.all(
     REGIONS.map(async (region, r) => {
       if (perRegion[r] === 0) return;
-      const ec2 = new EC2Client({ endpoint, region, credentials: MOTO_CREDENTIALS });
-      const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.30.0.0/16' }))).Vpc!.VpcId!;
-      const subnetId = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.30.0.0/20', AvailabilityZone: `${region}a` }))).Subnet!.SubnetId!;
-      // The groups the stacks deploy, built as the attack scenario the tests use builds them.
-      await deployIsolationGroups(ec2, vpcId);
-      const sg = (await ec2.send(new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: 'miner', Description: 'miner' }))).GroupId!;
-      const out = await ec2.send(
-        new RunInstancesCommand({ ImageId: 'ami-12c6146b', InstanceType: 'p3.2xlarge', MinCount: perRegion[r], MaxCount: perRegion[r], NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnetId, Groups: [sg] }] }),
-      );
-      ids.push(...out.Instances!.map((i) => i.InstanceId!));
+      // The attack scenario's miners (GPU type, attacker key pair, pool UserData) in its network, with the stacks' groups.
+      const network = await prepareMinerNetwork(endpoint, region, { stackGroups: true });
+      ids.push(...(await launchMiners(endpoint, network, perRegion[r])));
     }),
   );
   return ids;

@@ -114,7 +114,7 @@ test('contain --apply holds every instance and the credentials, reversibly', asy
   const plain = (await ec2('us-east-1').send(new DescribeInstancesCommand({ InstanceIds: [byKind('plain').instanceId] }))).Reservations![0].Instances![0];
   expect(plain.IamInstanceProfile).toBeUndefined();
   // Containment is reversible: the Spot request stays open (eradicate cancels it), no irreversible call was made.
-  const spot = (await ec2('ap-southeast-2').send(new DescribeSpotInstanceRequestsCommand({}))).SpotInstanceRequests ?? [];
+  const spot = (await ec2(byKind('spot').region).send(new DescribeSpotInstanceRequestsCommand({}))).SpotInstanceRequests ?? [];
   expect(spot.map((r) => r.SpotInstanceRequestId)).toContain(scenario.spotRequestId);
   expect(calls.filter(isMutating).map((c) => c.action)).not.toEqual(expect.arrayContaining(['ec2:ReleaseAddress']));
   expect(calls.filter(isMutating).map((c) => c.action)).not.toEqual(expect.arrayContaining(['ec2:CancelSpotInstanceRequests']));
@@ -163,7 +163,7 @@ test('release restores every reversible change from the journal; a second releas
   const originalGroups = new Map(
     journalBefore.filter((e) => e.step === 'contain-instances/isolate-eni-transition' && e.outcome === 'applied').map((e) => [e.target, (e.undo as { groups: string[] }).groups]),
   );
-  expect(originalGroups.size).toBe(5); // 1 + 1 + 2 + 1 ENIs
+  expect(originalGroups.size).toBe(6); // plain, asg, spot, stopped: 1 ENI each; two-eni: 2
   let manual: readonly string[] = [];
   const { exec } = await runPhase({ endpoint: moto.endpoint, ctx, apply: true }, async (env) => {
     manual = await releaseCase(env);

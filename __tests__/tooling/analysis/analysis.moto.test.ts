@@ -1,5 +1,5 @@
 /**
- * validate and scope against a live moto server seeded with one attack (seed.ts).
+ * validate and scope against a live moto server seeded with the project's one attack scenario (dev/attack-scenario.ts).
  * EC2, IAM, STS and Auto Scaling are moto's. moto lacks CloudTrail LookupEvents and
  * GuardDuty GetFindings: only those two clients are stubbed, with the RECORDED responses in
  * fixtures/, and every test relying on them says so in its name.
@@ -15,13 +15,13 @@ import type { Inventory } from '../../../tooling/model';
 import { MOTO_CREDENTIALS, workerMoto, type MotoServer } from '../../support/moto';
 import { FakeClock } from '../../support/clocks';
 import { recordedFindings, recordedLookupEvents } from './fixtures/load';
-import { ACCOUNT_ID, ATTACKER_REGIONS, motoClients, seedAttack, type SeededAttack } from './seed';
-import { caseFor, fixtureVars, RegionDeniedClients } from './support';
+import { SCENARIO_ACCOUNT, SCENARIO_REGIONS, seedAttack, type AttackScenario } from '../../../dev/attack-scenario';
+import { caseFor, fixtureVars, motoClients, RegionDeniedClients } from './support';
 
 const ct = mockClient(CloudTrailClient);
 const gd = mockClient(GuardDutyClient);
 let moto: MotoServer;
-let seed: SeededAttack;
+let seed: AttackScenario;
 let clients: AwsClients;
 const trailCalls: Array<{ region: string; at: number; input: LookupEventsCommandInput }> = [];
 let clock: FakeClock;
@@ -54,18 +54,18 @@ describe('validate', () => {
   test('by instance ID: searches the regions, reads owner and launch facts; launcher from RECORDED LookupEvents', async () => {
     recordTrail();
     const id = seed.minerInstances['eu-west-1'];
-    const v = await validate(clients, { kind: 'instance', instanceId: id, region: 'us-east-1' }, { regions: ATTACKER_REGIONS, clock });
+    const v = await validate(clients, { kind: 'instance', instanceId: id, region: 'us-east-1' }, { regions: SCENARIO_REGIONS, clock });
     expect(v.instance).toMatchObject({ region: 'eu-west-1', instanceId: id, state: 'running', keyName: 'miner-key' });
-    expect(v.accountId).toBe(ACCOUNT_ID);
-    expect(v.principalArn).toBe(seed.victim.arn);
-    expect(v.accessKeyId).toBe(seed.victim.accessKeyId);
+    expect(v.accountId).toBe(SCENARIO_ACCOUNT);
+    expect(v.principalArn).toBe(seed.attackerUserArn);
+    expect(v.accessKeyId).toBe(seed.attackerKeyId);
     expect(v.facts).toEqual(
       expect.arrayContaining([
-        `belongs to this account (${ACCOUNT_ID})`,
+        `belongs to this account (${SCENARIO_ACCOUNT})`,
         'launched with key pair miner-key',
         'not in an Auto Scaling group',
         expect.stringMatching(/^UserData \(\d+ bytes\) points to mining: xmrig .*stratum URL \(stratum\+tcp:\/\/.*mining pool port \(:3333\)/),
-        expect.stringMatching(new RegExp(`^launched by ${seed.victim.arn} with access key ${seed.victim.accessKeyId} at .* from 203\\.0\\.113\\.7$`)),
+        expect.stringMatching(new RegExp(`^launched by ${seed.attackerUserArn} with access key ${seed.attackerKeyId} at .* from 203\\.0\\.113\\.7$`)),
       ]),
     );
     expect(trailCalls.map((c) => c.input.LookupAttributes)).toEqual([[{ AttributeKey: 'ResourceName', AttributeValue: id }]]);
@@ -91,10 +91,10 @@ describe('validate', () => {
   });
 
   test('by access key: this account, the IAM user holding it, its status', async () => {
-    const v = await validate(clients, { kind: 'access-key', accessKeyId: seed.victim.accessKeyId }, { regions: ATTACKER_REGIONS });
-    expect(v).toMatchObject({ accountId: ACCOUNT_ID, principalArn: seed.victim.arn, accessKeyId: seed.victim.accessKeyId });
+    const v = await validate(clients, { kind: 'access-key', accessKeyId: seed.attackerKeyId }, { regions: SCENARIO_REGIONS });
+    expect(v).toMatchObject({ accountId: SCENARIO_ACCOUNT, principalArn: seed.attackerUserArn, accessKeyId: seed.attackerKeyId });
     expect(v.facts[0]).toMatch(
-      new RegExp(`^access key ${seed.victim.accessKeyId} belongs to this account \\(${ACCOUNT_ID}\\), IAM user svc-build \\(${seed.victim.arn}\\), status Active, created 20`),
+      new RegExp(`^access key ${seed.attackerKeyId} belongs to this account \\(${SCENARIO_ACCOUNT}\\), IAM user svc-build \\(${seed.attackerUserArn}\\), status Active, created 20`),
     );
     expect(v.facts[1]).toMatch(/^(last used .* on .* in .*|never used according to IAM)$/);
   });
@@ -121,7 +121,7 @@ describe('validate', () => {
     const v = await validate(clients, { kind: 'access-key', accessKeyId }, { regions: [] });
     expect(v.accountId).toBe('111122223333');
     expect(v.principalArn).toBeUndefined();
-    expect(v.facts).toEqual([expect.stringContaining(`access key ${accessKeyId} belongs to account 111122223333, not this account (${ACCOUNT_ID}): a third party's key`)]);
+    expect(v.facts).toEqual([expect.stringContaining(`access key ${accessKeyId} belongs to account 111122223333, not this account (${SCENARIO_ACCOUNT}): a third party's key`)]);
   });
 
   test('from a RECORDED GetFindings response: finding facts plus the live instance from moto', async () => {
@@ -130,7 +130,7 @@ describe('validate', () => {
     const v = await validate(
       clients,
       { kind: 'finding', findingId: 'b2c6f1e8d4a74a0f9e3d2c1b0a9f8e7d', detectorId: '6ec5c3a0f7b1d4e2a9c8b7d6e5f4a3b2', region: 'us-east-1' },
-      { regions: ATTACKER_REGIONS, clock },
+      { regions: SCENARIO_REGIONS, clock },
     );
     expect(gd.commandCalls(GetFindingsCommand)[0].args[0].input).toEqual({
       DetectorId: '6ec5c3a0f7b1d4e2a9c8b7d6e5f4a3b2',
@@ -185,10 +185,10 @@ describe('scope', () => {
   test('finds the attack in every region; attribution from RECORDED LookupEvents', async () => {
     recordTrail();
     const progress: string[] = [];
-    const inv = await scope(clients, caseFor(seed), { accessKeyId: seed.victim.accessKeyId, principalArn: seed.victim.arn }, { clock, onProgress: (m) => progress.push(m) });
+    const inv = await scope(clients, caseFor(seed), { accessKeyId: seed.attackerKeyId, principalArn: seed.attackerUserArn }, { clock, onProgress: (m) => progress.push(m) });
 
     expect(inv.failures).toEqual([]);
-    for (const region of ATTACKER_REGIONS) {
+    for (const region of SCENARIO_REGIONS) {
       expect(inv.instances).toContainEqual(expect.objectContaining({ region, instanceId: seed.minerInstances[region], keyName: 'miner-key' }));
       expect(inv.keyPairs).toContainEqual(expect.objectContaining({ region, name: 'miner-key' }));
       expect(attributed(inv, 'instance', seed.minerInstances[region])).toMatchObject({ region, basis: 'cloudtrail', reason: expect.stringMatching(/^RunInstances at /) });
@@ -196,7 +196,7 @@ describe('scope', () => {
     }
     expect(inv.instances.find((i) => i.instanceId === seed.minerInstances['ap-southeast-2'])?.state).toBe('stopped');
     const usMiner = inv.instances.find((i) => i.instanceId === seed.minerInstances['us-east-1']);
-    expect(usMiner?.networkInterfaces).toEqual([expect.objectContaining({ allocationId: seed.eipAllocationId, associationId: expect.stringMatching(/^eipassoc-/) })]);
+    expect(usMiner?.networkInterfaces).toEqual([expect.objectContaining({ allocationId: seed.allocationId, associationId: expect.stringMatching(/^eipassoc-/) })]);
     const euMiner = inv.instances.find((i) => i.instanceId === seed.minerInstances['eu-west-1']);
     expect(euMiner?.networkInterfaces.map((n) => n.id)).toContain(seed.secondEni);
     expect(euMiner?.networkInterfaces).toHaveLength(2);
@@ -217,8 +217,8 @@ describe('scope', () => {
     expect(attributed(inv, 'instance', seed.spotInstanceId)).toMatchObject({ basis: 'heuristic' });
 
     expect(inv.iamUsers.find((u) => u.userName === 'backup-admin')).toMatchObject({
-      accessKeys: [expect.objectContaining({ id: seed.backdoor.accessKeyId, status: 'Active' })],
-      attachedPolicies: [seed.backdoor.policyArn],
+      accessKeys: [expect.objectContaining({ id: seed.backdoorKeyId, status: 'Active' })],
+      attachedPolicies: [seed.backdoorPolicyArn],
       hasLoginProfile: true,
     });
 
@@ -235,13 +235,13 @@ describe('scope', () => {
     expect([...inv.events.map((e) => e.eventTime)]).toEqual([...inv.events.map((e) => e.eventTime)].sort());
     for (const call of trailCalls) expect(call.input.LookupAttributes).toHaveLength(1);
     const looked = new Set(trailCalls.map((c) => `${c.region} ${c.input.LookupAttributes?.[0].AttributeKey}=${c.input.LookupAttributes?.[0].AttributeValue}`));
-    for (const region of ATTACKER_REGIONS) {
-      expect(looked).toContain(`${region} AccessKeyId=${seed.victim.accessKeyId}`);
+    for (const region of SCENARIO_REGIONS) {
+      expect(looked).toContain(`${region} AccessKeyId=${seed.attackerKeyId}`);
       expect(looked).toContain(`${region} Username=svc-build`);
     }
     expect(looked).toContain('us-east-1 Username=backup-admin');
     // Rate limit per region: consecutive calls in one region at least 500 ms apart on the injected clock.
-    for (const region of ATTACKER_REGIONS) {
+    for (const region of SCENARIO_REGIONS) {
       const times = trailCalls.filter((c) => c.region === region).map((c) => c.at);
       times.slice(1).forEach((t, i) => expect(t - times[i]).toBeGreaterThanOrEqual(500));
     }
@@ -250,8 +250,8 @@ describe('scope', () => {
 
   test('heuristics alone (RECORDED LookupEvents with no events): miners by window and key pair, control untouched', async () => {
     recordTrail({ empty: true });
-    const inv = await scope(clients, caseFor(seed), { accessKeyId: seed.victim.accessKeyId }, { clock });
-    for (const region of ATTACKER_REGIONS) {
+    const inv = await scope(clients, caseFor(seed), { accessKeyId: seed.attackerKeyId }, { clock });
+    for (const region of SCENARIO_REGIONS) {
       expect(attributed(inv, 'instance', seed.minerInstances[region])).toMatchObject({ basis: 'heuristic', reason: expect.stringContaining('attacker key pair miner-key') });
     }
     expect(attributed(inv, 'snapshot', seed.snapshotId)).toMatchObject({ basis: 'heuristic' });
@@ -265,7 +265,7 @@ describe('scope', () => {
   test('a denied region and a failing CloudTrail region become StepFailures; the other regions are scoped (RECORDED LookupEvents)', async () => {
     recordTrail({ failIn: 'eu-west-1' });
     const denied = new RegionDeniedClients({ endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS, maxAttempts: 1 }, 'ap-southeast-2');
-    const inv = await scope(denied, caseFor(seed), { accessKeyId: seed.victim.accessKeyId }, { clock });
+    const inv = await scope(denied, caseFor(seed), { accessKeyId: seed.attackerKeyId }, { clock });
 
     const ec2Failures = inv.failures.filter((f) => f.region === 'ap-southeast-2');
     expect(ec2Failures.map((f) => f.step).sort()).toEqual(
@@ -275,7 +275,7 @@ describe('scope', () => {
     expect(inv.failures).toContainEqual({
       step: 'scope/cloudtrail',
       region: 'eu-west-1',
-      target: `AccessKeyId=${seed.victim.accessKeyId}`,
+      target: `AccessKeyId=${seed.attackerKeyId}`,
       message: 'AccessDeniedException: User is not authorized to perform: cloudtrail:LookupEvents',
     });
     expect(inv.instances.some((i) => i.region === 'ap-southeast-2')).toBe(false);
@@ -287,7 +287,7 @@ describe('scope', () => {
   test('a window past the 90-day LookupEvents horizon: no lookups, a failure pointing to Athena, inventory still made', async () => {
     recordTrail();
     const later = new FakeClock(seed.window.start.getTime() + 95 * 86_400_000);
-    const inv = await scope(clients, caseFor(seed, ['eu-west-1']), { accessKeyId: seed.victim.accessKeyId }, { clock: later });
+    const inv = await scope(clients, caseFor(seed, ['eu-west-1']), { accessKeyId: seed.attackerKeyId }, { clock: later });
     expect(trailCalls).toEqual([]);
     expect(inv.failures).toEqual([{ step: 'scope/cloudtrail', message: expect.stringMatching(/is past LookupEvents' 90-day horizon: no events looked up; query the organization trail with Athena$/) }]);
     expect(inv.instances.map((i) => i.instanceId)).toContain(seed.minerInstances['eu-west-1']);

@@ -14,11 +14,11 @@ import { caseIndicators } from '../../../tooling/hunt/indicators';
 import { workerMoto, type MotoServer } from '../../support/moto';
 import { FakeClock } from '../../support/clocks';
 import { recordedFindings } from './fixtures/load';
-import { ACCOUNT_ID, ATTACKER_REGIONS, motoClients, seedAttack, type SeededAttack } from './seed';
-import { fixtureVars } from './support';
+import { SCENARIO_ACCOUNT, SCENARIO_REGIONS, seedAttack, type AttackScenario } from '../../../dev/attack-scenario';
+import { fixtureVars, motoClients } from './support';
 
 let moto: MotoServer;
-let seed: SeededAttack;
+let seed: AttackScenario;
 let clients: AwsClients;
 let ct: ReturnType<typeof mockClient>;
 let gd: ReturnType<typeof mockClient>;
@@ -39,13 +39,13 @@ afterAll(async () => {
 const detectorId = '6ec5c3a0f7b1d4e2a9c8b7d6e5f4a3b2';
 const validateFinding = (findingId: string) => {
   gd.on(GetFindingsCommand).resolves(recordedFindings('get-findings-attack-sequence.json', fixtureVars(seed)));
-  return validate(clients, { kind: 'finding', findingId, detectorId, region: 'us-east-1' }, { regions: ATTACKER_REGIONS, clock: new FakeClock(seed.window.end.getTime()) });
+  return validate(clients, { kind: 'finding', findingId, detectorId, region: 'us-east-1' }, { regions: SCENARIO_REGIONS, clock: new FakeClock(seed.window.end.getTime()) });
 };
 
 test('RECORDED AttackSequence:IAM/CompromisedCredentials: the key and user it names seed scope; its IP and agent seed hunt', async () => {
   const v = await validateFinding('5e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b');
-  expect(v.accessKeyId).toBe(seed.victim.accessKeyId);
-  expect(v.principalArn).toBe(`arn:aws:iam::${ACCOUNT_ID}:user/svc-build`);
+  expect(v.accessKeyId).toBe(seed.attackerKeyId);
+  expect(v.principalArn).toBe(`arn:aws:iam::${SCENARIO_ACCOUNT}:user/svc-build`);
   // The instance the sequence names (in eu-west-1) is found live in moto.
   expect(v.instance?.instanceId).toBe(seed.minerInstances['eu-west-1']);
   expect(v.facts).toEqual(
@@ -53,19 +53,19 @@ test('RECORDED AttackSequence:IAM/CompromisedCredentials: the key and user it na
       'an attack sequence: this playbook applies; scope and hunt start from what it names',
       expect.stringMatching(/^attack sequence AttackSequence:IAM\/CompromisedCredentials: A sequence of actions involving 12 signals .* \(2 signals\)$/),
       expect.stringMatching(/^signal Discovery:IAMUser\/AnomalousBehavior \(FINDING\), 3 times from 20.* to 20.*, severity 5$/),
-      `actor IAMUser svc-build of account ${ACCOUNT_ID} using credential ${seed.victim.accessKeyId}`,
+      `actor IAMUser svc-build of account ${SCENARIO_ACCOUNT} using credential ${seed.attackerKeyId}`,
       'endpoint 203.0.113.7 (Example Hosting BV, Netherlands)',
       'indicator ATTACK_TACTIC: Discovery, Persistence, Impact',
-      expect.stringMatching(new RegExp(`^access key ${seed.victim.accessKeyId} belongs to this account`)),
+      expect.stringMatching(new RegExp(`^access key ${seed.attackerKeyId} belongs to this account`)),
     ]),
   );
   expect(v.indicators).toEqual({
     'source-ip': ['203.0.113.7'],
     'user-agent': ['aws-cli/2.15.0 Python/3.11.6 Linux/5.15 exe/x86_64.kali'],
-    'access-key': [seed.victim.accessKeyId],
+    'access-key': [seed.attackerKeyId],
   });
   // What hunt takes from validation.json.
-  expect(caseIndicators(v, undefined)).toMatchObject({ 'access-key': [seed.victim.accessKeyId], 'source-ip': ['203.0.113.7'] });
+  expect(caseIndicators(v, undefined)).toMatchObject({ 'access-key': [seed.attackerKeyId], 'source-ip': ['203.0.113.7'] });
 });
 
 test('RECORDED AttackSequence:EC2/CompromisedInstanceGroup: every instance listed, the one in the finding\'s region inspected, the pool seeds hunt', async () => {

@@ -7,22 +7,23 @@ import { tmpdir } from 'node:os';
 import { AwsClients, type ClientSettings } from '../../../tooling/aws/clients';
 import type { CaseContext } from '../../../tooling/model';
 import type { FixtureVars } from './fixtures/load';
-import { ACCOUNT_ID, ATTACKER_REGIONS, type SeededAttack } from './seed';
+import { SCENARIO_ACCOUNT, SCENARIO_REGIONS, type AttackScenario } from '../../../dev/attack-scenario';
+import { MOTO_CREDENTIALS } from '../../../dev/moto';
 
 /** The case for the seeded attack. */
-export function caseFor(seed: SeededAttack, regions: readonly string[] = ATTACKER_REGIONS): CaseContext {
-  return { caseId: 'IR-2026-0042', accountId: ACCOUNT_ID, regions, window: seed.window, caseDir: tmpdir() };
+export function caseFor(seed: AttackScenario, regions: readonly string[] = SCENARIO_REGIONS): CaseContext {
+  return { caseId: 'IR-2026-0042', accountId: SCENARIO_ACCOUNT, regions, window: seed.window, caseDir: tmpdir() };
 }
 
 /** Placeholder values for the recorded responses, from what moto generated. */
-export function fixtureVars(seed: SeededAttack): FixtureVars {
+export function fixtureVars(seed: AttackScenario): FixtureVars {
   return {
     windowStart: seed.window.start,
     values: {
-      accountId: ACCOUNT_ID,
-      victimKey: seed.victim.accessKeyId,
-      backdoorKey: seed.backdoor.accessKeyId,
-      policyArn: seed.backdoor.policyArn,
+      accountId: SCENARIO_ACCOUNT,
+      victimKey: seed.attackerKeyId,
+      backdoorKey: seed.backdoorKeyId,
+      policyArn: seed.backdoorPolicyArn,
       minerUsEast: seed.minerInstances['us-east-1'],
       minerEuWest: seed.minerInstances['eu-west-1'],
       minerApSe2: seed.minerInstances['ap-southeast-2'],
@@ -59,4 +60,9 @@ export class RegionDeniedClients extends AwsClients {
     }
     return this.denied;
   }
+}
+
+/** Clients for seeding and for the code under test, on the run's moto server. */
+export function motoClients(endpoint: string): AwsClients {
+  return new AwsClients({ endpoint, credentials: MOTO_CREDENTIALS, maxAttempts: 2 });
 }
