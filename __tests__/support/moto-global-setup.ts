@@ -17,6 +17,8 @@ export default async function setup(globalConfig: { readonly maxWorkers: number 
   // The teardown runs in this process and reads them back.
   (globalThis as { __irMotoServers?: MotoServer[] }).__irMotoServers = servers;
   process.env[MOTO_ENDPOINTS_ENV] = servers.map((s) => s.endpoint).join(',');
+  // The SDK's Node-version notice, once per worker, buries test failures; the README states it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const scratch = mkdtempSync(join(tmpdir(), 'aws-ir-guardrails-tests-'));
   (globalThis as { __irTestScratch?: string }).__irTestScratch = scratch;
   process.env.TMPDIR = scratch;

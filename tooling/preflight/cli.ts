@@ -24,6 +24,8 @@ export function formatReport(report: PreflightReport): string {
 
 /** Parse flags, run every check, print; resolves to the exit code. */
 export async function main(argv: readonly string[], io: PreflightIo = process): Promise<number> {
+  // The SDK's Node-version notice is in the README, not on every run's stderr (as in irctl).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const program = new Command('preflight')
     .description('Check the organization is ready for the first deploy (read-only; management account credentials)')
     .option('--config <path>', 'org config (default: IR_GUARDRAILS_CONFIG, else config/org.example.yaml)')
