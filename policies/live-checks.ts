@@ -93,16 +93,16 @@ export function liveAccountChecks(config: OrgConfig): LiveCheck[] {
       expect: 'HttpTokens required, HttpPutResponseHopLimit 2, ManagedBy declarative-policy',
     },
     {
-      assumption: 'ModifyInstanceMetadataDefaults carries the new values as ec2:Attribute/HttpTokens and ec2:Attribute/HttpPutResponseHopLimit.',
+      assumption: 'ModifyInstanceMetadataDefaults carries the values it sets as ec2:Attribute/HttpTokens and ec2:Attribute/HttpPutResponseHopLimit, and no key for a setting it leaves alone.',
       rules: ['ir-guardrails-require-imdsv2'],
-      command: 'aws ec2 modify-instance-metadata-defaults --http-tokens optional   # in an account without the declarative policy',
-      expect: 'UnauthorizedOperation with an explicit deny (with the declarative policy attached, the call fails with its exception message instead)',
+      command: 'aws ec2 modify-instance-metadata-defaults --dry-run --http-tokens optional; then aws ec2 modify-instance-metadata-defaults --dry-run --http-put-response-hop-limit 1   # in an account without the declarative policy',
+      expect: 'the first: UnauthorizedOperation with an explicit deny; the second: DryRunOperation (allowed). With the declarative policy attached, both fail with its exception message instead',
     },
     {
-      assumption: 'ModifyInstanceMetadataOptions that only switches the endpoint off carries ec2:MetadataHttpEndpoint=disabled and no token value, so responders can turn IMDS off.',
+      assumption: 'ModifyInstanceMetadataOptions carries the requested settings as ec2:Attribute/HttpTokens, ec2:Attribute/HttpEndpoint and ec2:Attribute/HttpPutResponseHopLimit (only those the call sets) and the instance\'s current settings as ec2:MetadataHttpTokens, ec2:MetadataHttpEndpoint and ec2:MetadataHttpPutResponseHopLimit.',
       rules: ['ir-guardrails-require-imdsv2'],
-      command: 'aws ec2 modify-instance-metadata-options --dry-run --instance-id <instance> --http-endpoint disabled',
-      expect: 'DryRunOperation (allowed); `--http-endpoint enabled --http-tokens optional` is denied',
+      command: 'aws ec2 modify-instance-metadata-options --dry-run --instance-id <instance that requires tokens> --http-tokens optional; aws ec2 modify-instance-metadata-options --dry-run --instance-id <same instance> --http-put-response-hop-limit 64; aws ec2 modify-instance-metadata-options --dry-run --instance-id <same instance> --http-endpoint disabled; aws ec2 modify-instance-metadata-options --dry-run --instance-id <instance with optional tokens> --http-tokens required',
+      expect: 'the first two: UnauthorizedOperation with an explicit deny; the last two: DryRunOperation (allowed: switching IMDS off and upgrading to IMDSv2 stay open)',
     },
     {
       assumption: 'Every SageMaker call that starts instances carries sagemaker:InstanceTypes with the ml. type.',

@@ -23,7 +23,9 @@ describe('launch paths as iam-data describes them', () => {
     ['ec2:ModifyInstanceAttribute', 'instance', 'ec2:Attribute/${AttributeName}'],
     ['ec2:RunInstances', 'instance', 'ec2:MetadataHttpTokens'],
     ['ec2:RunInstances', 'instance', 'ec2:MetadataHttpPutResponseHopLimit'],
+    // ModifyInstanceMetadataOptions: the instance's current settings, and the requested ones as ec2:Attribute/HttpTokens etc.
     ['ec2:ModifyInstanceMetadataOptions', 'instance', 'ec2:MetadataHttpTokens'],
+    ['ec2:ModifyInstanceMetadataOptions', 'instance', 'ec2:Attribute/${AttributeName}'],
     ['autoscaling:CreateLaunchConfiguration', undefined, 'autoscaling:InstanceType'],
     ['autoscaling:CreateAutoScalingGroup', undefined, 'autoscaling:InstanceTypes'],
     ['autoscaling:UpdateAutoScalingGroup', undefined, 'autoscaling:InstanceTypes'],
@@ -44,6 +46,7 @@ describe('launch paths as iam-data describes them', () => {
     ['sagemaker:CreateNotebookInstance', undefined, 'sagemaker:MinimumInstanceMetadataServiceVersion'],
     ['sagemaker:UpdateNotebookInstance', undefined, 'sagemaker:MinimumInstanceMetadataServiceVersion'],
     ['imagebuilder:CreateInfrastructureConfiguration', undefined, 'imagebuilder:Ec2MetadataHttpTokens'],
+    ['imagebuilder:UpdateInfrastructureConfiguration', undefined, 'imagebuilder:Ec2MetadataHttpTokens'],
     ['codebuild:CreateFleet', undefined, 'codebuild:environmentType'],
     ['codebuild:CreateFleet', undefined, 'codebuild:computeConfiguration.instanceType'],
     ['codebuild:StartBuild', undefined, 'codebuild:environment.type'],
