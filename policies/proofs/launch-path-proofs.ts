@@ -5,7 +5,7 @@ import {
   pinLaunchTemplateVersionsScp,
 } from '../scp';
 import { UNTYPED_CAPACITY_ACTIONS } from '../scp/deny-paid-capacity';
-import { UNTYPED_LAUNCHER_ACTIONS } from '../scp/deny-untyped-launchers';
+import { RESPONDER_SCALING_ACTIONS, UNTYPED_LAUNCHER_ACTIONS } from '../scp/deny-untyped-launchers';
 import { globMatches, proofFixtures, type ProofFixtures } from './fixtures';
 import type { ProofRow, ProofTable } from './types';
 
@@ -55,12 +55,23 @@ export function untypedLauncherProofs(config: OrgConfig): ProofTable {
   const f = proofFixtures(config);
   const policy = denyUntypedLaunchersScp(config);
   const platform = platformRole(config, f);
-  const rows: ProofRow[] = UNTYPED_LAUNCHER_ACTIONS.flatMap((action): ProofRow[] => [
+  const rows: ProofRow[] = [...UNTYPED_LAUNCHER_ACTIONS, ...RESPONDER_SCALING_ACTIONS].flatMap((action): ProofRow[] => [
     { name: `workload: ${action}`, request: { principal: f.appRole, action }, expected: DENIED },
     { name: `compute platform ${platform.split(':role/')[1]}: ${action}`, request: { principal: platform, action }, expected: ALLOWED },
   ]);
+  const breakGlass = f.irRole('breakGlass');
+  // An instance refresh with a DesiredConfiguration can move a pinned group to $Latest or add GPU overrides; the call carries neither type nor version key.
+  const refresh = (principal: string) => ({ principal, action: 'autoscaling:StartInstanceRefresh', context: { 'autoscaling:TargetCapacityTypes': ['on-demand'] } });
   rows.push(
-    { name: 'SecurityBreakGlass: eks:CreateNodegroup (responders need no node groups)', request: { principal: f.irRole('breakGlass'), action: 'eks:CreateNodegroup' }, expected: DENIED },
+    { name: 'workload: StartInstanceRefresh (a desired configuration can name $Latest or GPU overrides)', request: refresh(f.appRole), expected: DENIED },
+    { name: `compute platform ${platform.split(':role/')[1]}: StartInstanceRefresh`, request: refresh(platform), expected: ALLOWED },
+    { name: 'SecurityBreakGlass: StartInstanceRefresh', request: refresh(breakGlass), expected: DENIED },
+    ...RESPONDER_SCALING_ACTIONS.flatMap((action): ProofRow[] => [
+      { name: `SecurityBreakGlass: ${action} (disable or scale to zero before deleting)`, request: { principal: breakGlass, action }, expected: ALLOWED },
+      { name: `SecurityAnalyst: ${action}`, request: { principal: f.irRole('analyst'), action }, expected: DENIED },
+    ]),
+    { name: 'SecurityBreakGlass: eks:UpdateNodegroupVersion (a new launch template version)', request: { principal: breakGlass, action: 'eks:UpdateNodegroupVersion' }, expected: DENIED },
+    { name: 'SecurityBreakGlass: eks:CreateNodegroup (responders need no node groups)', request: { principal: breakGlass, action: 'eks:CreateNodegroup' }, expected: DENIED },
     { name: 'SecurityDeploy: batch:CreateComputeEnvironment', request: { principal: f.irRole('deploy'), action: 'batch:CreateComputeEnvironment' }, expected: ALLOWED },
     { name: 'workload: deleting a node group stays allowed', request: { principal: f.appRole, action: 'eks:DeleteNodegroup' }, expected: ALLOWED },
     { name: 'workload: submitting a Batch job to an existing environment stays allowed', request: { principal: f.appRole, action: 'batch:SubmitJob' }, expected: ALLOWED },
