@@ -5,7 +5,7 @@
  */
 import type { OrgConfig } from '../config';
 import { DETECTION, logArchiveBucketName } from '../shared/addresses';
-import { IR_ROLES } from '../shared/names';
+import { ALERT_TOPIC_NAME, IR_ROLES } from '../shared/names';
 
 /** One assumption and how to check it. */
 export interface LiveCheck {
@@ -121,6 +121,12 @@ export function liveAccountChecks(config: OrgConfig): LiveCheck[] {
       rules: ['ir-guardrails-protect-alerting'],
       command: 'aws ec2 run-instances --dry-run --image-id <AMI> --instance-type t3.micro --subnet-id <subnet> --metadata-options HttpTokens=required --tag-specifications \'ResourceType=instance,Tags=[{Key=GuardDutyManaged,Value=false}]\'',
       expect: DENIED,
+    },
+    {
+      assumption: 'Unsubscribe and SetSubscriptionAttributes on the alert topic\'s subscriptions are authorized against the topic ARN (as the Service Authorization Reference lists), so the alert-topic statement covers them.',
+      rules: ['ir-guardrails-protect-alerting'],
+      command: `aws sns set-subscription-attributes --subscription-arn <a subscription ARN of ${ALERT_TOPIC_NAME}> --attribute-name FilterPolicy --attribute-value '{"never":["matches"]}'   # in the security account, as a role that is not a deployer`,
+      expect: 'AuthorizationError with an explicit deny in a service control policy (the subscription keeps no filter policy)',
     },
     {
       assumption: 'The EC2 declarative policy is the effective policy of every member account.',

@@ -56,6 +56,10 @@ export function alertingProofs(config: OrgConfig): ProofTable {
       { name: `SecurityDeploy: ${action} on the alert topic`, request: { principal: f.irRole('deploy', f.securityAccount), action, resource: topic }, expected: ALLOWED },
       { name: `workload: ${action} on its own topic`, request: { principal: f.appRole, action, resource: `arn:aws:sns:${f.allowedRegion}:${f.workloadAccount}:app-events` }, expected: ALLOWED },
     ]),
+    // A filter policy that matches nothing mutes a subscriber as surely as unsubscribing it (authorized on the topic, iam-data).
+    { name: 'security-account workload: sns:SetSubscriptionAttributes on the alert topic\'s subscription', request: { principal: secApp, action: 'sns:SetSubscriptionAttributes', resource: topic }, expected: DENIED },
+    { name: 'SecurityAdmin: sns:SetSubscriptionAttributes on the alert topic\'s subscription', request: { principal: f.irRole('admin', f.securityAccount), action: 'sns:SetSubscriptionAttributes', resource: topic }, expected: DENIED },
+    { name: 'SecurityDeploy: sns:SetSubscriptionAttributes on the alert topic\'s subscription', request: { principal: f.irRole('deploy', f.securityAccount), action: 'sns:SetSubscriptionAttributes', resource: topic }, expected: ALLOWED },
     ...['events:DeleteEventBus', 'events:UpdateEventBus'].flatMap((action): ProofRow[] => [
       { name: `security-account workload: ${action} on the break-glass bus`, request: { principal: secApp, action, resource: bus }, expected: DENIED },
       { name: `SecurityDeploy: ${action} on the break-glass bus`, request: { principal: f.irRole('deploy', f.securityAccount), action, resource: bus }, expected: ALLOWED },

@@ -203,6 +203,7 @@ export function tamperProofs(config: OrgConfig): ProofTable {
     rows.push({ name: `StackSet execution role: ${action} (Config recorder StackSet)`, request: { principal: stackSetRole, action }, expected: ALLOWED });
   }
   rows.push(...alertRuleRows(f, stackSetRole));
+  rows.push(...detectorResourceRows(f));
   rows.push(
     { name: 'deployment role updates a detector', request: { principal: f.deploymentRole, action: 'guardduty:UpdateDetector' }, expected: ALLOWED },
     { name: 'workload reads GuardDuty findings', request: { principal: f.appRole, action: 'guardduty:GetFindings' }, expected: ALLOWED },
@@ -245,6 +246,37 @@ function exemptRoleRows(f: ProofFixtures, stackSetRole: string): ProofRow[] {
       rows.push({ name: `SecurityBreakGlass: ${action} on ${name(role)} (only inline revocation is allowed)`, request: { principal: breakGlass, action, resource: role }, expected: DENIED });
     }
   }
+  return rows;
+}
+
+/**
+ * Detectors the stacks deploy outside the core services, on the resources AWS authorizes: Resolver
+ * query logging in workload accounts, organization Config rules and retention in the security account.
+ */
+function detectorResourceRows(f: ProofFixtures): ProofRow[] {
+  const queryLogs = `arn:aws:route53resolver:${f.allowedRegion}:${f.workloadAccount}:resolver-query-log-config/rqlc-0123456789abcdef`;
+  const orgRule = `arn:aws:config:${f.allowedRegion}:${f.securityAccount}:organization-config-rule/ir-ec2-imdsv2-check-abcdef`;
+  const securityApp = `arn:aws:iam::${f.securityAccount}:role/app-server`;
+  const rows: ProofRow[] = [];
+  const cases: ReadonlyArray<[string, string, string, string]> = [
+    ['route53resolver:DisassociateResolverQueryLogConfig', queryLogs, f.appRole, f.irRole('deploy')],
+    ['route53resolver:DeleteResolverQueryLogConfig', queryLogs, f.appRole, f.irRole('deploy')],
+    ['route53resolver:PutResolverQueryLogConfigPolicy', queryLogs, f.appRole, f.irRole('deploy')],
+    ['config:DeleteOrganizationConfigRule', orgRule, securityApp, f.irRole('deploy', f.securityAccount)],
+    ['config:PutOrganizationConfigRule', orgRule, securityApp, f.irRole('deploy', f.securityAccount)],
+    ['config:PutRetentionConfiguration', '*', securityApp, f.irRole('deploy', f.securityAccount)],
+  ];
+  for (const [action, resource, workload, deployer] of cases) {
+    rows.push(
+      { name: `${workload.split(':')[4]} workload: ${action} on ${resource}`, request: { principal: workload, action, resource }, expected: DENIED },
+      { name: `SecurityBreakGlass: ${action} on ${resource}`, request: { principal: f.irRole('breakGlass', workload.split(':')[4]), action, resource }, expected: DENIED },
+      { name: `SecurityDeploy: ${action} on ${resource} (stacks own it)`, request: { principal: deployer, action, resource }, expected: ALLOWED },
+    );
+  }
+  rows.push(
+    { name: 'workload: associating a VPC with query logging stays allowed', request: { principal: f.appRole, action: 'route53resolver:AssociateResolverQueryLogConfig', resource: queryLogs }, expected: ALLOWED },
+    { name: 'workload: reading Config rule compliance stays allowed', request: { principal: securityApp, action: 'config:DescribeOrganizationConfigRules' }, expected: ALLOWED },
+  );
   return rows;
 }
 

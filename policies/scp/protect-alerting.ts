@@ -38,9 +38,12 @@ export const AGENT_TAG_ACTIONS: readonly string[] = [
   'ecs:TagResource', 'ecs:UntagResource', 'ecs:CreateCluster',
 ];
 
-/** Silencing the alert topic: deleting it, rewriting its policy or encryption, unsubscribing the pager. */
+/**
+ * Silencing the alert topic: deleting it, rewriting its policy or encryption, unsubscribing the pager or
+ * muting it with a filter policy that matches nothing (SetSubscriptionAttributes is authorized on the topic).
+ */
 export const ALERT_TOPIC_ACTIONS: readonly string[] = [
-  'sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:AddPermission', 'sns:RemovePermission', 'sns:PutDataProtectionPolicy', 'sns:Unsubscribe',
+  'sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:AddPermission', 'sns:RemovePermission', 'sns:PutDataProtectionPolicy', 'sns:Unsubscribe', 'sns:SetSubscriptionAttributes',
 ];
 
 /** Plain-text explanation for auditors. */
@@ -58,7 +61,9 @@ switches GuardDuty's managed runtime agent off (false) or on. Writing or removin
 in any letter case, directly or at creation (ec2:CreateTags is also authorized for tags given to
 RunInstances), is denied through aws:TagKeys; other tags stay free.
 Alert topic: deleting the central alert topic, changing its attributes (policy, encryption, delivery),
-its permissions or data-protection policy, or unsubscribing its subscribers silences every alert.
+its permissions or data-protection policy, unsubscribing its subscribers, or changing a subscription's
+attributes (a filter policy that matches nothing mutes the pager while it stays subscribed) silences
+every alert. Subscribing another endpoint stays allowed: it mutes nobody.
 Break-glass event bus: deleting or updating the security account's collecting bus, and changing
 event-bus permissions in the security account (PutPermission and RemovePermission name no bus, so
 they are reserved there as a whole), would stop member accounts from forwarding break-glass events.
