@@ -147,6 +147,12 @@ export function liveAccountChecks(config: OrgConfig): LiveCheck[] {
       expect: 'AccessDenied with "explicit deny in a resource control policy"',
     },
     {
+      assumption: 'The RCP reserves the log archive\'s bucket configuration and keys for the deployers, for administrators inside the organization too.',
+      rules: ['ir-guardrails-rcp-identity-perimeter'],
+      command: `aws s3api put-bucket-versioning --bucket ${trailBucket} --versioning-configuration Status=Enabled   # as an administrator role of the log-archive account that is not a deployer; versioning is already on, so the call changes nothing if it is wrongly allowed`,
+      expect: 'AccessDenied with "explicit deny in a resource control policy"',
+    },
+    {
       assumption: `An outside identity cannot assume ${IR_ROLES.breakGlass} even if its trust policy were widened.`,
       rules: ['ir-guardrails-rcp-identity-perimeter'],
       command: `aws sts assume-role --role-arn arn:aws:iam::<member account>:role/incident-response/${IR_ROLES.breakGlass} --role-session-name irg-live-check   # from outside the organization`,
