@@ -129,6 +129,12 @@ export function liveAccountChecks(config: OrgConfig): LiveCheck[] {
       expect: 'AuthorizationError with an explicit deny in a service control policy (the subscription keeps no filter policy)',
     },
     {
+      assumption: 'Creating an Auto Scaling group from a launch template whose instance tag specifications set GuardDutyManaged checks the caller\'s ec2:CreateTags for that tag, as a direct launch from the template does.',
+      rules: ['ir-guardrails-protect-alerting'],
+      command: 'aws ec2 create-launch-template --launch-template-name irg-live-check --launch-template-data \'{"ImageId":"<AMI>","InstanceType":"t3.micro","MetadataOptions":{"HttpTokens":"required"},"TagSpecifications":[{"ResourceType":"instance","Tags":[{"Key":"GuardDutyManaged","Value":"false"}]}]}\'; aws autoscaling create-auto-scaling-group --auto-scaling-group-name irg-live-check --min-size 0 --max-size 0 --vpc-zone-identifier <subnet> --launch-template LaunchTemplateName=irg-live-check,Version=1',
+      expect: 'the group is refused (not authorized to use the launch template, or an explicit deny). If it is created, reserve CreateLaunchTemplate and CreateLaunchTemplateVersion for the platform or report it; delete the template either way',
+    },
+    {
       assumption: 'The EC2 declarative policy is the effective policy of every member account.',
       rules: ['ir-guardrails-ec2-baseline'],
       command: 'aws organizations describe-effective-policy --policy-type DECLARATIVE_POLICY_EC2 --target-id <member account>   # as the management account; then in the member account: aws ec2 get-serial-console-access-status; aws ec2 get-snapshot-block-public-access-state; aws ec2 get-image-block-public-access-state; aws ec2 get-allowed-images-settings',
