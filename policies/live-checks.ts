@@ -111,10 +111,10 @@ export function liveAccountChecks(config: OrgConfig): LiveCheck[] {
       expect: 'AccessDeniedException with an explicit deny',
     },
     {
-      assumption: 'CodeBuild sends the GPU environment type as codebuild:environmentType on fleets.',
+      assumption: 'CodeBuild sends a project\'s environment type and compute type as codebuild:environment.type and codebuild:environment.computeType, on CreateProject and on per-build overrides.',
       rules: ['ir-guardrails-deny-gpu-build-environments'],
-      command: 'aws codebuild create-fleet --name irg-live-check --base-capacity 1 --environment-type LINUX_GPU_CONTAINER --compute-type BUILD_GENERAL1_SMALL',
-      expect: 'AccessDeniedException with an explicit deny',
+      command: 'aws codebuild create-project --name irg-live-check --source type=NO_SOURCE,buildspec=<inline buildspec> --artifacts type=NO_ARTIFACTS --service-role <role arn> --environment type=LINUX_EC2,image=<image>,computeType=ATTRIBUTE_BASED_COMPUTE,computeConfiguration={vCpu=8,memory=16}; the same with type=LINUX_GPU_CONTAINER,computeType=BUILD_GENERAL1_LARGE',
+      expect: 'AccessDeniedException with an explicit deny for both',
     },
     {
       assumption: 'Tags given at launch are authorized as ec2:CreateTags with aws:TagKeys, so GuardDutyManaged=false cannot be set at RunInstances either.',

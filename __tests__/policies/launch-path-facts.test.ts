@@ -50,6 +50,10 @@ describe('launch paths as iam-data describes them', () => {
     ['codebuild:CreateFleet', undefined, 'codebuild:environmentType'],
     ['codebuild:CreateFleet', undefined, 'codebuild:computeConfiguration.instanceType'],
     ['codebuild:StartBuild', undefined, 'codebuild:environment.type'],
+    ['codebuild:CreateProject', undefined, 'codebuild:environment.computeType'],
+    ['codebuild:UpdateProject', undefined, 'codebuild:environment.computeType'],
+    ['codebuild:StartBuild', undefined, 'codebuild:environment.computeType'],
+    ['codebuild:StartBuildBatch', undefined, 'codebuild:environment.computeType'],
     ['servicequotas:RequestServiceQuotaIncrease', undefined, 'servicequotas:service'],
   ])('%s (%s) exposes %s, so the SCP filters on it', async (action, resourceType, key) => {
     expect(await keysOn(action, resourceType)).toContain(key);

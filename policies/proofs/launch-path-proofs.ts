@@ -135,17 +135,37 @@ export function gpuBuildProofs(config: OrgConfig): ProofTable {
   const policy = denyGpuBuildEnvironmentsScp(config);
   const { denied, allowed } = typeTwins(config);
   const platform = platformRole(config, f);
+  const ec2Fleet = (type: string) => ({ 'codebuild:environmentType': 'LINUX_EC2', 'codebuild:computeType': 'CUSTOM_INSTANCE_TYPE', 'codebuild:computeConfiguration.instanceType': type });
+  const attributeFleet = { 'codebuild:environmentType': 'LINUX_EC2', 'codebuild:computeType': 'ATTRIBUTE_BASED_COMPUTE', 'codebuild:computeConfiguration.vCpu': '96' };
   const rows: ProofRow[] = [
+    // Reserved-capacity fleets are capacity: every fleet is the platform's, whatever its type.
     ...['codebuild:CreateFleet', 'codebuild:UpdateFleet'].flatMap((action): ProofRow[] => [
       { name: `${action} LINUX_GPU_CONTAINER`, request: { principal: f.appRole, action, context: { 'codebuild:environmentType': 'LINUX_GPU_CONTAINER' } }, expected: DENIED },
-      { name: `${action} LINUX_CONTAINER`, request: { principal: f.appRole, action, context: { 'codebuild:environmentType': 'LINUX_CONTAINER' } }, expected: ALLOWED },
-      { name: `${action} custom type ${denied}`, request: { principal: f.appRole, action, context: { 'codebuild:environmentType': 'LINUX_EC2', 'codebuild:computeConfiguration.instanceType': denied } }, expected: DENIED },
-      { name: `${action} custom type ${allowed}`, request: { principal: f.appRole, action, context: { 'codebuild:environmentType': 'LINUX_EC2', 'codebuild:computeConfiguration.instanceType': allowed } }, expected: ALLOWED },
+      { name: `${action} LINUX_CONTAINER (fleets are the platform's)`, request: { principal: f.appRole, action, context: { 'codebuild:environmentType': 'LINUX_CONTAINER', 'codebuild:computeType': 'BUILD_GENERAL1_SMALL' } }, expected: DENIED },
+      { name: `${action} custom type ${denied}`, request: { principal: f.appRole, action, context: ec2Fleet(denied) }, expected: DENIED },
+      { name: `${action} custom type ${allowed} (fleets are the platform's)`, request: { principal: f.appRole, action, context: ec2Fleet(allowed) }, expected: DENIED },
+      { name: `${action} attribute-based, 96 vCPUs, no instance type`, request: { principal: f.appRole, action, context: attributeFleet }, expected: DENIED },
       { name: `compute platform: ${action} LINUX_GPU_CONTAINER`, request: { principal: platform, action, context: { 'codebuild:environmentType': 'LINUX_GPU_CONTAINER' } }, expected: ALLOWED },
+      { name: `compute platform: ${action} attribute-based`, request: { principal: platform, action, context: attributeFleet }, expected: ALLOWED },
     ]),
+    { name: 'workload: deleting a fleet stays allowed', request: { principal: f.appRole, action: 'codebuild:DeleteFleet' }, expected: ALLOWED },
     ...['codebuild:CreateProject', 'codebuild:UpdateProject', 'codebuild:StartBuild', 'codebuild:StartBuildBatch'].flatMap((action): ProofRow[] => [
       { name: `${action} with a GPU environment`, request: { principal: f.appRole, action, context: { 'codebuild:environment.type': 'LINUX_GPU_CONTAINER' } }, expected: DENIED },
-      { name: `${action} with a Linux container`, request: { principal: f.appRole, action, context: { 'codebuild:environment.type': 'LINUX_CONTAINER' } }, expected: ALLOWED },
+      { name: `${action} with a Linux container`, request: { principal: f.appRole, action, context: { 'codebuild:environment.type': 'LINUX_CONTAINER', 'codebuild:environment.computeType': 'BUILD_GENERAL1_MEDIUM' } }, expected: ALLOWED },
+      { name: `${action} on attribute-based compute (no instance type)`, request: { principal: f.appRole, action, context: { 'codebuild:environment.type': 'LINUX_EC2', 'codebuild:environment.computeType': 'ATTRIBUTE_BASED_COMPUTE' } }, expected: DENIED },
+      { name: `compute platform: ${action} on attribute-based compute`, request: { principal: platform, action, context: { 'codebuild:environment.type': 'LINUX_EC2', 'codebuild:environment.computeType': 'ATTRIBUTE_BASED_COMPUTE' } }, expected: ALLOWED },
+    ]),
+    ...['codebuild:CreateProject', 'codebuild:UpdateProject'].flatMap((action): ProofRow[] => [
+      {
+        name: `${action} on a custom instance type ${denied}`,
+        request: { principal: f.appRole, action, context: { 'codebuild:environment.type': 'LINUX_EC2', 'codebuild:environment.computeType': 'CUSTOM_INSTANCE_TYPE', 'codebuild:environment.computeConfiguration.instanceType': denied } },
+        expected: DENIED,
+      },
+      {
+        name: `compute platform: ${action} on a custom instance type ${allowed}`,
+        request: { principal: platform, action, context: { 'codebuild:environment.type': 'LINUX_EC2', 'codebuild:environment.computeType': 'CUSTOM_INSTANCE_TYPE', 'codebuild:environment.computeConfiguration.instanceType': allowed } },
+        expected: ALLOWED,
+      },
     ]),
     { name: 'compute platform: StartBuild on a GPU environment', request: { principal: platform, action: 'codebuild:StartBuild', context: { 'codebuild:environment.type': 'LINUX_GPU_CONTAINER' } }, expected: ALLOWED },
   ];
