@@ -87,10 +87,10 @@ export function liveAccountChecks(config: OrgConfig): LiveCheck[] {
       expect: 'CreateFleet events by the cluster (or Karpenter) role with errorCode Client.UnauthorizedOperation, and no g5 node joins',
     },
     {
-      assumption: 'New instances launched by service-linked roles get the declarative IMDS default (tokens required, hop limit 2).',
+      assumption: 'The declarative IMDS settings reach every account: tokens required by default, hop limit 2, and enforcement that refuses IMDSv1 launches (service-linked roles included).',
       rules: ['ir-guardrails-ec2-baseline'],
-      command: 'aws ec2 get-instance-metadata-defaults --region <allowed region>',
-      expect: 'HttpTokens required, HttpPutResponseHopLimit 2, ManagedBy declarative-policy',
+      command: 'aws ec2 get-instance-metadata-defaults --region <allowed region>; then, as a deployer (whom the SCPs do not exempt from IMDSv2 either): aws ec2 run-instances --dry-run --image-id <AMI> --instance-type t3.micro --subnet-id <subnet> --metadata-options HttpTokens=optional',
+      expect: 'HttpTokens required, HttpPutResponseHopLimit 2, HttpTokensEnforced enabled, ManagedBy declarative-policy; the launch is refused (with the declarative policy\'s exception message, or the SCP\'s explicit deny)',
     },
     {
       assumption: 'ModifyInstanceMetadataDefaults carries the values it sets as ec2:Attribute/HttpTokens and ec2:Attribute/HttpPutResponseHopLimit, and no key for a setting it leaves alone.',
