@@ -5,7 +5,7 @@
  */
 import type { OrgConfig } from '../config';
 import { DETECTION, logArchiveBucketName } from '../shared/addresses';
-import { IR_ROLES } from '../shared/names';
+import { ALERT_TOPIC_NAME, IR_ROLES } from '../shared/names';
 
 /** One assumption and how to check it. */
 export interface LiveCheck {
@@ -87,22 +87,22 @@ export function liveAccountChecks(config: OrgConfig): LiveCheck[] {
       expect: 'CreateFleet events by the cluster (or Karpenter) role with errorCode Client.UnauthorizedOperation, and no g5 node joins',
     },
     {
-      assumption: 'New instances launched by service-linked roles get the declarative IMDS default (tokens required, hop limit 2).',
+      assumption: 'The declarative IMDS settings reach every account: tokens required by default, hop limit 2, and enforcement that refuses IMDSv1 launches (service-linked roles included).',
       rules: ['ir-guardrails-ec2-baseline'],
-      command: 'aws ec2 get-instance-metadata-defaults --region <allowed region>',
-      expect: 'HttpTokens required, HttpPutResponseHopLimit 2, ManagedBy declarative-policy',
+      command: 'aws ec2 get-instance-metadata-defaults --region <allowed region>; then, as a deployer (whom the SCPs do not exempt from IMDSv2 either): aws ec2 run-instances --dry-run --image-id <AMI> --instance-type t3.micro --subnet-id <subnet> --metadata-options HttpTokens=optional',
+      expect: 'HttpTokens required, HttpPutResponseHopLimit 2, HttpTokensEnforced enabled, ManagedBy declarative-policy; the launch is refused (with the declarative policy\'s exception message, or the SCP\'s explicit deny)',
     },
     {
-      assumption: 'ModifyInstanceMetadataDefaults carries the new values as ec2:Attribute/HttpTokens and ec2:Attribute/HttpPutResponseHopLimit.',
+      assumption: 'ModifyInstanceMetadataDefaults carries the values it sets as ec2:Attribute/HttpTokens and ec2:Attribute/HttpPutResponseHopLimit, and no key for a setting it leaves alone.',
       rules: ['ir-guardrails-require-imdsv2'],
-      command: 'aws ec2 modify-instance-metadata-defaults --http-tokens optional   # in an account without the declarative policy',
-      expect: 'UnauthorizedOperation with an explicit deny (with the declarative policy attached, the call fails with its exception message instead)',
+      command: 'aws ec2 modify-instance-metadata-defaults --dry-run --http-tokens optional; then aws ec2 modify-instance-metadata-defaults --dry-run --http-put-response-hop-limit 1   # in an account without the declarative policy',
+      expect: 'the first: UnauthorizedOperation with an explicit deny; the second: DryRunOperation (allowed). With the declarative policy attached, both fail with its exception message instead',
     },
     {
-      assumption: 'ModifyInstanceMetadataOptions that only switches the endpoint off carries ec2:MetadataHttpEndpoint=disabled and no token value, so responders can turn IMDS off.',
+      assumption: 'ModifyInstanceMetadataOptions carries the requested settings as ec2:Attribute/HttpTokens, ec2:Attribute/HttpEndpoint and ec2:Attribute/HttpPutResponseHopLimit (only those the call sets) and the instance\'s current settings as ec2:MetadataHttpTokens, ec2:MetadataHttpEndpoint and ec2:MetadataHttpPutResponseHopLimit.',
       rules: ['ir-guardrails-require-imdsv2'],
-      command: 'aws ec2 modify-instance-metadata-options --dry-run --instance-id <instance> --http-endpoint disabled',
-      expect: 'DryRunOperation (allowed); `--http-endpoint enabled --http-tokens optional` is denied',
+      command: 'aws ec2 modify-instance-metadata-options --dry-run --instance-id <instance that requires tokens> --http-tokens optional; aws ec2 modify-instance-metadata-options --dry-run --instance-id <same instance> --http-put-response-hop-limit 64; aws ec2 modify-instance-metadata-options --dry-run --instance-id <same instance> --http-endpoint disabled; aws ec2 modify-instance-metadata-options --dry-run --instance-id <instance with optional tokens> --http-tokens required',
+      expect: 'the first two: UnauthorizedOperation with an explicit deny; the last two: DryRunOperation (allowed: switching IMDS off and upgrading to IMDSv2 stay open)',
     },
     {
       assumption: 'Every SageMaker call that starts instances carries sagemaker:InstanceTypes with the ml. type.',
@@ -111,16 +111,28 @@ export function liveAccountChecks(config: OrgConfig): LiveCheck[] {
       expect: 'AccessDeniedException with an explicit deny',
     },
     {
-      assumption: 'CodeBuild sends the GPU environment type as codebuild:environmentType on fleets.',
+      assumption: 'CodeBuild sends a project\'s environment type and compute type as codebuild:environment.type and codebuild:environment.computeType, on CreateProject and on per-build overrides.',
       rules: ['ir-guardrails-deny-gpu-build-environments'],
-      command: 'aws codebuild create-fleet --name irg-live-check --base-capacity 1 --environment-type LINUX_GPU_CONTAINER --compute-type BUILD_GENERAL1_SMALL',
-      expect: 'AccessDeniedException with an explicit deny',
+      command: 'aws codebuild create-project --name irg-live-check --source type=NO_SOURCE,buildspec=<inline buildspec> --artifacts type=NO_ARTIFACTS --service-role <role arn> --environment type=LINUX_EC2,image=<image>,computeType=ATTRIBUTE_BASED_COMPUTE,computeConfiguration={vCpu=8,memory=16}; the same with type=LINUX_GPU_CONTAINER,computeType=BUILD_GENERAL1_LARGE',
+      expect: 'AccessDeniedException with an explicit deny for both',
     },
     {
       assumption: 'Tags given at launch are authorized as ec2:CreateTags with aws:TagKeys, so GuardDutyManaged=false cannot be set at RunInstances either.',
       rules: ['ir-guardrails-protect-alerting'],
       command: 'aws ec2 run-instances --dry-run --image-id <AMI> --instance-type t3.micro --subnet-id <subnet> --metadata-options HttpTokens=required --tag-specifications \'ResourceType=instance,Tags=[{Key=GuardDutyManaged,Value=false}]\'',
       expect: DENIED,
+    },
+    {
+      assumption: 'Unsubscribe and SetSubscriptionAttributes on the alert topic\'s subscriptions are authorized against the topic ARN (as the Service Authorization Reference lists), so the alert-topic statement covers them.',
+      rules: ['ir-guardrails-protect-alerting'],
+      command: `aws sns set-subscription-attributes --subscription-arn <a subscription ARN of ${ALERT_TOPIC_NAME}> --attribute-name FilterPolicy --attribute-value '{"never":["matches"]}'   # in the security account, as a role that is not a deployer`,
+      expect: 'AuthorizationError with an explicit deny in a service control policy (the subscription keeps no filter policy)',
+    },
+    {
+      assumption: 'Creating an Auto Scaling group from a launch template whose instance tag specifications set GuardDutyManaged checks the caller\'s ec2:CreateTags for that tag, as a direct launch from the template does.',
+      rules: ['ir-guardrails-protect-alerting'],
+      command: 'aws ec2 create-launch-template --launch-template-name irg-live-check --launch-template-data \'{"ImageId":"<AMI>","InstanceType":"t3.micro","MetadataOptions":{"HttpTokens":"required"},"TagSpecifications":[{"ResourceType":"instance","Tags":[{"Key":"GuardDutyManaged","Value":"false"}]}]}\'; aws autoscaling create-auto-scaling-group --auto-scaling-group-name irg-live-check --min-size 0 --max-size 0 --vpc-zone-identifier <subnet> --launch-template LaunchTemplateName=irg-live-check,Version=1',
+      expect: 'the group is refused (not authorized to use the launch template, or an explicit deny). If it is created, reserve CreateLaunchTemplate and CreateLaunchTemplateVersion for the platform or report it; delete the template either way',
     },
     {
       assumption: 'The EC2 declarative policy is the effective policy of every member account.',
@@ -138,6 +150,12 @@ export function liveAccountChecks(config: OrgConfig): LiveCheck[] {
       assumption: 'The RCP stops an identity outside the organization even where the bucket policy would let it in.',
       rules: ['ir-guardrails-rcp-identity-perimeter'],
       command: `aws s3api list-objects-v2 --bucket ${trailBucket} --max-items 1   # with credentials of an account outside the organization`,
+      expect: 'AccessDenied with "explicit deny in a resource control policy"',
+    },
+    {
+      assumption: 'The RCP reserves the log archive\'s bucket configuration and keys for the deployers, for administrators inside the organization too.',
+      rules: ['ir-guardrails-rcp-identity-perimeter'],
+      command: `aws s3api put-bucket-versioning --bucket ${trailBucket} --versioning-configuration Status=Enabled   # as an administrator role of the log-archive account that is not a deployer; versioning is already on, so the call changes nothing if it is wrongly allowed`,
       expect: 'AccessDenied with "explicit deny in a resource control policy"',
     },
     {

@@ -21,6 +21,8 @@ const documentedGrammar = z.strictObject({
       http_put_response_hop_limit: assign(z.string().regex(/^(-1|[1-9]|[1-5]\d|6[0-4])$/)),
       http_endpoint: assign(z.enum(['no_preference', 'enabled', 'disabled'])),
       instance_metadata_tags: assign(z.enum(['no_preference', 'enabled', 'disabled'])),
+      // EC2's HttpTokensEnforced (ModifyInstanceMetadataDefaults, 2026): refuse launches and changes that are not IMDSv2-only.
+      http_tokens_enforced: assign(z.enum(['no_preference', 'enabled', 'disabled'])),
     }),
     serial_console_access: lockedNode({ status: assign(z.enum(['enabled', 'disabled'])) }),
     snapshot_block_public_access: lockedNode({ state: assign(z.enum(['unblocked', 'block_new_sharing', 'block_all_sharing'])) }),
@@ -50,7 +52,9 @@ describe('EC2 declarative policy', () => {
 
   it('sets the settings the guardrails promise', () => {
     const attrs = ec2DeclarativePolicy(example).content.ec2_attributes;
-    expect(attrs.instance_metadata_defaults).toMatchObject({ http_tokens: { '@@assign': 'required' }, http_put_response_hop_limit: { '@@assign': '2' } });
+    expect(attrs.instance_metadata_defaults).toMatchObject({
+      http_tokens: { '@@assign': 'required' }, http_put_response_hop_limit: { '@@assign': '2' }, http_tokens_enforced: { '@@assign': 'enabled' },
+    });
     expect(attrs.serial_console_access).toMatchObject({ status: { '@@assign': 'disabled' } });
     expect(attrs.snapshot_block_public_access).toMatchObject({ state: { '@@assign': 'block_all_sharing' } });
     expect(attrs.image_block_public_access).toMatchObject({ state: { '@@assign': 'block_new_sharing' } });

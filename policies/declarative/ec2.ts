@@ -42,8 +42,12 @@ A declarative policy is not an IAM policy: EC2 applies the configuration to ever
 attached to, keeps it for new accounts and new APIs, and refuses account-level calls that would change
 it, whoever makes them in those accounts (service-linked roles and the deployers included).
 Instance metadata defaults: new instances launched without metadata options get HttpTokens "required"
-and a hop limit of ${MAX_METADATA_HOP_LIMIT}, so even a launch path the SCPs cannot see (a service-linked role) starts
-with IMDSv2. Endpoint and metadata tags stay at "no_preference".
+and a hop limit of ${MAX_METADATA_HOP_LIMIT} by default, and http_tokens_enforced is "enabled" (EC2's HttpTokensEnforced):
+EC2 refuses to launch an instance whose HttpTokens would not be "required" and refuses to switch an
+IMDSv2-only instance back to IMDSv1, whoever makes the call, so a launch path the SCPs cannot see (a
+service-linked role launching from a template that asks for "optional") is refused as well. The hop
+limit is only a default: an explicit hop limit in a launch is the SCPs' to check. Endpoint and
+metadata tags stay at "no_preference".
 Serial console access is disabled: the EC2 serial console gives a shell on an instance without its
 network, which responders do not need and an attacker can use to persist.
 Snapshot block public access is "block_all_sharing" and image block public access "block_new_sharing":
@@ -73,6 +77,8 @@ export function ec2DeclarativePolicy(config: OrgConfig): DeclarativePolicy {
           http_put_response_hop_limit: locked(String(MAX_METADATA_HOP_LIMIT)),
           http_endpoint: locked('no_preference'),
           instance_metadata_tags: locked('no_preference'),
+          // EC2 refuses a launch or a change that is not IMDSv2-only, whoever asks: the default becomes a ceiling.
+          http_tokens_enforced: locked('enabled'),
         },
         serial_console_access: { ...NO_CHILD_OVERRIDE, status: locked('disabled') },
         snapshot_block_public_access: { ...NO_CHILD_OVERRIDE, state: locked('block_all_sharing') },

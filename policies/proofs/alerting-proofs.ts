@@ -21,8 +21,13 @@ export function alertingProofs(config: OrgConfig): ProofTable {
   const cluster = (service: 'eks' | 'ecs') => service === 'eks'
     ? `arn:aws:eks:${f.allowedRegion}:${f.workloadAccount}:cluster/app`
     : `arn:aws:ecs:${f.allowedRegion}:${f.workloadAccount}:cluster/app`;
+  const group = `arn:aws:autoscaling:${f.allowedRegion}:${f.workloadAccount}:autoScalingGroup:11111111-2222-3333-4444-555555555555:autoScalingGroupName/web`;
   // eks:CreateCluster has no resource-level permission (iam-data): it is authorized on `*`.
-  const tagResource = (action: string) => (action === 'eks:CreateCluster' ? '*' : action.startsWith('ec2:') ? instance : cluster(action.startsWith('eks:') ? 'eks' : 'ecs'));
+  const tagResource = (action: string) => {
+    if (action === 'eks:CreateCluster') return '*';
+    if (action.startsWith('autoscaling:')) return group;
+    return action.startsWith('ec2:') ? instance : cluster(action.startsWith('eks:') ? 'eks' : 'ecs');
+  };
   const secApp = `arn:aws:iam::${f.securityAccount}:role/app-server`;
   const role = (name: string) => `arn:aws:iam::${f.workloadAccount}:role/${name}`;
   const detectionRoles = [role('ir-config-recorder-us-east-1'), role('ir-breakglass-forwarder-eu-west-1'), role('ir-guardduty-findings-forwarder'), role('ir-forensics-flow-logs')];
@@ -45,6 +50,15 @@ export function alertingProofs(config: OrgConfig): ProofTable {
       { name: `workload: ${action} Name and team tags`, request: { principal: f.appRole, action, resource: tagResource(action), context: { 'aws:TagKeys': ['Name', 'team'] } }, expected: ALLOWED },
       { name: `SecurityDeploy: ${action} ${GUARDDUTY_MANAGED_TAG}`, request: { principal: f.irRole('deploy'), action, resource: tagResource(action), context: { 'aws:TagKeys': [GUARDDUTY_MANAGED_TAG] } }, expected: ALLOWED },
     ]),
+    // Auto Scaling propagates group tags to the instances it launches (PropagateAtLaunch) through its service-linked role.
+    {
+      name: `workload: CreateAutoScalingGroup on a pinned template with ${GUARDDUTY_MANAGED_TAG}=false`,
+      request: {
+        principal: f.appRole, action: 'autoscaling:CreateAutoScalingGroup', resource: group,
+        context: { 'aws:TagKeys': ['Name', GUARDDUTY_MANAGED_TAG], [`aws:RequestTag/${GUARDDUTY_MANAGED_TAG}`]: 'false', 'autoscaling:LaunchTemplateVersionSpecified': 'true' },
+      },
+      expected: DENIED,
+    },
     {
       name: `RunInstances tag-on-create with ${GUARDDUTY_MANAGED_TAG} (authorized as ec2:CreateTags)`,
       request: { principal: f.appRole, action: 'ec2:CreateTags', resource: instance, context: { 'aws:TagKeys': [GUARDDUTY_MANAGED_TAG], 'ec2:CreateAction': 'RunInstances' } },
@@ -56,6 +70,10 @@ export function alertingProofs(config: OrgConfig): ProofTable {
       { name: `SecurityDeploy: ${action} on the alert topic`, request: { principal: f.irRole('deploy', f.securityAccount), action, resource: topic }, expected: ALLOWED },
       { name: `workload: ${action} on its own topic`, request: { principal: f.appRole, action, resource: `arn:aws:sns:${f.allowedRegion}:${f.workloadAccount}:app-events` }, expected: ALLOWED },
     ]),
+    // A filter policy that matches nothing mutes a subscriber as surely as unsubscribing it (authorized on the topic, iam-data).
+    { name: 'security-account workload: sns:SetSubscriptionAttributes on the alert topic\'s subscription', request: { principal: secApp, action: 'sns:SetSubscriptionAttributes', resource: topic }, expected: DENIED },
+    { name: 'SecurityAdmin: sns:SetSubscriptionAttributes on the alert topic\'s subscription', request: { principal: f.irRole('admin', f.securityAccount), action: 'sns:SetSubscriptionAttributes', resource: topic }, expected: DENIED },
+    { name: 'SecurityDeploy: sns:SetSubscriptionAttributes on the alert topic\'s subscription', request: { principal: f.irRole('deploy', f.securityAccount), action: 'sns:SetSubscriptionAttributes', resource: topic }, expected: ALLOWED },
     ...['events:DeleteEventBus', 'events:UpdateEventBus'].flatMap((action): ProofRow[] => [
       { name: `security-account workload: ${action} on the break-glass bus`, request: { principal: secApp, action, resource: bus }, expected: DENIED },
       { name: `SecurityDeploy: ${action} on the break-glass bus`, request: { principal: f.irRole('deploy', f.securityAccount), action, resource: bus }, expected: ALLOWED },

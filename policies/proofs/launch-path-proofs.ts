@@ -5,7 +5,7 @@ import {
   pinLaunchTemplateVersionsScp,
 } from '../scp';
 import { UNTYPED_CAPACITY_ACTIONS } from '../scp/deny-paid-capacity';
-import { UNTYPED_LAUNCHER_ACTIONS } from '../scp/deny-untyped-launchers';
+import { RESPONDER_SCALING_ACTIONS, UNTYPED_LAUNCHER_ACTIONS } from '../scp/deny-untyped-launchers';
 import { globMatches, proofFixtures, type ProofFixtures } from './fixtures';
 import type { ProofRow, ProofTable } from './types';
 
@@ -55,12 +55,23 @@ export function untypedLauncherProofs(config: OrgConfig): ProofTable {
   const f = proofFixtures(config);
   const policy = denyUntypedLaunchersScp(config);
   const platform = platformRole(config, f);
-  const rows: ProofRow[] = UNTYPED_LAUNCHER_ACTIONS.flatMap((action): ProofRow[] => [
+  const rows: ProofRow[] = [...UNTYPED_LAUNCHER_ACTIONS, ...RESPONDER_SCALING_ACTIONS].flatMap((action): ProofRow[] => [
     { name: `workload: ${action}`, request: { principal: f.appRole, action }, expected: DENIED },
     { name: `compute platform ${platform.split(':role/')[1]}: ${action}`, request: { principal: platform, action }, expected: ALLOWED },
   ]);
+  const breakGlass = f.irRole('breakGlass');
+  // An instance refresh with a DesiredConfiguration can move a pinned group to $Latest or add GPU overrides; the call carries neither type nor version key.
+  const refresh = (principal: string) => ({ principal, action: 'autoscaling:StartInstanceRefresh', context: { 'autoscaling:TargetCapacityTypes': ['on-demand'] } });
   rows.push(
-    { name: 'SecurityBreakGlass: eks:CreateNodegroup (responders need no node groups)', request: { principal: f.irRole('breakGlass'), action: 'eks:CreateNodegroup' }, expected: DENIED },
+    { name: 'workload: StartInstanceRefresh (a desired configuration can name $Latest or GPU overrides)', request: refresh(f.appRole), expected: DENIED },
+    { name: `compute platform ${platform.split(':role/')[1]}: StartInstanceRefresh`, request: refresh(platform), expected: ALLOWED },
+    { name: 'SecurityBreakGlass: StartInstanceRefresh', request: refresh(breakGlass), expected: DENIED },
+    ...RESPONDER_SCALING_ACTIONS.flatMap((action): ProofRow[] => [
+      { name: `SecurityBreakGlass: ${action} (disable or scale to zero before deleting)`, request: { principal: breakGlass, action }, expected: ALLOWED },
+      { name: `SecurityAnalyst: ${action}`, request: { principal: f.irRole('analyst'), action }, expected: DENIED },
+    ]),
+    { name: 'SecurityBreakGlass: eks:UpdateNodegroupVersion (a new launch template version)', request: { principal: breakGlass, action: 'eks:UpdateNodegroupVersion' }, expected: DENIED },
+    { name: 'SecurityBreakGlass: eks:CreateNodegroup (responders need no node groups)', request: { principal: breakGlass, action: 'eks:CreateNodegroup' }, expected: DENIED },
     { name: 'SecurityDeploy: batch:CreateComputeEnvironment', request: { principal: f.irRole('deploy'), action: 'batch:CreateComputeEnvironment' }, expected: ALLOWED },
     { name: 'workload: deleting a node group stays allowed', request: { principal: f.appRole, action: 'eks:DeleteNodegroup' }, expected: ALLOWED },
     { name: 'workload: submitting a Batch job to an existing environment stays allowed', request: { principal: f.appRole, action: 'batch:SubmitJob' }, expected: ALLOWED },
@@ -124,17 +135,37 @@ export function gpuBuildProofs(config: OrgConfig): ProofTable {
   const policy = denyGpuBuildEnvironmentsScp(config);
   const { denied, allowed } = typeTwins(config);
   const platform = platformRole(config, f);
+  const ec2Fleet = (type: string) => ({ 'codebuild:environmentType': 'LINUX_EC2', 'codebuild:computeType': 'CUSTOM_INSTANCE_TYPE', 'codebuild:computeConfiguration.instanceType': type });
+  const attributeFleet = { 'codebuild:environmentType': 'LINUX_EC2', 'codebuild:computeType': 'ATTRIBUTE_BASED_COMPUTE', 'codebuild:computeConfiguration.vCpu': '96' };
   const rows: ProofRow[] = [
+    // Reserved-capacity fleets are capacity: every fleet is the platform's, whatever its type.
     ...['codebuild:CreateFleet', 'codebuild:UpdateFleet'].flatMap((action): ProofRow[] => [
       { name: `${action} LINUX_GPU_CONTAINER`, request: { principal: f.appRole, action, context: { 'codebuild:environmentType': 'LINUX_GPU_CONTAINER' } }, expected: DENIED },
-      { name: `${action} LINUX_CONTAINER`, request: { principal: f.appRole, action, context: { 'codebuild:environmentType': 'LINUX_CONTAINER' } }, expected: ALLOWED },
-      { name: `${action} custom type ${denied}`, request: { principal: f.appRole, action, context: { 'codebuild:environmentType': 'LINUX_EC2', 'codebuild:computeConfiguration.instanceType': denied } }, expected: DENIED },
-      { name: `${action} custom type ${allowed}`, request: { principal: f.appRole, action, context: { 'codebuild:environmentType': 'LINUX_EC2', 'codebuild:computeConfiguration.instanceType': allowed } }, expected: ALLOWED },
+      { name: `${action} LINUX_CONTAINER (fleets are the platform's)`, request: { principal: f.appRole, action, context: { 'codebuild:environmentType': 'LINUX_CONTAINER', 'codebuild:computeType': 'BUILD_GENERAL1_SMALL' } }, expected: DENIED },
+      { name: `${action} custom type ${denied}`, request: { principal: f.appRole, action, context: ec2Fleet(denied) }, expected: DENIED },
+      { name: `${action} custom type ${allowed} (fleets are the platform's)`, request: { principal: f.appRole, action, context: ec2Fleet(allowed) }, expected: DENIED },
+      { name: `${action} attribute-based, 96 vCPUs, no instance type`, request: { principal: f.appRole, action, context: attributeFleet }, expected: DENIED },
       { name: `compute platform: ${action} LINUX_GPU_CONTAINER`, request: { principal: platform, action, context: { 'codebuild:environmentType': 'LINUX_GPU_CONTAINER' } }, expected: ALLOWED },
+      { name: `compute platform: ${action} attribute-based`, request: { principal: platform, action, context: attributeFleet }, expected: ALLOWED },
     ]),
+    { name: 'workload: deleting a fleet stays allowed', request: { principal: f.appRole, action: 'codebuild:DeleteFleet' }, expected: ALLOWED },
     ...['codebuild:CreateProject', 'codebuild:UpdateProject', 'codebuild:StartBuild', 'codebuild:StartBuildBatch'].flatMap((action): ProofRow[] => [
       { name: `${action} with a GPU environment`, request: { principal: f.appRole, action, context: { 'codebuild:environment.type': 'LINUX_GPU_CONTAINER' } }, expected: DENIED },
-      { name: `${action} with a Linux container`, request: { principal: f.appRole, action, context: { 'codebuild:environment.type': 'LINUX_CONTAINER' } }, expected: ALLOWED },
+      { name: `${action} with a Linux container`, request: { principal: f.appRole, action, context: { 'codebuild:environment.type': 'LINUX_CONTAINER', 'codebuild:environment.computeType': 'BUILD_GENERAL1_MEDIUM' } }, expected: ALLOWED },
+      { name: `${action} on attribute-based compute (no instance type)`, request: { principal: f.appRole, action, context: { 'codebuild:environment.type': 'LINUX_EC2', 'codebuild:environment.computeType': 'ATTRIBUTE_BASED_COMPUTE' } }, expected: DENIED },
+      { name: `compute platform: ${action} on attribute-based compute`, request: { principal: platform, action, context: { 'codebuild:environment.type': 'LINUX_EC2', 'codebuild:environment.computeType': 'ATTRIBUTE_BASED_COMPUTE' } }, expected: ALLOWED },
+    ]),
+    ...['codebuild:CreateProject', 'codebuild:UpdateProject'].flatMap((action): ProofRow[] => [
+      {
+        name: `${action} on a custom instance type ${denied}`,
+        request: { principal: f.appRole, action, context: { 'codebuild:environment.type': 'LINUX_EC2', 'codebuild:environment.computeType': 'CUSTOM_INSTANCE_TYPE', 'codebuild:environment.computeConfiguration.instanceType': denied } },
+        expected: DENIED,
+      },
+      {
+        name: `compute platform: ${action} on a custom instance type ${allowed}`,
+        request: { principal: platform, action, context: { 'codebuild:environment.type': 'LINUX_EC2', 'codebuild:environment.computeType': 'CUSTOM_INSTANCE_TYPE', 'codebuild:environment.computeConfiguration.instanceType': allowed } },
+        expected: ALLOWED,
+      },
     ]),
     { name: 'compute platform: StartBuild on a GPU environment', request: { principal: platform, action: 'codebuild:StartBuild', context: { 'codebuild:environment.type': 'LINUX_GPU_CONTAINER' } }, expected: ALLOWED },
   ];

@@ -21,6 +21,45 @@ function openToServices(actions: string, resource: string, service: string): Pol
   return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: actions, Resource: resource }] };
 }
 
+/**
+ * What keeps the log archive delivering: its keys and bucket configuration. An administrator inside
+ * the organization (here one of the log-archive account itself) is denied; the deployment role is not.
+ */
+function logArchiveControlRows(config: OrgConfig, key: string, inside: Record<string, string>): ProofRow[] {
+  const logArchive = config.accounts.logArchive.id;
+  const admin = `arn:aws:iam::${logArchive}:role/Admin`;
+  const deployer = `arn:aws:iam::${logArchive}:role/${config.deployment.roleName}`;
+  const trailBucket = logArchiveBucketArn(config, 'cloudtrail');
+  const keyPolicy = openTo('kms:*', '*');
+  const bucketPolicy = openTo('s3:*', trailBucket);
+  const row = (name: string, principal: string, action: string, resource: string, expected: typeof ALLOWED | typeof DENIED, resourcePolicy: PolicyDocument): ProofRow => ({
+    name, request: { principal, action, resource, resourceAccount: logArchive, context: inside }, expected, resourcePolicy,
+  });
+  const rows: ProofRow[] = [];
+  for (const action of ['kms:DisableKey', 'kms:ScheduleKeyDeletion', 'kms:PutKeyPolicy']) {
+    rows.push(
+      row(`in-org admin of the log-archive account: ${action} on a log-archive key`, admin, action, key, DENIED, keyPolicy),
+      row(`deployment role: ${action} on a log-archive key`, deployer, action, key, ALLOWED, keyPolicy),
+    );
+  }
+  for (const action of ['s3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:PutLifecycleConfiguration', 's3:PutBucketVersioning', 's3:PutReplicationConfiguration']) {
+    rows.push(
+      row(`in-org admin of the log-archive account: ${action} on the CloudTrail bucket`, admin, action, trailBucket, DENIED, bucketPolicy),
+      row(`deployment role: ${action} on the CloudTrail bucket`, deployer, action, trailBucket, ALLOWED, bucketPolicy),
+    );
+  }
+  rows.push(
+    row('in-org admin of the log-archive account: kms:Decrypt with a log-archive key (reading stays allowed)', admin, 'kms:Decrypt', key, ALLOWED, keyPolicy),
+    row('in-org admin of the log-archive account: s3:GetBucketPolicy on the CloudTrail bucket', admin, 's3:GetBucketPolicy', trailBucket, ALLOWED, bucketPolicy),
+    {
+      name: 'in-org admin: s3:PutBucketPolicy on an unrelated bucket of its own',
+      request: { principal: admin, action: 's3:PutBucketPolicy', resource: 'arn:aws:s3:::team-scratch', resourceAccount: logArchive, context: inside },
+      expected: ALLOWED, resourcePolicy: openTo('s3:*', 'arn:aws:s3:::team-scratch'),
+    },
+  );
+  return rows;
+}
+
 /** Outsiders, insiders and services on each protected resource; an unprotected bucket as the control. */
 export function rcpProofs(config: OrgConfig): ProofTable {
   const f = proofFixtures(config);
@@ -63,6 +102,7 @@ export function rcpProofs(config: OrgConfig): ProofTable {
       expected: ALLOWED, resourcePolicy: openTo('s3:GetObject', 'arn:aws:s3:::public-website/*'),
     },
   ];
+  rows.push(...logArchiveControlRows(config, key, inside));
   const forensicsId = config.accounts.forensics.id;
   if (forensicsId) {
     const evidence = `${cleanRoom(config, forensicsId).bucketArn}/case-0001/disk.raw`;

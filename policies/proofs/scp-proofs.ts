@@ -203,6 +203,7 @@ export function tamperProofs(config: OrgConfig): ProofTable {
     rows.push({ name: `StackSet execution role: ${action} (Config recorder StackSet)`, request: { principal: stackSetRole, action }, expected: ALLOWED });
   }
   rows.push(...alertRuleRows(f, stackSetRole));
+  rows.push(...detectorResourceRows(f));
   rows.push(
     { name: 'deployment role updates a detector', request: { principal: f.deploymentRole, action: 'guardduty:UpdateDetector' }, expected: ALLOWED },
     { name: 'workload reads GuardDuty findings', request: { principal: f.appRole, action: 'guardduty:GetFindings' }, expected: ALLOWED },
@@ -248,6 +249,37 @@ function exemptRoleRows(f: ProofFixtures, stackSetRole: string): ProofRow[] {
   return rows;
 }
 
+/**
+ * Detectors the stacks deploy outside the core services, on the resources AWS authorizes: Resolver
+ * query logging in workload accounts, organization Config rules and retention in the security account.
+ */
+function detectorResourceRows(f: ProofFixtures): ProofRow[] {
+  const queryLogs = `arn:aws:route53resolver:${f.allowedRegion}:${f.workloadAccount}:resolver-query-log-config/rqlc-0123456789abcdef`;
+  const orgRule = `arn:aws:config:${f.allowedRegion}:${f.securityAccount}:organization-config-rule/ir-ec2-imdsv2-check-abcdef`;
+  const securityApp = `arn:aws:iam::${f.securityAccount}:role/app-server`;
+  const rows: ProofRow[] = [];
+  const cases: ReadonlyArray<[string, string, string, string]> = [
+    ['route53resolver:DisassociateResolverQueryLogConfig', queryLogs, f.appRole, f.irRole('deploy')],
+    ['route53resolver:DeleteResolverQueryLogConfig', queryLogs, f.appRole, f.irRole('deploy')],
+    ['route53resolver:PutResolverQueryLogConfigPolicy', queryLogs, f.appRole, f.irRole('deploy')],
+    ['config:DeleteOrganizationConfigRule', orgRule, securityApp, f.irRole('deploy', f.securityAccount)],
+    ['config:PutOrganizationConfigRule', orgRule, securityApp, f.irRole('deploy', f.securityAccount)],
+    ['config:PutRetentionConfiguration', '*', securityApp, f.irRole('deploy', f.securityAccount)],
+  ];
+  for (const [action, resource, workload, deployer] of cases) {
+    rows.push(
+      { name: `${workload.split(':')[4]} workload: ${action} on ${resource}`, request: { principal: workload, action, resource }, expected: DENIED },
+      { name: `SecurityBreakGlass: ${action} on ${resource}`, request: { principal: f.irRole('breakGlass', workload.split(':')[4]), action, resource }, expected: DENIED },
+      { name: `SecurityDeploy: ${action} on ${resource} (stacks own it)`, request: { principal: deployer, action, resource }, expected: ALLOWED },
+    );
+  }
+  rows.push(
+    { name: 'workload: associating a VPC with query logging stays allowed', request: { principal: f.appRole, action: 'route53resolver:AssociateResolverQueryLogConfig', resource: queryLogs }, expected: ALLOWED },
+    { name: 'workload: reading Config rule compliance stays allowed', request: { principal: securityApp, action: 'config:DescribeOrganizationConfigRules' }, expected: ALLOWED },
+  );
+  return rows;
+}
+
 /** The project's alert rules (by exact ARN) are the deployers' alone; other rules stay their owners'. */
 function alertRuleRows(f: ProofFixtures, stackSetRole: string): ProofRow[] {
   const rule = (name: string, account = f.workloadAccount) => `arn:aws:events:${f.allowedRegion}:${account}:rule/${name}`;
@@ -279,8 +311,11 @@ export function imdsProofs(config: OrgConfig): ProofTable {
   const run = (name: string, context: Record<string, string>, expected: typeof ALLOWED | typeof DENIED): ProofRow => ({
     name, request: { principal: f.appRole, action: 'ec2:RunInstances', resource: instanceArn(f), context }, expected,
   });
-  const modify = (name: string, context: Record<string, string>, expected: typeof ALLOWED | typeof DENIED): ProofRow => ({
-    name, request: { principal: f.appRole, action: 'ec2:ModifyInstanceMetadataOptions', resource: instance, context }, expected,
+  // ModifyInstanceMetadataOptions carries the instance's current settings on ec2:Metadata* and the
+  // requested ones on ec2:Attribute/*; a setting the call leaves out keeps its current value.
+  const current = (tokens: string, endpoint = 'enabled', hops = '1') => ({ 'ec2:MetadataHttpTokens': tokens, 'ec2:MetadataHttpEndpoint': endpoint, 'ec2:MetadataHttpPutResponseHopLimit': hops });
+  const modify = (name: string, now: Record<string, string>, requested: Record<string, string>, expected: typeof ALLOWED | typeof DENIED, principal = f.appRole): ProofRow => ({
+    name, request: { principal, action: 'ec2:ModifyInstanceMetadataOptions', resource: instance, context: { ...now, ...requested } }, expected,
   });
   const rows: ProofRow[] = [
     run('launch with HttpTokens=required, hop limit 1', { 'ec2:MetadataHttpTokens': 'required', 'ec2:MetadataHttpPutResponseHopLimit': '1' }, ALLOWED),
@@ -288,14 +323,19 @@ export function imdsProofs(config: OrgConfig): ProofTable {
     run('launch with HttpTokens=optional (IMDSv1)', { 'ec2:MetadataHttpTokens': 'optional', 'ec2:MetadataHttpPutResponseHopLimit': '1' }, DENIED),
     run('launch that omits metadata options', {}, DENIED),
     run('launch with HttpTokens=required, hop limit 3', { 'ec2:MetadataHttpTokens': 'required', 'ec2:MetadataHttpPutResponseHopLimit': '3' }, DENIED),
-    modify('switch an instance back to optional tokens', { 'ec2:MetadataHttpTokens': 'optional' }, DENIED),
-    modify('set tokens to required', { 'ec2:MetadataHttpTokens': 'required', 'ec2:MetadataHttpPutResponseHopLimit': '1' }, ALLOWED),
-    modify('raise the hop limit to 5', { 'ec2:MetadataHttpTokens': 'required', 'ec2:MetadataHttpPutResponseHopLimit': '5' }, DENIED),
-    modify('switch the metadata endpoint off (no token setting): responders may', { 'ec2:MetadataHttpEndpoint': 'disabled' }, ALLOWED),
-    modify('switch the endpoint on with optional tokens', { 'ec2:MetadataHttpEndpoint': 'enabled', 'ec2:MetadataHttpTokens': 'optional' }, DENIED),
-    modify('switch the endpoint on with required tokens', { 'ec2:MetadataHttpEndpoint': 'enabled', 'ec2:MetadataHttpTokens': 'required' }, ALLOWED),
-    modify('change only the hop limit (tokens not repeated)', { 'ec2:MetadataHttpPutResponseHopLimit': '1' }, DENIED),
-    run('launch with the metadata endpoint off', { 'ec2:MetadataHttpEndpoint': 'disabled' }, ALLOWED),
+    run('launch with the endpoint off over optional tokens (would come back as IMDSv1)', { 'ec2:MetadataHttpTokens': 'optional', 'ec2:MetadataHttpEndpoint': 'disabled' }, DENIED),
+    run('launch with the endpoint off and tokens required', { 'ec2:MetadataHttpTokens': 'required', 'ec2:MetadataHttpEndpoint': 'disabled' }, ALLOWED),
+    modify('switch a required instance back to optional tokens', current('required'), { 'ec2:Attribute/HttpTokens': 'optional' }, DENIED),
+    modify('raise the hop limit of a required instance from 1 to 64', current('required'), { 'ec2:Attribute/HttpPutResponseHopLimit': '64' }, DENIED),
+    modify('switch the endpoint back on over optional tokens (launched optional, endpoint off)', current('optional', 'disabled'), { 'ec2:Attribute/HttpEndpoint': 'enabled' }, DENIED),
+    modify('switch the endpoint on and tokens to optional in one call', current('required', 'disabled'), { 'ec2:Attribute/HttpEndpoint': 'enabled', 'ec2:Attribute/HttpTokens': 'optional' }, DENIED),
+    modify('upgrade an IMDSv1 instance to required tokens', current('optional'), { 'ec2:Attribute/HttpTokens': 'required' }, ALLOWED),
+    modify('switch the endpoint on with required tokens (launched optional, endpoint off)', current('optional', 'disabled'), { 'ec2:Attribute/HttpEndpoint': 'enabled', 'ec2:Attribute/HttpTokens': 'required' }, ALLOWED),
+    modify('switch the endpoint back on for an instance that requires tokens', current('required', 'disabled'), { 'ec2:Attribute/HttpEndpoint': 'enabled' }, ALLOWED),
+    modify('switch IMDS off on an IMDSv1 instance (containment)', current('optional'), { 'ec2:Attribute/HttpEndpoint': 'disabled' }, ALLOWED),
+    modify('SecurityBreakGlass switches IMDS off on an IMDSv1 instance', current('optional'), { 'ec2:Attribute/HttpEndpoint': 'disabled' }, ALLOWED, f.irRole('breakGlass')),
+    modify('lower the hop limit from 2 to 1 (tokens not repeated)', current('required', 'enabled', '2'), { 'ec2:Attribute/HttpPutResponseHopLimit': '1' }, ALLOWED),
+    modify('set required tokens and hop limit 2 in one call', current('required'), { 'ec2:Attribute/HttpTokens': 'required', 'ec2:Attribute/HttpPutResponseHopLimit': '2' }, ALLOWED),
     ...imdsElsewhereRows(f),
     { name: 'API call with credentials delivered by IMDSv1', request: { principal: f.appRole, action: 's3:ListAllMyBuckets', resource: '*', context: { 'ec2:RoleDelivery': '1.0' } }, expected: DENIED },
     { name: 'API call with credentials delivered by IMDSv2', request: { principal: f.appRole, action: 's3:ListAllMyBuckets', resource: '*', context: { 'ec2:RoleDelivery': '2.0' } }, expected: ALLOWED },
@@ -316,11 +356,15 @@ function imdsElsewhereRows(f: ProofFixtures): ProofRow[] {
     row('launch configuration with optional tokens', lc, { 'autoscaling:MetadataHttpTokens': 'optional' }, DENIED),
     row('launch configuration that omits metadata options', lc, {}, DENIED),
     row('launch configuration with hop limit 3', lc, { 'autoscaling:MetadataHttpTokens': 'required', 'autoscaling:MetadataHttpPutResponseHopLimit': '3' }, DENIED),
-    row('launch configuration with the endpoint off', lc, { 'autoscaling:MetadataHttpEndpoint': 'disabled' }, ALLOWED),
+    row('launch configuration with the endpoint off over optional tokens', lc, { 'autoscaling:MetadataHttpEndpoint': 'disabled' }, DENIED),
+    row('launch configuration with the endpoint off and tokens required', lc, { 'autoscaling:MetadataHttpEndpoint': 'disabled', 'autoscaling:MetadataHttpTokens': 'required' }, ALLOWED),
     row('account default HttpTokens=required, hop limit 2', defaults, { 'ec2:Attribute/HttpTokens': 'required', 'ec2:Attribute/HttpPutResponseHopLimit': '2' }, ALLOWED),
     row('account default HttpTokens=optional', defaults, { 'ec2:Attribute/HttpTokens': 'optional' }, DENIED),
     row('account default HttpTokens=no-preference', defaults, { 'ec2:Attribute/HttpTokens': 'no-preference' }, DENIED),
     row('account default hop limit 5', defaults, { 'ec2:Attribute/HttpTokens': 'required', 'ec2:Attribute/HttpPutResponseHopLimit': '5' }, DENIED),
+    row('account default: only the hop limit, set to 1 (tokens not repeated)', defaults, { 'ec2:Attribute/HttpPutResponseHopLimit': '1' }, ALLOWED),
+    row('account default: only the hop limit, set to 64', defaults, { 'ec2:Attribute/HttpPutResponseHopLimit': '64' }, DENIED),
+    row('account default: only the endpoint, switched off', defaults, { 'ec2:Attribute/HttpEndpoint': 'disabled' }, ALLOWED),
     row('Image Builder infrastructure requiring IMDSv2', 'imagebuilder:CreateInfrastructureConfiguration', { 'imagebuilder:Ec2MetadataHttpTokens': 'required' }, ALLOWED),
     row('Image Builder infrastructure with optional tokens', 'imagebuilder:UpdateInfrastructureConfiguration', { 'imagebuilder:Ec2MetadataHttpTokens': 'optional' }, DENIED),
     row('SageMaker notebook with minimum IMDS version 2', 'sagemaker:CreateNotebookInstance', { 'sagemaker:MinimumInstanceMetadataServiceVersion': '2' }, ALLOWED),

@@ -3,9 +3,13 @@ import type { OrgConfig } from '../../config';
 import { cleanRoom, forensicsRegion, LOG_ARCHIVE_PURPOSES, logArchiveBucketArn, logArchiveKeysArn, ANY_IR_ROLE_ARN } from '../../shared/addresses';
 import { FORENSICS } from '../../shared/names';
 import type { AuditedPolicy } from '../scp/audited';
+import { deployerArnPatterns } from '../scp/principals';
 
 /** What the perimeter covers: buckets and their objects, keys, IR roles. */
 export interface PerimeterResources {
+  /** The buckets themselves (bucket-level calls). */
+  readonly buckets: readonly string[];
+  /** The buckets and their objects. */
   readonly storage: readonly string[];
   readonly keys: readonly string[];
   readonly roles: readonly string[];
@@ -21,6 +25,7 @@ export function perimeterResources(config: OrgConfig): PerimeterResources {
   const evidenceBucket = room?.bucketArn ?? `arn:aws:s3:::${FORENSICS.evidenceBucketPrefix}-*-${forensicsRegion(config)}`;
   const buckets = [...LOG_ARCHIVE_PURPOSES.map((p) => logArchiveBucketArn(config, p)), evidenceBucket];
   return {
+    buckets,
     storage: buckets.flatMap((b) => [b, `${b}/*`]),
     keys: [logArchiveKeysArn(config), ...(room ? [`arn:aws:kms:${room.region}:${room.accountId}:key/*`] : [])],
     roles: [ANY_IR_ROLE_ARN],
@@ -31,6 +36,15 @@ export function perimeterResources(config: OrgConfig): PerimeterResources {
 export const PROTECTED_DATA_ACTIONS: readonly string[] = ['s3:*', 'kms:*'];
 /** Assuming an IR role, with the session tags and source identity that come with it. */
 export const ROLE_ENTRY_ACTIONS: readonly string[] = ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'];
+
+/**
+ * What keeps the log archive delivering and its logs kept: disabling or deleting a key, rewriting a
+ * key policy, and every bucket-configuration write (policy, versioning, Object Lock, lifecycle,
+ * replication, encryption, ownership). Each wildcard matches only Write actions in iam-data.
+ */
+export const LOG_ARCHIVE_CONTROL_ACTIONS: readonly string[] = [
+  'kms:Disable*', 'kms:ScheduleKeyDeletion', 'kms:PutKeyPolicy', 's3:PutBucket*', 's3:DeleteBucket*', 's3:Put*Configuration',
+];
 
 /** Plain-text explanation for auditors. */
 export const explanation = `Keeps everyone outside the organization away from the evidence, whatever a bucket, key or trust policy says.
@@ -48,7 +62,18 @@ a second statement denies a service principal that acts for a source account out
 (aws:SourceOrgID is not this organization while aws:SourceAccount is present), the confused-deputy case.
 A service acting with a caller's credentials (S3 calling KMS for a reader, Athena writing results) is the
 caller, who must be inside. When the forensics account is still to be created, the evidence bucket is
-matched by its name prefix and the evidence key is not covered until the account ID is in the config.`;
+matched by its name prefix and the evidence key is not covered until the account ID is in the config.
+Inside the organization, the same keys and buckets are reserved for the deployers (SecurityDeploy, the
+deployment role, the StackSet execution role): disabling a key, scheduling its deletion or replacing its
+key policy, and writing or deleting any bucket configuration (bucket policy, versioning, Object Lock,
+lifecycle, replication, encryption, ownership, logging, notifications) are denied to every other
+principal, an administrator of the log-archive account included; AWS service principals are skipped as
+above. A disabled trail key or a bucket policy without CloudTrail's write grant stops delivery as surely
+as StopLogging. This lives here rather than in the SCPs because every protected resource is an S3
+bucket or a KMS key (which RCPs cover), because an RCP binds every caller, even one from the management
+account, which SCPs never restrict, and because the root's SCPs are full. It therefore holds only
+where resource control policies are enabled (orgPolicies.resourceControl.enabled); without them the
+key and bucket policies are the only guard. Reading keys and bucket configuration stays allowed.`;
 
 /** The identity-perimeter RCP for `config`. */
 export function identityPerimeterRcp(config: OrgConfig): AuditedPolicy {
@@ -57,7 +82,7 @@ export function identityPerimeterRcp(config: OrgConfig): AuditedPolicy {
   const dataResources = [...r.storage, ...r.keys];
   return {
     name: 'ir-guardrails-rcp-identity-perimeter',
-    description: 'Deny principals outside the organization on the log archive, evidence store, their keys and the IR roles.',
+    description: 'Deny outsiders on the log archive, evidence store, their keys and the IR roles; their key and bucket configuration is the deployers\'.',
     explanation,
     document: {
       Version: '2012-10-17',
@@ -81,6 +106,14 @@ export function identityPerimeterRcp(config: OrgConfig): AuditedPolicy {
             Null: { 'aws:SourceAccount': 'false' },
             Bool: { 'aws:PrincipalIsAWSService': 'true' },
           },
+        },
+        {
+          Sid: 'DenyLogArchiveControlExceptDeployers',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: [...LOG_ARCHIVE_CONTROL_ACTIONS],
+          Resource: [...r.buckets, ...r.keys],
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': deployerArnPatterns(config) }, BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } },
         },
         {
           Sid: 'DenyOutsideIdentitiesIntoIrRoles',

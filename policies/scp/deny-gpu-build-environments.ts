@@ -1,54 +1,59 @@
-/** SCP rule: CodeBuild GPU environments (fleets and on-demand builds) only for deployers and compute platforms. */
+/** SCP rule: CodeBuild fleets, GPU environments and chosen build compute only for deployers and compute platforms. */
 import type { OrgConfig } from '../../config';
 import type { AuditedPolicy } from './audited';
-import { outsideTypePolicy } from './deny-unapproved-instance-types';
 import { computePlatformArnPatterns } from './principals';
 
 /** CodeBuild's environment types for GPU machines contain `GPU` (LINUX_GPU_CONTAINER, ...); matching is case-sensitive. */
 export const GPU_ENVIRONMENT_PATTERN = '*GPU*';
 
-/** Plain-text explanation for auditors. */
-export const explanation = `Reserves CodeBuild GPU machines and custom instance types outside policy for the deployers and compute platforms.
-A CodeBuild project or reserved-capacity fleet with a GPU environment runs on GPU instances that
-CodeBuild owns, so the EC2 rule never sees them, and a build is arbitrary code. CreateFleet and
-UpdateFleet are denied when codebuild:environmentType contains GPU, and CreateProject, UpdateProject,
-StartBuild and StartBuildBatch (whose environment can be overridden per build) when
-codebuild:environment.type does. A fleet of a custom EC2 instance type
-(codebuild:computeConfiguration.instanceType) outside instance-type policy is denied the same way.
-The deploying roles and the roles in instanceTypes.computePlatformPrincipals (a CI platform that
-offers GPU builds) are exempt.`;
+/**
+ * Compute types with which a project or build chooses its own machine: a custom EC2 instance type, or
+ * attribute-based selection (vCPUs, memory) that names no type at all.
+ */
+export const CHOSEN_COMPUTE_TYPES: readonly string[] = ['ATTRIBUTE_BASED_COMPUTE', 'CUSTOM_INSTANCE_TYPE'];
 
-/** The CodeBuild GPU rule for `config`. */
+/** Plain-text explanation for auditors. */
+export const explanation = `Reserves CodeBuild reserved-capacity fleets, GPU environments and self-chosen build machines for the deployers and compute platforms.
+A CodeBuild build is arbitrary code running on machines CodeBuild owns, so the EC2 rule never sees them.
+Fleets: a reserved-capacity fleet is capacity billed while it idles, and its machine can be a GPU
+environment (codebuild:environmentType), a custom EC2 instance type (codebuild:computeConfiguration.instanceType)
+or attribute-based compute, which names no instance type at all (only vCPUs and memory); a missing type
+must not mean allowed. CreateFleet and UpdateFleet are therefore denied outright, like the other
+launchers with capacity, and deleting a fleet stays allowed.
+Projects and builds: CreateProject, UpdateProject, StartBuild and StartBuildBatch (whose environment can
+be overridden per build) are denied when codebuild:environment.type contains GPU, and when
+codebuild:environment.computeType is ATTRIBUTE_BASED_COMPUTE or CUSTOM_INSTANCE_TYPE: a project that picks
+its own machine (a custom instance type, or by attributes with no type key) is the platform's. Builds on
+CodeBuild's standard compute types (BUILD_GENERAL1_*, Lambda) stay free.
+The deploying roles and the roles in instanceTypes.computePlatformPrincipals (a CI platform that offers
+fleets or GPU builds) are exempt. What it costs users: a workload team that wants a reserved fleet or a
+custom machine asks the platform.`;
+
+/** The CodeBuild rule for `config`. */
 export function denyGpuBuildEnvironmentsScp(config: OrgConfig): AuditedPolicy {
   const platform = { ArnNotLike: { 'aws:PrincipalArn': computePlatformArnPatterns(config) } };
+  const builds = ['codebuild:CreateProject', 'codebuild:UpdateProject', 'codebuild:StartBuild', 'codebuild:StartBuildBatch'];
   return {
     name: 'ir-guardrails-deny-gpu-build-environments',
-    description: 'Deny CodeBuild GPU fleets, projects and builds, and fleets of denied instance types, except compute platforms.',
+    description: 'Deny CodeBuild fleets, GPU projects and builds, and projects on custom or attribute-based machines, except compute platforms.',
     explanation,
     document: {
       Version: '2012-10-17',
       Statement: [
-        {
-          Sid: 'DenyGpuBuildFleetsExceptPlatform',
-          Effect: 'Deny',
-          Action: ['codebuild:CreateFleet', 'codebuild:UpdateFleet'],
-          Resource: '*',
-          Condition: { StringLike: { 'codebuild:environmentType': GPU_ENVIRONMENT_PATTERN }, ...platform },
-        },
+        { Sid: 'DenyBuildFleetsExceptPlatform', Effect: 'Deny', Action: ['codebuild:CreateFleet', 'codebuild:UpdateFleet'], Resource: '*', Condition: platform },
         {
           Sid: 'DenyGpuBuildsExceptPlatform',
           Effect: 'Deny',
-          Action: ['codebuild:CreateProject', 'codebuild:UpdateProject', 'codebuild:StartBuild', 'codebuild:StartBuildBatch'],
+          Action: builds,
           Resource: '*',
           Condition: { StringLike: { 'codebuild:environment.type': GPU_ENVIRONMENT_PATTERN }, ...platform },
         },
         {
-          Sid: 'DenyBuildFleetInstanceTypesExceptPlatform',
+          Sid: 'DenyChosenBuildComputeExceptPlatform',
           Effect: 'Deny',
-          Action: ['codebuild:CreateFleet', 'codebuild:UpdateFleet'],
+          Action: builds,
           Resource: '*',
-          // Only fleets that name a custom type: in allowlist mode StringNotLike alone would deny every other fleet.
-          Condition: { Null: { 'codebuild:computeConfiguration.instanceType': 'false' }, ...outsideTypePolicy(config, 'codebuild:computeConfiguration.instanceType'), ...platform },
+          Condition: { StringEquals: { 'codebuild:environment.computeType': [...CHOSEN_COMPUTE_TYPES] }, ...platform },
         },
       ],
     },

@@ -12,12 +12,14 @@ export const TYPED_CAPACITY: ReadonlyArray<{ action: string; resource: string }>
 ];
 
 /**
- * Capacity with no type key: Capacity Blocks for ML (GPU and Trainium only), capacity reservation
- * fleets, and SageMaker training plans and reserved capacity (ML accelerators).
+ * Capacity and commitments with no type key: Capacity Blocks for ML (GPU and Trainium only), capacity
+ * reservation fleets, SageMaker training plans and reserved capacity (ML accelerators), and the
+ * commitments billed whatever runs: Savings Plans, Reserved Instances, dedicated host reservations.
  */
 export const UNTYPED_CAPACITY_ACTIONS: readonly string[] = [
   'ec2:PurchaseCapacityBlock', 'ec2:PurchaseCapacityBlockExtension', 'ec2:CreateCapacityReservationFleet',
   'sagemaker:CreateTrainingPlan', 'sagemaker:ExtendTrainingPlan', 'sagemaker:CreateReservedCapacity',
+  'savingsplans:CreateSavingsPlan', 'ec2:PurchaseReservedInstancesOffering', 'ec2:PurchaseHostReservation',
 ];
 
 /** Plain-text explanation for auditors. */
@@ -30,7 +32,13 @@ family carries no type, and a missing key must not mean allowed.
 Capacity Blocks for ML are sold only for GPU and Trainium types, and neither PurchaseCapacityBlock,
 its extension, CreateCapacityReservationFleet nor SageMaker training plans and reserved capacity
 expose a type key; they are denied to everyone except the deploying roles and the roles in
-instanceTypes.computePlatformPrincipals (an ML platform that plans its capacity).`;
+instanceTypes.computePlatformPrincipals (an ML platform that plans its capacity).
+Commitments are reserved the same way: a Savings Plan (savingsplans:CreateSavingsPlan), a Reserved
+Instance purchase (PurchaseReservedInstancesOffering) and a dedicated host reservation
+(PurchaseHostReservation) expose no type key, cannot be cancelled, and an attacker who buys a
+three-year all-upfront commitment spends the organization's money as surely as one who mines. Finance
+teams usually buy them in the management account, which SCPs never restrict; a member account that
+buys its own asks a deployer or the platform.`;
 
 /** The paid-capacity rule for `config`. */
 export function denyPaidCapacityScp(config: OrgConfig): AuditedPolicy {
@@ -59,7 +67,7 @@ export function denyPaidCapacityScp(config: OrgConfig): AuditedPolicy {
   ];
   return {
     name: 'ir-guardrails-deny-paid-capacity',
-    description: 'Deny capacity reservations and dedicated hosts of denied types, and Capacity Blocks for ML except compute platforms.',
+    description: 'Deny capacity reservations and dedicated hosts of denied types; Capacity Blocks, Savings Plans and reservations except compute platforms.',
     explanation,
     document: { Version: '2012-10-17', Statement: statements },
   };

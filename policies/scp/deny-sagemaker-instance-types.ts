@@ -20,14 +20,17 @@ export const SAGEMAKER_COMPUTE_ACTIONS: readonly string[] = ['sagemaker:Create*'
 export const explanation = `Denies SageMaker compute of instance types outside policy.
 SageMaker runs training, processing, transform and tuning jobs, notebook instances, inference
 endpoints, HyperPod clusters and Studio apps on instances in AWS-owned accounts, so the EC2 rule never
-sees them. Every SageMaker call that chooses instances carries the multi-valued key
-sagemaker:InstanceTypes, and all of them are Create* or Update* calls; those are denied when any
-requested type matches the denylist (in allowlist mode: when any requested type matches none of the
-allowed patterns). The patterns are the EC2 instance-type policy with SageMaker's "ml." prefix
-(p* becomes ml.p*, *.metal becomes ml.*.metal), so one list governs both.
+sees them. Those calls carry the multi-valued key sagemaker:InstanceTypes, and every SageMaker call that
+carries it is a Create* or Update* call; those are denied when any requested type matches the denylist
+(in allowlist mode: when any requested type matches none of the allowed patterns). The patterns are the
+EC2 instance-type policy with SageMaker's "ml." prefix (p* becomes ml.p*, *.metal becomes ml.*.metal),
+so one list governs both.
+Some SageMaker calls choose an instance type without that key: inference experiments, inference
+recommendation jobs and optimization jobs. The untyped-launchers rule reserves them for the deployers
+and the compute platform; this rule cannot see their types.
 A SageMaker call that names no instance type (a serverless endpoint, a Studio app on the default
 type, an update that does not change the type) carries no key and is allowed: denying a missing key
-here would break serverless inference, while the calls that create instances always name a type.
+here would break serverless inference.
 No principal is exempt.`;
 
 /** The SageMaker instance-type rule for `config`. */

@@ -1,7 +1,7 @@
 /** SCP rule: launchers that expose no instance-type key are for the deployers and compute platforms only. */
 import type { OrgConfig } from '../../config';
 import type { AuditedPolicy } from './audited';
-import { computePlatformArnPatterns } from './principals';
+import { computePlatformArnPatterns, irRoleArnPattern } from './principals';
 
 /**
  * Calls that make some service launch instances later, through its own service-linked role (which
@@ -13,28 +13,51 @@ export const UNTYPED_LAUNCHER_ACTIONS: readonly string[] = [
   'ec2:ModifyFleet', 'ec2:ModifySpotFleetRequest',
   // VM import launches an instance with no type check.
   'ec2:ImportInstance',
-  'eks:CreateNodegroup', 'eks:UpdateNodegroupConfig', 'eks:UpdateNodegroupVersion',
-  'batch:CreateComputeEnvironment', 'batch:UpdateComputeEnvironment',
+  // An instance refresh's DesiredConfiguration can name $Latest or new overrides (only ImageId and TargetCapacityTypes are keys).
+  'autoscaling:StartInstanceRefresh',
+  'eks:CreateNodegroup', 'eks:UpdateNodegroupVersion',
+  'batch:CreateComputeEnvironment',
   'pcs:CreateComputeNodeGroup', 'pcs:UpdateComputeNodeGroup',
   'imagebuilder:CreateInfrastructureConfiguration', 'imagebuilder:UpdateInfrastructureConfiguration',
   'lightsail:CreateInstances', 'lightsail:CreateInstancesFromSnapshot',
-  'gamelift:CreateFleet', 'gamelift:CreateContainerFleet', 'gamelift:UpdateContainerFleet',
+  'gamelift:CreateFleet', 'gamelift:CreateContainerFleet', 'gamelift:UpdateContainerFleet', 'gamelift:CreateGameServerGroup', 'gamelift:UpdateGameServerGroup',
   'appstream:CreateFleet', 'appstream:UpdateFleet', 'appstream:CreateImageBuilder',
   'deadline:CreateFleet', 'deadline:UpdateFleet',
+  // SageMaker calls that choose an instance type without sagemaker:InstanceTypes (iam-data).
+  'sagemaker:CreateInferenceExperiment', 'sagemaker:UpdateInferenceExperiment', 'sagemaker:CreateInferenceRecommendationsJob', 'sagemaker:CreateOptimizationJob',
 ];
+
+/**
+ * Untyped calls a responder needs to contain a launcher: a Batch compute environment must be
+ * DISABLED before it can be deleted, a node group or GameLift fleet scaled to zero. No key says
+ * "disable" or "scale down", so SecurityBreakGlass is exempt from these three beside the platform.
+ */
+export const RESPONDER_SCALING_ACTIONS: readonly string[] = ['batch:UpdateComputeEnvironment', 'eks:UpdateNodegroupConfig', 'gamelift:UpdateFleetCapacity'];
 
 /** Plain-text explanation for auditors. */
 export const explanation = `Reserves the launchers that no SCP can filter by instance type for the deployers and the compute platform.
 EKS managed node groups, Batch compute environments, PCS compute node groups, Image Builder
-infrastructure configurations, GameLift, AppStream and Deadline Cloud fleets launch their instances
-later through their own service-linked roles, which SCPs never restrict, and the calls that configure
-them expose no instance-type condition key. The same holds for ModifyFleet and ModifySpotFleetRequest
-(a new template config or override for a running fleet), for VM import (ImportInstance) and for
-Lightsail instances. A condition is impossible, so the configuring calls are denied to everyone
-except the deploying roles and the roles in instanceTypes.computePlatformPrincipals (a CI system or an
-ML platform that legitimately runs these services); those roles are reserved for the deployers by the
-tamper rule, so an attacker cannot create one. A workload team that needs a node group asks the
-platform that owns it. Reading, scaling through the platform and deleting stay allowed.
+infrastructure configurations, GameLift fleets and game server groups, AppStream and Deadline Cloud
+fleets launch their instances later through their own service-linked roles, which SCPs never restrict,
+and the calls that configure them expose no instance-type condition key. The same holds for ModifyFleet
+and ModifySpotFleetRequest (a new template config or override for a running fleet), for VM import
+(ImportInstance), for Lightsail instances, for an Auto Scaling instance refresh (StartInstanceRefresh,
+whose DesiredConfiguration can switch a pinned group to $Latest or add instance-type overrides while the
+call carries only autoscaling:ImageId and autoscaling:TargetCapacityTypes), and for the SageMaker calls
+that choose an instance type without sagemaker:InstanceTypes: inference experiments (create and update),
+inference recommendation jobs and optimization jobs. A condition is impossible, so the configuring calls
+are denied to everyone except the deploying roles and the roles in instanceTypes.computePlatformPrincipals
+(a CI system or an ML platform that legitimately runs these services); those roles are reserved for the
+deployers by the tamper rule, so an attacker cannot create one. A workload team that needs a node group
+asks the platform that owns it.
+What it costs users: a workload team can no longer start an instance refresh itself; after pinning a new
+template version (UpdateAutoScalingGroup, a checked call) it replaces instances by scaling out and in or
+by terminating old instances, or asks the platform to run the refresh.
+Disabling a Batch compute environment (required before deleting it), scaling an EKS node group to zero
+and setting a GameLift fleet's capacity (batch:UpdateComputeEnvironment, eks:UpdateNodegroupConfig,
+gamelift:UpdateFleetCapacity) are reserved the same way, except that SecurityBreakGlass may also call
+them: no key distinguishes disabling from enlarging, a responder must be able to stop these launchers,
+and every assumption of SecurityBreakGlass pages the security team. Reading and deleting stay allowed.
 Not covered: WorkSpaces graphics bundles (GPU desktops), whose calls name only a bundle ID; denying
 them would end WorkSpaces for everyone, and the billing alarms see what they cost.`;
 
@@ -53,6 +76,13 @@ export function denyUntypedLaunchersScp(config: OrgConfig): AuditedPolicy {
           Action: [...UNTYPED_LAUNCHER_ACTIONS],
           Resource: '*',
           Condition: { ArnNotLike: { 'aws:PrincipalArn': computePlatformArnPatterns(config) } },
+        },
+        {
+          Sid: 'DenyUntypedScalingExceptPlatformAndResponders',
+          Effect: 'Deny',
+          Action: [...RESPONDER_SCALING_ACTIONS],
+          Resource: '*',
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': [...computePlatformArnPatterns(config), irRoleArnPattern('breakGlass')] } },
         },
       ],
     },

@@ -15,7 +15,9 @@ UpdateAutoScalingGroup are therefore denied when autoscaling:LaunchTemplateVersi
 and are governed by the launch-configuration statements of the instance-type rule.
 What it costs users: changing a template no longer rolls out by itself. Each new version must be
 named in an UpdateAutoScalingGroup call (in Terraform, version = aws_launch_template.x.latest_version
-instead of "$Latest"), which is a checked call; an instance refresh then replaces the instances.
+instead of "$Latest"), which is a checked call. An instance refresh is reserved for the deployers and
+the compute platform by the untyped-launchers rule (its desired configuration can name $Latest and
+carries no version key), so a workload team replaces instances by scaling or terminating them.
 An update that names no template (a capacity change) carries no such key and is allowed, so existing
 groups keep scaling until they are pinned; that AWS sends no key then is one of the live-account checks.
 No principal is exempt: the deployers pin versions too.`;

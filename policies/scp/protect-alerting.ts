@@ -31,16 +31,23 @@ export const MANAGED_POLICY_CHANGE_ACTIONS: readonly string[] = [
 /** The tag GuardDuty reads to opt an EC2 instance, EKS cluster or ECS cluster out of (or into) its runtime agent. */
 export const GUARDDUTY_MANAGED_TAG = 'GuardDutyManaged';
 
-/** Every call that writes or removes a tag on instances, EKS clusters and ECS clusters (tag-on-create included). */
+/**
+ * Every call that writes or removes a tag on instances, EKS clusters and ECS clusters (tag-on-create
+ * included), and on Auto Scaling groups, whose tags reach the instances they launch (PropagateAtLaunch).
+ */
 export const AGENT_TAG_ACTIONS: readonly string[] = [
   'ec2:CreateTags', 'ec2:DeleteTags',
+  'autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags', 'autoscaling:CreateAutoScalingGroup',
   'eks:TagResource', 'eks:UntagResource', 'eks:CreateCluster',
   'ecs:TagResource', 'ecs:UntagResource', 'ecs:CreateCluster',
 ];
 
-/** Silencing the alert topic: deleting it, rewriting its policy or encryption, unsubscribing the pager. */
+/**
+ * Silencing the alert topic: deleting it, rewriting its policy or encryption, unsubscribing the pager or
+ * muting it with a filter policy that matches nothing (SetSubscriptionAttributes is authorized on the topic).
+ */
 export const ALERT_TOPIC_ACTIONS: readonly string[] = [
-  'sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:AddPermission', 'sns:RemovePermission', 'sns:PutDataProtectionPolicy', 'sns:Unsubscribe',
+  'sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:AddPermission', 'sns:RemovePermission', 'sns:PutDataProtectionPolicy', 'sns:Unsubscribe', 'sns:SetSubscriptionAttributes',
 ];
 
 /** Plain-text explanation for auditors. */
@@ -56,9 +63,16 @@ responder (or an exempt role) may do without touching the role, which the tamper
 GuardDuty runtime agent: the GuardDutyManaged tag on an EC2 instance, an EKS cluster or an ECS cluster
 switches GuardDuty's managed runtime agent off (false) or on. Writing or removing a tag with that key,
 in any letter case, directly or at creation (ec2:CreateTags is also authorized for tags given to
-RunInstances), is denied through aws:TagKeys; other tags stay free.
+RunInstances), is denied through aws:TagKeys; other tags stay free. The same holds for Auto Scaling
+groups (CreateOrUpdateTags, DeleteTags, and CreateAutoScalingGroup with tags), because a group's tags are
+copied to the instances it launches through its service-linked role, which no SCP sees. A launch
+template's tag specifications for instances carry no condition key on CreateLaunchTemplate or
+CreateLaunchTemplateVersion; they are checked as ec2:CreateTags when a caller launches from the template,
+and whether AWS checks them when a group is created from the template is a live-account check.
 Alert topic: deleting the central alert topic, changing its attributes (policy, encryption, delivery),
-its permissions or data-protection policy, or unsubscribing its subscribers silences every alert.
+its permissions or data-protection policy, unsubscribing its subscribers, or changing a subscription's
+attributes (a filter policy that matches nothing mutes the pager while it stays subscribed) silences
+every alert. Subscribing another endpoint stays allowed: it mutes nobody.
 Break-glass event bus: deleting or updating the security account's collecting bus, and changing
 event-bus permissions in the security account (PutPermission and RemovePermission name no bus, so
 they are reserved there as a whole), would stop member accounts from forwarding break-glass events.

@@ -51,6 +51,9 @@ export const GUARDDUTY_ADMIN_ACTIONS: readonly string[] = [
   'guardduty:DeleteThreatIntelSet',
   'guardduty:UpdateThreatIntelSet',
   'guardduty:UpdateMalwareScanSettings',
+  // A malware protection plan scans new S3 objects; deleting or rewriting it stops the scans.
+  'guardduty:DeleteMalwareProtectionPlan',
+  'guardduty:UpdateMalwareProtectionPlan',
 ];
 
 /**
@@ -75,7 +78,15 @@ export const DEPLOYER_ONLY_ACTIONS: readonly string[] = [
   'config:DeleteConfigRule',
   // Removing resource types from a recorder stops recording them (AWS::EC2::Instance, say).
   'config:DisassociateResourceTypes',
+  // The organization Config rules (IMDSv2, flow logs) live in the security account; retention decides how far back Config remembers.
+  'config:DeleteOrganizationConfigRule',
+  'config:PutOrganizationConfigRule',
+  'config:PutRetentionConfiguration',
   'ec2:DeleteFlowLogs',
+  // Resolver query logging (a miner resolves its pool's name): detaching a VPC, deleting or unsharing the configuration.
+  'route53resolver:DisassociateResolverQueryLogConfig',
+  'route53resolver:DeleteResolverQueryLogConfig',
+  'route53resolver:PutResolverQueryLogConfigPolicy',
 ];
 
 /**
@@ -135,13 +146,17 @@ Denied to everyone except the deploying roles (SecurityDeploy and the Terraform 
 and SecurityAdmin, who administers GuardDuty: changing GuardDuty detectors, organization settings,
 members, publishing destinations, suppression filters, trusted IP lists, threat intel sets and their
 successors, trusted and threat entity sets (a trusted entity set silences findings for its entries),
-malware scan settings, and archiving findings or sending findings feedback (each of these hides
+malware scan settings and S3 malware protection plans (deleting or updating one), and archiving findings or sending findings feedback (each of these hides
 findings from the people who should see them; an attacker archives the CryptoCurrency finding).
 Denied to everyone except the deploying roles: changing CloudTrail trails and event selectors,
 updating, stopping ingestion into or deleting CloudTrail Lake event data stores, writing, stopping or
 deleting Config recorders and delivery channels (a rewritten recorder that records nothing is as
 silent as a stopped one), removing resource types from a recorder, deleting Config rules and
-aggregation authorizations, deleting Flow Logs.
+aggregation authorizations, writing or deleting organization Config rules (the security account's
+IMDSv2 and flow-log rules: a rewrite can exclude accounts), changing Config's retention period, deleting
+Flow Logs, and detaching, deleting or changing the sharing policy of a Route 53 Resolver query logging
+configuration (the stacks deploy one per workload account and region; a workload team can no longer
+remove its own).
 The stacks change these when the config changes, so the deployers keep them; a workload team that
 owns its own Config rules asks a deployer to delete one. Denied to everyone except the deploying
 roles: deleting, disabling or rewriting this project's alerting EventBridge rules and their targets
