@@ -5,6 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderReport, scope, validate } from './analysis';
+import { describeMerge, mergeInventory } from './analysis/inventory-merge';
 import type { ActionResult } from './case/executor';
 import type { CommandResult } from './command-result';
 import { compareWithAnchor, latestAnchor, readLocalAnchors } from './case/anchor';
@@ -86,8 +87,17 @@ export async function scopeCommand(rt: Runtime, flags: TargetFlags): Promise<Com
   if (!target.accessKeyId && !target.principalArn) throw new UsageError('scope needs the attacker. Fix: pass --access-key or --principal, or run validate first.');
   const trailSource = flags.source === 'athena' ? await athenaScopeSource(rt) : undefined;
   const analyst = await rt.sessions.session('analyst');
-  const inventory = await scope(analyst.clients, rt.ctx, target, { onProgress: (m) => rt.reporter.progress(m), trailSource, clock: rt.clock });
-  return { command: 'scope', results: [], failures: inventory.failures, files: [writeCaseFile(rt.ctx, 'inventory.json', inventory)], exitCode: inventory.failures.length ? 1 : 0 };
+  const found = await scope(analyst.clients, rt.ctx, target, { onProgress: (m) => rt.reporter.progress(m), trailSource, clock: rt.clock });
+  // A later run (narrower window or regions, a resource deleted since) never loses what an earlier one recorded.
+  const previous = readCaseFile<Inventory>(rt.ctx, 'inventory.json');
+  if (previous && previous.accountId !== found.accountId) {
+    throw new UsageError(`${rt.ctx.caseDir} holds the inventory of account ${previous.accountId}, not ${found.accountId}: one case is one account. Fix: pass --account ${previous.accountId}, or open another case (--case) for ${found.accountId}.`);
+  }
+  const run = { at: found.generatedAt, regions: [...rt.ctx.regions], window: { start: rt.ctx.window.start.toISOString(), end: rt.ctx.window.end.toISOString() }, source: flags.source ?? 'cloudtrail' };
+  const { inventory, summary } = mergeInventory(previous, found, run);
+  const merged = describeMerge(summary);
+  if (merged) rt.reporter.progress(merged);
+  return { command: 'scope', results: [], failures: inventory.failures, notes: merged ? [merged] : undefined, files: [writeCaseFile(rt.ctx, 'inventory.json', inventory)], exitCode: inventory.failures.length ? 1 : 0 };
 }
 
 function attributed(inv: Inventory | undefined, kind: string, options: { cloudTrailOnly?: boolean } = {}): Array<{ id: string; region?: string }> {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { JournalAnchor } from '../case/anchor';
 import { canonicalJson, GENESIS_HASH } from '../case/journal';
-import type { Attribution, CaseContext, Inventory, JournalEntry, JournalOutcome, Subject, Validation } from '../model';
+import type { Attribution, CaseContext, Inventory, JournalEntry, JournalOutcome, Sighting, Subject, Validation } from '../model';
 import { escapeMarkdown as md, table, utc } from './markdown';
 import { derivedManualSteps } from './report-manual';
 import type { HuntSummary } from '../hunt/hunt';
@@ -168,7 +168,7 @@ function inventoryTables(inv: Inventory): string {
     section(
       title,
       ['Region', 'ID', 'Name', 'State', 'Created (UTC)', ...detailKeys, 'Why'],
-      mine(title, kind, list, (r) => [r.region, r.id]).map((r) => [r.region, r.id, r.name, r.state, utc(r.createdAt), ...detailKeys.map((k) => r.details?.[k]), attacker(kind, r.region, r.id)]),
+      mine(title, kind, list, (r) => [r.region, r.id]).map((r) => [r.region, r.id, r.name, stateOf(r.state, r.seen), utc(r.createdAt), ...detailKeys.map((k) => r.details?.[k]), attacker(kind, r.region, r.id)]),
     );
   const sections = [
     section(
@@ -177,7 +177,7 @@ function inventoryTables(inv: Inventory): string {
       mine('Instances', 'instance', inv.instances, (i) => [i.region, i.instanceId]).map((i) => [
         i.region,
         i.instanceId,
-        i.state,
+        stateOf(i.state, i.seen),
         i.instanceType,
         utc(i.launchTime),
         i.keyName,
@@ -211,6 +211,11 @@ function inventoryTables(inv: Inventory): string {
   ];
   const rest = hidden.length ? ` Not shown, not tied to the attacker: ${hidden.join(', ')} (inventory.json lists everything).` : '';
   return [`Scoped ${utc(inv.generatedAt)} across ${inv.regions.join(', ')}.${rest}`, ...sections].join('\n\n');
+}
+
+// A record a later scope no longer found stays listed (inventory.json merges every run), marked.
+function stateOf(state: string | undefined, seen: Sighting | undefined): string | undefined {
+  return seen?.missingSince ? `${state ?? ''} (not found by scope since ${utc(seen.missingSince)}; last seen ${utc(seen.lastSeenAt)})`.trim() : state;
 }
 
 function planned(journal: readonly JournalEntry[]): string {
