@@ -12,7 +12,7 @@ import { compareWithAnchor, latestAnchor, readLocalAnchors } from './case/anchor
 import { journalPath, readJournal, verifyJournal } from './case/journal';
 import { withWriteCase } from './case/open';
 import { Once } from './case/phase';
-import { readCaseFile, type Runtime, writeCaseFile } from './case/runtime';
+import { readCaseFile, readValidations, type Runtime, writeCaseFile } from './case/runtime';
 import { containCredentials } from './contain/credentials';
 import { containInstances } from './contain/instances';
 import { eradicate, type EradicationTargets } from './eradicate';
@@ -21,7 +21,8 @@ import { verifyEvidence } from './evidence/collect';
 import type { Inventory, StepFailure, Subject, Validation } from './model';
 import { athenaScopeSource } from './hunt/command';
 import { readHuntSummaries } from './hunt/report';
-import { planRelease, releaseCase } from './release';
+import { attackerCredentials, attackerTie, planRelease, releaseCase } from './release';
+import { ATTACKER_CREDENTIALS_FLAG } from './case/executor';
 import { UsageError } from './case/usage';
 
 /** Flags naming what a phase acts on; absent ones come from validation.json / inventory.json. */
@@ -38,6 +39,8 @@ export interface TargetFlags {
   readonly includeHeuristic?: boolean;
   /** scope: `cloudtrail` (LookupEvents) or `athena` (the organization trail). */
   readonly source?: string;
+  /** release: confirm re-enabling credentials the evidence ties to the attacker without a typed answer. */
+  readonly releaseAttackerCredentials?: boolean;
   /** contain-instances: also cut subnets that hold only suspect instances with a deny-all network ACL. */
   readonly networkAclCut?: boolean;
 }
@@ -47,9 +50,9 @@ function exitCode(results: readonly ActionResult[], failures: readonly StepFailu
   return results.some((r) => r.outcome === 'needs-confirmation') ? 3 : 0;
 }
 
-async function writePhase(rt: Runtime, command: string, fn: Parameters<typeof withWriteCase>[1]): Promise<CommandResult> {
+async function writePhase(rt: Runtime, command: string, fn: Parameters<typeof withWriteCase>[1], extra: { readonly confirmAttackerCredentials?: boolean } = {}): Promise<CommandResult> {
   const { exec, value } = await withWriteCase(
-    { ctx: rt.ctx, sessions: rt.sessions, reporter: rt.reporter, apply: rt.apply, yesIrreversible: rt.yesIrreversible, ask: rt.ask, clock: rt.clock, phase: command, anchor: rt.anchor },
+    { ctx: rt.ctx, sessions: rt.sessions, reporter: rt.reporter, apply: rt.apply, yesIrreversible: rt.yesIrreversible, ask: rt.ask, clock: rt.clock, phase: command, anchor: rt.anchor, ...extra },
     fn,
   );
   const manual = Array.isArray(value) ? (value as string[]) : undefined;
@@ -223,11 +226,21 @@ export async function releaseCommand(rt: Runtime, flags: TargetFlags = {}): Prom
   requireRecord(rt, 'release', 'journal');
   const selection = { instanceIds: flags.instance, userNames: flags.user, accessKeyIds: flags.accessKey ? [flags.accessKey] : undefined };
   // A name the journal never contained is a typo or another case: refuse before journaling anything.
-  const unknown = planRelease(readJournal(rt.ctx.caseDir), selection).unknown;
+  const plan = planRelease(readJournal(rt.ctx.caseDir), selection);
+  const unknown = plan.unknown;
   if (unknown.length) {
     throw new Error(`release: the journal of case ${rt.ctx.caseId} records no containment of ${unknown.join(', ')}. Fix: check the ID and --case/--case-dir (irctl report lists what was contained).`);
   }
-  return writePhase(rt, 'release', (env) => releaseCase(env, selection));
+  const attacker = attackerCredentials(readValidations(rt.ctx), readCaseFile<Inventory>(rt.ctx, 'inventory.json'));
+  const ties = [...new Set(plan.undo.flatMap((u) => attackerTie(u.record, attacker)?.why ?? []))];
+  if (ties.length && !flags.releaseAttackerCredentials) {
+    const what = `${ties.join('; ')} ${ties.length > 1 ? 'are' : 'is'} tied to the attacker by the case's evidence, and releasing gives ${ties.length > 1 ? 'them' : 'it'} back`;
+    if (rt.apply && !rt.ask) {
+      throw new UsageError(`release: ${what}; there is no terminal to confirm on, so nothing was released. Fix: rerun on a terminal and type each key ID or user name when asked, or pass ${ATTACKER_CREDENTIALS_FLAG} if the case is a false positive, or release only the rest (--instance, --user).`);
+    }
+    if (!rt.apply) rt.reporter.warn(`release: ${what}. --apply will ask you to type each key ID or user name (${ATTACKER_CREDENTIALS_FLAG} in automation).`);
+  }
+  return writePhase(rt, 'release', (env) => releaseCase(env, selection, { attacker }), { confirmAttackerCredentials: !!flags.releaseAttackerCredentials });
 }
 
 /** report: the case as Markdown (timeline, inventory, actions, what remains manual). */

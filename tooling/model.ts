@@ -37,6 +37,11 @@ export interface Validation {
   readonly indicators?: Partial<Readonly<Record<IndicatorClass, readonly string[]>>>;
 }
 
+/** validation.json: every subject validated in the case (one validate run each), in the order validated. */
+export interface CaseValidation {
+  readonly subjects: readonly Validation[];
+}
+
 /** Kinds of indicator `hunt` searches the organization's logs for. */
 export type IndicatorClass = 'access-key' | 'source-ip' | 'user-agent' | 'ami' | 'key-pair' | 'user-data-sha256' | 'pool-domain' | 'pool-ip';
 
