@@ -74,20 +74,39 @@ function subjectOf(flags: TargetFlags): Subject {
   throw new UsageError('Nothing to validate. Fix: pass --finding <id> --region <r>, --instance <id> or --access-key <id>.');
 }
 
+function subjectKey(s: Subject): string {
+  return s.kind === 'finding' ? `finding ${s.findingId}` : s.kind === 'instance' ? `instance ${s.instanceId}` : `access key ${s.accessKeyId}`;
+}
+
+/** Every validated key and principal of the case. */
+function validatedCredentials(vs: readonly Validation[]): { accessKeyIds: string[]; principalArns: string[] } {
+  return {
+    accessKeyIds: [...new Set(vs.flatMap((v) => v.accessKeyId ?? []))],
+    principalArns: [...new Set(vs.flatMap((v) => v.principalArn ?? []))],
+  };
+}
+
 /** validate: who owns the subject, and how it came to be. */
 export async function validateCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
   const subject = subjectOf(flags);
   const analyst = await rt.sessions.session('analyst');
   const validation = await validate(analyst.clients, subject, { regions: rt.ctx.regions, clock: rt.clock });
   validation.facts.forEach((f) => rt.reporter.progress(`- ${f}`));
-  return { command: 'validate', results: [], failures: [], files: [writeCaseFile(rt.ctx, 'validation.json', validation)], exitCode: 0 };
+  // Another key, instance or finding of the same incident adds to the case; the same subject again refreshes its entry.
+  const earlier = readValidations(rt.ctx);
+  const same = earlier.findIndex((v) => subjectKey(v.subject) === subjectKey(subject));
+  const subjects = same >= 0 ? earlier.map((v, i) => (i === same ? validation : v)) : [...earlier, validation];
+  const note = `validation.json now holds ${subjects.length} subject${subjects.length > 1 ? 's' : ''} (${same >= 0 ? 'refreshed' : 'added'} ${subjectKey(subject)}): ${subjects.map((v) => subjectKey(v.subject)).join(', ')}; scope and contain-credentials start from all of them`;
+  rt.reporter.progress(note);
+  return { command: 'validate', results: [], failures: [], notes: [...validation.facts, note], files: [writeCaseFile(rt.ctx, 'validation.json', { subjects })], exitCode: 0 };
 }
 
 /** scope: everything the attacker touched, in every region. */
 export async function scopeCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
-  const v = readCaseFile<Validation>(rt.ctx, 'validation.json');
-  const target = { accessKeyId: flags.accessKey ?? v?.accessKeyId, principalArn: flags.principal ?? v?.principalArn };
-  if (!target.accessKeyId && !target.principalArn) throw new UsageError('scope needs the attacker. Fix: pass --access-key or --principal, or run validate first.');
+  const validated = validatedCredentials(readValidations(rt.ctx));
+  // Flags name the attacker for this run; otherwise every subject validated in the case.
+  const target = { accessKeyIds: flags.accessKey ? [flags.accessKey] : validated.accessKeyIds, principalArns: flags.principal ? [flags.principal] : validated.principalArns };
+  if (!target.accessKeyIds.length && !target.principalArns.length) throw new UsageError('scope needs the attacker. Fix: pass --access-key or --principal, or run validate first.');
   const trailSource = flags.source === 'athena' ? await athenaScopeSource(rt) : undefined;
   const analyst = await rt.sessions.session('analyst');
   const found = await scope(analyst.clients, rt.ctx, target, { onProgress: (m) => rt.reporter.progress(m), trailSource, clock: rt.clock });
@@ -121,14 +140,19 @@ export function credentialSuspects(inv: Inventory | undefined, contained: readon
 
 /** contain-credentials: deactivate keys, deny-all, revoke sessions — only for what is named or proven. */
 export async function containCredentialsCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
-  const v = readCaseFile<Validation>(rt.ctx, 'validation.json');
+  const validated = validatedCredentials(readValidations(rt.ctx));
   const inv = readCaseFile<Inventory>(rt.ctx, 'inventory.json');
   // Only users an attacker event created or backdoored; the rest of scope's users are suspects.
   const userNames = flags.user ?? attributed(inv, 'iam-user', { cloudTrailOnly: true }).map((u) => u.id);
-  const target = { accessKeyId: flags.accessKey ?? v?.accessKeyId, principalArn: flags.principal ?? (flags.accessKey ? undefined : v?.principalArn), userNames };
-  // The owner of the key or principal is contained too (its key, its deny-all): not a suspect.
-  const owner = target.principalArn?.match(/:user\/(?:.*\/)?([^/]+)$/)?.[1];
-  const suspects = credentialSuspects(inv, owner ? [...userNames, owner] : userNames);
+  const named = !!(flags.accessKey || flags.principal);
+  const target = {
+    accessKeyIds: flags.accessKey ? [flags.accessKey] : named ? [] : validated.accessKeyIds,
+    principalArns: flags.principal ? [flags.principal] : named ? [] : validated.principalArns,
+    userNames,
+  };
+  // The owners of the keys and principals are contained too (their keys, their deny-all): not suspects.
+  const owners = target.principalArns.flatMap((arn) => arn.match(/:user\/(?:.*\/)?([^/]+)$/)?.[1] ?? []);
+  const suspects = credentialSuspects(inv, [...userNames, ...owners]);
   for (const s of suspects) rt.reporter.warn(s);
   const result = await writePhase(rt, 'contain-credentials', (env) => containCredentials(env, target, new Once()));
   return { ...result, manual: [...(result.manual ?? []), ...suspects] };
@@ -166,10 +190,10 @@ function notReleased(rt: Runtime, instanceIds: string[]): string[] {
 }
 
 /** The validated stolen key(s) and the user owning them (a victim): eradicate keeps both. */
-function stolenCredentials(v: Validation | undefined, flagged: string | string[] | undefined): NonNullable<EradicationTargets['stolen']> {
-  const accessKeyIds = [...new Set([...(v?.accessKeyId ? [v.accessKeyId] : []), ...(flagged === undefined ? [] : Array.isArray(flagged) ? flagged : [flagged])])];
-  const owner = v?.principalArn?.match(/^arn:aws[\w-]*:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/)?.[1];
-  return { accessKeyIds, ownerUserNames: owner ? [owner] : [] };
+function stolenCredentials(vs: readonly Validation[], flagged: string | string[] | undefined): NonNullable<EradicationTargets['stolen']> {
+  const accessKeyIds = [...new Set([...vs.flatMap((v) => v.accessKeyId ?? []), ...(flagged === undefined ? [] : Array.isArray(flagged) ? flagged : [flagged])])];
+  const owners = vs.flatMap((v) => v.principalArn?.match(/^arn:aws[\w-]*:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/)?.[1] ?? []);
+  return { accessKeyIds, ownerUserNames: [...new Set(owners)] };
 }
 
 /** eradicate: terminate, delete key pairs and AMIs, delete backdoor users. */
@@ -177,7 +201,7 @@ export async function eradicateCommand(rt: Runtime, flags: TargetFlags): Promise
   const inv = readCaseFile<Inventory>(rt.ctx, 'inventory.json');
   const flagged = !!(flags.instance?.length || flags.keyPair?.length || flags.image?.length || flags.user?.length);
   const proven = { cloudTrailOnly: !flags.includeHeuristic };
-  const stolen = stolenCredentials(readCaseFile<Validation>(rt.ctx, 'validation.json'), flags.accessKey);
+  const stolen = stolenCredentials(readValidations(rt.ctx), flags.accessKey);
   const keyName = (id: string, region?: string) => inv?.keyPairs.find((k) => k.id === id && k.region === region)?.name ?? id;
   const targets: EradicationTargets = flagged
     ? {
@@ -248,7 +272,7 @@ export async function reportCommand(rt: Runtime, manual: readonly string[] = [])
   requireRecord(rt, 'report', 'any');
   const markdown = renderReport({
     ctx: rt.ctx,
-    validation: readCaseFile<Validation>(rt.ctx, 'validation.json'),
+    validations: readValidations(rt.ctx),
     inventory: readCaseFile<Inventory>(rt.ctx, 'inventory.json'),
     journal: readJournal(rt.ctx.caseDir),
     manual,

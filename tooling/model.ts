@@ -33,7 +33,9 @@ export interface Validation {
   readonly instance?: InstanceRecord;
   /** Human-readable facts supporting (or refuting) the alert. */
   readonly facts: readonly string[];
-  /** Indicators the subject names (a finding's pool IP or domain, an attack sequence's actors), for `hunt`. */
+  /** Mining-pool endpoints (`host:port`) found in the instance's UserData or the finding, as written there. */
+  readonly poolEndpoints?: readonly string[];
+  /** Indicators the subject names (a finding's pool IP or domain, an attack sequence's actors, UserData's pool hosts), for `hunt`. */
   readonly indicators?: Partial<Readonly<Record<IndicatorClass, readonly string[]>>>;
 }
 

@@ -138,6 +138,9 @@ export async function containRole(env: PhaseEnv, once: Once, roleName: string): 
 export interface CredentialTarget {
   readonly accessKeyId?: string;
   readonly principalArn?: string;
+  /** Further keys and principals (every subject validated in the case). */
+  readonly accessKeyIds?: readonly string[];
+  readonly principalArns?: readonly string[];
   /** Further users to contain (backdoor users found by scope). */
   readonly userNames?: readonly string[];
 }
@@ -145,8 +148,8 @@ export interface CredentialTarget {
 /** Contain the attacker's credentials: the key's owner, the principal, and any backdoor users. */
 export async function containCredentials(env: PhaseEnv, target: CredentialTarget, once: Once): Promise<void> {
   const principals: IamPrincipal[] = [];
-  if (target.accessKeyId) principals.push(await keyOwner(env.read, target.accessKeyId));
-  if (target.principalArn) principals.push(principalFromArn(target.principalArn));
+  for (const k of new Set([...(target.accessKeyId ? [target.accessKeyId] : []), ...(target.accessKeyIds ?? [])])) principals.push(await keyOwner(env.read, k));
+  for (const arn of new Set([...(target.principalArn ? [target.principalArn] : []), ...(target.principalArns ?? [])])) principals.push(principalFromArn(arn));
   for (const u of target.userNames ?? []) principals.push({ kind: 'user', name: u });
   if (principals.length === 0) throw new Error('contain-credentials needs a target. Fix: pass --access-key <id> or --principal <arn> (or run scope first).');
   const unique = [...new Map(principals.map((p) => [`${p.kind}/${p.name}`, p])).values()];

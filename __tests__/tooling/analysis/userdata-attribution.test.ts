@@ -17,7 +17,14 @@ describe('inspectUserData', () => {
     expect(result.indicators).toEqual(expected);
   });
 
-  test('no UserData', () => expect(inspectUserData(undefined)).toEqual({ indicators: [] }));
+  test('no UserData', () => expect(inspectUserData(undefined)).toEqual({ indicators: [], poolEndpoints: [] }));
+
+  test.each([
+    { name: 'a stratum URL', script: './xmrig -o stratum+tcp://pool.minexmr.com:4444 -u x', expected: ['pool.minexmr.com:4444'] },
+    { name: "a miner's -o with a pool port", script: '/tmp/x -o 198.51.100.23:3333', expected: ['198.51.100.23:3333'] },
+    { name: 'a pool-like host on an unusual port', script: 'ccminer --url=xmr.example.net:9000', expected: ['xmr.example.net:9000'] },
+    { name: 'a plain web download is no pool', script: 'curl -s http://mirror.example.com:8080/pkg.tgz | tar xz', expected: [] },
+  ])('pool endpoints: $name', ({ script, expected }) => expect(inspectUserData(b64(script)).poolEndpoints).toEqual(expected));
 });
 
 describe('attribute (no CloudTrail events: heuristics only)', () => {

@@ -114,7 +114,7 @@ test("the case's own indicators: the attacker's keys, IPs and agents, attributed
     keyPairs: [{ region: 'us-east-1', id: 'key-0abc', name: 'miner-key' }],
     instances: [],
   } as unknown as Inventory;
-  expect(caseIndicators({ subject: { kind: 'access-key', accessKeyId: 'AKIAEXAMPLE000000001' }, accountId: '1', facts: [], indicators: { 'pool-ip': ['198.51.100.23'] } }, inventory)).toEqual({
+  expect(caseIndicators([{ subject: { kind: 'access-key', accessKeyId: 'AKIAEXAMPLE000000001' }, accountId: '1', facts: [], indicators: { 'pool-ip': ['198.51.100.23'] } }], inventory)).toEqual({
     'access-key': ['AKIAEXAMPLE000000001'],
     'source-ip': ['203.0.113.7'],
     'user-agent': ['aws-cli/2.15.0'],
