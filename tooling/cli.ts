@@ -49,8 +49,8 @@ const COMMANDS: ReadonlyArray<{ name: string; summary: string; flags: ReadonlyAr
     flags: ['accessKey', 'principal', 'user'],
     run: containCredentialsCommand,
   },
-  { name: 'contain-instances', summary: 'evidence, snapshots, isolation, Auto Scaling/ELB/profile hold, Elastic IPs disassociated (all reversible)', flags: ['instance', 'networkAclCut'], run: containInstancesCommand },
-  { name: 'eradicate', summary: 'cancel Spot requests, terminate after snapshots complete, release Elastic IPs; delete key pairs, AMIs, backdoor users (each confirmed)', flags: ['instance', 'keyPair', 'image', 'user', 'includeHeuristic'], run: eradicateCommand },
+  { name: 'contain-instances', summary: 'evidence, snapshots, isolation, Auto Scaling/ELB/profile hold, fleets held at capacity 0, Elastic IPs disassociated (all reversible)', flags: ['instance', 'networkAclCut'], run: containInstancesCommand },
+  { name: 'eradicate', summary: 'cancel Spot requests and fleets, terminate after snapshots complete, release Elastic IPs; delete key pairs, AMIs, backdoor users (each confirmed)', flags: ['instance', 'keyPair', 'image', 'user', 'includeHeuristic'], run: eradicateCommand },
   {
     name: 'release',
     summary: 'undo the containment recorded in the journal: the whole case, or only --instance / --user / --access-key (releasing an instance never re-enables a credential)',

@@ -90,8 +90,9 @@ async function eradicateInstance(env: PhaseEnv, once: Once, state: RegionState, 
   // 1. Nothing may relaunch it.
   const fleet = state.fleets.get(id);
   if (fleet) {
-    const outcome = await once.run(`fleet/${region}/${fleet.id}`, () => env.exec.run(cancelFleetAction(env, region, fleet, 'eradicate/cancel-fleet')));
-    if (outcome === 'failed') return;
+    // Irreversible (a cancelled fleet cannot be reopened): confirmed with the termination it protects.
+    const outcome = await once.run(`fleet/${region}/${fleet.id}`, () => env.exec.run({ ...cancelFleetAction(env, region, fleet, 'eradicate/cancel-fleet'), confirmGroup: `terminate/${id}` }));
+    if (outcome === 'failed' || outcome === 'needs-confirmation') return;
   }
   const spot = spotRequestAction(env, state, instance);
   if (spot) {

@@ -33,10 +33,10 @@ import { TAGS } from '../shared/names';
 import { errorCode } from './aws/errors';
 import type { Action } from './case/executor';
 import type { PhaseEnv } from './case/phase';
-import type { UndoKind, UndoOf, UndoRecord } from './case/undo';
+import type { Inverse, UndoKind, UndoOf, UndoRecord } from './case/undo';
+import { restoreFleetCapacity } from './contain/fleets';
 import { isIrctlGroup } from './contain/network';
 
-type Inverse<K extends UndoKind> = (env: PhaseEnv, r: UndoOf<K>) => Action;
 
 const regional = (r: { region: string }) => ({ region: r.region, reversible: true, undo: undefined }) as const;
 
@@ -183,6 +183,7 @@ export const INVERSES: { readonly [K in UndoKind]: Inverse<K> } = {
       apply: async () => env.write.ec2(r.region).send(new ReplaceNetworkAclAssociationCommand({ AssociationId: (await current()).associationId, NetworkAclId: r.networkAclId })),
     };
   },
+  'fleet-capacity': restoreFleetCapacity,
   'containment-tag': (env, r) => {
     const tags = [{ Key: TAGS.containment, Value: 'released' }];
     return {

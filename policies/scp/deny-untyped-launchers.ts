@@ -1,7 +1,7 @@
 /** SCP rule: launchers that expose no instance-type key are for the deployers and compute platforms only. */
 import type { OrgConfig } from '../../config';
 import type { AuditedPolicy } from './audited';
-import { computePlatformArnPatterns } from './principals';
+import { computePlatformArnPatterns, irRoleArnPattern } from './principals';
 
 /**
  * Calls that make some service launch instances later, through its own service-linked role (which
@@ -9,8 +9,6 @@ import { computePlatformArnPatterns } from './principals';
  * changing are both listed: an update can switch a node group's template or a fleet's types.
  */
 export const UNTYPED_LAUNCHER_ACTIONS: readonly string[] = [
-  // EC2 Fleet and Spot Fleet changes: new template configs and overrides carry no type key.
-  'ec2:ModifyFleet', 'ec2:ModifySpotFleetRequest',
   // VM import launches an instance with no type check.
   'ec2:ImportInstance',
   'eks:CreateNodegroup', 'eks:UpdateNodegroupConfig', 'eks:UpdateNodegroupVersion',
@@ -22,6 +20,9 @@ export const UNTYPED_LAUNCHER_ACTIONS: readonly string[] = [
   'appstream:CreateFleet', 'appstream:UpdateFleet', 'appstream:CreateImageBuilder',
   'deadline:CreateFleet', 'deadline:UpdateFleet',
 ];
+
+/** EC2 Fleet and Spot Fleet changes: new template configs and overrides carry no type key. */
+export const FLEET_CHANGE_ACTIONS: readonly string[] = ['ec2:ModifyFleet', 'ec2:ModifySpotFleetRequest'];
 
 /** Plain-text explanation for auditors. */
 export const explanation = `Reserves the launchers that no SCP can filter by instance type for the deployers and the compute platform.
@@ -35,6 +36,10 @@ except the deploying roles and the roles in instanceTypes.computePlatformPrincip
 ML platform that legitimately runs these services); those roles are reserved for the deployers by the
 tamper rule, so an attacker cannot create one. A workload team that needs a node group asks the
 platform that owns it. Reading, scaling through the platform and deleting stay allowed.
+Fleet changes are also left to the incident-response break-glass role: containment holds an
+attacker's fleet at target capacity 0 (reversibly, so a false positive gets its capacity back)
+instead of cancelling it, and that is a ModifyFleet/ModifySpotFleetRequest call. The role is
+assumed with MFA, pages the team when used, and every call it makes is journaled.
 Not covered: WorkSpaces graphics bundles (GPU desktops), whose calls name only a bundle ID; denying
 them would end WorkSpaces for everyone, and the billing alarms see what they cost.`;
 
@@ -53,6 +58,13 @@ export function denyUntypedLaunchersScp(config: OrgConfig): AuditedPolicy {
           Action: [...UNTYPED_LAUNCHER_ACTIONS],
           Resource: '*',
           Condition: { ArnNotLike: { 'aws:PrincipalArn': computePlatformArnPatterns(config) } },
+        },
+        {
+          Sid: 'DenyFleetChangesExceptPlatformAndResponders',
+          Effect: 'Deny',
+          Action: [...FLEET_CHANGE_ACTIONS],
+          Resource: '*',
+          Condition: { ArnNotLike: { 'aws:PrincipalArn': [...computePlatformArnPatterns(config), irRoleArnPattern('breakGlass')] } },
         },
       ],
     },

@@ -5,6 +5,8 @@
  * setting; the first applied record of a key holds its original state.
  */
 import type { TargetDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { Action } from './executor';
+import type { PhaseEnv } from './phase';
 
 /** An IAM principal irctl contains. */
 export type IamPrincipal = { readonly kind: 'user' | 'role'; readonly name: string };
@@ -42,6 +44,8 @@ export type UndoRecord =
   | (Regional & { readonly kind: 'profile-associate'; readonly profileArn: string })
   /** network-acl-cut: the subnet's association before the cut. */
   | (Regional & { readonly kind: 'network-acl-restore'; readonly subnetId: string; readonly networkAclId: string })
+  /** fleet-hold: a maintain-type Spot Fleet or EC2 Fleet held at capacity 0 (group-level: restored with the whole case). */
+  | { readonly key: string; readonly region: string; readonly kind: 'fleet-capacity'; readonly fleetKind: 'spot-fleet' | 'ec2-fleet'; readonly fleetId: string; readonly targetCapacity: number }
   /** tag. */
   | (Regional & { readonly kind: 'containment-tag' })
   /** deny-all / revoke-sessions (credentials: never undone by releasing an instance). */
@@ -59,3 +63,6 @@ export type UndoOf<K extends UndoKind> = Extract<UndoRecord, { kind: K }>;
 export function undoInstance(r: UndoRecord): string | undefined {
   return 'instanceId' in r ? r.instanceId : undefined;
 }
+
+/** The inverse of one undo kind: an Action like any other (check-then-act, dry run where EC2 has one). */
+export type Inverse<K extends UndoKind> = (env: PhaseEnv, r: UndoOf<K>) => Action;
