@@ -1,12 +1,11 @@
 /**
  * What release needs to undo each containment step, as one typed union: every reversible
- * forward step writes exactly one of these kinds into the journal, and release holds exactly
- * one inverse per kind (a missing inverse is a compile error there). `key` names the resource
+ * forward step writes exactly one of these kinds into the journal; its inverse (case/inverse.ts)
+ * sits beside it in tooling/contain/, and release's table holds exactly one per kind (a missing
+ * inverse is a compile error in tooling/release-inverses.ts). `key` names the resource
  * setting; the first applied record of a key holds its original state.
  */
 import type { TargetDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { Action } from './executor';
-import type { PhaseEnv } from './phase';
 
 /** An IAM principal irctl contains. */
 export type IamPrincipal = { readonly kind: 'user' | 'role'; readonly name: string };
@@ -64,5 +63,3 @@ export function undoInstance(r: UndoRecord): string | undefined {
   return 'instanceId' in r ? r.instanceId : undefined;
 }
 
-/** The inverse of one undo kind: an Action like any other (check-then-act, dry run where EC2 has one). */
-export type Inverse<K extends UndoKind> = (env: PhaseEnv, r: UndoOf<K>) => Action;

@@ -21,7 +21,7 @@ import type { AwsClients } from '../aws/clients';
 import { readFleetInstances, readFleets, readSpotFleetInstances, readSpotFleetRequests } from '../aws/ec2-state';
 import type { Action } from '../case/executor';
 import type { PhaseEnv } from '../case/phase';
-import type { Inverse } from '../case/undo';
+import type { Inverse } from '../case/inverse';
 
 /** A fleet that launched one of the instances. */
 export interface FleetOwner {
