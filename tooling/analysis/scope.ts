@@ -144,7 +144,7 @@ export async function scope(clients: AwsClients, ctx: CaseContext, target: Scope
     fleets: regional.flatMap((r) => r.fleets),
     iamUsers: iam.users,
   };
-  const attributions = attribute({ window: ctx.window, ...inventory, events });
+  const attributions = attribute({ caseId: ctx.caseId, window: ctx.window, ...inventory, events });
   return {
     caseId: ctx.caseId,
     accountId: ctx.accountId,

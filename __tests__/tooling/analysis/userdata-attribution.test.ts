@@ -70,9 +70,10 @@ describe('irctl evidence snapshots are not attacker resources', () => {
   const snapshot = (id: string, details: Record<string, string>): RegionalResource => ({ region: 'us-east-1', id, createdAt: '2026-11-20T09:00:00Z', details: { volumeId: 'vol-1', ...details } });
   test.each([
     { name: 'a snapshot of an attacker volume taken in the window: attributed', snap: snapshot('snap-a', {}), expected: true },
-    { name: 'the same snapshot tagged with a case (irctl evidence): not attributed', snap: snapshot('snap-b', { irctlCase: 'IR-2026-0042' }), expected: false },
+    { name: 'the same snapshot tagged with this case (its irctl evidence): not attributed', snap: snapshot('snap-b', { irctlCase: 'IR-2026-0042' }), expected: false },
+    { name: "tagged with another case (another case's evidence, or a forged tag): still attributed", snap: snapshot('snap-c', { irctlCase: 'IR-2025-0007' }), expected: true },
   ])('$name', ({ snap, expected }) => {
-    const marks = attribute({ window, instances: [miner], keyPairs: [{ region: 'us-east-1', id: 'key-new', name: 'miner', createdAt: '2026-11-20T07:10:00Z' }], images: [], snapshots: [snap], spotRequests: [], fleets: [], iamUsers: [], events: [] });
+    const marks = attribute({ caseId: 'IR-2026-0042', window, instances: [miner], keyPairs: [{ region: 'us-east-1', id: 'key-new', name: 'miner', createdAt: '2026-11-20T07:10:00Z' }], images: [], snapshots: [snap], spotRequests: [], fleets: [], iamUsers: [], events: [] });
     expect(marks.some((m) => m.kind === 'snapshot' && m.id === snap.id)).toBe(expected);
   });
 
