@@ -20,6 +20,7 @@ import {
   verifyCommand,
 } from './commands';
 import { checkIds } from './case/ids';
+import { ATTACKER_CREDENTIALS_FLAG } from './case/executor';
 import { UsageError } from './case/usage';
 import { streamReporter } from './case/output';
 import { huntCommand, type HuntFlags } from './hunt/command';
@@ -48,12 +49,12 @@ const COMMANDS: ReadonlyArray<{ name: string; summary: string; flags: ReadonlyAr
     flags: ['accessKey', 'principal', 'user'],
     run: containCredentialsCommand,
   },
-  { name: 'contain-instances', summary: 'evidence, snapshots, isolation, Auto Scaling/ELB/profile hold, Elastic IPs disassociated (all reversible)', flags: ['instance', 'networkAclCut'], run: containInstancesCommand },
-  { name: 'eradicate', summary: 'cancel Spot requests, terminate after snapshots complete, release Elastic IPs; delete key pairs, AMIs, backdoor users (each confirmed)', flags: ['instance', 'keyPair', 'image', 'user', 'includeHeuristic'], run: eradicateCommand },
+  { name: 'contain-instances', summary: 'evidence, snapshots, isolation, Auto Scaling/ELB/profile hold, fleets held at capacity 0, Elastic IPs disassociated (all reversible)', flags: ['instance', 'networkAclCut'], run: containInstancesCommand },
+  { name: 'eradicate', summary: 'cancel Spot requests and fleets, terminate after snapshots complete, release Elastic IPs; delete key pairs, AMIs, backdoor users (each confirmed)', flags: ['instance', 'keyPair', 'image', 'user', 'includeHeuristic'], run: eradicateCommand },
   {
     name: 'release',
     summary: 'undo the containment recorded in the journal: the whole case, or only --instance / --user / --access-key (releasing an instance never re-enables a credential)',
-    flags: ['instance', 'user', 'accessKey'],
+    flags: ['instance', 'user', 'accessKey', 'releaseAttackerCredentials'],
     run: releaseCommand,
   },
   {
@@ -81,6 +82,11 @@ const TARGET_FLAGS = {
     new Option(
       '--network-acl-cut',
       'also put a deny-all network ACL on each subnet that holds only suspect instances: ends connections a security group change leaves open (tracked flows), but cuts the whole subnet, your own access too; release restores the ACL',
+    ),
+  releaseAttackerCredentials: () =>
+    new Option(
+      '--release-attacker-credentials',
+      "confirm re-enabling credentials the evidence ties to the attacker (the validated stolen key and its owner's deny-all, users CloudTrail shows they created) without typing each key ID or user name; for automation, once the case is a false positive",
     ),
   includeHeuristic: () => new Option('--include-heuristic', 'also eradicate what scope attributed by heuristics, not CloudTrail'),
   source: () => new Option('--source <source>', 'where attacker events come from: cloudtrail (LookupEvents, 90 days, this account) or athena (org trail, every account, data events)').choices(['cloudtrail', 'athena']).default('cloudtrail'),
@@ -168,8 +174,12 @@ export async function main(argv: readonly string[] = process.argv, io: CliIo = {
     for (const r of result.results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
     stdout.write(`\n${result.command}: ${[...counts].map(([k, v]) => `${v} ${k}`).join(', ') || 'no actions'}\n`);
     for (const f of result.failures) stderr.write(`FAILED ${f.step}${f.region ? ` (${f.region})` : ''}${f.target ? ` ${f.target}` : ''}: ${f.message}\n`);
-    if (result.results.some((r) => r.outcome === 'needs-confirmation')) {
+    const unconfirmed = result.results.filter((r) => r.outcome === 'needs-confirmation');
+    if (unconfirmed.some((r) => !r.step.startsWith('release/'))) {
       stderr.write('Some irreversible steps were not confirmed and did not run. Fix: rerun with --yes-irreversible, or answer the prompt on a terminal.\n');
+    }
+    if (unconfirmed.some((r) => r.step.startsWith('release/'))) {
+      stderr.write(`Credentials tied to the attacker were left contained: not confirmed. Fix: rerun and type the key ID or user name when asked, or pass ${ATTACKER_CREDENTIALS_FLAG}.\n`);
     }
     if (result.results.some((r) => r.outcome === 'dry-run-ok' || r.outcome === 'planned')) stdout.write('This was a plan: nothing changed. Add --apply to act.\n');
   });

@@ -11,6 +11,8 @@ export interface CommandResult {
   readonly results: readonly ActionResult[];
   readonly failures: readonly StepFailure[];
   readonly manual?: readonly string[];
+  /** Facts the text output printed as progress (so --json carries them too). */
+  readonly notes?: readonly string[];
   /** Files written (validation, inventory, report). */
   readonly files?: readonly string[];
   /** 0 done, 1 something failed, 3 irreversible steps wait for confirmation. */

@@ -5,13 +5,14 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderReport, scope, validate } from './analysis';
+import { describeMerge, mergeInventory } from './analysis/inventory-merge';
 import type { ActionResult } from './case/executor';
 import type { CommandResult } from './command-result';
 import { compareWithAnchor, latestAnchor, readLocalAnchors } from './case/anchor';
 import { journalPath, readJournal, verifyJournal } from './case/journal';
 import { withWriteCase } from './case/open';
 import { Once } from './case/phase';
-import { readCaseFile, type Runtime, writeCaseFile } from './case/runtime';
+import { readCaseFile, readValidations, type Runtime, writeCaseFile } from './case/runtime';
 import { containCredentials } from './contain/credentials';
 import { containInstances } from './contain/instances';
 import { eradicate, type EradicationTargets } from './eradicate';
@@ -20,7 +21,8 @@ import { verifyEvidence } from './evidence/collect';
 import type { Inventory, StepFailure, Subject, Validation } from './model';
 import { athenaScopeSource } from './hunt/command';
 import { readHuntSummaries } from './hunt/report';
-import { planRelease, releaseCase } from './release';
+import { attackerCredentials, attackerTie, planRelease, releaseCase } from './release';
+import { ATTACKER_CREDENTIALS_FLAG } from './case/executor';
 import { UsageError } from './case/usage';
 
 /** Flags naming what a phase acts on; absent ones come from validation.json / inventory.json. */
@@ -37,6 +39,8 @@ export interface TargetFlags {
   readonly includeHeuristic?: boolean;
   /** scope: `cloudtrail` (LookupEvents) or `athena` (the organization trail). */
   readonly source?: string;
+  /** release: confirm re-enabling credentials the evidence ties to the attacker without a typed answer. */
+  readonly releaseAttackerCredentials?: boolean;
   /** contain-instances: also cut subnets that hold only suspect instances with a deny-all network ACL. */
   readonly networkAclCut?: boolean;
 }
@@ -46,9 +50,9 @@ function exitCode(results: readonly ActionResult[], failures: readonly StepFailu
   return results.some((r) => r.outcome === 'needs-confirmation') ? 3 : 0;
 }
 
-async function writePhase(rt: Runtime, command: string, fn: Parameters<typeof withWriteCase>[1]): Promise<CommandResult> {
+async function writePhase(rt: Runtime, command: string, fn: Parameters<typeof withWriteCase>[1], extra: { readonly confirmAttackerCredentials?: boolean } = {}): Promise<CommandResult> {
   const { exec, value } = await withWriteCase(
-    { ctx: rt.ctx, sessions: rt.sessions, reporter: rt.reporter, apply: rt.apply, yesIrreversible: rt.yesIrreversible, ask: rt.ask, clock: rt.clock, phase: command, anchor: rt.anchor },
+    { ctx: rt.ctx, sessions: rt.sessions, reporter: rt.reporter, apply: rt.apply, yesIrreversible: rt.yesIrreversible, ask: rt.ask, clock: rt.clock, phase: command, anchor: rt.anchor, ...extra },
     fn,
   );
   const manual = Array.isArray(value) ? (value as string[]) : undefined;
@@ -70,24 +74,52 @@ function subjectOf(flags: TargetFlags): Subject {
   throw new UsageError('Nothing to validate. Fix: pass --finding <id> --region <r>, --instance <id> or --access-key <id>.');
 }
 
+function subjectKey(s: Subject): string {
+  return s.kind === 'finding' ? `finding ${s.findingId}` : s.kind === 'instance' ? `instance ${s.instanceId}` : `access key ${s.accessKeyId}`;
+}
+
+/** Every validated key and principal of the case. */
+function validatedCredentials(vs: readonly Validation[]): { accessKeyIds: string[]; principalArns: string[] } {
+  return {
+    accessKeyIds: [...new Set(vs.flatMap((v) => v.accessKeyId ?? []))],
+    principalArns: [...new Set(vs.flatMap((v) => v.principalArn ?? []))],
+  };
+}
+
 /** validate: who owns the subject, and how it came to be. */
 export async function validateCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
   const subject = subjectOf(flags);
   const analyst = await rt.sessions.session('analyst');
   const validation = await validate(analyst.clients, subject, { regions: rt.ctx.regions, clock: rt.clock });
   validation.facts.forEach((f) => rt.reporter.progress(`- ${f}`));
-  return { command: 'validate', results: [], failures: [], files: [writeCaseFile(rt.ctx, 'validation.json', validation)], exitCode: 0 };
+  // Another key, instance or finding of the same incident adds to the case; the same subject again refreshes its entry.
+  const earlier = readValidations(rt.ctx);
+  const same = earlier.findIndex((v) => subjectKey(v.subject) === subjectKey(subject));
+  const subjects = same >= 0 ? earlier.map((v, i) => (i === same ? validation : v)) : [...earlier, validation];
+  const note = `validation.json now holds ${subjects.length} subject${subjects.length > 1 ? 's' : ''} (${same >= 0 ? 'refreshed' : 'added'} ${subjectKey(subject)}): ${subjects.map((v) => subjectKey(v.subject)).join(', ')}; scope and contain-credentials start from all of them`;
+  rt.reporter.progress(note);
+  return { command: 'validate', results: [], failures: [], notes: [...validation.facts, note], files: [writeCaseFile(rt.ctx, 'validation.json', { subjects })], exitCode: 0 };
 }
 
 /** scope: everything the attacker touched, in every region. */
 export async function scopeCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
-  const v = readCaseFile<Validation>(rt.ctx, 'validation.json');
-  const target = { accessKeyId: flags.accessKey ?? v?.accessKeyId, principalArn: flags.principal ?? v?.principalArn };
-  if (!target.accessKeyId && !target.principalArn) throw new UsageError('scope needs the attacker. Fix: pass --access-key or --principal, or run validate first.');
+  const validated = validatedCredentials(readValidations(rt.ctx));
+  // Flags name the attacker for this run; otherwise every subject validated in the case.
+  const target = { accessKeyIds: flags.accessKey ? [flags.accessKey] : validated.accessKeyIds, principalArns: flags.principal ? [flags.principal] : validated.principalArns };
+  if (!target.accessKeyIds.length && !target.principalArns.length) throw new UsageError('scope needs the attacker. Fix: pass --access-key or --principal, or run validate first.');
   const trailSource = flags.source === 'athena' ? await athenaScopeSource(rt) : undefined;
   const analyst = await rt.sessions.session('analyst');
-  const inventory = await scope(analyst.clients, rt.ctx, target, { onProgress: (m) => rt.reporter.progress(m), trailSource, clock: rt.clock });
-  return { command: 'scope', results: [], failures: inventory.failures, files: [writeCaseFile(rt.ctx, 'inventory.json', inventory)], exitCode: inventory.failures.length ? 1 : 0 };
+  const found = await scope(analyst.clients, rt.ctx, target, { onProgress: (m) => rt.reporter.progress(m), trailSource, clock: rt.clock });
+  // A later run (narrower window or regions, a resource deleted since) never loses what an earlier one recorded.
+  const previous = readCaseFile<Inventory>(rt.ctx, 'inventory.json');
+  if (previous && previous.accountId !== found.accountId) {
+    throw new UsageError(`${rt.ctx.caseDir} holds the inventory of account ${previous.accountId}, not ${found.accountId}: one case is one account. Fix: pass --account ${previous.accountId}, or open another case (--case) for ${found.accountId}.`);
+  }
+  const run = { at: found.generatedAt, regions: [...rt.ctx.regions], window: { start: rt.ctx.window.start.toISOString(), end: rt.ctx.window.end.toISOString() }, source: flags.source ?? 'cloudtrail' };
+  const { inventory, summary } = mergeInventory(previous, found, run);
+  const merged = describeMerge(summary);
+  if (merged) rt.reporter.progress(merged);
+  return { command: 'scope', results: [], failures: inventory.failures, notes: merged ? [merged] : undefined, files: [writeCaseFile(rt.ctx, 'inventory.json', inventory)], exitCode: inventory.failures.length ? 1 : 0 };
 }
 
 function attributed(inv: Inventory | undefined, kind: string, options: { cloudTrailOnly?: boolean } = {}): Array<{ id: string; region?: string }> {
@@ -108,14 +140,19 @@ export function credentialSuspects(inv: Inventory | undefined, contained: readon
 
 /** contain-credentials: deactivate keys, deny-all, revoke sessions — only for what is named or proven. */
 export async function containCredentialsCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
-  const v = readCaseFile<Validation>(rt.ctx, 'validation.json');
+  const validated = validatedCredentials(readValidations(rt.ctx));
   const inv = readCaseFile<Inventory>(rt.ctx, 'inventory.json');
   // Only users an attacker event created or backdoored; the rest of scope's users are suspects.
   const userNames = flags.user ?? attributed(inv, 'iam-user', { cloudTrailOnly: true }).map((u) => u.id);
-  const target = { accessKeyId: flags.accessKey ?? v?.accessKeyId, principalArn: flags.principal ?? (flags.accessKey ? undefined : v?.principalArn), userNames };
-  // The owner of the key or principal is contained too (its key, its deny-all): not a suspect.
-  const owner = target.principalArn?.match(/:user\/(?:.*\/)?([^/]+)$/)?.[1];
-  const suspects = credentialSuspects(inv, owner ? [...userNames, owner] : userNames);
+  const named = !!(flags.accessKey || flags.principal);
+  const target = {
+    accessKeyIds: flags.accessKey ? [flags.accessKey] : named ? [] : validated.accessKeyIds,
+    principalArns: flags.principal ? [flags.principal] : named ? [] : validated.principalArns,
+    userNames,
+  };
+  // The owners of the keys and principals are contained too (their keys, their deny-all): not suspects.
+  const owners = target.principalArns.flatMap((arn) => arn.match(/:user\/(?:.*\/)?([^/]+)$/)?.[1] ?? []);
+  const suspects = credentialSuspects(inv, [...userNames, ...owners]);
   for (const s of suspects) rt.reporter.warn(s);
   const result = await writePhase(rt, 'contain-credentials', (env) => containCredentials(env, target, new Once()));
   return { ...result, manual: [...(result.manual ?? []), ...suspects] };
@@ -153,10 +190,10 @@ function notReleased(rt: Runtime, instanceIds: string[]): string[] {
 }
 
 /** The validated stolen key(s) and the user owning them (a victim): eradicate keeps both. */
-function stolenCredentials(v: Validation | undefined, flagged: string | string[] | undefined): NonNullable<EradicationTargets['stolen']> {
-  const accessKeyIds = [...new Set([...(v?.accessKeyId ? [v.accessKeyId] : []), ...(flagged === undefined ? [] : Array.isArray(flagged) ? flagged : [flagged])])];
-  const owner = v?.principalArn?.match(/^arn:aws[\w-]*:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/)?.[1];
-  return { accessKeyIds, ownerUserNames: owner ? [owner] : [] };
+function stolenCredentials(vs: readonly Validation[], flagged: string | string[] | undefined): NonNullable<EradicationTargets['stolen']> {
+  const accessKeyIds = [...new Set([...vs.flatMap((v) => v.accessKeyId ?? []), ...(flagged === undefined ? [] : Array.isArray(flagged) ? flagged : [flagged])])];
+  const owners = vs.flatMap((v) => v.principalArn?.match(/^arn:aws[\w-]*:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/)?.[1] ?? []);
+  return { accessKeyIds, ownerUserNames: [...new Set(owners)] };
 }
 
 /** eradicate: terminate, delete key pairs and AMIs, delete backdoor users. */
@@ -164,7 +201,7 @@ export async function eradicateCommand(rt: Runtime, flags: TargetFlags): Promise
   const inv = readCaseFile<Inventory>(rt.ctx, 'inventory.json');
   const flagged = !!(flags.instance?.length || flags.keyPair?.length || flags.image?.length || flags.user?.length);
   const proven = { cloudTrailOnly: !flags.includeHeuristic };
-  const stolen = stolenCredentials(readCaseFile<Validation>(rt.ctx, 'validation.json'), flags.accessKey);
+  const stolen = stolenCredentials(readValidations(rt.ctx), flags.accessKey);
   const keyName = (id: string, region?: string) => inv?.keyPairs.find((k) => k.id === id && k.region === region)?.name ?? id;
   const targets: EradicationTargets = flagged
     ? {
@@ -213,11 +250,21 @@ export async function releaseCommand(rt: Runtime, flags: TargetFlags = {}): Prom
   requireRecord(rt, 'release', 'journal');
   const selection = { instanceIds: flags.instance, userNames: flags.user, accessKeyIds: flags.accessKey ? [flags.accessKey] : undefined };
   // A name the journal never contained is a typo or another case: refuse before journaling anything.
-  const unknown = planRelease(readJournal(rt.ctx.caseDir), selection).unknown;
+  const plan = planRelease(readJournal(rt.ctx.caseDir), selection);
+  const unknown = plan.unknown;
   if (unknown.length) {
     throw new Error(`release: the journal of case ${rt.ctx.caseId} records no containment of ${unknown.join(', ')}. Fix: check the ID and --case/--case-dir (irctl report lists what was contained).`);
   }
-  return writePhase(rt, 'release', (env) => releaseCase(env, selection));
+  const attacker = attackerCredentials(readValidations(rt.ctx), readCaseFile<Inventory>(rt.ctx, 'inventory.json'));
+  const ties = [...new Set(plan.undo.flatMap((u) => attackerTie(u.record, attacker)?.why ?? []))];
+  if (ties.length && !flags.releaseAttackerCredentials) {
+    const what = `${ties.join('; ')} ${ties.length > 1 ? 'are' : 'is'} tied to the attacker by the case's evidence, and releasing gives ${ties.length > 1 ? 'them' : 'it'} back`;
+    if (rt.apply && !rt.ask) {
+      throw new UsageError(`release: ${what}; there is no terminal to confirm on, so nothing was released. Fix: rerun on a terminal and type each key ID or user name when asked, or pass ${ATTACKER_CREDENTIALS_FLAG} if the case is a false positive, or release only the rest (--instance, --user).`);
+    }
+    if (!rt.apply) rt.reporter.warn(`release: ${what}. --apply will ask you to type each key ID or user name (${ATTACKER_CREDENTIALS_FLAG} in automation).`);
+  }
+  return writePhase(rt, 'release', (env) => releaseCase(env, selection, { attacker }), { confirmAttackerCredentials: !!flags.releaseAttackerCredentials });
 }
 
 /** report: the case as Markdown (timeline, inventory, actions, what remains manual). */
@@ -225,7 +272,7 @@ export async function reportCommand(rt: Runtime, manual: readonly string[] = [])
   requireRecord(rt, 'report', 'any');
   const markdown = renderReport({
     ctx: rt.ctx,
-    validation: readCaseFile<Validation>(rt.ctx, 'validation.json'),
+    validations: readValidations(rt.ctx),
     inventory: readCaseFile<Inventory>(rt.ctx, 'inventory.json'),
     journal: readJournal(rt.ctx.caseDir),
     manual,

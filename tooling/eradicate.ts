@@ -34,7 +34,8 @@ import { TAGS } from '../shared/names';
 import { errorCode } from './aws/errors';
 import type { Action } from './case/executor';
 import { Once, type PhaseEnv } from './case/phase';
-import { autoScalingActions, snapshotActions, spotRequestAction } from './contain/instance-steps';
+import { autoScalingActions } from './contain/auto-scaling';
+import { snapshotActions, spotRequestAction } from './contain/instance-steps';
 import { releaseAddressActions } from './contain/elastic-ips';
 import { cancelFleetAction } from './contain/fleets';
 import { locateInstances } from './contain/instances';
@@ -90,8 +91,9 @@ async function eradicateInstance(env: PhaseEnv, once: Once, state: RegionState, 
   // 1. Nothing may relaunch it.
   const fleet = state.fleets.get(id);
   if (fleet) {
-    const outcome = await once.run(`fleet/${region}/${fleet.id}`, () => env.exec.run(cancelFleetAction(env, region, fleet, 'eradicate/cancel-fleet')));
-    if (outcome === 'failed') return;
+    // Irreversible (a cancelled fleet cannot be reopened): confirmed with the termination it protects.
+    const outcome = await once.run(`fleet/${region}/${fleet.id}`, () => env.exec.run({ ...cancelFleetAction(env, region, fleet, 'eradicate/cancel-fleet'), confirmGroup: `terminate/${id}` }));
+    if (outcome === 'failed' || outcome === 'needs-confirmation') return;
   }
   const spot = spotRequestAction(env, state, instance);
   if (spot) {

@@ -33,8 +33,15 @@ export interface Validation {
   readonly instance?: InstanceRecord;
   /** Human-readable facts supporting (or refuting) the alert. */
   readonly facts: readonly string[];
-  /** Indicators the subject names (a finding's pool IP or domain, an attack sequence's actors), for `hunt`. */
+  /** Mining-pool endpoints (`host:port`) found in the instance's UserData or the finding, as written there. */
+  readonly poolEndpoints?: readonly string[];
+  /** Indicators the subject names (a finding's pool IP or domain, an attack sequence's actors, UserData's pool hosts), for `hunt`. */
   readonly indicators?: Partial<Readonly<Record<IndicatorClass, readonly string[]>>>;
+}
+
+/** validation.json: every subject validated in the case (one validate run each), in the order validated. */
+export interface CaseValidation {
+  readonly subjects: readonly Validation[];
 }
 
 /** Kinds of indicator `hunt` searches the organization's logs for. */
@@ -67,6 +74,27 @@ export interface InstanceRecord {
   readonly spotInstanceRequestId?: string;
   readonly autoScalingGroup?: string;
   readonly tags: Readonly<Record<string, string>>;
+  /** When scope runs saw it (set in inventory.json, which merges every run). */
+  readonly seen?: Sighting;
+}
+
+/** When scope runs saw a record: inventory.json merges every run and never drops a record. */
+export interface Sighting {
+  /** `generatedAt` of the first run that found it. */
+  readonly firstSeenAt: string;
+  /** `generatedAt` of the last run that found it. */
+  readonly lastSeenAt: string;
+  /** Set when a later run scanned its region and did not find it: deleted, or terminated long enough ago. */
+  readonly missingSince?: string;
+}
+
+/** One scope run merged into inventory.json. */
+export interface ScopeRun {
+  readonly at: string;
+  readonly regions: readonly string[];
+  readonly window: { readonly start: string; readonly end: string };
+  /** `cloudtrail` (LookupEvents) or `athena` (the organization trail). */
+  readonly source: string;
 }
 
 export interface RegionalResource {
@@ -77,6 +105,7 @@ export interface RegionalResource {
   readonly createdAt?: string;
   /** Extra facts (type of spot request, fleet type, ...). */
   readonly details?: Readonly<Record<string, string>>;
+  readonly seen?: Sighting;
 }
 
 export interface IamUserRecord {
@@ -87,6 +116,7 @@ export interface IamUserRecord {
   readonly attachedPolicies: readonly string[];
   readonly inlinePolicies: readonly string[];
   readonly hasLoginProfile: boolean;
+  readonly seen?: Sighting;
 }
 
 /** A CloudTrail event, reduced to what an investigation reads. */
@@ -131,6 +161,8 @@ export interface Inventory {
   readonly failures: readonly StepFailure[];
   /** Resources scoping ties to the attacker, and why (absent: not computed). */
   readonly attributions?: readonly Attribution[];
+  /** Every scope run merged into this inventory, oldest first (absent in a single-run file). */
+  readonly runs?: readonly ScopeRun[];
 }
 
 /** Outcome of one journaled call. */

@@ -10,8 +10,9 @@
 import { CONTAINMENT_POLICIES } from '../shared/names';
 import type { PhaseEnv } from './case/phase';
 import { type UndoRecord, undoInstance } from './case/undo';
+import { principalFromArn } from './contain/credentials';
 import { findInstances } from './contain/state';
-import type { JournalEntry } from './model';
+import type { Inventory, JournalEntry, Validation } from './model';
 import { inverseOf } from './release-inverses';
 
 /** What to release; every list empty or absent: the whole case. */
@@ -28,6 +29,52 @@ export interface ReleasePlan {
   readonly manual: readonly string[];
   /** Selected names the journal has no containment for (a typo, or another case). */
   readonly unknown: readonly string[];
+}
+
+/** Credentials the case's evidence ties to the attacker, each with the reason. */
+export interface AttackerCredentials {
+  /** Access key ID → why. */
+  readonly accessKeys: ReadonlyMap<string, string>;
+  /** `user/<name>` or `role/<name>` → why. */
+  readonly principals: ReadonlyMap<string, string>;
+}
+
+/**
+ * What the evidence ties to the attacker: the validated stolen key and its owner (whose deny-all
+ * and session revocation also stop the key and the sessions issued with it), keys seen in the
+ * attacker's CloudTrail events, and users CloudTrail shows the attacker created or backdoored.
+ */
+export function attackerCredentials(validations: readonly Validation[], inventory: Inventory | undefined): AttackerCredentials {
+  const accessKeys = new Map<string, string>();
+  const principals = new Map<string, string>();
+  for (const v of validations) {
+    if (v.accessKeyId) accessKeys.set(v.accessKeyId, 'the validated stolen key');
+    if (v.principalArn) {
+      try {
+        const p = principalFromArn(v.principalArn);
+        principals.set(`${p.kind}/${p.name}`, v.accessKeyId ? `owner of stolen key ${v.accessKeyId}: its deny-all and session revocation hold the key and its sessions` : 'the validated principal');
+      } catch {
+        // A principal irctl cannot contain (another partition's format) has no inline policy to release.
+      }
+    }
+  }
+  for (const e of inventory?.events ?? []) if (e.accessKeyId?.startsWith('AKIA') && !accessKeys.has(e.accessKeyId)) accessKeys.set(e.accessKeyId, `used in the attacker's CloudTrail event ${e.eventName}`);
+  for (const a of inventory?.attributions ?? []) if (a.kind === 'iam-user' && a.basis === 'cloudtrail') principals.set(`user/${a.id}`, `CloudTrail: ${a.reason}`);
+  return { accessKeys, principals };
+}
+
+/** What the responder must type to release this record, and why; undefined when it gives the attacker nothing back. */
+export function attackerTie(r: UndoRecord, attacker: AttackerCredentials | undefined): { readonly expected: string; readonly why: string } | undefined {
+  if (!attacker) return undefined;
+  if (r.kind === 'access-key-activate') {
+    const why = attacker.accessKeys.get(r.accessKeyId) ?? attacker.principals.get(`user/${r.userName}`);
+    return why ? { expected: r.accessKeyId, why: `access key ${r.accessKeyId} of ${r.userName} (${why})` } : undefined;
+  }
+  if (r.kind === 'delete-inline-policy') {
+    const why = attacker.principals.get(`${r.principal.kind}/${r.principal.name}`);
+    return why ? { expected: r.principal.name, why: `${r.principal.kind} ${r.principal.name} (${why})` } : undefined;
+  }
+  return undefined;
 }
 
 const CREDENTIAL_KINDS: ReadonlySet<UndoRecord['kind']> = new Set(['access-key-activate', 'delete-inline-policy']);
@@ -53,7 +100,7 @@ export function planRelease(entries: readonly JournalEntry[], selection: Release
   const interrupted = (e: JournalEntry) =>
     e.outcome === 'started' && !entries.some((x) => x.seq > e.seq && x.outcome !== 'started' && x.step === e.step && x.action === e.action && x.target === e.target);
   const applied = entries.filter((e) => (e.outcome === 'applied' || interrupted(e)) && !e.step.startsWith('release/'));
-  const gone = new Set(applied.filter((e) => /^(ec2:TerminateInstances|iam:DeleteUser|ec2:ReleaseAddress)$/.test(e.action)).map((e) => e.target));
+  const gone = new Set(applied.filter((e) => /^(ec2:TerminateInstances|iam:DeleteUser|ec2:ReleaseAddress|ec2:CancelSpotFleetRequests|ec2:DeleteFleets)$/.test(e.action)).map((e) => e.target));
   const first = new Map<string, { record: UndoRecord; entry: JournalEntry; lastSeq: number }>();
   for (const e of applied) {
     const record = e.undo as UndoRecord | undefined;
@@ -76,7 +123,10 @@ export function planRelease(entries: readonly JournalEntry[], selection: Release
       if (record.kind === 'asg-resume') {
         return wholeCase(selection) || heldBy(record.autoScalingGroupName).every((id) => selection.instanceIds?.includes(id));
       }
-      if (!selected(record, selection)) return false;
+      if (!selected(record, selection)) {
+        if (record.kind === 'fleet-capacity') manual.push(`${record.fleetKind === 'spot-fleet' ? 'Spot Fleet' : 'EC2 Fleet'} ${record.fleetId} stays held at capacity 0 (it serves every instance it launched); release the whole case to restore ${record.targetCapacity}`);
+        return false;
+      }
       if (confirmed && CREDENTIAL_KINDS.has(record.kind)) {
         manual.push(
           record.kind === 'access-key-activate'
@@ -89,7 +139,7 @@ export function planRelease(entries: readonly JournalEntry[], selection: Release
       }
       const owner =
         undoInstance(record) ?? (record.kind === 'delete-inline-policy' ? record.principal.name : record.kind === 'access-key-activate' ? record.userName : undefined);
-      const ownerGone = (owner && (gone.has(owner) || gone.has(`user/${owner}`))) || (record.kind === 'eip-associate' && gone.has(record.allocationId));
+      const ownerGone = (owner && (gone.has(owner) || gone.has(`user/${owner}`))) || (record.kind === 'eip-associate' && gone.has(record.allocationId)) || (record.kind === 'fleet-capacity' && gone.has(record.fleetId));
       if (ownerGone) manual.push(`${record.kind} on ${owner}: not restored, the resource was removed by eradicate`);
       return !ownerGone;
     })
@@ -100,6 +150,7 @@ export function planRelease(entries: readonly JournalEntry[], selection: Release
     for (const e of applied.filter((x) => !x.reversible)) {
       if (e.action === 'ec2:ReleaseAddress') manual.push(`Elastic IP ${(e.request as { address?: { PublicIp?: string } }).address?.PublicIp ?? ''} (${e.target}) was released for good; allocate a new one if the workload needs it`);
       else if (e.action === 'ec2:CancelSpotInstanceRequests') manual.push(`Spot request ${e.target} was cancelled; request capacity again if the workload was legitimate`);
+      else if (e.action === 'ec2:CancelSpotFleetRequests' || e.action === 'ec2:DeleteFleets') manual.push(`Fleet ${e.target} was cancelled by eradicate; create it again if the workload was legitimate`);
       else if (e.action === 'ec2:CreateSnapshot') manual.push(`Case snapshot of ${e.target} kept as evidence (delete it when the case closes)`);
       else if (e.action === 'ec2:CreateSecurityGroup') manual.push(`Isolation group ${e.target} created by irctl kept (harmless; delete when unused)`);
     }
@@ -114,7 +165,7 @@ export function planRelease(entries: readonly JournalEntry[], selection: Release
 }
 
 /** Restore what the selection's containment changed. Returns the manual leftovers. */
-export async function releaseCase(env: PhaseEnv, selection: ReleaseSelection = {}): Promise<readonly string[]> {
+export async function releaseCase(env: PhaseEnv, selection: ReleaseSelection = {}, options: { readonly attacker?: AttackerCredentials } = {}): Promise<readonly string[]> {
   const plan = planRelease(env.exec.options.journal.entries(), selection);
   for (const name of plan.unknown) {
     env.exec.fail('release/select', `the journal of case ${env.ctx.caseId} records no containment of ${name}, so there is nothing to release for it. Fix: check the ID (irctl report lists what was contained).`, { target: name });
@@ -133,7 +184,9 @@ export async function releaseCase(env: PhaseEnv, selection: ReleaseSelection = {
     const instance = undoInstance(record);
     if (instance && vanished.has(instance)) continue;
     const action = inverseOf(env, record);
-    if (action) await env.exec.run(action);
+    // Giving the attacker a credential back takes a typed confirmation, once per key or principal.
+    const tie = attackerTie(record, options.attacker);
+    if (action) await env.exec.run(tie ? { ...action, typedConfirmation: tie, confirmGroup: `attacker-credential/${tie.expected}` } : action);
     else env.exec.fail('release/unknown', `journal undo kind "${record.kind}" (${record.key}) is unknown to this irctl version; restore it by hand`, { target: record.key });
   }
   // A key released alone stays useless while its owner keeps the deny-all: say so.

@@ -45,12 +45,12 @@ afterAll(() => ec2.restore());
 
 it('finds the Spot Fleet on the second page that owns a miner listed on its second page of instances', async () => {
   const owners = await readFleetOwners(clients, 'us-east-1', [{ InstanceId: MINER }]);
-  expect(owners.get(MINER)).toEqual({ kind: 'spot-fleet', id: 'sfr-second-page', state: 'active' });
+  expect(owners.get(MINER)).toMatchObject({ kind: 'spot-fleet', id: 'sfr-second-page', state: 'active' });
 });
 
 it('finds the EC2 Fleet on the second page by the tag on the instance', async () => {
   const owners = await readFleetOwners(clients, 'us-east-1', [{ InstanceId: TAGGED_MINER, Tags: [{ Key: 'aws:ec2:fleet-id', Value: 'fleet-second-page' }] }]);
-  expect(owners.get(TAGGED_MINER)).toEqual({ kind: 'ec2-fleet', id: 'fleet-second-page', state: 'active' });
+  expect(owners.get(TAGGED_MINER)).toMatchObject({ kind: 'ec2-fleet', id: 'fleet-second-page', state: 'active' });
   expect(ec2.commandCalls(DescribeFleetInstancesCommand).map((c) => c.args[0].input.NextToken)).toEqual([undefined, 'fleet-instances-page-2']);
 });
 

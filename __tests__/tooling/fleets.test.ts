@@ -1,7 +1,8 @@
 /**
- * Spot Fleets and EC2 Fleets that launched a miner are cancelled (instances kept as evidence)
- * before anything is terminated, on moto. moto ignores DryRun on CancelSpotFleetRequests and
- * DeleteFleets (AWS honours it): the plan test shows the executor catching exactly that.
+ * Spot Fleets and EC2 Fleets that launched a miner: containment holds them at target capacity 0
+ * (ModifySpotFleetRequest / ModifyFleet with no termination of excess capacity, both recorded
+ * with their inverse, so release restores the capacity); cancelling them is eradication, behind
+ * the confirmation of every irreversible step. On moto, except ModifyFleet (see below).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,14 +13,15 @@ import {
   CreateSubnetCommand,
   CreateVpcCommand,
   DescribeFleetInstancesCommand,
-  DescribeFleetsCommand,
   DescribeInstancesCommand,
   DescribeSpotFleetInstancesCommand,
   DescribeSpotFleetRequestsCommand,
   EC2Client,
   RequestSpotFleetCommand,
 } from '@aws-sdk/client-ec2';
-import { type CallRecord, isMutating } from '../../tooling/aws/record';
+import { readJournal } from '../../tooling/case/journal';
+import { eradicate } from '../../tooling/eradicate';
+import { releaseCase } from '../../tooling/release';
 import { containInstances } from '../../tooling/contain/instances';
 import { normalizeMotoGroups } from '../../dev/attack-scenario';
 import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
@@ -71,33 +73,67 @@ async function seedFleets(): Promise<{ spotFleetId: string; fleetId: string; ins
 
 const newCtx = () => ({ caseId: 'IR-FLEET-1', accountId: '123456789012', regions: [region], window: { start: new Date(0), end: new Date() }, caseDir: mkdtempSync(join(tmpdir(), 'irctl-fleet-')) });
 
-test('plan: an API that ignores DryRun (moto, for fleets) is reported as a failure, never as planned', async () => {
-  await moto.reset();
-  const { instanceIds } = await seedFleets();
-  const { exec } = await runPhase({ endpoint: moto.endpoint, ctx: newCtx(), apply: false }, (env) => containInstances(env, { instanceIds }));
-  const fleetResults = exec.results.filter((r) => r.action === 'ec2:CancelSpotFleetRequests' || r.action === 'ec2:DeleteFleets');
-  expect(fleetResults).toHaveLength(2);
-  for (const r of fleetResults) {
-    expect(r.outcome).toBe('failed');
-    expect(r.error).toMatch(/ignored DryRun and may have made the change/);
-  }
-  expect(exec.incomplete).toBe(true);
-});
+/**
+ * moto has no ModifyFleet: its answer is RECORDED ({ Return: true }, the shape of the EC2 API
+ * reference) and fed by a client middleware for that one command, and DescribeFleets (from moto)
+ * then shows the capacity last sent, as AWS would; every other call reaches moto unchanged.
+ */
+function recordedModifyFleet(sent: Array<{ FleetId: string; TargetCapacitySpecification: { TotalTargetCapacity: number } }>) {
+  type Output = { Fleets?: Array<{ FleetId?: string; TargetCapacitySpecification?: { TotalTargetCapacity?: number } }> };
+  return (client: { middlewareStack: unknown }) =>
+    (client.middlewareStack as { add: (mw: unknown, o: { step: string; name: string }) => void }).add(
+      (next: (a: { input: unknown }) => Promise<{ output: Output }>, context: { commandName?: string }) => async (args: { input: (typeof sent)[number] }) => {
+        if (context.commandName === 'ModifyFleetCommand') {
+          sent.push(args.input);
+          return { output: { $metadata: {}, Return: true }, response: {} };
+        }
+        const out = await next(args);
+        if (context.commandName === 'DescribeFleetsCommand') {
+          for (const f of out.output.Fleets ?? []) {
+            const last = sent.filter((m) => m.FleetId === f.FleetId).at(-1);
+            if (last && f.TargetCapacitySpecification) f.TargetCapacitySpecification.TotalTargetCapacity = last.TargetCapacitySpecification.TotalTargetCapacity;
+          }
+        }
+        return out;
+      },
+      { step: 'initialize', name: 'recordedModifyFleet' },
+    );
+}
 
-test('apply: both fleets are cancelled with their instances kept, and a rerun changes nothing', async () => {
+test('containment holds both fleets at capacity 0, reversibly, instances kept and nothing cancelled; release restores the capacity', async () => {
   await moto.reset();
   const { spotFleetId, fleetId, instanceIds } = await seedFleets();
   const ctx = newCtx();
-  const { exec } = await runPhase({ endpoint: moto.endpoint, ctx, apply: true }, (env) => containInstances(env, { instanceIds }));
+  const sent: Parameters<typeof recordedModifyFleet>[0] = [];
+  const { exec } = await runPhase({ endpoint: moto.endpoint, ctx, apply: true, onClient: recordedModifyFleet(sent) }, (env) => containInstances(env, { instanceIds }));
   expect(exec.failures).toEqual([]);
+  expect(exec.results.map((r) => r.action)).not.toEqual(expect.arrayContaining(['ec2:CancelSpotFleetRequests']));
+  expect(exec.results.map((r) => r.action)).not.toContain('ec2:DeleteFleets');
   const spot = (await ec2().send(new DescribeSpotFleetRequestsCommand({ SpotFleetRequestIds: [spotFleetId] }))).SpotFleetRequestConfigs![0];
-  expect(spot.SpotFleetRequestState).toBe('cancelled_running');
-  const fleet = (await ec2().send(new DescribeFleetsCommand({ FleetIds: [fleetId] }))).Fleets ?? [];
-  expect(fleet.filter((f) => ['submitted', 'active', 'modifying'].includes(f.FleetState!))).toEqual([]);
+  expect(spot.SpotFleetRequestState).toBe('active');
+  expect(spot.SpotFleetRequestConfig!.TargetCapacity).toBe(0);
+  expect(sent).toEqual([{ FleetId: fleetId, TargetCapacitySpecification: { TotalTargetCapacity: 0 }, ExcessCapacityTerminationPolicy: 'no-termination' }]);
   const states = (await ec2().send(new DescribeInstancesCommand({ InstanceIds: instanceIds }))).Reservations!.flatMap((r) => r.Instances!.map((i) => i.State!.Name));
   expect(states).toEqual(['running', 'running']);
+  const held = readJournal(ctx.caseDir).filter((e) => e.outcome === 'applied' && (e.undo as { kind?: string } | undefined)?.kind === 'fleet-capacity');
+  expect(held.map((e) => e.reversible)).toEqual([true, true]);
 
-  const calls: CallRecord[] = [];
-  await runPhase({ endpoint: moto.endpoint, ctx, apply: true, calls }, (env) => containInstances(env, { instanceIds }));
-  expect(calls.filter(isMutating)).toEqual([]);
+  const { exec: released } = await runPhase({ endpoint: moto.endpoint, ctx, apply: true, onClient: recordedModifyFleet(sent) }, async (env) => void (await releaseCase(env)));
+  expect(released.failures).toEqual([]);
+  expect((await ec2().send(new DescribeSpotFleetRequestsCommand({ SpotFleetRequestIds: [spotFleetId] }))).SpotFleetRequestConfigs![0].SpotFleetRequestConfig!.TargetCapacity).toBe(1);
+  expect(sent.at(-1)).toEqual({ FleetId: fleetId, TargetCapacitySpecification: { TotalTargetCapacity: 1 } });
+});
+
+test('eradicate cancels the fleets only with the confirmation every irreversible step gets', async () => {
+  await moto.reset();
+  const { spotFleetId, instanceIds } = await seedFleets();
+  const ctx = newCtx();
+  const unconfirmed = await runPhase({ endpoint: moto.endpoint, ctx, apply: true }, (env) => eradicate(env, { instanceIds }, { timeoutMs: 0 }));
+  const cancel = unconfirmed.exec.results.filter((r) => r.action === 'ec2:CancelSpotFleetRequests' || r.action === 'ec2:DeleteFleets');
+  expect(cancel.map((r) => r.outcome)).toEqual(['needs-confirmation', 'needs-confirmation']);
+  expect((await ec2().send(new DescribeSpotFleetRequestsCommand({ SpotFleetRequestIds: [spotFleetId] }))).SpotFleetRequestConfigs![0].SpotFleetRequestState).toBe('active');
+
+  const confirmed = await runPhase({ endpoint: moto.endpoint, ctx, apply: true, yesIrreversible: true }, (env) => eradicate(env, { instanceIds }, { timeoutMs: 0 }));
+  expect(confirmed.exec.results.filter((r) => r.action === 'ec2:CancelSpotFleetRequests').map((r) => r.outcome)).toEqual(['applied']);
+  expect((await ec2().send(new DescribeSpotFleetRequestsCommand({ SpotFleetRequestIds: [spotFleetId] }))).SpotFleetRequestConfigs![0].SpotFleetRequestState).toMatch(/^cancelled/);
 });

@@ -141,7 +141,7 @@ export function breakGlassProofs(config: OrgConfig): ProofTable {
     'ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces', 'ec2:CreateSnapshot', 'ec2:CreateSnapshots', 'ec2:CreateTags',
     'ec2:ModifyNetworkInterfaceAttribute', 'ec2:ModifyInstanceAttribute', 'ec2:DisassociateAddress', 'ec2:ReleaseAddress',
     'ec2:DisassociateIamInstanceProfile', 'ec2:StopInstances', 'ec2:TerminateInstances', 'ec2:CancelSpotInstanceRequests',
-    'ec2:CancelSpotFleetRequests', 'ec2:DeleteFleets', 'ec2:DeleteKeyPair', 'ec2:DeregisterImage', 'ec2:DeleteSnapshot',
+    'ec2:CancelSpotFleetRequests', 'ec2:DeleteFleets', 'ec2:ModifySpotFleetRequest', 'ec2:ModifyFleet', 'ec2:DeleteKeyPair', 'ec2:DeregisterImage', 'ec2:DeleteSnapshot',
     'ec2:CopySnapshot', 'ec2:GetConsoleOutput', 'ec2:CreateNetworkAclEntry', 'ec2:ReplaceNetworkAclAssociation',
     'autoscaling:DetachInstances', 'autoscaling:EnterStandby', 'autoscaling:ExitStandby', 'autoscaling:SetInstanceProtection',
     'autoscaling:SuspendProcesses', 'autoscaling:ResumeProcesses', 'elasticloadbalancing:DeregisterTargets', 'sts:GetAccessKeyInfo',

@@ -103,6 +103,8 @@ export function breakGlassPolicies(config: OrgConfig): AuditedPolicy[] {
               'ec2:CreateSnapshot', 'ec2:CreateSnapshots', 'ec2:CreateTags', 'ec2:ModifyNetworkInterfaceAttribute',
               'ec2:ModifyInstanceAttribute', 'ec2:DisassociateAddress', 'ec2:ReleaseAddress', 'ec2:DisassociateIamInstanceProfile',
               'ec2:StopInstances', 'ec2:CreateNetworkAcl', 'ec2:CreateNetworkAclEntry', 'ec2:ReplaceNetworkAclAssociation',
+              // Hold a replenishing Spot Fleet / EC2 Fleet at capacity 0 (and give it back on release).
+              'ec2:ModifySpotFleetRequest', 'ec2:ModifyFleet',
             ],
             Resource: '*',
           },

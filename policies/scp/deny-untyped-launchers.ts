@@ -9,8 +9,6 @@ import { computePlatformArnPatterns, irRoleArnPattern } from './principals';
  * changing are both listed: an update can switch a node group's template or a fleet's types.
  */
 export const UNTYPED_LAUNCHER_ACTIONS: readonly string[] = [
-  // EC2 Fleet and Spot Fleet changes: new template configs and overrides carry no type key.
-  'ec2:ModifyFleet', 'ec2:ModifySpotFleetRequest',
   // VM import launches an instance with no type check.
   'ec2:ImportInstance',
   // An instance refresh's DesiredConfiguration can name $Latest or new overrides (only ImageId and TargetCapacityTypes are keys).
@@ -27,12 +25,16 @@ export const UNTYPED_LAUNCHER_ACTIONS: readonly string[] = [
   'sagemaker:CreateInferenceExperiment', 'sagemaker:UpdateInferenceExperiment', 'sagemaker:CreateInferenceRecommendationsJob', 'sagemaker:CreateOptimizationJob',
 ];
 
+/** EC2 Fleet and Spot Fleet changes: new template configs and overrides carry no type key. */
+export const FLEET_CHANGE_ACTIONS: readonly string[] = ['ec2:ModifyFleet', 'ec2:ModifySpotFleetRequest'];
+
 /**
  * Untyped calls a responder needs to contain a launcher: a Batch compute environment must be
- * DISABLED before it can be deleted, a node group or GameLift fleet scaled to zero. No key says
- * "disable" or "scale down", so SecurityBreakGlass is exempt from these three beside the platform.
+ * DISABLED before it can be deleted, a node group or GameLift fleet scaled to zero, an EC2 or
+ * Spot Fleet held at target capacity 0 (irctl's reversible fleet hold). No key says "disable" or
+ * "scale down", so SecurityBreakGlass is exempt from these beside the platform.
  */
-export const RESPONDER_SCALING_ACTIONS: readonly string[] = ['batch:UpdateComputeEnvironment', 'eks:UpdateNodegroupConfig', 'gamelift:UpdateFleetCapacity'];
+export const RESPONDER_SCALING_ACTIONS: readonly string[] = [...FLEET_CHANGE_ACTIONS, 'batch:UpdateComputeEnvironment', 'eks:UpdateNodegroupConfig', 'gamelift:UpdateFleetCapacity'];
 
 /** Plain-text explanation for auditors. */
 export const explanation = `Reserves the launchers that no SCP can filter by instance type for the deployers and the compute platform.
@@ -58,6 +60,10 @@ and setting a GameLift fleet's capacity (batch:UpdateComputeEnvironment, eks:Upd
 gamelift:UpdateFleetCapacity) are reserved the same way, except that SecurityBreakGlass may also call
 them: no key distinguishes disabling from enlarging, a responder must be able to stop these launchers,
 and every assumption of SecurityBreakGlass pages the security team. Reading and deleting stay allowed.
+SecurityBreakGlass may change fleets (ModifyFleet, ModifySpotFleetRequest) for the same reason:
+containment holds an attacker's fleet at target capacity 0 (reversibly, so a false positive gets its
+capacity back) instead of cancelling it; the role is assumed with MFA and every call irctl makes with
+it is journaled.
 Not covered: WorkSpaces graphics bundles (GPU desktops), whose calls name only a bundle ID; denying
 them would end WorkSpaces for everyone, and the billing alarms see what they cost.`;
 

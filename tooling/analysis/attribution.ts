@@ -11,6 +11,8 @@ import { createdBy, type ParsedTrailEvent } from './trail';
 /** The inventory's resource lists, the window, and the parsed trail events. */
 export interface AttributionInput
   extends Pick<Inventory, 'instances' | 'keyPairs' | 'images' | 'snapshots' | 'spotRequests' | 'fleets' | 'iamUsers'> {
+  /** This case: its own evidence snapshots (tagged with it) are not the attacker's; another case's tag proves nothing. */
+  readonly caseId?: string;
   readonly window: { readonly start: Date; readonly end: Date };
   readonly events: readonly ParsedTrailEvent[];
 }
@@ -78,7 +80,8 @@ export function attribute(input: AttributionInput): Attribution[] {
   }
   const imagesFromAttackerInstances = new Set<string>();
   for (const s of input.snapshots) {
-    if (s.details?.irctlCase) continue;
+    // Only this case's evidence is irctl's: another case's tag (or a forged one) is no alibi.
+    if (input.caseId && s.details?.irctlCase === input.caseId) continue;
     const fromImage = CREATE_IMAGE_DESCRIPTION.exec(s.details?.description ?? '');
     if (fromImage && has('instance', s.region, fromImage[1])) {
       imagesFromAttackerInstances.add(`${s.region}/${fromImage[2]}`);

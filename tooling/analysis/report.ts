@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { JournalAnchor } from '../case/anchor';
 import { canonicalJson, GENESIS_HASH } from '../case/journal';
-import type { Attribution, CaseContext, Inventory, JournalEntry, JournalOutcome, Subject, Validation } from '../model';
+import type { Attribution, CaseContext, Inventory, JournalEntry, JournalOutcome, Sighting, Subject, Validation } from '../model';
 import { escapeMarkdown as md, table, utc } from './markdown';
 import { derivedManualSteps } from './report-manual';
 import type { HuntSummary } from '../hunt/hunt';
@@ -15,7 +15,8 @@ import { huntManualSteps, huntSection } from '../hunt/report';
 /** What renderReport draws from. */
 export interface ReportInput {
   readonly ctx: CaseContext;
-  readonly validation?: Validation;
+  /** Every subject validated in the case, in the order validated. */
+  readonly validations?: readonly Validation[];
   readonly inventory?: Inventory;
   readonly journal: readonly JournalEntry[];
   readonly manual: readonly string[];
@@ -32,13 +33,14 @@ const OUTCOMES: readonly JournalOutcome[] = ['started', 'applied', 'skipped-alre
 
 /** Render the case report as Markdown. */
 export function renderReport(input: ReportInput): string {
-  const { ctx, validation, inventory } = input;
+  const { ctx, inventory } = input;
+  const validations = input.validations ?? [];
   const journal = [...input.journal].sort((a, b) => a.seq - b.seq);
   const integrity = checkChain(journal);
   const sections = [
     `# Incident report ${md(ctx.caseId)}`,
     summary(input, journal, integrity.head),
-    validation ? `### Validation facts\n\n${bullets(validation.facts)}` : '### Validation facts\n\n_validate has not run_',
+    validations.length ? validationFacts(validations) : '### Validation facts\n\n_validate has not run_',
     `## Timeline (UTC)\n\n${timeline(inventory, journal.filter(happened), ctx.accountId)}`,
     `## Attacker's resources\n\n${inventory ? inventoryTables(inventory) : '_scope has not run_'}`,
     huntSection(input.hunts ?? []),
@@ -52,7 +54,9 @@ export function renderReport(input: ReportInput): string {
 }
 
 function summary(input: ReportInput, journal: readonly JournalEntry[], head: string | undefined): string {
-  const { ctx, validation, inventory } = input;
+  const { ctx, inventory } = input;
+  const validations = input.validations ?? [];
+  const list = (values: ReadonlyArray<string | undefined>) => [...new Set(values.filter((v): v is string => !!v))].join(', ') || undefined;
   const attributions = inventory?.attributions ?? [];
   const count = (kind: Attribution['kind']): number => attributions.filter((a) => a.kind === kind).length;
   const byOutcome = OUTCOMES.map((o) => [o, journal.filter((j) => j.outcome === o).length] as const).filter(([, n]) => n > 0);
@@ -62,9 +66,9 @@ function summary(input: ReportInput, journal: readonly JournalEntry[], head: str
     ['Account', ctx.accountId],
     ['Window (UTC)', `${utc(ctx.window.start.toISOString())} to ${utc(ctx.window.end.toISOString())}`],
     ['Regions', ctx.regions.join(', ')],
-    ['Subject', validation ? describeSubject(validation.subject) : undefined],
-    ['Principal', validation?.principalArn],
-    ['Access key', validation?.accessKeyId],
+    [validations.length > 1 ? 'Subjects' : 'Subject', list(validations.map((v) => describeSubject(v.subject)))],
+    ['Principal', list(validations.map((v) => v.principalArn))],
+    ['Access key', list(validations.map((v) => v.accessKeyId))],
     [
       'Attributed to the attacker',
       inventory
@@ -77,6 +81,12 @@ function summary(input: ReportInput, journal: readonly JournalEntry[], head: str
     ['Journal chain head', head ? `${head} (${journal.length} entries)` : 'empty journal'],
   ];
   return `## Summary\n\n${table(['Item', 'Value'], rows.filter(([, v]) => v !== undefined))}`;
+}
+
+// One list per validated subject: a second key or instance of the incident adds its own facts.
+function validationFacts(validations: readonly Validation[]): string {
+  if (validations.length === 1) return `### Validation facts\n\n${bullets(validations[0].facts)}`;
+  return `### Validation facts\n\n${validations.map((v) => `#### ${md(describeSubject(v.subject))}\n\n${bullets(v.facts)}`).join('\n\n')}`;
 }
 
 function describeSubject(subject: Subject): string {
@@ -168,7 +178,7 @@ function inventoryTables(inv: Inventory): string {
     section(
       title,
       ['Region', 'ID', 'Name', 'State', 'Created (UTC)', ...detailKeys, 'Why'],
-      mine(title, kind, list, (r) => [r.region, r.id]).map((r) => [r.region, r.id, r.name, r.state, utc(r.createdAt), ...detailKeys.map((k) => r.details?.[k]), attacker(kind, r.region, r.id)]),
+      mine(title, kind, list, (r) => [r.region, r.id]).map((r) => [r.region, r.id, r.name, stateOf(r.state, r.seen), utc(r.createdAt), ...detailKeys.map((k) => r.details?.[k]), attacker(kind, r.region, r.id)]),
     );
   const sections = [
     section(
@@ -177,7 +187,7 @@ function inventoryTables(inv: Inventory): string {
       mine('Instances', 'instance', inv.instances, (i) => [i.region, i.instanceId]).map((i) => [
         i.region,
         i.instanceId,
-        i.state,
+        stateOf(i.state, i.seen),
         i.instanceType,
         utc(i.launchTime),
         i.keyName,
@@ -211,6 +221,11 @@ function inventoryTables(inv: Inventory): string {
   ];
   const rest = hidden.length ? ` Not shown, not tied to the attacker: ${hidden.join(', ')} (inventory.json lists everything).` : '';
   return [`Scoped ${utc(inv.generatedAt)} across ${inv.regions.join(', ')}.${rest}`, ...sections].join('\n\n');
+}
+
+// A record a later scope no longer found stays listed (inventory.json merges every run), marked.
+function stateOf(state: string | undefined, seen: Sighting | undefined): string | undefined {
+  return seen?.missingSince ? `${state ?? ''} (not found by scope since ${utc(seen.missingSince)}; last seen ${utc(seen.lastSeenAt)})`.trim() : state;
 }
 
 function planned(journal: readonly JournalEntry[]): string {

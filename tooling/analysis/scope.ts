@@ -18,6 +18,9 @@ import { createdBy, LOOKUP_EVENTS_HORIZON_DAYS, lookupEvents, lookupWindow, type
 export interface ScopeTarget {
   readonly accessKeyId?: string;
   readonly principalArn?: string;
+  /** Further keys and principals (every subject validated in the case). */
+  readonly accessKeyIds?: readonly string[];
+  readonly principalArns?: readonly string[];
 }
 
 /** Where scope gets the attacker's events, one call per round of lookups. @default LookupEvents per region */
@@ -95,9 +98,12 @@ export async function scope(clients: AwsClients, ctx: CaseContext, target: Scope
   };
 
   const firstLookups: Array<{ attribute: TrailAttribute; value: string }> = [];
-  if (target.accessKeyId) firstLookups.push({ attribute: 'AccessKeyId', value: target.accessKeyId });
-  const principalName = target.principalArn ? lookupUsername(target.principalArn) : undefined;
-  if (principalName) firstLookups.push({ attribute: 'Username', value: principalName });
+  const keys = new Set([...(target.accessKeyId ? [target.accessKeyId] : []), ...(target.accessKeyIds ?? [])]);
+  const principalArns = [...new Set([...(target.principalArn ? [target.principalArn] : []), ...(target.principalArns ?? [])])];
+  for (const value of keys) firstLookups.push({ attribute: 'AccessKeyId', value });
+  const principalNames = [...new Set(principalArns.flatMap((arn) => lookupUsername(arn) ?? []))];
+  for (const value of principalNames) firstLookups.push({ attribute: 'Username', value });
+  const userNames = principalArns.filter((arn) => arn.includes(':user/')).flatMap((arn) => lookupUsername(arn) ?? []);
   // Gaps in what CloudTrail can tell are recorded as failures so the report lists them for follow-up.
   if (firstLookups.length === 0) {
     failures.push({ step: 'scope/cloudtrail', message: 'no attacker access key or principal given: CloudTrail events not looked up, attribution is heuristic only' });
@@ -125,7 +131,7 @@ export async function scope(clients: AwsClients, ctx: CaseContext, target: Scope
   const followUp = await trailLookups(backdoorUsers.map((value) => ({ attribute: 'Username' as const, value })));
 
   const events = dedupeEvents([...firstEvents, ...followUp]);
-  const usersOfInterest = new Set([...backdoorUsers, ...(principalName && target.principalArn?.includes(':user/') ? [principalName] : [])]);
+  const usersOfInterest = new Set([...backdoorUsers, ...userNames]);
   const iam = await scopeIam(clients, { window: ctx.window, usersOfInterest, concurrency });
   progress(`IAM: ${iam.users.length} users created or changed in the window${iam.failures.length ? `, ${iam.failures.length} failed calls` : ''}`);
 
@@ -138,7 +144,7 @@ export async function scope(clients: AwsClients, ctx: CaseContext, target: Scope
     fleets: regional.flatMap((r) => r.fleets),
     iamUsers: iam.users,
   };
-  const attributions = attribute({ window: ctx.window, ...inventory, events });
+  const attributions = attribute({ caseId: ctx.caseId, window: ctx.window, ...inventory, events });
   return {
     caseId: ctx.caseId,
     accountId: ctx.accountId,

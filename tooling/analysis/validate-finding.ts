@@ -17,6 +17,8 @@ export interface FindingFacts {
   /** ARN of the IAM user in the finding's AccessKeyDetails, when it names one. */
   readonly principalArn?: string;
   readonly facts: string[];
+  /** Pool `ip:port` of a crypto finding's connection. */
+  readonly poolEndpoints: readonly string[];
   /** What the finding names for hunt: pool IP and domain, an attack sequence's keys, IPs and agents. */
   readonly indicators: Partial<Record<IndicatorClass, string[]>>;
 }
@@ -86,10 +88,13 @@ export function findingFacts(finding: Finding, fallbackRegion: string): FindingF
     key?.UserType === 'IAMUser' && key.UserName && finding.AccountId ? `arn:aws:iam::${finding.AccountId}:user/${key.UserName}` : undefined;
   if (key?.AccessKeyId) facts.push(`names access key ${key.AccessKeyId} of ${key.UserType ?? 'a principal'} ${key.UserName ?? key.PrincipalId ?? ''}`.trim());
   const indicators: Partial<Record<IndicatorClass, string[]>> = { ...sequence?.indicators };
+  const poolEndpoints: string[] = [];
   // A crypto finding's remote end is the pool.
   if (CRYPTO_TYPE.test(finding.Type ?? '')) {
     const poolIp = net?.RemoteIpDetails?.IpAddressV4 ?? net?.RemoteIpDetails?.IpAddressV6;
     if (poolIp) indicators['pool-ip'] = [poolIp];
+    const port = net?.RemotePortDetails?.Port;
+    if (poolIp && port) poolEndpoints.push(`${poolIp}:${port}`);
     if (dns?.Domain) indicators['pool-domain'] = [dns.Domain];
   }
   return {
@@ -100,6 +105,7 @@ export function findingFacts(finding: Finding, fallbackRegion: string): FindingF
     principalArn: principalArn ?? sequence?.principalArns[0],
     facts,
     indicators,
+    poolEndpoints,
   };
 }
 

@@ -19,6 +19,8 @@ export interface InstanceFacts {
   /** Principal and key of the RunInstances event, when CloudTrail still has it. */
   readonly launchedBy?: { readonly principalArn?: string; readonly accessKeyId?: string; readonly eventTime: string };
   readonly facts: string[];
+  /** Pool endpoints (`host:port`) in its UserData. */
+  readonly poolEndpoints: readonly string[];
 }
 
 /** An instance found in a region, with the account owning its reservation. */
@@ -86,9 +88,12 @@ export async function instanceFacts(
     facts.push(`Spot instance from request ${instance.spotInstanceRequestId ?? '(unknown)'}: cannot be termination-protected; cancel a persistent request before terminating`);
   }
 
+  let pools: readonly string[] = [];
   try {
     const attr = await clients.ec2(region).send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'userData' }));
     const userData = inspectUserData(attr.UserData?.Value);
+    pools = userData.poolEndpoints;
+    if (pools.length) facts.push(`UserData connects to mining pool ${pools.join(', ')} (kept for hunt)`);
     if (userData.text === undefined) facts.push('no UserData');
     else if (userData.indicators.length) facts.push(`UserData (${userData.text.length} bytes) points to mining: ${userData.indicators.join('; ')}`);
     else facts.push(`UserData (${userData.text.length} bytes) has no mining indicators`);
@@ -113,5 +118,5 @@ export async function instanceFacts(
   } catch (error) {
     facts.push(`launching principal unknown (CloudTrail LookupEvents failed: ${errorMessage(error)})`);
   }
-  return { instance, ownerAccountId: found.ownerAccountId, launchedBy, facts };
+  return { instance, ownerAccountId: found.ownerAccountId, launchedBy, facts, poolEndpoints: pools };
 }

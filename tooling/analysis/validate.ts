@@ -4,7 +4,8 @@
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../aws/clients';
-import type { Subject, Validation } from '../model';
+import { isIP } from 'node:net';
+import type { IndicatorClass, Subject, Validation } from '../model';
 import { systemClock, type Clock } from '../clock';
 import { errorMessage } from './instances';
 import { LOOKUP_EVENTS_RATE, RateLimiters } from './rate-limit';
@@ -19,6 +20,18 @@ export interface ValidateOptions {
   readonly clock?: Clock;
   /** Shared LookupEvents limiters (see scope). @default a new set at 2/s */
   readonly trailLimiters?: RateLimiters;
+}
+
+/** Pool endpoints kept as found, and their hosts as hunt indicators (an IP as pool-ip, a name as pool-domain). */
+function poolSeeds(endpoints: readonly string[], indicators: Validation['indicators'] = {}): Pick<Validation, 'poolEndpoints' | 'indicators'> {
+  const unique = [...new Set(endpoints)];
+  const out: Partial<Record<IndicatorClass, string[]>> = Object.fromEntries(Object.entries(indicators).map(([k, v]) => [k, [...(v ?? [])]]));
+  for (const e of unique) {
+    const host = e.slice(0, e.lastIndexOf(':'));
+    const cls: IndicatorClass = isIP(host) ? 'pool-ip' : 'pool-domain';
+    out[cls] = [...new Set([...(out[cls] ?? []), host])];
+  }
+  return { ...(unique.length ? { poolEndpoints: unique } : {}), ...(Object.keys(out).length ? { indicators: out } : {}) };
 }
 
 /** Validate the subject of a case. */
@@ -57,6 +70,7 @@ export async function validate(clients: AwsClients, subject: Subject, opts: Vali
         accessKeyId: result.launchedBy?.accessKeyId,
         instance: result.instance,
         facts: result.facts,
+        ...poolSeeds(result.poolEndpoints),
       };
     }
     case 'access-key': {
@@ -69,7 +83,7 @@ export async function validate(clients: AwsClients, subject: Subject, opts: Vali
       const accountId = finding.accountId ?? callerAccountId;
       if (accountId !== callerAccountId) {
         facts.push(`the finding is about account ${accountId}, you are in ${callerAccountId}: validate again with that account's role for instance and key details`);
-        return { subject, accountId, principalArn: finding.principalArn, accessKeyId: finding.accessKeyId, facts, indicators: finding.indicators };
+        return { subject, accountId, principalArn: finding.principalArn, accessKeyId: finding.accessKeyId, facts, ...poolSeeds(finding.poolEndpoints, finding.indicators) };
       }
       let instance: InstanceFacts | undefined;
       if (finding.instanceId) {
@@ -94,7 +108,7 @@ export async function validate(clients: AwsClients, subject: Subject, opts: Vali
         accessKeyId: finding.accessKeyId ?? instance?.launchedBy?.accessKeyId,
         instance: instance?.instance,
         facts,
-        indicators: finding.indicators,
+        ...poolSeeds([...finding.poolEndpoints, ...(instance?.poolEndpoints ?? [])], finding.indicators),
       };
     }
   }

@@ -30,6 +30,12 @@ export interface Action {
   readonly reversible: boolean;
   /** Destroys or gives up something for good (terminate, delete, release): needs a second confirmation. */
   readonly irreversible?: boolean;
+  /**
+   * Gives an attacker something back (re-enabling a credential the evidence ties to them): applied
+   * only after the responder types `expected` (a plain "yes" is not enough) or passed the
+   * dedicated flag; --yes-irreversible does not cover it.
+   */
+  readonly typedConfirmation?: { readonly expected: string; readonly why: string };
   /** Actions sharing a group are confirmed once (all the deletions that make up removing one user). */
   readonly confirmGroup?: string;
   /** The request as sent (journaled). */
@@ -52,7 +58,7 @@ export interface ExecutorOptions {
   readonly journal: Journal;
   /** False (the default in the CLI): plan only. */
   readonly apply: boolean;
-  /** Asked once per irreversible action when applying; resolve true to go ahead. */
+  /** Asked once per irreversible (or typed-confirmation) action when applying; resolve true to go ahead. */
   readonly confirmIrreversible: (action: Action) => Promise<boolean>;
   readonly reporter: Reporter;
   /** Who makes the calls (for error sentences). */
@@ -73,6 +79,15 @@ export interface ActionResult {
   readonly reversible: boolean;
   readonly outcome: ActionOutcome;
   readonly error?: string;
+}
+
+/** Flag that confirms every typed-confirmation step (re-enabling the attacker's credentials) without a prompt. */
+export const ATTACKER_CREDENTIALS_FLAG = '--release-attacker-credentials';
+
+function notConfirmed(a: Action): string {
+  return a.typedConfirmation
+    ? `gives ${a.typedConfirmation.why} back: not confirmed (type ${a.typedConfirmation.expected} at the prompt, or pass ${ATTACKER_CREDENTIALS_FLAG})`
+    : 'irreversible: not confirmed (--yes-irreversible or answer the prompt)';
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -100,7 +115,7 @@ export class Executor {
         outcome = 'skipped-already-done';
       } else if (!this.options.apply) {
         ({ outcome, response, error } = await this.plan(a));
-      } else if (a.irreversible && !(await this.confirm(a))) {
+      } else if ((a.irreversible || a.typedConfirmation) && !(await this.confirm(a))) {
         outcome = 'needs-confirmation';
       } else {
         // Intent first: if the process dies during the call, the journal still shows the step and its before-state.
@@ -128,7 +143,7 @@ export class Executor {
       outcome: journaled,
       request: a.request,
       response,
-      error: error ?? (outcome === 'needs-confirmation' ? 'irreversible: not confirmed (--yes-irreversible or answer the prompt)' : undefined),
+      error: error ?? (outcome === 'needs-confirmation' ? notConfirmed(a) : undefined),
       reversible: a.reversible,
       undo: a.undo,
     });
@@ -220,7 +235,7 @@ export class Executor {
     this.results.push(result);
     if (outcome === 'failed') this.failures.push({ step: a.step, region: a.region, target: a.target, message: error ?? 'failed' });
     const where = a.region ? ` (${a.region})` : '';
-    const flag = a.irreversible ? 'IRREVERSIBLE' : `reversible: ${a.reversible ? 'yes' : 'no'}`;
+    const flag = a.irreversible ? 'IRREVERSIBLE' : a.typedConfirmation ? 'ATTACKER CREDENTIAL: typed confirmation' : `reversible: ${a.reversible ? 'yes' : 'no'}`;
     this.options.reporter.progress(`[${outcome}] ${a.action} ${a.target}${where} — ${a.summary} [${flag}]${error ? `: ${error}` : ''}`);
   }
 }

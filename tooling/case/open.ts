@@ -24,6 +24,8 @@ export interface WriteCaseOptions {
   readonly apply: boolean;
   /** Confirms every irreversible step up front (automation). */
   readonly yesIrreversible: boolean;
+  /** Confirms every step that gives the attacker's credentials back (release --release-attacker-credentials). @default false */
+  readonly confirmAttackerCredentials?: boolean;
   /** Interactive yes/no question; absent when stdin is not a terminal. */
   readonly ask?: (question: string) => Promise<string>;
   /** Time of the journal and the phases, and the delay between IAM re-reads (tests pass one that does not wait). @default systemClock */
@@ -95,12 +97,18 @@ async function anchorPhase(options: WriteCaseOptions, clients: AwsClients, journ
 function confirmer(options: WriteCaseOptions): (a: Action) => Promise<boolean> {
   let queue: Promise<unknown> = Promise.resolve();
   return (a) => {
-    if (options.yesIrreversible) return Promise.resolve(true);
+    const typed = a.typedConfirmation;
+    // --yes-irreversible is about destroying things; giving the attacker a credential back has its own flag.
+    if (typed ? options.confirmAttackerCredentials : options.yesIrreversible) return Promise.resolve(true);
     const ask = options.ask;
     if (!ask) return Promise.resolve(false);
-    const answer = queue.then(() => ask(`IRREVERSIBLE: ${a.summary} [${a.action} ${a.target}${a.region ? ` in ${a.region}` : ''}]. Type "yes" to proceed: `));
+    const where = `[${a.action} ${a.target}${a.region ? ` in ${a.region}` : ''}]`;
+    const question = typed
+      ? `ATTACKER CREDENTIAL: ${a.summary} ${where}. The evidence ties ${typed.why} to the attacker; this gives it back. Type ${typed.expected} to proceed: `
+      : `IRREVERSIBLE: ${a.summary} ${where}. Type "yes" to proceed: `;
+    const answer = queue.then(() => ask(question));
     queue = answer.catch(() => undefined);
-    return answer.then((text) => text.trim().toLowerCase() === 'yes');
+    return answer.then((text) => (typed ? text.trim() === typed.expected : text.trim().toLowerCase() === 'yes'));
   };
 }
 

@@ -13,7 +13,7 @@ import { LOOKUP_EVENTS_HORIZON_DAYS } from '../analysis/trail';
 import { AwsClients, type ClientSettings } from '../aws/clients';
 import { explainAwsError, unreachableCode } from '../aws/errors';
 import { callerArn, SessionBroker, type SessionSource } from '../aws/session';
-import type { CaseContext, Inventory, Validation } from '../model';
+import type { CaseContext, CaseValidation, Inventory, Validation } from '../model';
 import type { AnchorTarget } from './anchor';
 import { currentDate, systemClock, type Clock } from '../clock';
 import { type Reporter, streamReporter } from './output';
@@ -220,8 +220,15 @@ export function readCaseFile<T>(ctx: CaseContext, name: 'validation.json' | 'inv
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
 }
 
+/** Every subject validated in the case (validation.json holds `{ subjects }`; an older file holds one validation). */
+export function readValidations(ctx: CaseContext): Validation[] {
+  const file = readCaseFile<CaseValidation | Validation>(ctx, 'validation.json');
+  if (!file) return [];
+  return 'subjects' in file ? [...file.subjects] : [file];
+}
+
 /** Save a phase output in the case directory. */
-export function writeCaseFile(ctx: CaseContext, name: 'validation.json' | 'inventory.json' | 'report.md', body: Validation | Inventory | string): string {
+export function writeCaseFile(ctx: CaseContext, name: 'validation.json' | 'inventory.json' | 'report.md', body: CaseValidation | Validation | Inventory | string): string {
   mkdirSync(ctx.caseDir, { recursive: true });
   const file = resolve(ctx.caseDir, name);
   writeFileSync(file, typeof body === 'string' ? body : JSON.stringify(body, null, 2) + '\n');

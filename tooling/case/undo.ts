@@ -1,7 +1,8 @@
 /**
  * What release needs to undo each containment step, as one typed union: every reversible
- * forward step writes exactly one of these kinds into the journal, and release holds exactly
- * one inverse per kind (a missing inverse is a compile error there). `key` names the resource
+ * forward step writes exactly one of these kinds into the journal; its inverse (case/inverse.ts)
+ * sits beside it in tooling/contain/, and release's table holds exactly one per kind (a missing
+ * inverse is a compile error in tooling/release-inverses.ts). `key` names the resource
  * setting; the first applied record of a key holds its original state.
  */
 import type { TargetDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -42,6 +43,8 @@ export type UndoRecord =
   | (Regional & { readonly kind: 'profile-associate'; readonly profileArn: string })
   /** network-acl-cut: the subnet's association before the cut. */
   | (Regional & { readonly kind: 'network-acl-restore'; readonly subnetId: string; readonly networkAclId: string })
+  /** fleet-hold: a maintain-type Spot Fleet or EC2 Fleet held at capacity 0 (group-level: restored with the whole case). */
+  | { readonly key: string; readonly region: string; readonly kind: 'fleet-capacity'; readonly fleetKind: 'spot-fleet' | 'ec2-fleet'; readonly fleetId: string; readonly targetCapacity: number }
   /** tag. */
   | (Regional & { readonly kind: 'containment-tag' })
   /** deny-all / revoke-sessions (credentials: never undone by releasing an instance). */
@@ -59,3 +62,4 @@ export type UndoOf<K extends UndoKind> = Extract<UndoRecord, { kind: K }>;
 export function undoInstance(r: UndoRecord): string | undefined {
   return 'instanceId' in r ? r.instanceId : undefined;
 }
+

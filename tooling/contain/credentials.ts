@@ -5,6 +5,8 @@
  * write is re-read until visible.
  */
 import {
+  DeleteRolePolicyCommand,
+  DeleteUserPolicyCommand,
   GetAccessKeyLastUsedCommand,
   GetRolePolicyCommand,
   GetUserPolicyCommand,
@@ -21,6 +23,7 @@ import type { AwsClients } from '../aws/clients';
 import { errorCode } from '../aws/errors';
 import type { Action } from '../case/executor';
 import type { Once, PhaseEnv } from '../case/phase';
+import type { Inverse } from '../case/inverse';
 import type { IamPrincipal } from '../case/undo';
 
 export type { IamPrincipal } from '../case/undo';
@@ -138,6 +141,9 @@ export async function containRole(env: PhaseEnv, once: Once, roleName: string): 
 export interface CredentialTarget {
   readonly accessKeyId?: string;
   readonly principalArn?: string;
+  /** Further keys and principals (every subject validated in the case). */
+  readonly accessKeyIds?: readonly string[];
+  readonly principalArns?: readonly string[];
   /** Further users to contain (backdoor users found by scope). */
   readonly userNames?: readonly string[];
 }
@@ -145,8 +151,8 @@ export interface CredentialTarget {
 /** Contain the attacker's credentials: the key's owner, the principal, and any backdoor users. */
 export async function containCredentials(env: PhaseEnv, target: CredentialTarget, once: Once): Promise<void> {
   const principals: IamPrincipal[] = [];
-  if (target.accessKeyId) principals.push(await keyOwner(env.read, target.accessKeyId));
-  if (target.principalArn) principals.push(principalFromArn(target.principalArn));
+  for (const k of new Set([...(target.accessKeyId ? [target.accessKeyId] : []), ...(target.accessKeyIds ?? [])])) principals.push(await keyOwner(env.read, k));
+  for (const arn of new Set([...(target.principalArn ? [target.principalArn] : []), ...(target.principalArns ?? [])])) principals.push(principalFromArn(arn));
   for (const u of target.userNames ?? []) principals.push({ kind: 'user', name: u });
   if (principals.length === 0) throw new Error('contain-credentials needs a target. Fix: pass --access-key <id> or --principal <arn> (or run scope first).');
   const unique = [...new Map(principals.map((p) => [`${p.kind}/${p.name}`, p])).values()];
@@ -155,3 +161,49 @@ export async function containCredentials(env: PhaseEnv, target: CredentialTarget
     p.kind === 'user' ? containUser(env, once, p.name) : containRole(env, once, p.name),
   );
 }
+
+/** Inverse of the delete-inline-policy undo record (release). */
+export const removeInlinePolicy: Inverse<'delete-inline-policy'> = (env, r) => {
+  const p = r.principal;
+  const exists = async () => {
+    try {
+      if (p.kind === 'user') await env.read.iam().send(new GetUserPolicyCommand({ UserName: p.name, PolicyName: r.policyName }));
+      else await env.read.iam().send(new GetRolePolicyCommand({ RoleName: p.name, PolicyName: r.policyName }));
+      return true;
+    } catch (err) {
+      if (/NoSuchEntity/.test(errorCode(err))) return false;
+      throw err;
+    }
+  };
+  return {
+    reversible: true,
+    step: 'release/delete-inline-policy',
+    action: p.kind === 'user' ? 'iam:DeleteUserPolicy' : 'iam:DeleteRolePolicy',
+    target: `${p.kind}/${p.name}`,
+    summary: `remove ${r.policyName} from ${p.kind} ${p.name}`,
+    request: { name: p.name, PolicyName: r.policyName },
+    isDone: async () => !(await exists()),
+    apply: () =>
+      p.kind === 'user'
+        ? env.write.iam().send(new DeleteUserPolicyCommand({ UserName: p.name, PolicyName: r.policyName }))
+        : env.write.iam().send(new DeleteRolePolicyCommand({ RoleName: p.name, PolicyName: r.policyName })),
+    verify: async () => !(await exists()),
+  };
+};
+
+/** Inverse of the access-key-activate undo record (release). */
+export const reactivateKey: Inverse<'access-key-activate'> = (env, r) => {
+  const status = async () =>
+    ((await env.read.iam().send(new ListAccessKeysCommand({ UserName: r.userName }))).AccessKeyMetadata ?? []).find((k) => k.AccessKeyId === r.accessKeyId)?.Status;
+  return {
+    reversible: true,
+    step: 'release/access-key-activate',
+    action: 'iam:UpdateAccessKey',
+    target: `user/${r.userName}/${r.accessKeyId}`,
+    summary: `re-activate access key ${r.accessKeyId} of ${r.userName}`,
+    request: { UserName: r.userName, AccessKeyId: r.accessKeyId, Status: 'Active' },
+    isDone: async () => (await status()) === 'Active',
+    apply: () => env.write.iam().send(new UpdateAccessKeyCommand({ UserName: r.userName, AccessKeyId: r.accessKeyId, Status: 'Active' })),
+    verify: async () => (await status()) === 'Active',
+  };
+};

@@ -4,10 +4,11 @@
  * (an allow-listed IP a partner trusts cannot be had back), so it belongs to eradicate, behind
  * the confirmation every irreversible step gets.
  */
-import { type Address, DescribeAddressesCommand, DisassociateAddressCommand, ReleaseAddressCommand } from '@aws-sdk/client-ec2';
+import { type Address, AssociateAddressCommand, DescribeAddressesCommand, DisassociateAddressCommand, ReleaseAddressCommand } from '@aws-sdk/client-ec2';
 import { errorCode } from '../aws/errors';
 import type { Action } from '../case/executor';
 import type { PhaseEnv } from '../case/phase';
+import { type Inverse, inverseBase } from '../case/inverse';
 
 /** What the journal keeps of an address so eradicate and release can find it after it left the instance. */
 interface AddressRecord {
@@ -77,3 +78,19 @@ export function releaseAddressActions(env: PhaseEnv, region: string, instanceId:
     apply: () => ec2.send(new ReleaseAddressCommand({ AllocationId: a.AllocationId })),
   }));
 }
+
+/** Inverse of the eip-associate undo record (release). */
+export const reassociateAddress: Inverse<'eip-associate'> = (env, r) => {
+  const req = { AllocationId: r.allocationId, NetworkInterfaceId: r.networkInterfaceId, PrivateIpAddress: r.privateIpAddress };
+  return {
+    ...inverseBase(r),
+    step: 'release/eip-associate',
+    action: 'ec2:AssociateAddress',
+    target: r.allocationId,
+    summary: `re-associate Elastic IP ${r.allocationId} with ${r.networkInterfaceId} of ${r.instanceId}`,
+    request: req,
+    isDone: async () => (await env.read.ec2(r.region).send(new DescribeAddressesCommand({ AllocationIds: [r.allocationId] }))).Addresses?.[0]?.NetworkInterfaceId === r.networkInterfaceId,
+    dryRun: () => env.write.ec2(r.region).send(new AssociateAddressCommand({ ...req, DryRun: true })),
+    apply: () => env.write.ec2(r.region).send(new AssociateAddressCommand(req)),
+  };
+};

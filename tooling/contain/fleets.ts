@@ -1,14 +1,27 @@
 /**
- * Spot Fleets and EC2 Fleets relaunch what is terminated (docs/runbook.md): find the fleets that
- * own the instances and cancel them — keeping the instances, which are evidence — before
- * anything is terminated. Ownership comes from the fleets' own instance lists (moto does not
- * tag fleet instances) and from the `aws:ec2spot:fleet-request-id` / `aws:ec2:fleet-id` tags.
+ * Spot Fleets and EC2 Fleets of type `maintain` relaunch what is stopped or terminated
+ * (docs/runbook.md). Containment holds such a fleet reversibly at target capacity 0 without
+ * terminating the excess (ModifySpotFleetRequest / ModifyFleet; `request` and `instant` fleets
+ * never replenish and AWS modifies only `maintain` ones), and its inverse, beside it, puts the
+ * capacity back. Cancelling a fleet cannot be undone: eradicate does it, confirmed, before
+ * anything is terminated, keeping the instances (evidence). Ownership comes from the fleets'
+ * instance lists (moto does not tag fleet instances) and the `aws:ec2spot:fleet-request-id` /
+ * `aws:ec2:fleet-id` tags.
  */
-import { CancelSpotFleetRequestsCommand, DeleteFleetsCommand, type Instance } from '@aws-sdk/client-ec2';
+import {
+  CancelSpotFleetRequestsCommand,
+  DeleteFleetsCommand,
+  DescribeFleetsCommand,
+  DescribeSpotFleetRequestsCommand,
+  type Instance,
+  ModifyFleetCommand,
+  ModifySpotFleetRequestCommand,
+} from '@aws-sdk/client-ec2';
 import type { AwsClients } from '../aws/clients';
 import { readFleetInstances, readFleets, readSpotFleetInstances, readSpotFleetRequests } from '../aws/ec2-state';
 import type { Action } from '../case/executor';
 import type { PhaseEnv } from '../case/phase';
+import type { Inverse } from '../case/inverse';
 
 /** A fleet that launched one of the instances. */
 export interface FleetOwner {
@@ -16,6 +29,10 @@ export interface FleetOwner {
   readonly id: string;
   /** Fleet state when read (cancelled ones need nothing). */
   readonly state: string;
+  /** `maintain` (replenishes), `request` or `instant` (never relaunch). */
+  readonly type: string;
+  /** Target capacity when read (what release restores). */
+  readonly targetCapacity: number;
 }
 
 const SPOT_FLEET_TAG = 'aws:ec2spot:fleet-request-id';
@@ -32,10 +49,10 @@ export async function readFleetOwners(clients: AwsClients, region: string, insta
   const liveFleets = fleets.filter((f) => LIVE_EC2_FLEET.has(f.FleetState ?? ''));
   await Promise.all([
     ...liveSpot.map(async (f) => {
-      for (const i of await readSpotFleetInstances(ec2, f.SpotFleetRequestId!)) owners.set(i.InstanceId!, { kind: 'spot-fleet', id: f.SpotFleetRequestId!, state: f.SpotFleetRequestState! });
+      for (const i of await readSpotFleetInstances(ec2, f.SpotFleetRequestId!)) owners.set(i.InstanceId!, spotOwner(f));
     }),
     ...liveFleets.map(async (f) => {
-      for (const i of await readFleetInstances(ec2, f.FleetId!)) owners.set(i.InstanceId!, { kind: 'ec2-fleet', id: f.FleetId!, state: f.FleetState! });
+      for (const i of await readFleetInstances(ec2, f.FleetId!)) owners.set(i.InstanceId!, fleetOwner(f));
     }),
   ]);
   for (const i of instances) {
@@ -45,16 +62,80 @@ export async function readFleetOwners(clients: AwsClients, region: string, insta
     if (owners.has(i.InstanceId!)) continue;
     const liveSpotFleet = spot ? liveSpot.find((f) => f.SpotFleetRequestId === spot) : undefined;
     const liveFleet = fleet ? liveFleets.find((f) => f.FleetId === fleet) : undefined;
-    if (liveSpotFleet) owners.set(i.InstanceId!, { kind: 'spot-fleet', id: spot!, state: liveSpotFleet.SpotFleetRequestState ?? '' });
-    else if (liveFleet) owners.set(i.InstanceId!, { kind: 'ec2-fleet', id: fleet!, state: liveFleet.FleetState ?? '' });
+    if (liveSpotFleet) owners.set(i.InstanceId!, spotOwner(liveSpotFleet));
+    else if (liveFleet) owners.set(i.InstanceId!, fleetOwner(liveFleet));
   }
   return owners;
 }
 
-/** Cancel the fleet that owns an instance, keeping its instances running (they are evidence). */
+type SpotFleet = Awaited<ReturnType<typeof readSpotFleetRequests>>[number];
+type Fleet = Awaited<ReturnType<typeof readFleets>>[number];
+
+function spotOwner(f: SpotFleet): FleetOwner {
+  return { kind: 'spot-fleet', id: f.SpotFleetRequestId!, state: f.SpotFleetRequestState ?? '', type: f.SpotFleetRequestConfig?.Type ?? 'maintain', targetCapacity: f.SpotFleetRequestConfig?.TargetCapacity ?? 0 };
+}
+
+function fleetOwner(f: Fleet): FleetOwner {
+  return { kind: 'ec2-fleet', id: f.FleetId!, state: f.FleetState ?? '', type: f.Type ?? 'maintain', targetCapacity: f.TargetCapacitySpecification?.TotalTargetCapacity ?? 0 };
+}
+
+async function currentCapacity(env: PhaseEnv, region: string, kind: FleetOwner['kind'], id: string): Promise<number | undefined> {
+  const ec2 = env.read.ec2(region);
+  if (kind === 'spot-fleet') return (await ec2.send(new DescribeSpotFleetRequestsCommand({ SpotFleetRequestIds: [id] }))).SpotFleetRequestConfigs?.[0]?.SpotFleetRequestConfig?.TargetCapacity;
+  return (await ec2.send(new DescribeFleetsCommand({ FleetIds: [id] }))).Fleets?.[0]?.TargetCapacitySpecification?.TotalTargetCapacity;
+}
+
+/** Hold a replenishing fleet at capacity 0, instances kept: reversible (undefined: a fleet type that never relaunches). */
+export function holdFleetAction(env: PhaseEnv, region: string, owner: FleetOwner, step: string): Action | undefined {
+  if (owner.type !== 'maintain') return undefined;
+  const ec2 = env.write.ec2(region);
+  const common = {
+    step,
+    region,
+    target: owner.id,
+    reversible: true,
+    undo: { key: `fleet:${owner.id}`, region, kind: 'fleet-capacity', fleetKind: owner.kind, fleetId: owner.id, targetCapacity: owner.targetCapacity },
+    isDone: async () => (await currentCapacity(env, region, owner.kind, owner.id)) === 0,
+  } as const;
+  if (owner.kind === 'spot-fleet') {
+    const request = { SpotFleetRequestId: owner.id, TargetCapacity: 0, ExcessCapacityTerminationPolicy: 'noTermination' as const };
+    // ModifySpotFleetRequest has no DryRun: planned only.
+    return { ...common, action: 'ec2:ModifySpotFleetRequest', summary: `hold Spot Fleet ${owner.id} at target capacity 0 (was ${owner.targetCapacity}; instances kept) so it relaunches nothing`, request, apply: () => ec2.send(new ModifySpotFleetRequestCommand(request)) };
+  }
+  const request = { FleetId: owner.id, TargetCapacitySpecification: { TotalTargetCapacity: 0 }, ExcessCapacityTerminationPolicy: 'no-termination' as const };
+  return {
+    ...common,
+    action: 'ec2:ModifyFleet',
+    summary: `hold EC2 Fleet ${owner.id} at target capacity 0 (was ${owner.targetCapacity}; instances kept) so it relaunches nothing`,
+    request,
+    dryRun: () => ec2.send(new ModifyFleetCommand({ ...request, DryRun: true })),
+    apply: () => ec2.send(new ModifyFleetCommand(request)),
+  };
+}
+
+/** Inverse of holdFleetAction: the fleet's target capacity back to what it was. */
+export const restoreFleetCapacity: Inverse<'fleet-capacity'> = (env, r) => {
+  const ec2 = env.write.ec2(r.region);
+  const common = {
+    step: 'release/fleet-capacity',
+    region: r.region,
+    target: r.fleetId,
+    reversible: true,
+    summary: `target capacity of ${r.fleetKind === 'spot-fleet' ? 'Spot Fleet' : 'EC2 Fleet'} ${r.fleetId} back to ${r.targetCapacity}`,
+    isDone: async () => (await currentCapacity(env, r.region, r.fleetKind, r.fleetId)) === r.targetCapacity,
+  } as const;
+  if (r.fleetKind === 'spot-fleet') {
+    const request = { SpotFleetRequestId: r.fleetId, TargetCapacity: r.targetCapacity };
+    return { ...common, action: 'ec2:ModifySpotFleetRequest', request, apply: () => ec2.send(new ModifySpotFleetRequestCommand(request)) };
+  }
+  const request = { FleetId: r.fleetId, TargetCapacitySpecification: { TotalTargetCapacity: r.targetCapacity } };
+  return { ...common, action: 'ec2:ModifyFleet', request, dryRun: () => ec2.send(new ModifyFleetCommand({ ...request, DryRun: true })), apply: () => ec2.send(new ModifyFleetCommand(request)) };
+};
+
+/** Cancel the fleet that owns an instance, keeping its instances running (they are evidence). Irreversible: eradicate only. */
 export function cancelFleetAction(env: PhaseEnv, region: string, owner: FleetOwner, step: string): Action {
   const ec2 = env.write.ec2(region);
-  const base = { step, region, target: owner.id, reversible: false, isDone: async () => false } as const;
+  const base = { step, region, target: owner.id, reversible: false, irreversible: true, isDone: async () => false } as const;
   if (owner.kind === 'spot-fleet') {
     const request = { SpotFleetRequestIds: [owner.id], TerminateInstances: false };
     return {

@@ -1,8 +1,8 @@
 /**
  * contain-instances: for every instance, evidence first, then snapshots, then the rest of the
  * hold — Auto Scaling, protections, per-ENI isolation, load balancers, instance profile and its
- * sessions, fleets, Elastic IPs (disassociated, not released), tags. Every step but the
- * snapshots and fleet cancellation can be undone by release. Regions and instances run with
+ * sessions, fleets (held at capacity 0), Elastic IPs (disassociated, not released), tags. Every
+ * step but the snapshots can be undone by release. Regions and instances run with
  * bounded concurrency; a failure on one instance or region is recorded and the rest go on.
  */
 import type { Instance } from '@aws-sdk/client-ec2';
@@ -13,8 +13,10 @@ import { Once, type PhaseEnv } from '../case/phase';
 import { collectInstanceEvidence } from '../evidence/collect';
 import { revokeSessions } from './credentials';
 import { disassociateAddressActions } from './elastic-ips';
-import { autoScalingActions, loadBalancerActions, profileAction, protectionActions, snapshotActions, tagAction } from './instance-steps';
-import { cancelFleetAction } from './fleets';
+import { autoScalingActions } from './auto-scaling';
+import { protectionActions } from './instance-attributes';
+import { loadBalancerActions, profileAction, snapshotActions, tagAction } from './instance-steps';
+import { holdFleetAction } from './fleets';
 import { eniIsolationActions, isolationGroups } from './network';
 import { cutSubnet } from './network-acl';
 import { findInstances, readRegionState, type RegionState } from './state';
@@ -162,14 +164,17 @@ async function containInstance(env: PhaseEnv, once: Once, state: RegionState, in
       env.exec.fail('contain-instances/revoke-role-sessions', err, { target: id, action: 'iam:PutRolePolicy' });
     }
   }
-  // 7. No fleet relaunches it.
+  // 7. No fleet relaunches it: held at capacity 0, reversibly (cancelling is eradication).
   const fleet = state.fleets.get(id);
-  if (fleet) {
-    const outcome = await once.run(`fleet/${region}/${fleet.id}`, () => env.exec.run(cancelFleetAction(env, region, fleet, 'contain-instances/cancel-fleet')));
+  const hold = fleet && holdFleetAction(env, region, fleet, 'contain-instances/fleet-hold');
+  if (fleet && hold) {
+    const outcome = await once.run(`fleet/${region}/${fleet.id}`, () => env.exec.run(hold));
     if (!COMPLETE.has(outcome)) complete = false;
+  } else if (fleet) {
+    await once.run(`fleet/${region}/${fleet.id}`, async () => env.reporter.progress(`[note] ${fleet.kind} ${fleet.id} is of type ${fleet.type}: it never relaunches, nothing to hold`));
   }
-  // Its public address goes, reversibly. Releasing the address and cancelling a Spot request
-  // cannot be undone: eradicate does them, once the compromise is confirmed.
+  // Its public address goes, reversibly. Releasing the address and cancelling a Spot request or
+  // fleet cannot be undone: eradicate does them, once the compromise is confirmed.
   await runAll(disassociateAddressActions(env, region, id, state.addresses));
   // 8. Tag last: the tag says the containment completed.
   if (complete) await runAll([tagAction(env, state, instance, 'contained')]);

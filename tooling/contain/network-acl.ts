@@ -21,6 +21,7 @@ import {
 import { MANAGED_BY, TAGS } from '../../shared/names';
 import type { Action } from '../case/executor';
 import type { Once, PhaseEnv } from '../case/phase';
+import { type Inverse, inverseBase } from '../case/inverse';
 
 /** TAGS.isolationRole value of the deny-all ACL irctl creates. */
 export const NETWORK_ACL_ROLE = 'network-acl-cut';
@@ -120,3 +121,23 @@ async function replaceAssociation(env: PhaseEnv, region: string, subnetId: strin
     apply: () => ec2.send(new ReplaceNetworkAclAssociationCommand(request)),
   };
 }
+
+/** Inverse of the network-acl-restore undo record (release). */
+export const restoreNetworkAcl: Inverse<'network-acl-restore'> = (env, r) => {
+  const current = async () => {
+    const acls = (await env.read.ec2(r.region).send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'association.subnet-id', Values: [r.subnetId] }] }))).NetworkAcls ?? [];
+    const acl = acls[0];
+    return { aclId: acl?.NetworkAclId, associationId: acl?.Associations?.find((a) => a.SubnetId === r.subnetId)?.NetworkAclAssociationId };
+  };
+  return {
+    ...inverseBase(r),
+    step: 'release/network-acl-restore',
+    action: 'ec2:ReplaceNetworkAclAssociation',
+    target: r.subnetId,
+    summary: `put subnet ${r.subnetId} back on its network ACL ${r.networkAclId}`,
+    request: { SubnetId: r.subnetId, NetworkAclId: r.networkAclId },
+    isDone: async () => (await current()).aclId === r.networkAclId,
+    dryRun: async () => env.write.ec2(r.region).send(new ReplaceNetworkAclAssociationCommand({ AssociationId: (await current()).associationId, NetworkAclId: r.networkAclId, DryRun: true })),
+    apply: async () => env.write.ec2(r.region).send(new ReplaceNetworkAclAssociationCommand({ AssociationId: (await current()).associationId, NetworkAclId: r.networkAclId })),
+  };
+};

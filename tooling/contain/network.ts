@@ -7,6 +7,7 @@
  * deterministic names from shared/names.ts so a rerun finds them instead of duplicating.
  */
 import {
+  DescribeNetworkInterfacesCommand,
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
@@ -20,6 +21,8 @@ import {
 import { MANAGED_BY, SECURITY_GROUPS, TAGS } from '../../shared/names';
 import type { Action } from '../case/executor';
 import type { Once, PhaseEnv } from '../case/phase';
+import { type Inverse, inverseBase } from '../case/inverse';
+import type { UndoOf } from '../case/undo';
 
 /** Group IDs in one VPC; undefined when planning and the group does not exist yet. */
 export interface IsolationGroups {
@@ -203,4 +206,36 @@ function originalGroups(env: PhaseEnv, eniId: string, current: ReadonlyArray<{ G
   if (recorded) return [...(recorded.undo as { groups: string[] }).groups];
   const own = current.filter((g) => !isIrctlGroup(g, known)).map((g) => g.GroupId!);
   return own.length ? own.sort() : undefined;
+}
+
+/** Inverse of the eni-groups undo record (release). */
+export const restoreEniGroups: Inverse<'eni-groups'> = (env, r) => ({
+  ...inverseBase(r),
+  step: 'release/eni-groups',
+  action: 'ec2:ModifyNetworkInterfaceAttribute',
+  target: r.networkInterfaceId,
+  summary: `restore ${r.networkInterfaceId} of ${r.instanceId} to its original groups ${r.groups.join(', ')}`,
+  request: { NetworkInterfaceId: r.networkInterfaceId, Groups: r.groups },
+  isDone: async () => {
+    await refuseIrctlGroups(env, r);
+    const cur = (await env.read.ec2(r.region).send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [r.networkInterfaceId] }))).NetworkInterfaces?.[0];
+    return sameSet((cur?.Groups ?? []).map((g) => g.GroupId!), r.groups);
+  },
+  dryRun: () => env.write.ec2(r.region).send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: r.networkInterfaceId, Groups: [...r.groups], DryRun: true })),
+  apply: () => env.write.ec2(r.region).send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: r.networkInterfaceId, Groups: [...r.groups] })),
+});
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
+}
+
+/** A journal written before irctl journaled intents may name irctl's own group as an original: restoring it would leave the ENI open. */
+async function refuseIrctlGroups(env: PhaseEnv, r: UndoOf<'eni-groups'>): Promise<void> {
+  const found = (await env.read.ec2(r.region).send(new DescribeSecurityGroupsCommand({ GroupIds: [...r.groups] }))).SecurityGroups ?? [];
+  const own = found.filter((g) => isIrctlGroup(g) || g.Tags?.some((t) => t.Key === TAGS.isolationRole));
+  if (own.length === 0) return;
+  throw new Error(
+    `the journal names irctl's own group ${own.map((g) => `${g.GroupId} (${g.GroupName})`).join(', ')} as the original of ${r.networkInterfaceId}; restoring it would leave ${r.instanceId} open to all traffic, so release left it isolated. ` +
+      `Fix: attach the workload's real security groups by hand: aws ec2 modify-network-interface-attribute --network-interface-id ${r.networkInterfaceId} --groups <group-ids> --region ${r.region}`,
+  );
 }

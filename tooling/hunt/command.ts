@@ -10,9 +10,9 @@ import { ATHENA } from '../../shared/names';
 import { errorMessage } from '../aws/errors';
 import type { TrailSource } from '../analysis/scope';
 import type { SessionSource } from '../aws/session';
-import { readCaseFile, type Runtime } from '../case/runtime';
+import { readCaseFile, readValidations, type Runtime } from '../case/runtime';
 import type { CommandResult } from '../command-result';
-import type { IndicatorClass, Inventory, StepFailure, Validation } from '../model';
+import type { IndicatorClass, Inventory, StepFailure } from '../model';
 import { athenaFix } from './athena';
 import { hunt } from './hunt';
 import { athenaTrailSource } from './scope-source';
@@ -77,7 +77,7 @@ export async function huntCommand(rt: Runtime, flags: HuntFlags): Promise<Comman
   const region = flags.athenaRegion ?? config.organization.homeRegion;
   if (!isCommercialRegion(region)) throw new UsageError(`--athena-region "${region}" is not a known region. Fix: pass the org's home region, e.g. --athena-region ${config.organization.homeRegion}.`);
 
-  const fromCase = flags.caseIndicators === false ? {} : caseIndicators(readCaseFile<Validation>(rt.ctx, 'validation.json'), readCaseFile<Inventory>(rt.ctx, 'inventory.json'));
+  const fromCase = flags.caseIndicators === false ? {} : caseIndicators(readValidations(rt.ctx), readCaseFile<Inventory>(rt.ctx, 'inventory.json'));
   const indicators = mergeIndicators(flagged, fromCase);
   if (indicatorCount(indicators) === 0) {
     throw new UsageError('Nothing to hunt for. Fix: pass indicators (--access-key, --source-ip, --user-agent, --ami, --key-name, --pool-domain, --pool-ip), or run validate and scope first so the case has them.');

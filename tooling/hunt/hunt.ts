@@ -75,10 +75,14 @@ export interface HuntInput {
   readonly clock?: Clock;
 }
 
-/** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
+// A cell a spreadsheet would run as a formula (OWASP CSV injection): attacker user agents and names land here.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break; a formula-like cell is prefixed with ' and quoted (OWASP). */
 function csvField(value: string | undefined): string {
   if (value === undefined) return '';
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  return text !== value || /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** RFC 4180 CSV with a header line. */

@@ -105,12 +105,14 @@ const SERVICE_AGENT = /^(AWS Internal|[\w.-]+\.amazonaws\.com)$/i;
  * the keys, source IPs and user agents of the attacker's CloudTrail events, and the key pairs and
  * AMIs scope attributed to them. Only attributed resources: an AMI merely present is no indicator.
  */
-export function caseIndicators(validation: Validation | undefined, inventory: Inventory | undefined): IndicatorSet {
+export function caseIndicators(validations: readonly Validation[], inventory: Inventory | undefined): IndicatorSet {
   const set: Record<IndicatorClass, string[]> = {
     'access-key': [], 'source-ip': [], 'user-agent': [], ami: [], 'key-pair': [], 'user-data-sha256': [], 'pool-domain': [], 'pool-ip': [],
   };
-  if (validation?.accessKeyId) set['access-key'].push(validation.accessKeyId);
-  for (const [cls, values] of Object.entries(validation?.indicators ?? {}) as Array<[IndicatorClass, readonly string[]]>) set[cls].push(...values);
+  for (const validation of validations) {
+    if (validation.accessKeyId) set['access-key'].push(validation.accessKeyId);
+    for (const [cls, values] of Object.entries(validation.indicators ?? {}) as Array<[IndicatorClass, readonly string[]]>) set[cls].push(...values);
+  }
   for (const e of inventory?.events ?? []) {
     if (e.accessKeyId) set['access-key'].push(e.accessKeyId);
     if (e.sourceIp && isIP(e.sourceIp)) set['source-ip'].push(e.sourceIp);

@@ -63,9 +63,12 @@ test('RECORDED AttackSequence:IAM/CompromisedCredentials: the key and user it na
     'source-ip': ['203.0.113.7'],
     'user-agent': ['aws-cli/2.15.0 Python/3.11.6 Linux/5.15 exe/x86_64.kali'],
     'access-key': [seed.attackerKeyId],
+    // The pool host in the UserData of the instance the sequence names.
+    'pool-domain': [expect.stringMatching(/\./)],
   });
+  expect(v.poolEndpoints?.length).toBeGreaterThan(0);
   // What hunt takes from validation.json.
-  expect(caseIndicators(v, undefined)).toMatchObject({ 'access-key': [seed.attackerKeyId], 'source-ip': ['203.0.113.7'] });
+  expect(caseIndicators([v], undefined)).toMatchObject({ 'access-key': [seed.attackerKeyId], 'source-ip': ['203.0.113.7'] });
 });
 
 test('RECORDED AttackSequence:EC2/CompromisedInstanceGroup: every instance listed, the one in the finding\'s region inspected, the pool seeds hunt', async () => {

