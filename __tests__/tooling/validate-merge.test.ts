@@ -14,7 +14,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { main } from '../../tooling/cli';
 import { caseIndicators } from '../../tooling/hunt/indicators';
 import type { CaseValidation } from '../../tooling/model';
-import { type AttackScenario, seedAttack } from '../../dev/attack-scenario';
+import { type AttackScenario, MINER_USER_DATA, seedAttack } from '../../dev/attack-scenario';
 import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
 import { captureOutput, steppingClock } from './case-harness';
 
@@ -73,7 +73,8 @@ test('the mining-pool host:port in the UserData is kept in validation.json and f
   const miner = scenario.instances.find((i) => i.kind === 'plain')!;
   expect((await irctl(caseDir, ['validate', '--instance', miner.instanceId, '--region', miner.region])).code).toBe(0);
   const [instance] = read(caseDir).subjects;
-  // The seeded UserData runs the miner with "-o pool.example:3333" (and downloads it from 203.0.113.9).
-  expect(instance.poolEndpoints).toEqual(['pool.example:3333']);
-  expect(caseIndicators(read(caseDir).subjects, undefined)['pool-domain']).toEqual(['pool.example']);
+  // The scenario's UserData runs the miner with "-o stratum+tcp://pool.supportxmr.com:3333" (and downloads it from 203.0.113.7).
+  expect(MINER_USER_DATA).toContain('stratum+tcp://pool.supportxmr.com:3333');
+  expect(instance.poolEndpoints).toEqual(['pool.supportxmr.com:3333']);
+  expect(caseIndicators(read(caseDir).subjects, undefined)['pool-domain']).toEqual(['pool.supportxmr.com']);
 });
