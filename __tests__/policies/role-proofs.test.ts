@@ -1,13 +1,13 @@
 /** Simulator proofs for the IR roles and their trust, on the example org and a wildcard-responder variant. */
 import { EXAMPLE_CONFIG_PATH, loadOrgConfig } from '../../config';
-import { analystProofs, breakGlassProofs, breakGlassUnderGuardrailsProofs, deployAndAdminProofs, trustProofs } from '../../policies/proofs';
+import { analystProofs, analystUnderGuardrailsProofs, breakGlassProofs, breakGlassUnderGuardrailsProofs, deployAndAdminProofs, trustProofs } from '../../policies/proofs';
 import { describeProofTables } from './proof-harness';
 import { exampleWith } from './variants';
 
 const example = loadOrgConfig(EXAMPLE_CONFIG_PATH);
 
 describeProofTables('example org', [
-  analystProofs(example), breakGlassProofs(example), breakGlassUnderGuardrailsProofs(example), ...deployAndAdminProofs(example), trustProofs(example),
+  analystProofs(example), analystUnderGuardrailsProofs(example), breakGlassProofs(example), breakGlassUnderGuardrailsProofs(example), ...deployAndAdminProofs(example), trustProofs(example),
 ]);
 
 const wildcardResponders = exampleWith((raw) => {

@@ -1,6 +1,6 @@
 /** Every proof table, for the tests and for the auditors' report (`npm run policies`). */
 import type { OrgConfig } from '../../config';
-import { analystProofs, breakGlassProofs, breakGlassUnderGuardrailsProofs, deployAndAdminProofs, trustProofs } from './role-proofs';
+import { analystProofs, analystUnderGuardrailsProofs, breakGlassProofs, breakGlassUnderGuardrailsProofs, deployAndAdminProofs, trustProofs } from './role-proofs';
 import { resourceProofTables } from './resource-proofs';
 import { forensicsProofs, imdsProofs, instanceTypeProofs, regionProofs, tamperProofs } from './scp-proofs';
 import { launchPathProofs } from './launch-path-proofs';
@@ -26,7 +26,7 @@ export function allProofTables(config: OrgConfig): ProofTable[] {
     ...(perimeter ? [perimeter] : []),
     regionProofs(config), instanceTypeProofs(config), ...launchPathProofs(config), tamperProofs(config), alertingProofs(config), imdsProofs(config), forensicsProofs(config),
     ...(config.orgPolicies.resourceControl.enabled ? [rcpProofs(config)] : []),
-    analystProofs(config), breakGlassProofs(config), breakGlassUnderGuardrailsProofs(config), ...deployAndAdminProofs(config), trustProofs(config),
+    analystProofs(config), analystUnderGuardrailsProofs(config), breakGlassProofs(config), breakGlassUnderGuardrailsProofs(config), ...deployAndAdminProofs(config), trustProofs(config),
     ...resourceProofTables(config),
   ];
 }

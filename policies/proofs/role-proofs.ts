@@ -342,12 +342,11 @@ export function trustProofs(config: OrgConfig): ProofTable {
 }
 
 /**
- * Break-glass under the real guardrail SCPs, in a region the organization denies: every
- * containment step the role may take must survive the SCPs too, or nobody can respond there.
+ * `base`'s allowed rows again, in a region the organization denies, under the guardrail SCPs as
+ * deployed (packed): what the role may do must survive the SCPs too, or nobody can do it there.
  */
-export function breakGlassUnderGuardrailsProofs(config: OrgConfig): ProofTable {
+function underGuardrails(config: OrgConfig, base: ProofTable, id: string, title: string, extra: (region: string) => ProofRow[]): ProofTable {
   const f = proofFixtures(config);
-  const base = breakGlassProofs(config);
   const region = f.deniedRegion ?? f.allowedRegion;
   const rows = base.rows
     .filter((r) => r.expected === ALLOWED)
@@ -363,17 +362,42 @@ export function breakGlassUnderGuardrailsProofs(config: OrgConfig): ProofTable {
   // The documents as deployed (packed), so the proof covers the exact text AWS receives.
   const scps = packGuardrails(config, guardrailScps(config)).documents;
   return {
-    id: 'role-break-glass-under-guardrails',
-    title: `SecurityBreakGlass under the guardrail SCPs in ${region}`,
+    id,
+    title: `${title} under the guardrail SCPs in ${region}`,
     policyNames: [...base.policyNames, ...scps.map((p) => p.name)],
     policies: { ...base.policies, scps: scps.map((p) => p.document) },
-    rows: [
-      ...rows,
-      row(`the guardrails still stop a GPU launch by break-glass in ${region}`, {
-        principal: f.irRole('breakGlass'), action: 'ec2:RunInstances', region,
-        resource: `arn:aws:ec2:${region}:${f.workloadAccount}:instance/i-0123456789abcdef0`,
-        context: { 'ec2:InstanceType': 'p4d.24xlarge', 'ec2:MetadataHttpTokens': 'required' },
-      }, EXPLICIT),
-    ],
+    rows: [...rows, ...extra(region)],
   };
+}
+
+/** Break-glass under the guardrail SCPs in a denied region: every containment step it may take. */
+export function breakGlassUnderGuardrailsProofs(config: OrgConfig): ProofTable {
+  const f = proofFixtures(config);
+  return underGuardrails(config, breakGlassProofs(config), 'role-break-glass-under-guardrails', 'SecurityBreakGlass', (region) => [
+    row(`the guardrails still stop a GPU launch by break-glass in ${region}`, {
+      principal: f.irRole('breakGlass'), action: 'ec2:RunInstances', region,
+      resource: `arn:aws:ec2:${region}:${f.workloadAccount}:instance/i-0123456789abcdef0`,
+      context: { 'ec2:InstanceType': 'p4d.24xlarge', 'ec2:MetadataHttpTokens': 'required' },
+    }, EXPLICIT),
+  ]);
+}
+
+/**
+ * SecurityAnalyst under the guardrail SCPs in a denied region: irctl scopes and validates with
+ * it where attackers launch, so every read it may make must survive the region deny; its own
+ * policy still refuses any write there.
+ */
+export function analystUnderGuardrailsProofs(config: OrgConfig): ProofTable {
+  const f = proofFixtures(config);
+  return underGuardrails(config, analystProofs(config), 'role-analyst-under-guardrails', 'SecurityAnalyst', (region) => [
+    row(`the analyst still cannot launch in ${region}`, {
+      principal: f.irRole('analyst'), action: 'ec2:RunInstances', region,
+      resource: `arn:aws:ec2:${region}:${f.workloadAccount}:instance/i-0123456789abcdef0`,
+      context: { 'ec2:InstanceType': 't3.micro', 'ec2:MetadataHttpTokens': 'required' },
+    }, IMPLICIT),
+    row(`the analyst still cannot stop an instance in ${region}`, {
+      principal: f.irRole('analyst'), action: 'ec2:StopInstances', region,
+      resource: `arn:aws:ec2:${region}:${f.workloadAccount}:instance/i-0123456789abcdef0`,
+    }, IMPLICIT),
+  ]);
 }

@@ -80,7 +80,8 @@ export function regionProofs(config: OrgConfig): ProofTable {
         expected: ALLOWED,
       },
       ...f.exemptPrincipals.map((principal): ProofRow => ({ name: `exempt principal ${principal} in denied ${denied}`, request: { principal, action: 'ec2:StopInstances', region: denied }, expected: ALLOWED })),
-      { name: `SecurityAnalyst is not exempt in denied ${denied}`, request: { principal: f.irRole('analyst'), action: 'ec2:DescribeInstances', region: denied }, expected: DENIED },
+      { name: `SecurityAnalyst reads EC2 in denied ${denied} (irctl scopes there)`, request: { principal: f.irRole('analyst'), action: 'ec2:DescribeInstances', region: denied }, expected: ALLOWED },
+      { name: `SecurityAdmin is not exempt in denied ${denied}`, request: { principal: f.irRole('admin'), action: 'ec2:DescribeInstances', region: denied }, expected: DENIED },
       {
         name: `a role named SecurityBreakGlass outside the IR path is not exempt in ${denied}`,
         request: { principal: `arn:aws:iam::${f.workloadAccount}:role/SecurityBreakGlass`, action: 'ec2:DescribeInstances', region: denied },

@@ -31,15 +31,16 @@ export const explanation = `Denies every API call whose aws:RequestedRegion is n
 Global services (IAM, STS, Organizations, CloudFront, Route 53, billing, support, ...) are
 listed in NotAction because their endpoints live in one fixed region; denying them would break
 the organization everywhere. KMS and Config stay open in every region unless
-scp.regionDenyExemptsKmsAndConfig is false. Three kinds of principal are exempt through
+scp.regionDenyExemptsKmsAndConfig is false. Four kinds of principal are exempt through
 ArnNotLike aws:PrincipalArn: the SecurityBreakGlass role in every account (responders must be
-able to contain a miner running in a region nobody uses), the deploying roles (SecurityDeploy and
-the Terraform deployment role, which manage GuardDuty in every region), and the principals in
-config exemptPrincipals. aws:PrincipalArn of a role session is the role ARN, so sessions of
-these roles are matched; the IR roles are matched with their /incident-response/ path, so a
-look-alike role elsewhere is not exempt. SecurityAnalyst and SecurityAdmin are not exempt:
-investigating a denied region goes through the organization trail in Athena (home region),
-and anything that must be done there is done as break-glass.`;
+able to contain a miner running in a region nobody uses), the SecurityAnalyst role (irctl reads
+the attacker's instances, groups, snapshots and CloudTrail events there with it; its own policy
+allows only reads and queries, and the tamper rule keeps its policies the deployers'), the
+deploying roles (SecurityDeploy and the Terraform deployment role, which manage GuardDuty in every
+region), and the principals in config exemptPrincipals. aws:PrincipalArn of a role session is the
+role ARN, so sessions of these roles are matched; the IR roles are matched with their
+/incident-response/ path, so a look-alike role elsewhere is not exempt. SecurityAdmin is not
+exempt: what must be changed in a denied region is changed as break-glass, which pages the team.`;
 
 /** The region-deny SCP for `config`. */
 export function denyUnapprovedRegionsScp(config: OrgConfig): AuditedPolicy {

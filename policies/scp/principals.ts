@@ -53,9 +53,12 @@ export function computePlatformArnPatterns(config: OrgConfig): string[] {
   return unique([...deployerArnPatterns(config), ...config.instanceTypes.computePlatformPrincipals]);
 }
 
-/** Who may still act in a denied region: break-glass, the deployers and `exemptPrincipals`. */
+/**
+ * Who may still act in a denied region: break-glass, SecurityAnalyst (read-only by its own
+ * policy: irctl scopes and validates there with it), the deployers and `exemptPrincipals`.
+ */
 export function regionExemptArnPatterns(config: OrgConfig): string[] {
-  return unique([irRoleArnPattern('breakGlass'), ...deployerArnPatterns(config), ...config.exemptPrincipals]);
+  return unique([irRoleArnPattern('breakGlass'), irRoleArnPattern('analyst'), ...deployerArnPatterns(config), ...config.exemptPrincipals]);
 }
 
 function unique(values: readonly string[]): string[] {
