@@ -16,7 +16,6 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import type { OrgConfig } from '../../config';
-import { policyJson } from '../../policies/document';
 import { configDeliveryPolicy } from '../../policies/roles/service-roles';
 import { configRecorderTrust } from '../../policies/trust/service-roles';
 import { MANAGED_BY, TAGS } from '../../shared/names';
@@ -25,6 +24,7 @@ import { AccountStack, type TargetAccount } from '../account-stack';
 import type { LogArchiveStack } from './log-archive';
 import { membersAndManagement, type CfnTemplate } from '../plumbing/org-stack-set';
 import { DETECTION, configRuleRegions, homeRegion, logArchiveBucketName } from '../../shared/addresses';
+import { terraformPolicy } from '../plumbing/terraform-literal';
 
 /** AWS's managed policy that lets a recorder read resource configurations. */
 export const CONFIG_ROLE_POLICY = 'arn:aws:iam::aws:policy/service-role/AWS_ConfigRole';
@@ -108,12 +108,12 @@ export class ManagementConfigRecordersStack extends AccountStack {
     const role = new IamRole(this, 'recorder-role', {
       name: DETECTION.configRecorderRole,
       description: 'AWS Config recorder for the organization rules (aws-ir-guardrails)',
-      assumeRolePolicy: policyJson(configRecorderTrust(managementId).document),
+      assumeRolePolicy: terraformPolicy(configRecorderTrust(managementId).document),
     });
     const delivery = new IamRolePolicy(this, 'recorder-delivery', {
       role: role.name,
       name: configDeliveryPolicy(config, managementId).name,
-      policy: policyJson(configDeliveryPolicy(config, managementId).document),
+      policy: terraformPolicy(configDeliveryPolicy(config, managementId).document),
     });
     new IamRolePolicyAttachment(this, 'recorder-config-role', { role: role.name, policyArn: CONFIG_ROLE_POLICY });
     for (const region of regions) {

@@ -16,7 +16,6 @@ import { GuarddutyPublishingDestination } from '@cdktf/provider-aws/lib/guarddut
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { OrgConfig } from '../../config';
-import { policyJson } from '../../policies/document';
 import { AccountStack, type TargetAccount } from '../account-stack';
 import type { SecurityAlertsStack } from './alerts';
 import type { LogArchiveStack } from './log-archive';
@@ -24,6 +23,7 @@ import { findingsForwarderPolicy } from '../../policies/roles/service-roles';
 import { findingsForwarderTrust } from '../../policies/trust/service-roles';
 import { findingsRule } from './guardduty-rules';
 import { DETECTION, guardDutyRegions, homeRegion, logArchiveBucketArn, logArchiveKeyAliasArn } from '../../shared/addresses';
+import { terraformPolicy } from '../plumbing/terraform-literal';
 
 /** A protection plan and the sub-features it turns on with it. */
 export interface GuardDutyFeature {
@@ -61,9 +61,9 @@ export class SecurityGuardDutyStack extends AccountStack {
     const forwarder = new IamRole(this, 'findings-forwarder', {
       name: DETECTION.findingsForwarderRole,
       description: 'EventBridge forwards GuardDuty findings to the home region',
-      assumeRolePolicy: policyJson(findingsForwarderTrust(config).document),
+      assumeRolePolicy: terraformPolicy(findingsForwarderTrust(config).document),
     });
-    new IamRolePolicy(this, 'findings-forwarder-policy', { role: forwarder.name, name: findingsForwarderPolicy(config).name, policy: policyJson(findingsForwarderPolicy(config).document) });
+    new IamRolePolicy(this, 'findings-forwarder-policy', { role: forwarder.name, name: findingsForwarderPolicy(config).name, policy: terraformPolicy(findingsForwarderPolicy(config).document) });
 
     for (const region of guardDutyRegions(config)) {
       const detector = new GuarddutyDetector(this, `detector-${region}`, { region, enable: true, findingPublishingFrequency: 'FIFTEEN_MINUTES' });

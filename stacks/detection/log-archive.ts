@@ -16,11 +16,11 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import type { OrgConfig } from '../../config';
-import { policyJson } from '../../policies/document';
 import { AccountStack, type TargetAccount } from '../account-stack';
 import { LOG_ARCHIVE_BUCKET_POLICIES } from '../../policies/resource/log-archive-buckets';
 import { LOG_ARCHIVE_KEY_POLICIES } from '../../policies/resource/log-archive-keys';
 import { logArchiveBucketName, logArchiveKeyAlias, type KeyedLogArchivePurpose, type LogArchivePurpose } from '../../shared/addresses';
+import { terraformPolicy } from '../plumbing/terraform-literal';
 
 export interface ArchiveBucketProps {
   readonly config: OrgConfig;
@@ -62,7 +62,7 @@ export class ArchiveBucket extends Construct {
     if (props.lifecycle && props.lifecycle.length > 0) {
       new S3BucketLifecycleConfiguration(this, 'lifecycle', { region, bucket, rule: [...props.lifecycle] });
     }
-    new S3BucketPolicy(this, 'policy', { region, bucket, policy: policyJson(LOG_ARCHIVE_BUCKET_POLICIES[purpose](config).document) });
+    new S3BucketPolicy(this, 'policy', { region, bucket, policy: terraformPolicy(LOG_ARCHIVE_BUCKET_POLICIES[purpose](config).document) });
   }
 }
 
@@ -140,7 +140,7 @@ export class LogArchiveStack extends AccountStack {
       description: `aws-ir-guardrails: ${description}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: policyJson(LOG_ARCHIVE_KEY_POLICIES[purpose](this.config).document),
+      policy: terraformPolicy(LOG_ARCHIVE_KEY_POLICIES[purpose](this.config).document),
     });
     new KmsAlias(this, `${purpose}-key-alias`, { region: this.region, name: logArchiveKeyAlias(purpose), targetKeyId: key.keyId });
     return key;

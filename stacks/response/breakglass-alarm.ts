@@ -24,7 +24,6 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { OrgConfig } from '../../config';
-import { policyJson } from '../../policies/document';
 import { breakGlassBusPolicy } from '../../policies/resource/buses';
 import { breakGlassForwarderPolicy } from '../../policies/roles/service-roles';
 import { breakGlassForwarderTrust } from '../../policies/trust/service-roles';
@@ -34,6 +33,7 @@ import type { SecurityAlertsStack } from '../detection/alerts';
 import { BREAK_GLASS_ROLE_SUFFIX, RESPONSE, alertTopicArn, breakGlassBusArn } from '../../shared/addresses';
 import { breakGlassAlarmRegions, stackSetTargetOus } from './names';
 import { membersAndManagement, type CfnTemplate } from '../plumbing/org-stack-set';
+import { terraformPolicy } from '../plumbing/terraform-literal';
 
 /**
  * AssumeRole is a read-only management event: a rule in plain ENABLED state never sees it.
@@ -99,7 +99,7 @@ export class BreakGlassBusStack extends AccountStack {
     const bus = new CloudwatchEventBus(this, 'bus', { name: RESPONSE.breakGlassBus });
     new CloudwatchEventBusPolicy(this, 'bus-policy', {
       eventBusName: bus.name,
-      policy: policyJson(breakGlassBusPolicy(config).document),
+      policy: terraformPolicy(breakGlassBusPolicy(config).document),
     });
     const rule = new CloudwatchEventRule(this, 'page', {
       name: RESPONSE.breakGlassRule,
@@ -162,9 +162,9 @@ export class BreakGlassAlarmStack extends AccountStack {
     const role = new IamRole(this, 'forwarder-role', {
       name: RESPONSE.forwarderRole,
       description: 'EventBridge forwards break-glass events to the security account',
-      assumeRolePolicy: policyJson(breakGlassForwarderTrust(managementId).document),
+      assumeRolePolicy: terraformPolicy(breakGlassForwarderTrust(managementId).document),
     });
-    new IamRolePolicy(this, 'forwarder-policy', { role: role.name, name: breakGlassForwarderPolicy(config).name, policy: policyJson(breakGlassForwarderPolicy(config).document) });
+    new IamRolePolicy(this, 'forwarder-policy', { role: role.name, name: breakGlassForwarderPolicy(config).name, policy: terraformPolicy(breakGlassForwarderPolicy(config).document) });
     for (const region of regions) {
       const rule = new CloudwatchEventRule(this, `rule-${region}`, {
         region,
