@@ -9,6 +9,7 @@ import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { OrgConfig } from '../config';
+import { deploymentRoleArn } from '../shared/addresses';
 import { MANAGED_BY, TAGS } from '../shared/names';
 
 /** The account a stack deploys into. */
@@ -46,7 +47,7 @@ export class AccountStack extends TerraformStack {
       allowedAccountIds: [props.account.id],
       assumeRole: [
         {
-          roleArn: `arn:aws:iam::${props.account.id}:role/${props.config.deployment.roleName}`,
+          roleArn: deploymentRoleArn(props.config, props.account.id),
           sessionName: `ir-guardrails-${props.concern}`.slice(0, 64),
         },
       ],

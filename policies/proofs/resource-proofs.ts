@@ -163,8 +163,8 @@ export function logArchiveKeyProofs(config: OrgConfig): ProofTable[] {
     cloudtrail: [
       row('the organization trail describes the key', { principal: 'cloudtrail.amazonaws.com', action: 'kms:DescribeKey', ...on, context: { 'aws:SourceArn': trail } }, ALLOWED),
       row('another customer\'s trail describes the key', { principal: 'cloudtrail.amazonaws.com', action: 'kms:DescribeKey', ...on, context: { 'aws:SourceArn': `arn:aws:cloudtrail:us-east-1:${OUTSIDER_ACCOUNT}:trail/theirs` } }, IMPLICIT),
-      row('the management account resolves the key alias', { principal: `arn:aws:iam::${config.accounts.management.id}:role/${config.deployment.roleName}`, action: 'kms:DescribeKey', ...on }, ALLOWED),
-      row('the management account decrypts', { principal: `arn:aws:iam::${config.accounts.management.id}:role/${config.deployment.roleName}`, action: 'kms:Decrypt', ...on }, IMPLICIT),
+      row('the management account resolves the key alias', { principal: deploymentRoleArn(config, config.accounts.management.id), action: 'kms:DescribeKey', ...on }, ALLOWED),
+      row('the management account decrypts', { principal: deploymentRoleArn(config, config.accounts.management.id), action: 'kms:Decrypt', ...on }, IMPLICIT),
     ],
     'guardduty-findings': [
       row('the security account\'s detector generates a data key', {

@@ -1,7 +1,7 @@
 /** SecurityBreakGlass: every containment and eradication step of the playbook, nothing else. */
 import type { OrgConfig } from '../../config';
-import { evidenceBucketArn } from '../../shared/addresses';
-import { CONTAINMENT_POLICIES, FORENSICS, IR_ROLE_PATH, IR_ROLES, TAGS } from '../../shared/names';
+import { evidenceBucketArn, irRoleArn } from '../../shared/addresses';
+import { CONTAINMENT_POLICIES, FORENSICS, IR_ROLES, TAGS } from '../../shared/names';
 import type { PolicyStatement } from '../document';
 import type { AuditedPolicy } from '../scp/audited';
 import { IR_ROLES_RESOURCE } from './scope';
@@ -232,7 +232,7 @@ export function breakGlassPolicies(config: OrgConfig): AuditedPolicy[] {
             Sid: 'RevokeIrRoleSessions',
             Effect: 'Allow',
             Action: ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'],
-            Resource: REVOCABLE_IR_ROLES.map((name) => `arn:aws:iam::*:role${IR_ROLE_PATH}${name}`),
+            Resource: REVOCABLE_IR_ROLES.map((name) => irRoleArn('*', name)),
           },
           {
             // Responders never lock themselves out or widen their own access: nothing but revocation on IR roles...
@@ -246,7 +246,7 @@ export function breakGlassPolicies(config: OrgConfig): AuditedPolicy[] {
             Sid: 'NeverChangeItself',
             Effect: 'Deny',
             NotAction: ['iam:Get*', 'iam:List*'],
-            Resource: `arn:aws:iam::*:role${IR_ROLE_PATH}${IR_ROLES.breakGlass}`,
+            Resource: irRoleArn('*', IR_ROLES.breakGlass),
           },
           {
             // A holder must not grant their own origin principal more (or take a deny away from it).

@@ -15,7 +15,7 @@ import type { LogArchiveStack } from './log-archive';
 import { terraformLiteral } from '../plumbing/terraform-literal';
 import { PARTITION_KEYS, cloudtrailTable, flowLogsTable, type TableDefinition } from './athena-tables';
 import { dnsQueryLogsTable } from './dns-query-logs';
-import { DETECTION, logArchiveBucketName, logArchiveKeyAliasArn } from '../../shared/addresses';
+import { DETECTION, athenaResultsLocation, logArchiveKeyAliasArn } from '../../shared/addresses';
 import { loadSavedQueries } from './queries';
 
 /** `security-athena`: workgroup, database, tables and named queries in the home region. */
@@ -38,7 +38,7 @@ export class SecurityAthenaStack extends AccountStack {
         bytesScannedCutoffPerQuery: config.athena.bytesScannedCutoff,
         engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
         resultConfiguration: {
-          outputLocation: `s3://${logArchiveBucketName(config, 'athena-results')}/${DETECTION.athenaWorkgroup}/`,
+          outputLocation: athenaResultsLocation(config),
           expectedBucketOwner: config.accounts.logArchive.id,
           encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKeyArn: resultsKey.arn },
         },

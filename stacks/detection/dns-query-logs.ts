@@ -12,7 +12,7 @@ import type { AccountConfig, OrgConfig } from '../../config';
 import { AccountStack } from '../account-stack';
 import type { LogArchiveStack } from './log-archive';
 import { type Column, projectedPartitions, type TableDefinition } from './athena-tables';
-import { dnsQueryLogAccounts, logArchiveBucketArn, logArchiveBucketName } from '../../shared/addresses';
+import { dnsQueryLogAccounts, logArchiveBucketArn, logArchiveLocation } from '../../shared/addresses';
 
 /** Name of the query logging configuration in each region of a workload account. */
 export const DNS_QUERY_LOG_CONFIG_NAME = 'ir-dns-query-logs';
@@ -87,7 +87,7 @@ export const DNS_QUERY_LOG_COLUMNS: readonly Column[] = [
 
 /** Where Resolver writes: `AWSLogs/<account>/vpcdnsquerylogs/<vpc-id>/<yyyy>/<MM>/<dd>/`. */
 export function dnsQueryLogsTemplate(config: OrgConfig): string {
-  return `s3://${logArchiveBucketName(config, 'dns-query-logs')}/AWSLogs/\${account}/vpcdnsquerylogs/\${vpc}/\${log_date}`;
+  return logArchiveLocation(config, 'dns-query-logs', 'AWSLogs/${account}/vpcdnsquerylogs/${vpc}/${log_date}');
 }
 
 /** The Resolver query logs table: JSON lines, partitions projected over the configured accounts and VPCs. */
@@ -97,7 +97,7 @@ export function dnsQueryLogsTable(config: OrgConfig, name: string): TableDefinit
   return {
     name,
     description: 'Route 53 Resolver query logs of the workload VPCs, partitions projected from the key layout',
-    location: `s3://${logArchiveBucketName(config, 'dns-query-logs')}/AWSLogs/`,
+    location: logArchiveLocation(config, 'dns-query-logs', 'AWSLogs/'),
     columns: DNS_QUERY_LOG_COLUMNS,
     partitionKeys: DNS_QUERY_LOG_PARTITION_KEYS,
     serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
