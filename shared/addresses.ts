@@ -135,6 +135,14 @@ export function cloudtrailLogPrefix(config: OrgConfig): string {
   return `AWSLogs/${config.organization.id}/`;
 }
 
+/**
+ * Where AWS Config delivers one account's snapshots and history in the Config bucket; `account`
+ * may be the policy variable `${aws:PrincipalAccount}` (the bucket policy: each recorder its own prefix).
+ */
+export function configDeliveryObjectsArn(config: OrgConfig, account: string): string {
+  return `${logArchiveBucketArn(config, 'config')}/AWSLogs/${account}/Config/*`;
+}
+
 /** Workload accounts whose VPC flow logs land in the archive. */
 export function flowLogAccounts(config: OrgConfig): string[] {
   return config.accounts.workloads.filter((w) => w.vpcs.some((v) => v.flowLogs)).map((w) => w.id);

@@ -132,6 +132,8 @@ export function logArchiveBucketProofs(config: OrgConfig): ProofTable[] {
     row('a recorder role of the organization delivers', { principal: recorder(f.workloadAccount), action: 's3:PutObject', resource: configObject(f.workloadAccount), ...inArchive, context: { ...TLS, 'aws:PrincipalOrgID': config.organization.id } }, ALLOWED),
     row('a recorder role of the same name outside the organization delivers', { principal: recorder(OUTSIDER_ACCOUNT), action: 's3:PutObject', resource: configObject(OUTSIDER_ACCOUNT), ...inArchive, context: { ...TLS, ...OTHER_ORG } }, IMPLICIT),
     row('another role of the organization delivers', { principal: f.appRole, action: 's3:PutObject', resource: configObject(f.workloadAccount), ...inArchive, context: { ...TLS, 'aws:PrincipalOrgID': config.organization.id } }, IMPLICIT),
+    row('a recorder role of the organization delivers into another account\'s prefix', { principal: recorder(f.workloadAccount), action: 's3:PutObject', resource: configObject(f.securityAccount), ...inArchive, context: { ...TLS, 'aws:PrincipalOrgID': config.organization.id } }, IMPLICIT),
+    row('a recorder role of the organization delivers outside the Config prefix of its account', { principal: recorder(f.workloadAccount), action: 's3:PutObject', resource: `${logArchiveBucketArn(config, 'config')}/AWSLogs/${f.workloadAccount}/elsewhere.json.gz`, ...inArchive, context: { ...TLS, 'aws:PrincipalOrgID': config.organization.id } }, IMPLICIT),
   ];
   return [
     logArchiveBucketTable(config, 'cloudtrail', cloudtrail),

@@ -6,6 +6,7 @@ import type { OrgConfig } from '../../config';
 import {
   accountRootArn,
   cloudtrailLogPrefix,
+  configDeliveryObjectsArn,
   configRecorderRolesArn,
   deploymentRoleArn,
   dnsQueryLogAccounts,
@@ -224,14 +225,24 @@ export function configBucketPolicy(config: OrgConfig): AuditedPolicy {
     'config',
     'AWS Config delivery: the recorder roles of the organization write, the security account reads.',
     `The Config recorder roles this project creates in every account (matched by name, and only
-inside the organization: aws:PrincipalOrgID) may check the bucket and deliver under AWSLogs/.
-A role of the same name outside the organization gets nothing. The security account may read.`,
+inside the organization: aws:PrincipalOrgID) may check the bucket and deliver under
+AWSLogs/<their own account>/Config/ only (the policy variable \${aws:PrincipalAccount}), so an
+administrator of one account who edits its recorder role still cannot overwrite or forge
+another account's configuration history. A role of the same name outside the organization
+gets nothing. The security account may read.`,
     {
       Version: '2012-10-17',
       Statement: [
         denyInsecureTransport(bucket),
         { Sid: 'RecordersCheckBucket', Effect: 'Allow', Principal: { AWS: '*' }, Action: ['s3:GetBucketAcl', 's3:ListBucket'], Resource: bucket, Condition: recorders },
-        { Sid: 'RecordersDeliver', Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:PutObject', Resource: `${bucket}/AWSLogs/*`, Condition: recorders },
+        {
+          Sid: 'RecordersDeliverOwnPrefix',
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: 's3:PutObject',
+          Resource: configDeliveryObjectsArn(config, '${aws:PrincipalAccount}'),
+          Condition: recorders,
+        },
         securityReads(config, bucket),
       ],
     },
