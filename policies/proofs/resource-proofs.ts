@@ -203,18 +203,26 @@ export function topicProofs(config: OrgConfig): ProofTable[] {
   const management = config.accounts.management.id;
   const alert = { resource: alertTopicArn(config), resourceAccount: security, region: config.organization.homeRegion };
   const billing = { resource: billingTopicArn(config), resourceAccount: management, region: BILLING_REGION };
+  // Each publishing service, acting for an account the topic lists and for accounts it does not.
+  const publishes = (service: string, label: string, on: { resource: string; resourceAccount: string; region: string }, allowedFor: Record<string, string>, deniedFor: Record<string, string>, context: Record<string, string> = {}): ProofRow[] => [
+    ...Object.entries(allowedFor).map(([who, account]) => row(`${label} publishes for ${who}`, { principal: service, action: 'sns:Publish', ...on, context: { ...context, 'aws:SourceAccount': account } }, ALLOWED)),
+    ...Object.entries(deniedFor).map(([who, account]) => row(`${label} publishes for ${who}`, { principal: service, action: 'sns:Publish', ...on, context: { ...context, 'aws:SourceAccount': account } }, IMPLICIT)),
+  ];
+  const ours = { 'the security account': security, 'the management account': management };
+  const others = { 'another customer': OUTSIDER_ACCOUNT, 'a workload account': f.workloadAccount };
   return [
     resourceTable('resource-topic-alerts', 'Alert topic policy', alertTopicPolicy(config), [
-      row('EventBridge publishes for the security account', { principal: 'events.amazonaws.com', action: 'sns:Publish', ...alert, context: { ...TLS, 'aws:SourceAccount': security } }, ALLOWED),
-      row('CloudWatch publishes for the management account', { principal: 'cloudwatch.amazonaws.com', action: 'sns:Publish', ...alert, context: { ...TLS, 'aws:SourceAccount': management } }, ALLOWED),
-      row('EventBridge publishes for another customer', { principal: 'events.amazonaws.com', action: 'sns:Publish', ...alert, context: { ...TLS, 'aws:SourceAccount': OUTSIDER_ACCOUNT } }, IMPLICIT),
-      row('EventBridge publishes for a workload account', { principal: 'events.amazonaws.com', action: 'sns:Publish', ...alert, context: { ...TLS, 'aws:SourceAccount': f.workloadAccount } }, IMPLICIT),
+      ...publishes('events.amazonaws.com', 'EventBridge', alert, { 'the security account': security }, { ...others, 'the management account': management }, TLS),
+      ...publishes('cloudwatch.amazonaws.com', 'CloudWatch', alert, ours, others, TLS),
+      ...publishes('budgets.amazonaws.com', 'Budgets', alert, ours, others, TLS),
+      ...publishes('costalerts.amazonaws.com', 'Cost Anomaly Detection', alert, ours, others, TLS),
       row('a principal outside the organization subscribes', { principal: OUTSIDER, action: 'sns:Subscribe', ...alert, context: { ...TLS, ...OTHER_ORG } }, IMPLICIT),
       row('the security account publishes over plain HTTP', { principal: f.irRole('admin', security), action: 'sns:Publish', ...alert, context: { 'aws:SecureTransport': 'false' } }, EXPLICIT),
     ]),
     resourceTable('resource-topic-billing', 'Billing topic policy', billingTopicPolicy(config), [
-      row('Budgets publishes for the management account', { principal: 'budgets.amazonaws.com', action: 'sns:Publish', ...billing, context: { 'aws:SourceAccount': management } }, ALLOWED),
-      row('Budgets publishes for another customer', { principal: 'budgets.amazonaws.com', action: 'sns:Publish', ...billing, context: { 'aws:SourceAccount': OUTSIDER_ACCOUNT } }, IMPLICIT),
+      ...publishes('cloudwatch.amazonaws.com', 'CloudWatch', billing, { 'the management account': management }, { ...others, 'the security account': security }),
+      ...publishes('budgets.amazonaws.com', 'Budgets', billing, { 'the management account': management }, { ...others, 'the security account': security }),
+      ...publishes('costalerts.amazonaws.com', 'Cost Anomaly Detection', billing, { 'the management account': management }, { ...others, 'the security account': security }),
       row('a principal outside the organization subscribes', { principal: OUTSIDER, action: 'sns:Subscribe', ...billing, context: OTHER_ORG }, IMPLICIT),
     ]),
   ];
@@ -261,6 +269,8 @@ export function cleanRoomProofs(config: OrgConfig): ProofTable[] {
       row('IR role in the org adds evidence over TLS', { principal: breakGlass, action: 's3:PutObject', ...object, context: { ...inOrg, ...TLS } }, ALLOWED),
       row('IR role over plain HTTP', { principal: breakGlass, action: 's3:PutObject', ...object, context: { ...inOrg, 'aws:SecureTransport': 'false' } }, EXPLICIT),
       row('workload role in the org adds an object', { principal: f.appRole, action: 's3:PutObject', ...object, context: { ...inOrg, ...TLS } }, IMPLICIT),
+      row('an IR-path role of an account outside the organization adds evidence', { principal: f.irRole('breakGlass', OUTSIDER_ACCOUNT), action: 's3:PutObject', ...object, context: { ...OTHER_ORG, ...TLS } }, IMPLICIT),
+      row('an IR-path role with no organization adds evidence', { principal: f.irRole('breakGlass', OUTSIDER_ACCOUNT), action: 's3:PutObject', ...object, context: TLS }, IMPLICIT),
       row('IR role reads evidence from another account', { principal: breakGlass, action: 's3:GetObject', ...object, context: { ...inOrg, ...TLS } }, IMPLICIT),
       row('principal outside the organization reads evidence', { principal: OUTSIDER, action: 's3:GetObject', ...object, context: { ...OTHER_ORG, ...TLS } }, IMPLICIT),
       row('forensics account admin deletes a version', { principal: `arn:aws:iam::${forensics}:role/Admin`, action: 's3:DeleteObjectVersion', ...object, context: TLS }, EXPLICIT),
