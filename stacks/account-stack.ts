@@ -56,9 +56,19 @@ export class AccountStack extends TerraformStack {
     configureBackend(this, id, props.config);
   }
 
-  /** Deploy after `stacks`: the typed handle a constructor takes is the order it declares. */
+  /**
+   * Deploy after `stacks`, for a dependency with nothing to read (the SCPs before the clean room,
+   * the delegation before the organization settings). A stack that names what another creates
+   * reads it through that stack's handle instead (`archive.bucket(this, …)`), which orders it.
+   */
   protected after(...stacks: readonly AccountStack[]): void {
     for (const stack of stacks) this.addDependency(stack);
+  }
+
+  /** `value`, which this stack creates, handed to `consumer`: the consumer is deployed after this stack. */
+  protected provide<T>(consumer: AccountStack, value: T): T {
+    if (consumer !== this) consumer.addDependency(this);
+    return value;
   }
 }
 

@@ -9,6 +9,7 @@ import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import type { OrgConfig } from '../../config';
 import { alertTopicPolicy } from '../../policies/resource/topics';
+import { alertTopicArn } from '../../shared/addresses';
 import { ALERT_TOPIC_NAME } from '../../shared/names';
 import { AccountStack, type TargetAccount } from '../account-stack';
 import { terraformPolicy } from '../plumbing/terraform-literal';
@@ -30,5 +31,10 @@ export class SecurityAlertsStack extends AccountStack {
     const topic = new SnsTopic(this, 'alert-topic', { name: ALERT_TOPIC_NAME, displayName: 'IR guardrails alerts' });
     new SnsTopicPolicy(this, 'alert-topic-policy', { arn: topic.arn, policy: terraformPolicy(alertTopicPolicy(props.config).document) });
     subscribeContacts(this, props.config, topic);
+  }
+
+  /** ARN of the alert topic, for `consumer` to publish to (the consumer deploys after this stack). */
+  topicArn(consumer: AccountStack): string {
+    return this.provide(consumer, alertTopicArn(this.config));
   }
 }

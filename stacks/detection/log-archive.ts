@@ -19,7 +19,7 @@ import type { OrgConfig } from '../../config';
 import { AccountStack, type TargetAccount } from '../account-stack';
 import { LOG_ARCHIVE_BUCKET_POLICIES } from '../../policies/resource/log-archive-buckets';
 import { LOG_ARCHIVE_KEY_POLICIES } from '../../policies/resource/log-archive-keys';
-import { logArchiveBucketName, logArchiveKeyAlias, type KeyedLogArchivePurpose, type LogArchivePurpose } from '../../shared/addresses';
+import { logArchiveBucketArn, logArchiveBucketName, logArchiveKeyAlias, logArchiveKeyAliasArn, type KeyedLogArchivePurpose, type LogArchivePurpose } from '../../shared/addresses';
 import { terraformPolicy } from '../plumbing/terraform-literal';
 
 export interface ArchiveBucketProps {
@@ -132,6 +132,16 @@ export class LogArchiveStack extends AccountStack {
 
     // SSE-S3: recorder roles in every account would otherwise each need a grant on a key here.
     new ArchiveBucket(this, 'config', { config, purpose: 'config', region, lifecycle: evidenceLifecycle(config).map((r) => ({ ...r, id: 'config-retention' })) });
+  }
+
+  /** A log-archive bucket that `consumer` writes or reads: its name and ARN (the consumer deploys after the archive). */
+  bucket(consumer: AccountStack, purpose: LogArchivePurpose): { readonly name: string; readonly arn: string } {
+    return this.provide(consumer, { name: logArchiveBucketName(this.config, purpose), arn: logArchiveBucketArn(this.config, purpose) });
+  }
+
+  /** Alias ARN of the key of a log-archive bucket, for `consumer` to resolve (the consumer deploys after the archive). */
+  keyAliasArn(consumer: AccountStack, purpose: KeyedLogArchivePurpose): string {
+    return this.provide(consumer, logArchiveKeyAliasArn(this.config, purpose));
   }
 
   private key(purpose: KeyedLogArchivePurpose, description: string): KmsKey {
