@@ -59,7 +59,7 @@ function logArchiveBucketTable(config: OrgConfig, purpose: LogArchivePurpose, wr
   const inArchive = { resourceAccount: logArchive };
   const admin = `arn:aws:iam::${logArchive}:role/Admin`;
   const orgId = { 'aws:PrincipalOrgID': config.organization.id };
-  const evidence = purpose !== 'athena-results' && purpose !== 'config';
+  const locked = purpose !== 'athena-results' && purpose !== 'config';
   const rows: ProofRow[] = [
     ...writers,
     row('the security account reads an object', { principal: f.irRole('analyst', f.securityAccount), action: 's3:GetObject', resource: object, ...inArchive, context: { ...TLS, ...orgId } }, ALLOWED),
@@ -68,12 +68,24 @@ function logArchiveBucketTable(config: OrgConfig, purpose: LogArchivePurpose, wr
     row('a principal outside the organization reads an object', { principal: OUTSIDER, action: 's3:GetObject', resource: object, ...inArchive, context: { ...TLS, ...OTHER_ORG } }, IMPLICIT),
     row('a principal outside the organization lists the bucket', { principal: OUTSIDER, action: 's3:ListBucket', resource: bucket, ...inArchive, context: { ...TLS, ...OTHER_ORG } }, IMPLICIT),
   ];
-  if (evidence) {
+  const deployer = deploymentRoleArn(config, logArchive);
+  // Every bucket but the Athena results (copies, expiring in 30 days) keeps its history.
+  if (purpose !== 'athena-results') {
     rows.push(
       row('a log-archive administrator deletes an object version', { principal: admin, action: 's3:DeleteObjectVersion', resource: object, ...inArchive, context: TLS }, EXPLICIT),
-      row('a log-archive administrator bypasses governance retention', { principal: admin, action: 's3:BypassGovernanceRetention', resource: object, ...inArchive, context: TLS }, EXPLICIT),
-      row('the deployment role deletes an object version (retention still applies)', { principal: deploymentRoleArn(config, logArchive), action: 's3:DeleteObjectVersion', resource: object, ...inArchive, context: TLS }, ALLOWED),
+      row(`the deployment role deletes an object version${locked ? ' (retention still applies)' : ''}`, { principal: deployer, action: 's3:DeleteObjectVersion', resource: object, ...inArchive, context: TLS }, ALLOWED),
     );
+  }
+  if (locked) {
+    rows.push(row('a log-archive administrator bypasses governance retention', { principal: admin, action: 's3:BypassGovernanceRetention', resource: object, ...inArchive, context: TLS }, EXPLICIT));
+  } else if (purpose === 'config') {
+    // No Object Lock here: an expiring lifecycle rule or suspended versioning would delete the history instead.
+    for (const action of ['s3:PutLifecycleConfiguration', 's3:PutBucketVersioning']) {
+      rows.push(
+        row(`a log-archive administrator calls ${action}`, { principal: admin, action, resource: bucket, ...inArchive, context: TLS }, EXPLICIT),
+        row(`the deployment role calls ${action}`, { principal: deployer, action, resource: bucket, ...inArchive, context: TLS }, ALLOWED),
+      );
+    }
   }
   const policy = LOG_ARCHIVE_BUCKET_POLICIES[purpose](config);
   return resourceTable(`resource-bucket-${purpose}`, `Log-archive bucket policy: ${purpose}`, policy, rows);

@@ -20,11 +20,11 @@ import {
 } from '../../shared/addresses';
 import type { PolicyDocument, PolicyStatement } from '../document';
 import type { AuditedPolicy } from '../scp/audited';
-import { denyInsecureTransport, denyVersionDeletesExceptDeployer } from './shared-statements';
+import { denyInsecureTransport, denyRetentionChangesExceptDeployer, denyVersionDeletesExceptDeployer } from './shared-statements';
 
 const COMMON = `Every log-archive bucket denies requests made without TLS. The evidence buckets (CloudTrail,
-GuardDuty findings, Flow Logs, Resolver query logs) also deny deleting an object version or bypassing Object Lock
-governance retention to everyone but the log-archive account's deployment role.`;
+GuardDuty findings, Flow Logs, Resolver query logs) and the Config bucket also deny deleting an object version
+or bypassing Object Lock governance retention to everyone but the log-archive account's deployment role.`;
 
 /** The security account (Athena, responders) reads the bucket; its IAM policies decide who exactly. */
 function securityReads(config: OrgConfig, bucketArn: string): PolicyStatement {
@@ -229,7 +229,9 @@ inside the organization: aws:PrincipalOrgID) may check the bucket and deliver un
 AWSLogs/<their own account>/Config/ only (the policy variable \${aws:PrincipalAccount}), so an
 administrator of one account who edits its recorder role still cannot overwrite or forge
 another account's configuration history. A role of the same name outside the organization
-gets nothing. The security account may read.`,
+gets nothing. The security account may read. The bucket has no Object Lock, so besides version
+deletes, changing the lifecycle or the versioning (an expiring rule or suspended versioning
+deletes the history too) is denied to everyone but the deployment role.`,
     {
       Version: '2012-10-17',
       Statement: [
@@ -243,6 +245,8 @@ gets nothing. The security account may read.`,
           Resource: configDeliveryObjectsArn(config, '${aws:PrincipalAccount}'),
           Condition: recorders,
         },
+        lockedVersions(config, bucket),
+        denyRetentionChangesExceptDeployer(bucket, deploymentRoleArn(config, config.accounts.logArchive.id)),
         securityReads(config, bucket),
       ],
     },
