@@ -8,6 +8,7 @@
 import pLimit from 'p-limit';
 import type { JournalOutcome, StepFailure } from '../model';
 import { explainAwsError, errorMessage, isDryRunOk } from '../aws/errors';
+import { systemClock, type Clock } from '../clock';
 import type { Journal } from './journal';
 import type { Reporter } from './output';
 
@@ -59,8 +60,8 @@ export interface ExecutorOptions {
   readonly role?: string;
   /** Re-read attempts after an IAM write before reporting it as not yet visible. @default 8 */
   readonly verifyAttempts?: number;
-  /** Delay between re-reads (injected so tests need not wait). @default 500 ms doubling */
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** Waits between re-reads (500 ms, doubling, at most 8 s) on this clock. @default systemClock */
+  readonly clock?: Clock;
 }
 
 /** Outcome of one action as reported at the end of a phase. */
@@ -74,8 +75,6 @@ export interface ActionResult {
   readonly outcome: ActionOutcome;
   readonly error?: string;
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Runs actions under the plan/apply/confirm rules and journals each outcome. */
 export class Executor {
@@ -206,11 +205,11 @@ export class Executor {
   }
 
   private async waitVisible(a: Action): Promise<boolean> {
-    const sleep = this.options.sleep ?? defaultSleep;
+    const clock = this.options.clock ?? systemClock;
     const attempts = this.options.verifyAttempts ?? 8;
     for (let i = 0; i < attempts; i++) {
       if (await a.verify!()) return true;
-      await sleep(Math.min(8000, 500 * 2 ** i));
+      await clock.sleep(Math.min(8000, 500 * 2 ** i));
     }
     return false;
   }
