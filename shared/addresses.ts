@@ -246,6 +246,14 @@ export function evidenceBucketArn(config: OrgConfig): string {
   return `arn:aws:s3:::${evidenceBucketName(config, config.accounts.forensics.id)}`;
 }
 
+/**
+ * Every key of the forensics account in the clean-room region (any account's, `*`, until it has an
+ * ID): the closest a policy can name the evidence key, whose ID is random (pair it with its alias).
+ */
+export function forensicsKeysArn(config: OrgConfig, forensicsAccountId: string | undefined = config.accounts.forensics.id): string {
+  return `arn:aws:kms:${forensicsRegion(config)}:${forensicsAccountId ?? '*'}:key/*`;
+}
+
 /** Names and ARNs of the clean room for a known forensics account ID. */
 export interface CleanRoom {
   readonly accountId: string;
@@ -270,7 +278,7 @@ export function cleanRoom(config: OrgConfig, accountId: string): CleanRoom {
     bucketName,
     bucketArn: `arn:aws:s3:::${bucketName}`,
     keyAliasArn: `arn:aws:kms:${region}:${accountId}:${FORENSICS.evidenceKeyAlias}`,
-    keysArn: `arn:aws:kms:${region}:${accountId}:key/*`,
+    keysArn: forensicsKeysArn(config, accountId),
     flowLogGroupArn: `arn:aws:logs:${region}:${accountId}:log-group:${RESPONSE.flowLogGroup}`,
   };
 }
