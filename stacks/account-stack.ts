@@ -9,6 +9,7 @@ import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { OrgConfig } from '../config';
+import { deploymentRoleArn } from '../shared/addresses';
 import { MANAGED_BY, TAGS } from '../shared/names';
 
 /** The account a stack deploys into. */
@@ -46,7 +47,7 @@ export class AccountStack extends TerraformStack {
       allowedAccountIds: [props.account.id],
       assumeRole: [
         {
-          roleArn: `arn:aws:iam::${props.account.id}:role/${props.config.deployment.roleName}`,
+          roleArn: deploymentRoleArn(props.config, props.account.id),
           sessionName: `ir-guardrails-${props.concern}`.slice(0, 64),
         },
       ],
@@ -55,9 +56,19 @@ export class AccountStack extends TerraformStack {
     configureBackend(this, id, props.config);
   }
 
-  /** Deploy after `stacks`: the typed handle a constructor takes is the order it declares. */
+  /**
+   * Deploy after `stacks`, for a dependency with nothing to read (the SCPs before the clean room,
+   * the delegation before the organization settings). A stack that names what another creates
+   * reads it through that stack's handle instead (`archive.bucket(this, …)`), which orders it.
+   */
   protected after(...stacks: readonly AccountStack[]): void {
     for (const stack of stacks) this.addDependency(stack);
+  }
+
+  /** `value`, which this stack creates, handed to `consumer`: the consumer is deployed after this stack. */
+  protected provide<T>(consumer: AccountStack, value: T): T {
+    if (consumer !== this) consumer.addDependency(this);
+    return value;
   }
 }
 

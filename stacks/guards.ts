@@ -3,8 +3,8 @@
  * turned into errors before any output is written.
  */
 import type { OrgConfig } from '../config';
-import { policyJson, type NamedPolicy } from '../policies/document';
-import { DECLARATIVE_POLICY_MAX_CHARS, declarativeJson, ec2DeclarativePolicy } from '../policies/declarative';
+import { policySize, type NamedPolicy } from '../policies/document';
+import { DECLARATIVE_POLICY_MAX_CHARS, declarativeSize, ec2DeclarativePolicy } from '../policies/declarative';
 import { identityPerimeterRcp } from '../policies/rcp';
 import { forensicsOuScp, guardrailScps, packGuardrails } from '../policies/scp';
 import { FULL_AWS_ACCESS_COUNT, RCP_MAX_CHARS } from '../policies/scp/pack';
@@ -17,7 +17,10 @@ export class GuardrailError extends Error {
   }
 }
 
-/** Every SCP problem in `config`: sizes, SCPs per target, Terraform-interpolation hazards, placement. */
+/**
+ * Every SCP problem in `config`: sizes, SCPs per target, placement. (`${` and `%{` are no hazard:
+ * every document reaches Terraform through `terraformPolicy`, escaped.)
+ */
 export function scpGuardProblems(config: OrgConfig): string[] {
   const problems: string[] = [];
   const rules = tryBuild(problems, () => guardrailScps(config));
@@ -27,15 +30,12 @@ export function scpGuardProblems(config: OrgConfig): string[] {
   const guardrails = pack.documents;
   const forensics = tryBuild(problems, () => [forensicsOuScp(config)]);
   for (const scp of [...guardrails, ...forensics]) {
-    const json = policyJson(scp.document);
-    if (!guardrails.some((g) => g.name === scp.name) && json.length > config.scp.maxPolicyChars) {
+    const size = policySize(scp.document);
+    if (!guardrails.some((g) => g.name === scp.name) && size > config.scp.maxPolicyChars) {
       problems.push(
-        `SCP ${scp.name} is ${json.length} characters; scp.maxPolicyChars is ${config.scp.maxPolicyChars}. ` +
+        `SCP ${scp.name} is ${size} characters; scp.maxPolicyChars is ${config.scp.maxPolicyChars}. ` +
           'Shorten the lists it is built from (exemptPrincipals, instanceTypes) or raise scp.maxPolicyChars if your organization has the higher quota.',
       );
-    }
-    if (json.includes('${') || json.includes('%{')) {
-      problems.push(`SCP ${scp.name} contains "\${" or "%{", which Terraform would interpolate; AWS would receive other text than the one reviewed.`);
     }
   }
   const forensicsOu = config.accounts.forensics.ou;
@@ -62,21 +62,20 @@ export function scpGuardProblems(config: OrgConfig): string[] {
   return problems;
 }
 
-/** Size and interpolation problems of the declarative policy and the RCP, when enabled. */
+/** Size problems of the declarative policy and the RCP, when enabled. */
 function orgPolicyProblems(config: OrgConfig): string[] {
-  const documents: Array<{ kind: string; name: string; json: string; limit: number }> = [];
+  const documents: Array<{ kind: string; name: string; size: number; limit: number }> = [];
   if (config.orgPolicies.declarativeEc2.enabled) {
     const ec2 = ec2DeclarativePolicy(config);
-    documents.push({ kind: 'declarative policy', name: ec2.name, json: declarativeJson(ec2), limit: DECLARATIVE_POLICY_MAX_CHARS });
+    documents.push({ kind: 'declarative policy', name: ec2.name, size: declarativeSize(ec2), limit: DECLARATIVE_POLICY_MAX_CHARS });
   }
   if (config.orgPolicies.resourceControl.enabled) {
     const rcp = identityPerimeterRcp(config);
-    documents.push({ kind: 'RCP', name: rcp.name, json: policyJson(rcp.document), limit: RCP_MAX_CHARS });
+    documents.push({ kind: 'RCP', name: rcp.name, size: policySize(rcp.document), limit: RCP_MAX_CHARS });
   }
-  return documents.flatMap(({ kind, name, json, limit }) => [
-    ...(json.length > limit ? [`${kind} ${name} is ${json.length} characters; AWS accepts ${limit}. Shorten orgPolicies.declarativeEc2.allowedImages.trustedOwners or contacts.securityTeam.`] : []),
-    ...(json.includes('${') || json.includes('%{') ? [`${kind} ${name} contains "\${" or "%{" (from contacts.securityTeam?), which Terraform would interpolate.`] : []),
-  ]);
+  return documents
+    .filter(({ size, limit }) => size > limit)
+    .map(({ kind, name, size, limit }) => `${kind} ${name} is ${size} characters; AWS accepts ${limit}. Shorten orgPolicies.declarativeEc2.allowedImages.trustedOwners or contacts.securityTeam.`);
 }
 
 /** Throw GuardrailError listing every SCP problem, if any. */

@@ -1,8 +1,9 @@
 /**
  * The whole organization as stacks: one per account and concern. Reads like a table of
  * contents; each concern lives in its own module. Builders return typed handles and take the
- * handles they depend on, so a missing dependency fails type-checking and `cdktf deploy '*'`
- * applies the stacks in a valid order.
+ * handles they depend on, so a missing handle fails type-checking; a stack reads the bucket, key,
+ * topic or bus another stack creates from that stack's handle, which is what orders the two (lint
+ * forbids building those addresses elsewhere), so `cdktf deploy '*'` applies them in a valid order.
  */
 import type { Construct } from 'constructs';
 import type { OrgConfig } from '../config';

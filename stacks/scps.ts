@@ -9,13 +9,14 @@ import type { Construct } from 'constructs';
 import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
 import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
 import { targetId, type OrgConfig } from '../config';
-import { policyJson, type NamedPolicy } from '../policies/document';
-import { declarativeJson, ec2DeclarativePolicy } from '../policies/declarative';
+import type { NamedPolicy } from '../policies/document';
+import { ec2DeclarativePolicy } from '../policies/declarative';
 import { identityPerimeterRcp } from '../policies/rcp';
 import { forensicsOuScp, guardrailScps, packGuardrails } from '../policies/scp';
 import type { OrgPolicyType } from '../shared/prerequisites';
 import { AccountStack } from './account-stack';
 import { assertScpGuards } from './guards';
+import { terraformPolicy } from './plumbing/terraform-literal';
 
 /** Stack holding the guardrail SCPs and their attachments. */
 export class ScpStack extends AccountStack {
@@ -28,21 +29,21 @@ export class ScpStack extends AccountStack {
     this.attach(this.servicePolicy(forensicsOuScp(config)), [config.accounts.forensics.ou]);
     if (config.orgPolicies.declarativeEc2.enabled) {
       const ec2 = ec2DeclarativePolicy(config);
-      this.attach(this.orgPolicy(ec2, 'DECLARATIVE_POLICY_EC2', declarativeJson(ec2)), targets);
+      this.attach(this.orgPolicy(ec2, 'DECLARATIVE_POLICY_EC2', terraformPolicy(ec2)), targets);
     }
     if (config.orgPolicies.resourceControl.enabled) {
       const rcp = identityPerimeterRcp(config);
       // At the root: the log archive and the clean room sit in OUs that scp.targets need not include.
-      this.attach(this.orgPolicy(rcp, 'RESOURCE_CONTROL_POLICY', policyJson(rcp.document)), ['root']);
+      this.attach(this.orgPolicy(rcp, 'RESOURCE_CONTROL_POLICY', terraformPolicy(rcp.document)), ['root']);
     }
   }
 
   private servicePolicy(scp: NamedPolicy): OrganizationsPolicy {
-    return this.orgPolicy(scp, 'SERVICE_CONTROL_POLICY', policyJson(scp.document));
+    return this.orgPolicy(scp, 'SERVICE_CONTROL_POLICY', terraformPolicy(scp.document));
   }
 
   private orgPolicy(policy: { name: string; description: string }, type: OrgPolicyType, content: string): OrganizationsPolicy {
-    // Literal minified JSON: what auditors read in generated/policies is what AWS receives.
+    // Minified JSON, escaped for Terraform: what auditors read in generated/policies is what AWS receives.
     return new OrganizationsPolicy(this, policy.name, { name: policy.name, description: policy.description, type, content });
   }
 

@@ -13,7 +13,9 @@ import {
   ModifySnapshotAttributeCommand,
   type Snapshot,
 } from '@aws-sdk/client-ec2';
-import { FORENSICS, TAGS } from '../shared/names';
+import type { OrgConfig } from '../config';
+import { cleanRoom } from '../shared/addresses';
+import { TAGS } from '../shared/names';
 import type { Action } from './case/executor';
 import type { PhaseEnv } from './case/phase';
 
@@ -29,12 +31,12 @@ export interface HandoffTarget {
   readonly kmsKeyId: string;
 }
 
-/** The forensics target the org config names; throws the fix when the account has no ID yet. */
-export function handoffTarget(config: { accounts: { forensics: { id?: string } }; organization: { homeRegion: string } }): HandoffTarget {
+/** The clean room the org config names; throws the fix when the forensics account has no ID yet. */
+export function handoffTarget(config: OrgConfig): HandoffTarget {
   const id = config.accounts.forensics.id;
   if (!id) throw new Error('The org config has no forensics account ID, so there is no clean room to hand off to. Fix: set accounts.forensics.id in the config (--config) once the account exists.');
-  const region = config.organization.homeRegion;
-  return { forensicsAccountId: id, region, kmsKeyId: `arn:aws:kms:${region}:${id}:${FORENSICS.evidenceKeyAlias}` };
+  const room = cleanRoom(config, id);
+  return { forensicsAccountId: room.accountId, region: room.region, kmsKeyId: room.keyAliasArn };
 }
 
 /** How long to wait for copies to complete before sharing them. */

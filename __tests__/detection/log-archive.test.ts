@@ -122,6 +122,12 @@ test.each(LOCKED)('locked bucket %s: only the deployment role may delete version
   });
 });
 
+test('each Config recorder delivers only under its own account\'s prefix (an IAM variable, escaped for Terraform)', () => {
+  const deliver = bucketPolicy('config').find((s) => s.Sid === 'RecordersDeliverOwnPrefix');
+  expect(deliver.Resource).toBe(`${logArchiveBucketArn(config, 'config')}/AWSLogs/\${aws:PrincipalAccount}/Config/*`);
+  expect(forBucket(archive, 'aws_s3_bucket_policy', 'config').policy).toContain('/AWSLogs/$${aws:PrincipalAccount}/Config/*');
+});
+
 test('only the organization trail writes CloudTrail logs', () => {
   const statements = bucketPolicy('cloudtrail');
   const trail = organizationTrailArn(config);

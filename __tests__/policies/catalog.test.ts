@@ -1,6 +1,7 @@
 /**
  * The auditors' index is complete: every policy document the synthesized stacks hand AWS (in
- * Terraform resources and inside StackSet templates) is in the catalog byte for byte, every
+ * any attribute of any Terraform resource, and inside StackSet templates) is in the catalog byte
+ * for byte (StackSet documents after the account rendering generated/README.md states), every
  * catalog entry's stack exists, and every resource, trust and containment document has a proof table.
  */
 import { EXAMPLE_CONFIG_PATH, loadOrgConfig } from '../../config';
@@ -8,27 +9,22 @@ import { policyCatalog } from '../../policies/catalog';
 import { policyJson } from '../../policies/document';
 import { allProofTables } from '../../policies/proofs';
 import { synthOrg } from '../support/synth';
+import { renderTerraformLiteral } from '../support/terraform-template';
 
 const config = loadOrgConfig(EXAMPLE_CONFIG_PATH);
 const catalog = policyCatalog(config);
 const { stacks } = synthOrg(config);
 
-/** Terraform attributes that carry a policy document, by resource type. */
-const POLICY_ATTRIBUTES: Record<string, string> = {
-  aws_organizations_policy: 'content',
-  aws_s3_bucket_policy: 'policy',
-  aws_kms_key: 'policy',
-  aws_sns_topic_policy: 'policy',
-  aws_cloudwatch_event_bus_policy: 'policy',
-  aws_iam_role: 'assume_role_policy',
-  aws_iam_role_policy: 'policy',
-  aws_iam_policy: 'policy',
-  aws_vpc_endpoint: 'policy',
-};
+/** Resource types known to place documents: the generic walk below must find each (so it is not empty). */
+const PLACING_TYPES = [
+  'aws_organizations_policy', 'aws_s3_bucket_policy', 'aws_kms_key', 'aws_sns_topic_policy', 'aws_cloudwatch_event_bus_policy',
+  'aws_iam_role', 'aws_iam_role_policy', 'aws_iam_policy', 'aws_vpc_endpoint', 'aws_cloudformation_stack_set',
+];
 
-const unescape = (text: string) => text.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
-
-/** CloudFormation intrinsics for "this account", resolved to the management account the catalog shows. */
+/**
+ * CloudFormation intrinsics for "this account", resolved to the management account's ID: the
+ * rendering generated/README.md documents (what the management account itself receives).
+ */
 function resolveAccount(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(resolveAccount);
   if (value && typeof value === 'object') {
@@ -41,21 +37,54 @@ function resolveAccount(value: unknown): unknown {
   return value;
 }
 
-/** Every policy document a stack places, as `[where, minified JSON]`. */
+const isDocument = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v) && 'Statement' in v;
+
+/** Every policy-shaped object inside a parsed CloudFormation template (any property, any depth). */
+function documentsInTemplate(value: unknown, where: string, out: Array<[string, string]>): void {
+  if (isDocument(value)) {
+    out.push([where, JSON.stringify(resolveAccount(value))]);
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => documentsInTemplate(v, `${where}[${i}]`, out));
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) documentsInTemplate(v, `${where}.${k}`, out);
+  }
+}
+
+/**
+ * Every policy document a stack places, as `[where, text AWS receives]`, found by walking every
+ * attribute of every resource: a string that is a JSON document with a Statement (rendered as
+ * Terraform renders it; an unescaped \${ throws), an Organizations policy's content (declarative
+ * policies have no Statement), or a document inside a StackSet template (accounts rendered).
+ */
 function placedDocuments(): Array<[string, string]> {
   const out: Array<[string, string]> = [];
-  for (const [id, stack] of stacks) {
-    for (const [type, attribute] of Object.entries(POLICY_ATTRIBUTES)) {
-      for (const [name, body] of Object.entries<any>(stack.resource?.[type] ?? {})) {
-        if (typeof body[attribute] === 'string') out.push([`${id} ${type}.${name}`, unescape(body[attribute])]);
+  const visit = (value: unknown, where: string, organizationsContent: boolean): void => {
+    if (typeof value === 'string') {
+      if (!/^\s*\{/.test(value)) return;
+      const text = renderTerraformLiteral(value);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        return;
       }
+      if (isDocument(parsed) || organizationsContent) out.push([where, text]);
+      else if (parsed && typeof parsed === 'object' && 'Resources' in parsed) documentsInTemplate(parsed, `${where} (template)`, out);
+      else if (JSON.stringify(parsed).includes('"Statement"')) throw new Error(`${where}: a document nested in JSON this walk does not know`);
+    } else if (isDocument(value)) {
+      out.push([where, JSON.stringify(value)]);
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => visit(v, `${where}[${i}]`, false));
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) visit(v, `${where}.${k}`, organizationsContent && k === 'content');
     }
-    for (const [name, body] of Object.entries<any>(stack.resource?.aws_cloudformation_stack_set ?? {})) {
-      const template = JSON.parse(unescape(body.template_body));
-      for (const [logical, resource] of Object.entries<any>(template.Resources)) {
-        const p = resource.Properties;
-        const docs = [p.PolicyDocument, p.AssumeRolePolicyDocument, ...(p.Policies ?? []).map((x: any) => x.PolicyDocument)].filter(Boolean);
-        for (const doc of docs) out.push([`${id} StackSet ${name} ${logical}`, JSON.stringify(resolveAccount(doc))]);
+  };
+  for (const [id, stack] of stacks) {
+    for (const [type, resources] of Object.entries<Record<string, unknown>>(stack.resource ?? {})) {
+      for (const [name, body] of Object.entries(resources)) {
+        for (const [attribute, value] of Object.entries(body as Record<string, unknown>)) {
+          visit(value, `${id} ${type}.${name}.${attribute}`, type === 'aws_organizations_policy' && attribute === 'content');
+        }
       }
     }
   }
@@ -71,8 +100,8 @@ describe('the policy catalog', () => {
 
   it('finds documents of every placing kind (the walk above is not empty)', () => {
     const where = placedDocuments().map(([w]) => w);
-    for (const type of Object.keys(POLICY_ATTRIBUTES)) expect(where.some((w) => w.includes(` ${type}.`))).toBe(true);
-    expect(where.some((w) => w.includes('StackSet'))).toBe(true);
+    for (const type of PLACING_TYPES) expect(where.some((w) => w.includes(` ${type}.`))).toBe(true);
+    expect(where.some((w) => w.includes('(template)'))).toBe(true);
   });
 
   it('names every stack that places a document after a stack that exists', () => {

@@ -11,6 +11,7 @@ import {
   breakGlassForwarderTemplate,
   breakGlassMessageTemplate,
 } from '../../stacks/response/breakglass-alarm';
+import { breakGlassBusArn } from '../../shared/addresses';
 import { breakGlassAlarmRegions } from '../../stacks/response/names';
 import { MOTO_CREDENTIALS, workerMoto, type MotoServer } from '../support/moto';
 import { dependencies, exampleConfig, resources, synthJson, testApp, unescapeTerraform, type Json } from './fixtures';
@@ -101,7 +102,7 @@ describe('event pattern, evaluated by EventBridge (moto)', () => {
 });
 
 describe('member-account template', () => {
-  const template = breakGlassForwarderTemplate(exampleConfig());
+  const template = breakGlassForwarderTemplate(exampleConfig(), breakGlassBusArn(exampleConfig()));
 
   it('matches read-only management events (AssumeRole is one) and forwards to the security bus with a role', () => {
     const rule = template.Resources.BreakGlassRule;
@@ -148,7 +149,7 @@ describe('management-breakglass-alarm', () => {
   it('runs the member StackSet SERVICE_MANAGED with auto-deployment, to every target OU in every alarm region', () => {
     const [[, stackSet]] = resources(json, 'aws_cloudformation_stack_set');
     expect(stackSet).toMatchObject({ permission_model: 'SERVICE_MANAGED', auto_deployment: { enabled: true, retain_stacks_on_account_removal: false }, call_as: 'SELF' });
-    expect(JSON.parse(unescapeTerraform(stackSet.template_body))).toEqual(breakGlassForwarderTemplate(config));
+    expect(JSON.parse(unescapeTerraform(stackSet.template_body))).toEqual(breakGlassForwarderTemplate(config, breakGlassBusArn(config)));
     const instances = resources(json, 'aws_cloudformation_stack_instances').map(([, i]) => i);
     expect(instances.flatMap((i) => i.deployment_targets.organizational_unit_ids).sort()).toEqual(['ou-ex12-dev00001', 'ou-ex12-forensic', 'ou-ex12-prod0001', 'ou-ex12-security']);
     for (const i of instances) expect(i.regions).toEqual(regions);

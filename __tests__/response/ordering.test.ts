@@ -2,6 +2,8 @@
  * Ordering between stacks is typed wiring: each stack takes the handles of the stacks it must be
  * deployed after, so a missing dependency is a compile error (the `@ts-expect-error` lines below
  * fail `npm run typecheck` the day a dependency becomes optional), and the manifest declares it.
+ * A stack that names what another creates (bucket, key, topic, bus) reads it through that stack's
+ * handle, which is what orders it (lint forbids building those addresses in another stack).
  */
 import { accountStacksIn, buildOrganization } from '../../stacks/organization';
 import { BreakGlassAlarmStack, BreakGlassBusStack } from '../../stacks/response/breakglass-alarm';
@@ -15,21 +17,39 @@ const org = buildOrganization(app, config);
 const dependenciesOf = (id: string) =>
   accountStacksIn(app).find((s) => s.node.id === id)!.dependencies.map((d) => d.node.id).sort();
 
-it.each([
-  ['forensics-clean-room', ['management-scps']],
-  ['security-breakglass-alarm', ['security-alerts']],
-  ['management-breakglass-alarm', ['security-breakglass-alarm']],
-  ['security-guardduty', ['log-archive-detection', 'security-alerts']],
-  ['management-delegation', ['security-guardduty']],
-  ['security-guardduty-org', ['management-delegation']],
-  ['management-trail', ['log-archive-detection']],
-  ['security-athena', ['log-archive-detection']],
-  ['payments-prod-flow-logs', ['log-archive-detection']],
-  ['management-config-recorders', ['log-archive-detection']],
-  ['security-config-rules', ['management-config-recorders', 'management-delegation']],
-  ['management-ir-roles', []],
-  ['management-scps', []],
-])('%s is deployed after %j', (id, expected) => {
+/**
+ * Every stack of the example organization and the stacks it is deployed after: the whole list,
+ * so a dependency lost anywhere (or a new stack nobody ordered) fails here.
+ */
+const EXPECTED_ORDER: Record<string, readonly string[]> = {
+  'management-scps': [],
+  'log-archive-detection': [],
+  'security-alerts': [],
+  'management-billing': [],
+  'management-ir-roles': [],
+  'payments-prod-isolation': [],
+  'analytics-dev-isolation': [],
+  'security-guardduty': ['log-archive-detection', 'security-alerts'],
+  'management-delegation': ['security-guardduty'],
+  'security-guardduty-org': ['management-delegation'],
+  'management-trail': ['log-archive-detection'],
+  'security-athena': ['log-archive-detection'],
+  'payments-prod-flow-logs': ['log-archive-detection'],
+  'analytics-dev-flow-logs': ['log-archive-detection'],
+  'payments-prod-dns-query-logs': ['log-archive-detection'],
+  'analytics-dev-dns-query-logs': ['log-archive-detection'],
+  'management-config-recorders': ['log-archive-detection'],
+  'security-config-rules': ['management-config-recorders', 'management-delegation'],
+  'security-breakglass-alarm': ['security-alerts'],
+  'management-breakglass-alarm': ['security-breakglass-alarm'],
+  'forensics-clean-room': ['management-scps'],
+};
+
+it('lists every stack the example builds', () => {
+  expect(accountStacksIn(app).map((s) => s.node.id).sort()).toEqual(Object.keys(EXPECTED_ORDER).sort());
+});
+
+it.each(Object.entries(EXPECTED_ORDER))('%s is deployed after %j', (id, expected) => {
   expect(dependenciesOf(id)).toEqual(expected);
 });
 

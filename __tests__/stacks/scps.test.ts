@@ -12,6 +12,7 @@ import { GuardrailError, scpGuardProblems } from '../../stacks/guards';
 import { accountStacksIn } from '../../stacks/organization';
 import { buildScps, ScpStack } from '../../stacks/scps';
 import { exampleWith } from '../policies/variants';
+import { renderTerraformLiteral } from '../support/terraform-template';
 
 const example = loadOrgConfig(EXAMPLE_CONFIG_PATH);
 
@@ -138,9 +139,13 @@ describe('SCP guards', () => {
     expect(scpGuardProblems(shared).join('\n')).toMatch(/OU Forensics holds payments-prod/);
   });
 
-  it('refuse a security-team contact Terraform would interpolate into the declarative policy', () => {
-    const hazard = exampleWith((raw) => (raw.contacts.securityTeam = 'SecOps ${var.x}'));
-    expect(scpGuardProblems(hazard).join('\n')).toMatch(/declarative policy ir-guardrails-ec2-baseline contains/);
+  it('let a security-team contact Terraform would read as a template reach AWS as written (escaped, not refused)', () => {
+    const hazard = exampleWith((raw) => (raw.contacts.securityTeam = 'SecOps ${var.x} %{if}'));
+    expect(scpGuardProblems(hazard)).toEqual([]);
+    const ec2 = ec2DeclarativePolicy(hazard);
+    const resource = Object.values<PolicyResource>(synth(hazard).json.resource.aws_organizations_policy).find((p) => p.name === ec2.name)!;
+    expect(resource.content).toContain('Contact SecOps $${var.x} %%{if}.');
+    expect(renderTerraformLiteral(resource.content)).toBe(declarativeJson(ec2));
   });
 
   it('report an empty allowlist instead of crashing', () => {

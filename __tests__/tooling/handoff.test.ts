@@ -19,7 +19,8 @@ import { runPhase } from './case-harness';
 let moto: MotoServer;
 let sourceId: string;
 const SOURCE_REGION = 'eu-west-1';
-const target = handoffTarget(loadOrgConfig(EXAMPLE_CONFIG_PATH));
+const config = loadOrgConfig(EXAMPLE_CONFIG_PATH);
+const target = handoffTarget(config);
 const ctx = { caseId: 'IR-HAND-1', accountId: '123456789012', regions: [SOURCE_REGION], window: { start: new Date(0), end: new Date() }, caseDir: mkdtempSync(join(tmpdir(), 'irctl-handoff-')) };
 const ec2 = (region: string) => new EC2Client({ endpoint: moto.endpoint, region, credentials: MOTO_CREDENTIALS });
 const copies = async () => (await ec2(target.region).send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: `tag:${HANDOFF_SOURCE_TAG}`, Values: [sourceId] }] }))).Snapshots ?? [];
@@ -36,7 +37,8 @@ beforeAll(async () => {
 
 test('the forensics target comes from the config: its account, home region and key', () => {
   expect(target).toEqual({ forensicsAccountId: '444444444444', region: 'us-east-1', kmsKeyId: 'arn:aws:kms:us-east-1:444444444444:alias/ir-forensic-evidence' });
-  expect(() => handoffTarget({ accounts: { forensics: {} }, organization: { homeRegion: 'us-east-1' } })).toThrow(/no forensics account ID.*Fix: set accounts\.forensics\.id/);
+  const noForensicsId = { ...config, accounts: { ...config.accounts, forensics: { ...config.accounts.forensics, id: undefined } } };
+  expect(() => handoffTarget(noForensicsId)).toThrow(/no forensics account ID.*Fix: set accounts\.forensics\.id/);
 });
 
 test('plan: dry-runs the copy, changes nothing', async () => {

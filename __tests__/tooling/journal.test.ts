@@ -10,6 +10,7 @@ import { GENESIS_HASH, Journal, journalPath, readJournal, verifyJournal } from '
 import { memoryReporter } from '../../tooling/case/output';
 import { planRelease } from '../../tooling/release';
 import { steppingClock } from './case-harness';
+import { FakeClock } from '../support/clocks';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'irctl-journal-'));
 const entry = (n: number) => ({ step: 'test/step', action: 'ec2:CreateTags', region: 'us-east-1', target: `i-${n}`, request: { n }, outcome: 'applied' as const, reversible: true });
@@ -54,7 +55,7 @@ test.each([
 function executor(options: { apply: boolean; confirm?: boolean }) {
   const d = dir();
   const journal = Journal.open(d, { caseId: 'IR-1', caller: 'tester', clock: steppingClock() });
-  const exec = new Executor({ journal, apply: options.apply, reporter: memoryReporter(), confirmIrreversible: async () => options.confirm ?? false, sleep: async () => undefined, verifyAttempts: 3 });
+  const exec = new Executor({ journal, apply: options.apply, reporter: memoryReporter(), confirmIrreversible: async () => options.confirm ?? false, clock: new FakeClock(), verifyAttempts: 3 });
   return { exec, d };
 }
 
@@ -105,6 +106,16 @@ test.each([
   expect(logged.outcome).toBe(journaled ?? (outcome === 'needs-confirmation' ? 'planned' : outcome));
   expect(exec.incomplete).toBe(outcome === 'failed' || outcome === 'needs-confirmation');
   if (outcome === 'failed') expect(logged.error).toBeTruthy();
+});
+
+test('re-reads after a write wait on the injected clock: 500 ms, doubling, until the change is visible', async () => {
+  const clock = new FakeClock();
+  const journal = Journal.open(dir(), { caseId: 'IR-1', caller: 'tester', clock });
+  const exec = new Executor({ journal, apply: true, reporter: memoryReporter(), confirmIrreversible: async () => true, clock, verifyAttempts: 8 });
+  let reads = 0;
+  await exec.run(action({ verify: async () => ++reads > 3 }));
+  expect(exec.results.map((r) => r.outcome)).toEqual(['applied']);
+  expect(clock.sleeps).toEqual([500, 1000, 2000]);
 });
 
 test('a denied call is explained with the action, the target, the role and the fix', async () => {

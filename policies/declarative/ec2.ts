@@ -97,3 +97,8 @@ export function ec2DeclarativePolicy(config: OrgConfig): DeclarativePolicy {
 export function declarativeJson(policy: DeclarativePolicy): string {
   return JSON.stringify(policy.content);
 }
+
+/** Characters Organizations counts against the declarative policy limit. */
+export function declarativeSize(policy: DeclarativePolicy): number {
+  return declarativeJson(policy).length;
+}

@@ -1,7 +1,8 @@
 /** Concrete principals, accounts and regions the proof tables use, derived from the config. */
 import type { OrgConfig } from '../../config';
 import { COMMERCIAL_REGIONS } from '../../config/regions';
-import { IR_ROLE_PATH, IR_ROLES, type IrRoleKey } from '../../shared/names';
+import { deploymentRoleArn, irRoleArn } from '../../shared/addresses';
+import { IR_ROLES, type IrRoleKey } from '../../shared/names';
 
 /** Example values for one config. */
 export interface ProofFixtures {
@@ -31,8 +32,8 @@ export function proofFixtures(config: OrgConfig): ProofFixtures {
     allowedRegion: config.regions.allowed[0],
     deniedRegion: COMMERCIAL_REGIONS.find((r) => !allowed.has(r)),
     appRole: `arn:aws:iam::${workloadAccount}:role/app-server`,
-    irRole: (key, account = workloadAccount) => `arn:aws:iam::${account}:role${IR_ROLE_PATH}${IR_ROLES[key]}`,
-    deploymentRole: `arn:aws:iam::${workloadAccount}:role/${config.deployment.roleName}`,
+    irRole: (key, account = workloadAccount) => irRoleArn(account, IR_ROLES[key]),
+    deploymentRole: deploymentRoleArn(config, workloadAccount),
     exemptPrincipals: config.exemptPrincipals.map((p) => concreteArn(p, workloadAccount)),
   };
 }

@@ -59,7 +59,7 @@ function logArchiveBucketTable(config: OrgConfig, purpose: LogArchivePurpose, wr
   const inArchive = { resourceAccount: logArchive };
   const admin = `arn:aws:iam::${logArchive}:role/Admin`;
   const orgId = { 'aws:PrincipalOrgID': config.organization.id };
-  const evidence = purpose !== 'athena-results' && purpose !== 'config';
+  const locked = purpose !== 'athena-results' && purpose !== 'config';
   const rows: ProofRow[] = [
     ...writers,
     row('the security account reads an object', { principal: f.irRole('analyst', f.securityAccount), action: 's3:GetObject', resource: object, ...inArchive, context: { ...TLS, ...orgId } }, ALLOWED),
@@ -68,12 +68,24 @@ function logArchiveBucketTable(config: OrgConfig, purpose: LogArchivePurpose, wr
     row('a principal outside the organization reads an object', { principal: OUTSIDER, action: 's3:GetObject', resource: object, ...inArchive, context: { ...TLS, ...OTHER_ORG } }, IMPLICIT),
     row('a principal outside the organization lists the bucket', { principal: OUTSIDER, action: 's3:ListBucket', resource: bucket, ...inArchive, context: { ...TLS, ...OTHER_ORG } }, IMPLICIT),
   ];
-  if (evidence) {
+  const deployer = deploymentRoleArn(config, logArchive);
+  // Every bucket but the Athena results (copies, expiring in 30 days) keeps its history.
+  if (purpose !== 'athena-results') {
     rows.push(
       row('a log-archive administrator deletes an object version', { principal: admin, action: 's3:DeleteObjectVersion', resource: object, ...inArchive, context: TLS }, EXPLICIT),
-      row('a log-archive administrator bypasses governance retention', { principal: admin, action: 's3:BypassGovernanceRetention', resource: object, ...inArchive, context: TLS }, EXPLICIT),
-      row('the deployment role deletes an object version (retention still applies)', { principal: deploymentRoleArn(config, logArchive), action: 's3:DeleteObjectVersion', resource: object, ...inArchive, context: TLS }, ALLOWED),
+      row(`the deployment role deletes an object version${locked ? ' (retention still applies)' : ''}`, { principal: deployer, action: 's3:DeleteObjectVersion', resource: object, ...inArchive, context: TLS }, ALLOWED),
     );
+  }
+  if (locked) {
+    rows.push(row('a log-archive administrator bypasses governance retention', { principal: admin, action: 's3:BypassGovernanceRetention', resource: object, ...inArchive, context: TLS }, EXPLICIT));
+  } else if (purpose === 'config') {
+    // No Object Lock here: an expiring lifecycle rule or suspended versioning would delete the history instead.
+    for (const action of ['s3:PutLifecycleConfiguration', 's3:PutBucketVersioning']) {
+      rows.push(
+        row(`a log-archive administrator calls ${action}`, { principal: admin, action, resource: bucket, ...inArchive, context: TLS }, EXPLICIT),
+        row(`the deployment role calls ${action}`, { principal: deployer, action, resource: bucket, ...inArchive, context: TLS }, ALLOWED),
+      );
+    }
   }
   const policy = LOG_ARCHIVE_BUCKET_POLICIES[purpose](config);
   return resourceTable(`resource-bucket-${purpose}`, `Log-archive bucket policy: ${purpose}`, policy, rows);
@@ -132,6 +144,8 @@ export function logArchiveBucketProofs(config: OrgConfig): ProofTable[] {
     row('a recorder role of the organization delivers', { principal: recorder(f.workloadAccount), action: 's3:PutObject', resource: configObject(f.workloadAccount), ...inArchive, context: { ...TLS, 'aws:PrincipalOrgID': config.organization.id } }, ALLOWED),
     row('a recorder role of the same name outside the organization delivers', { principal: recorder(OUTSIDER_ACCOUNT), action: 's3:PutObject', resource: configObject(OUTSIDER_ACCOUNT), ...inArchive, context: { ...TLS, ...OTHER_ORG } }, IMPLICIT),
     row('another role of the organization delivers', { principal: f.appRole, action: 's3:PutObject', resource: configObject(f.workloadAccount), ...inArchive, context: { ...TLS, 'aws:PrincipalOrgID': config.organization.id } }, IMPLICIT),
+    row('a recorder role of the organization delivers into another account\'s prefix', { principal: recorder(f.workloadAccount), action: 's3:PutObject', resource: configObject(f.securityAccount), ...inArchive, context: { ...TLS, 'aws:PrincipalOrgID': config.organization.id } }, IMPLICIT),
+    row('a recorder role of the organization delivers outside the Config prefix of its account', { principal: recorder(f.workloadAccount), action: 's3:PutObject', resource: `${logArchiveBucketArn(config, 'config')}/AWSLogs/${f.workloadAccount}/elsewhere.json.gz`, ...inArchive, context: { ...TLS, 'aws:PrincipalOrgID': config.organization.id } }, IMPLICIT),
   ];
   return [
     logArchiveBucketTable(config, 'cloudtrail', cloudtrail),
@@ -163,8 +177,8 @@ export function logArchiveKeyProofs(config: OrgConfig): ProofTable[] {
     cloudtrail: [
       row('the organization trail describes the key', { principal: 'cloudtrail.amazonaws.com', action: 'kms:DescribeKey', ...on, context: { 'aws:SourceArn': trail } }, ALLOWED),
       row('another customer\'s trail describes the key', { principal: 'cloudtrail.amazonaws.com', action: 'kms:DescribeKey', ...on, context: { 'aws:SourceArn': `arn:aws:cloudtrail:us-east-1:${OUTSIDER_ACCOUNT}:trail/theirs` } }, IMPLICIT),
-      row('the management account resolves the key alias', { principal: `arn:aws:iam::${config.accounts.management.id}:role/${config.deployment.roleName}`, action: 'kms:DescribeKey', ...on }, ALLOWED),
-      row('the management account decrypts', { principal: `arn:aws:iam::${config.accounts.management.id}:role/${config.deployment.roleName}`, action: 'kms:Decrypt', ...on }, IMPLICIT),
+      row('the management account resolves the key alias', { principal: deploymentRoleArn(config, config.accounts.management.id), action: 'kms:DescribeKey', ...on }, ALLOWED),
+      row('the management account decrypts', { principal: deploymentRoleArn(config, config.accounts.management.id), action: 'kms:Decrypt', ...on }, IMPLICIT),
     ],
     'guardduty-findings': [
       row('the security account\'s detector generates a data key', {
@@ -201,18 +215,26 @@ export function topicProofs(config: OrgConfig): ProofTable[] {
   const management = config.accounts.management.id;
   const alert = { resource: alertTopicArn(config), resourceAccount: security, region: config.organization.homeRegion };
   const billing = { resource: billingTopicArn(config), resourceAccount: management, region: BILLING_REGION };
+  // Each publishing service, acting for an account the topic lists and for accounts it does not.
+  const publishes = (service: string, label: string, on: { resource: string; resourceAccount: string; region: string }, allowedFor: Record<string, string>, deniedFor: Record<string, string>, context: Record<string, string> = {}): ProofRow[] => [
+    ...Object.entries(allowedFor).map(([who, account]) => row(`${label} publishes for ${who}`, { principal: service, action: 'sns:Publish', ...on, context: { ...context, 'aws:SourceAccount': account } }, ALLOWED)),
+    ...Object.entries(deniedFor).map(([who, account]) => row(`${label} publishes for ${who}`, { principal: service, action: 'sns:Publish', ...on, context: { ...context, 'aws:SourceAccount': account } }, IMPLICIT)),
+  ];
+  const ours = { 'the security account': security, 'the management account': management };
+  const others = { 'another customer': OUTSIDER_ACCOUNT, 'a workload account': f.workloadAccount };
   return [
     resourceTable('resource-topic-alerts', 'Alert topic policy', alertTopicPolicy(config), [
-      row('EventBridge publishes for the security account', { principal: 'events.amazonaws.com', action: 'sns:Publish', ...alert, context: { ...TLS, 'aws:SourceAccount': security } }, ALLOWED),
-      row('CloudWatch publishes for the management account', { principal: 'cloudwatch.amazonaws.com', action: 'sns:Publish', ...alert, context: { ...TLS, 'aws:SourceAccount': management } }, ALLOWED),
-      row('EventBridge publishes for another customer', { principal: 'events.amazonaws.com', action: 'sns:Publish', ...alert, context: { ...TLS, 'aws:SourceAccount': OUTSIDER_ACCOUNT } }, IMPLICIT),
-      row('EventBridge publishes for a workload account', { principal: 'events.amazonaws.com', action: 'sns:Publish', ...alert, context: { ...TLS, 'aws:SourceAccount': f.workloadAccount } }, IMPLICIT),
+      ...publishes('events.amazonaws.com', 'EventBridge', alert, { 'the security account': security }, { ...others, 'the management account': management }, TLS),
+      ...publishes('cloudwatch.amazonaws.com', 'CloudWatch', alert, ours, others, TLS),
+      ...publishes('budgets.amazonaws.com', 'Budgets', alert, ours, others, TLS),
+      ...publishes('costalerts.amazonaws.com', 'Cost Anomaly Detection', alert, ours, others, TLS),
       row('a principal outside the organization subscribes', { principal: OUTSIDER, action: 'sns:Subscribe', ...alert, context: { ...TLS, ...OTHER_ORG } }, IMPLICIT),
       row('the security account publishes over plain HTTP', { principal: f.irRole('admin', security), action: 'sns:Publish', ...alert, context: { 'aws:SecureTransport': 'false' } }, EXPLICIT),
     ]),
     resourceTable('resource-topic-billing', 'Billing topic policy', billingTopicPolicy(config), [
-      row('Budgets publishes for the management account', { principal: 'budgets.amazonaws.com', action: 'sns:Publish', ...billing, context: { 'aws:SourceAccount': management } }, ALLOWED),
-      row('Budgets publishes for another customer', { principal: 'budgets.amazonaws.com', action: 'sns:Publish', ...billing, context: { 'aws:SourceAccount': OUTSIDER_ACCOUNT } }, IMPLICIT),
+      ...publishes('cloudwatch.amazonaws.com', 'CloudWatch', billing, { 'the management account': management }, { ...others, 'the security account': security }),
+      ...publishes('budgets.amazonaws.com', 'Budgets', billing, { 'the management account': management }, { ...others, 'the security account': security }),
+      ...publishes('costalerts.amazonaws.com', 'Cost Anomaly Detection', billing, { 'the management account': management }, { ...others, 'the security account': security }),
       row('a principal outside the organization subscribes', { principal: OUTSIDER, action: 'sns:Subscribe', ...billing, context: OTHER_ORG }, IMPLICIT),
     ]),
   ];
@@ -259,6 +281,8 @@ export function cleanRoomProofs(config: OrgConfig): ProofTable[] {
       row('IR role in the org adds evidence over TLS', { principal: breakGlass, action: 's3:PutObject', ...object, context: { ...inOrg, ...TLS } }, ALLOWED),
       row('IR role over plain HTTP', { principal: breakGlass, action: 's3:PutObject', ...object, context: { ...inOrg, 'aws:SecureTransport': 'false' } }, EXPLICIT),
       row('workload role in the org adds an object', { principal: f.appRole, action: 's3:PutObject', ...object, context: { ...inOrg, ...TLS } }, IMPLICIT),
+      row('an IR-path role of an account outside the organization adds evidence', { principal: f.irRole('breakGlass', OUTSIDER_ACCOUNT), action: 's3:PutObject', ...object, context: { ...OTHER_ORG, ...TLS } }, IMPLICIT),
+      row('an IR-path role with no organization adds evidence', { principal: f.irRole('breakGlass', OUTSIDER_ACCOUNT), action: 's3:PutObject', ...object, context: TLS }, IMPLICIT),
       row('IR role reads evidence from another account', { principal: breakGlass, action: 's3:GetObject', ...object, context: { ...inOrg, ...TLS } }, IMPLICIT),
       row('principal outside the organization reads evidence', { principal: OUTSIDER, action: 's3:GetObject', ...object, context: { ...OTHER_ORG, ...TLS } }, IMPLICIT),
       row('forensics account admin deletes a version', { principal: `arn:aws:iam::${forensics}:role/Admin`, action: 's3:DeleteObjectVersion', ...object, context: TLS }, EXPLICIT),

@@ -1,7 +1,7 @@
 /** Proof tables for the four IR roles: what each must do, what each must not, and the trust. */
 import type { OrgConfig } from '../../config';
 import { FORENSICS, IR_ROLE_PATH, IR_ROLES, TAGS } from '../../shared/names';
-import { DETECTION, athenaWorkgroupArn, cloudtrailLogPrefix, evidenceBucketName, homeRegion, logArchiveBucketArn } from '../../shared/addresses';
+import { DETECTION, athenaWorkgroupArn, cloudtrailLogPrefix, evidenceBucketName, forensicsRegion, homeRegion, logArchiveBucketArn } from '../../shared/addresses';
 import type { PolicyDocument } from '../document';
 import { irRoleDefinitions, type IrRoleDefinition } from '../roles';
 import { REVOCABLE_IR_ROLES, responderResourcePatterns } from '../roles/break-glass';
@@ -50,9 +50,33 @@ function logArchiveGrant(securityAccount: string): PolicyDocument {
   };
 }
 
-/** ARN of the evidence bucket the journal anchors go to, with a concrete account ID (proofs need one) when the config has none yet. */
+/** The forensics account, or a concrete stand-in (proofs need one) when the config has none yet. */
+const concreteForensicsAccount = (config: OrgConfig): string => config.accounts.forensics.id ?? '111111111111';
+
+/** ARN of the evidence bucket the journal anchors go to. */
 function concreteEvidenceBucketArn(config: OrgConfig): string {
-  return `arn:aws:s3:::${evidenceBucketName(config, config.accounts.forensics.id ?? '111111111111')}`;
+  return `arn:aws:s3:::${evidenceBucketName(config, concreteForensicsAccount(config))}`;
+}
+
+/** Stands in for a key policy granting `principal` the key: these tables prove the identity side. */
+function keyOpenTo(principal: string): PolicyDocument {
+  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'kms:*', Resource: '*' }] };
+}
+
+/** Encrypting a journal anchor: a data key of the evidence key only, through S3 only. */
+function anchorKeyRows(config: OrgConfig, me: string): ProofRow[] {
+  const f = proofFixtures(config);
+  const forensics = concreteForensicsAccount(config);
+  const region = forensicsRegion(config);
+  const viaS3 = { 'kms:ViaService': `s3.${region}.amazonaws.com` };
+  const key = (account: string) => ({ resource: `arn:aws:kms:${region}:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, resourceAccount: account });
+  const evidenceAlias = { 'kms:ResourceAliases': [FORENSICS.evidenceKeyAlias] };
+  return [
+    row('encrypt an anchor: kms:GenerateDataKey of the evidence key via S3', { principal: me, action: 'kms:GenerateDataKey', ...key(forensics), context: { ...viaS3, ...evidenceAlias } }, ALLOWED, keyOpenTo(me)),
+    row('cannot: kms:GenerateDataKey of another forensics-account key via S3', { principal: me, action: 'kms:GenerateDataKey', ...key(forensics), context: { ...viaS3, 'kms:ResourceAliases': ['alias/other'] } }, IMPLICIT, keyOpenTo(me)),
+    row('cannot: kms:GenerateDataKey of a workload-account key via S3', { principal: me, action: 'kms:GenerateDataKey', ...key(f.workloadAccount), context: { ...viaS3, ...evidenceAlias } }, IMPLICIT, defaultKeyPolicy(f.workloadAccount)),
+    row('cannot: kms:GenerateDataKey of the evidence key outside S3', { principal: me, action: 'kms:GenerateDataKey', ...key(forensics), context: evidenceAlias }, IMPLICIT, keyOpenTo(me)),
+  ];
 }
 
 /** SecurityAnalyst: the playbook's reads are allowed; a table of writes is not. */
@@ -164,7 +188,7 @@ export function breakGlassProofs(config: OrgConfig): ProofTable {
     row('cannot: kms:Decrypt outside EC2', { principal: me, action: 'kms:Decrypt' }, IMPLICIT, defaultKeyPolicy(f.workloadAccount)),
     row('anchor the journal head in the evidence bucket: s3:PutObject', { principal: me, action: 's3:PutObject', resource: `${concreteEvidenceBucketArn(config)}/${FORENSICS.anchorPrefix}/IR-1/00000042-${'a'.repeat(64)}.json` }, ALLOWED),
     row('cannot: s3:PutObject elsewhere in the evidence bucket', { principal: me, action: 's3:PutObject', resource: `${concreteEvidenceBucketArn(config)}/snapshots/x.json` }, IMPLICIT),
-    row('encrypt an anchor: kms:GenerateDataKey via S3', { principal: me, action: 'kms:GenerateDataKey', context: { 'kms:ViaService': `s3.${config.organization.homeRegion}.amazonaws.com` } }, ALLOWED, defaultKeyPolicy(f.workloadAccount)),
+    ...anchorKeyRows(config, me),
     row('cannot: kms:GenerateDataKey outside S3', { principal: me, action: 'kms:GenerateDataKey' }, IMPLICIT, defaultKeyPolicy(f.workloadAccount)),
     row('cannot: iam:UpdateAssumeRolePolicy', { principal: me, action: 'iam:UpdateAssumeRolePolicy', resource: appRole }, IMPLICIT),
     row('cannot: iam:CreateUser', { principal: me, action: 'iam:CreateUser', resource: user }, IMPLICIT),

@@ -8,16 +8,25 @@ import type { PolicyDocument } from '../document';
 /** The decision a request must get. */
 export type Expected = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 
-/** One request: caller, action, resource and context. */
+/** One request, with concrete ARNs: caller, action, resource and context (the simulator's input too). */
 export interface ProofRequest {
-  /** IAM role ARN (with path), other principal ARN, or an AWS service principal (then give resourceAccount). */
+  /**
+   * The caller: an IAM role ARN (with its path) is turned into a session of that role, with
+   * `aws:PrincipalArn` set to the role ARN, as AWS does; a service principal
+   * (`cloudtrail.amazonaws.com`) acts on `resourceAccount`'s resource; any other ARN is used as given.
+   */
   readonly principal: string;
   readonly action: string;
-  /** Concrete ARN, `*`, or omitted for an example ARN of the action's resource type. */
+  /**
+   * A concrete resource ARN, or `*` for actions without resource-level permissions.
+   * @default a concrete ARN of the action's first required resource type (iam-data), in `region`
+   */
   readonly resource?: string;
+  /** Account that owns the resource. @default the principal's account */
   readonly resourceAccount?: string;
-  /** `aws:RequestedRegion`. @default us-east-1 */
+  /** Sets `aws:RequestedRegion`. @default us-east-1 */
   readonly region?: string;
+  /** Further context keys (condition keys of the action and global keys). */
   readonly context?: Readonly<Record<string, string | readonly string[]>>;
 }
 

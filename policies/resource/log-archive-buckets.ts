@@ -6,6 +6,7 @@ import type { OrgConfig } from '../../config';
 import {
   accountRootArn,
   cloudtrailLogPrefix,
+  configDeliveryObjectsArn,
   configRecorderRolesArn,
   deploymentRoleArn,
   dnsQueryLogAccounts,
@@ -19,11 +20,11 @@ import {
 } from '../../shared/addresses';
 import type { PolicyDocument, PolicyStatement } from '../document';
 import type { AuditedPolicy } from '../scp/audited';
-import { denyInsecureTransport, denyVersionDeletesExceptDeployer } from './shared-statements';
+import { denyInsecureTransport, denyRetentionChangesExceptDeployer, denyVersionDeletesExceptDeployer } from './shared-statements';
 
 const COMMON = `Every log-archive bucket denies requests made without TLS. The evidence buckets (CloudTrail,
-GuardDuty findings, Flow Logs, Resolver query logs) also deny deleting an object version or bypassing Object Lock
-governance retention to everyone but the log-archive account's deployment role.`;
+GuardDuty findings, Flow Logs, Resolver query logs) and the Config bucket also deny deleting an object version
+or bypassing Object Lock governance retention to everyone but the log-archive account's deployment role.`;
 
 /** The security account (Athena, responders) reads the bucket; its IAM policies decide who exactly. */
 function securityReads(config: OrgConfig, bucketArn: string): PolicyStatement {
@@ -224,14 +225,28 @@ export function configBucketPolicy(config: OrgConfig): AuditedPolicy {
     'config',
     'AWS Config delivery: the recorder roles of the organization write, the security account reads.',
     `The Config recorder roles this project creates in every account (matched by name, and only
-inside the organization: aws:PrincipalOrgID) may check the bucket and deliver under AWSLogs/.
-A role of the same name outside the organization gets nothing. The security account may read.`,
+inside the organization: aws:PrincipalOrgID) may check the bucket and deliver under
+AWSLogs/<their own account>/Config/ only (the policy variable \${aws:PrincipalAccount}), so an
+administrator of one account who edits its recorder role still cannot overwrite or forge
+another account's configuration history. A role of the same name outside the organization
+gets nothing. The security account may read. The bucket has no Object Lock, so besides version
+deletes, changing the lifecycle or the versioning (an expiring rule or suspended versioning
+deletes the history too) is denied to everyone but the deployment role.`,
     {
       Version: '2012-10-17',
       Statement: [
         denyInsecureTransport(bucket),
         { Sid: 'RecordersCheckBucket', Effect: 'Allow', Principal: { AWS: '*' }, Action: ['s3:GetBucketAcl', 's3:ListBucket'], Resource: bucket, Condition: recorders },
-        { Sid: 'RecordersDeliver', Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:PutObject', Resource: `${bucket}/AWSLogs/*`, Condition: recorders },
+        {
+          Sid: 'RecordersDeliverOwnPrefix',
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: 's3:PutObject',
+          Resource: configDeliveryObjectsArn(config, '${aws:PrincipalAccount}'),
+          Condition: recorders,
+        },
+        lockedVersions(config, bucket),
+        denyRetentionChangesExceptDeployer(bucket, deploymentRoleArn(config, config.accounts.logArchive.id)),
         securityReads(config, bucket),
       ],
     },

@@ -8,6 +8,7 @@ import {
   dnsQueryLogAccounts,
   flowLogAccounts,
   guardDutyRegions,
+  managementTrailsArn,
   organizationTrailArn,
   securityDetectorsArn,
   servicePrincipals,
@@ -59,7 +60,7 @@ management account may describe the key, which resolving its alias when the trai
         Resource: '*',
         Condition: {
           StringEquals: { 'aws:SourceArn': trail },
-          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:aws:cloudtrail:*:${config.accounts.management.id}:trail/*` },
+          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': managementTrailsArn(config) },
         },
       },
       { Sid: 'OrgTrailDescribes', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:DescribeKey', Resource: '*', Condition: { StringEquals: { 'aws:SourceArn': trail } } },

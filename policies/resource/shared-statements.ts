@@ -19,14 +19,20 @@ export function denyInsecureTransport(bucketArn: string): PolicyStatement {
  * deployment role (`deployerArn`) keeps that power.
  */
 export function denyVersionDeletesExceptDeployer(bucketArn: string, deployerArn: string): PolicyStatement {
-  return {
-    Sid: 'DenyVersionDeletesAndLockBypass',
-    Effect: 'Deny',
-    Principal: '*',
-    Action: ['s3:DeleteObjectVersion', 's3:BypassGovernanceRetention'],
-    Resource: `${bucketArn}/*`,
-    Condition: { ArnNotEquals: { 'aws:PrincipalArn': deployerArn } },
-  };
+  return exceptDeployer('DenyVersionDeletesAndLockBypass', ['s3:DeleteObjectVersion', 's3:BypassGovernanceRetention'], `${bucketArn}/*`, deployerArn);
+}
+
+/**
+ * A bucket without Object Lock loses its history to an expiring lifecycle rule or to versioning
+ * suspended before a delete as surely as to a version delete: only the deployment role
+ * (`deployerArn`, which applies the lifecycle Terraform declares) may change either.
+ */
+export function denyRetentionChangesExceptDeployer(bucketArn: string, deployerArn: string): PolicyStatement {
+  return exceptDeployer('DenyRetentionChanges', ['s3:PutLifecycleConfiguration', 's3:PutBucketVersioning'], bucketArn, deployerArn);
+}
+
+function exceptDeployer(sid: string, actions: string[], resource: string, deployerArn: string): PolicyStatement {
+  return { Sid: sid, Effect: 'Deny', Principal: '*', Action: actions, Resource: resource, Condition: { ArnNotEquals: { 'aws:PrincipalArn': deployerArn } } };
 }
 
 /** An account administers a key it owns; without this statement a key can lock everyone out. */

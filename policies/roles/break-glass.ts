@@ -1,7 +1,7 @@
 /** SecurityBreakGlass: every containment and eradication step of the playbook, nothing else. */
 import type { OrgConfig } from '../../config';
-import { evidenceBucketArn } from '../../shared/addresses';
-import { CONTAINMENT_POLICIES, FORENSICS, IR_ROLE_PATH, IR_ROLES, TAGS } from '../../shared/names';
+import { evidenceBucketArn, forensicsKeysArn, forensicsRegion, irRoleArn } from '../../shared/addresses';
+import { CONTAINMENT_POLICIES, FORENSICS, IR_ROLES, TAGS } from '../../shared/names';
 import type { PolicyStatement } from '../document';
 import type { AuditedPolicy } from '../scp/audited';
 import { IR_ROLES_RESOURCE } from './scope';
@@ -57,7 +57,7 @@ In a VPC without the deployed isolation groups it creates them, tagged with thei
 role, and may set rules only on groups carrying that tag. Release (after a false positive) gives
 back Elastic IPs, instance profiles (passing their role to EC2 only), Auto Scaling membership and
 load balancer registration. At the end of each phase it adds the case journal's head under
-irctl-anchors/ in the forensics evidence bucket (a data key from the forensics key through S3
+irctl-anchors/ in the forensics evidence bucket (a data key of the evidence key, by its alias, through S3
 only); it cannot read, replace or delete anything there.
 Instance attributes: it may not change an instance's type, user data, kernel or ramdisk (a resize
 to a GPU type or code run at the next boot); the playbook changes groups, termination and stop
@@ -177,12 +177,15 @@ export function breakGlassPolicies(config: OrgConfig): AuditedPolicy[] {
             Resource: `${evidenceBucketArn(config)}/${FORENSICS.anchorPrefix}/*`,
           },
           {
-            // The evidence bucket is encrypted with the forensics key: a put needs a data key, through S3 only.
+            // The evidence bucket is encrypted with the evidence key: a put needs a data key of that key (named by its alias), through S3 only.
             Sid: 'EncryptAnchorsViaS3',
             Effect: 'Allow',
             Action: 'kms:GenerateDataKey',
-            Resource: '*',
-            Condition: { StringEquals: { 'kms:ViaService': `s3.${config.organization.homeRegion}.amazonaws.com` } },
+            Resource: forensicsKeysArn(config),
+            Condition: {
+              StringEquals: { 'kms:ViaService': `s3.${forensicsRegion(config)}.amazonaws.com` },
+              'ForAnyValue:StringEquals': { 'kms:ResourceAliases': FORENSICS.evidenceKeyAlias },
+            },
           },
           {
             // aws/ebs-encrypted snapshots cannot be shared: re-encrypt on copy. KMS only through EC2.
@@ -234,7 +237,7 @@ export function breakGlassPolicies(config: OrgConfig): AuditedPolicy[] {
             Sid: 'RevokeIrRoleSessions',
             Effect: 'Allow',
             Action: ['iam:PutRolePolicy', 'iam:DeleteRolePolicy'],
-            Resource: REVOCABLE_IR_ROLES.map((name) => `arn:aws:iam::*:role${IR_ROLE_PATH}${name}`),
+            Resource: REVOCABLE_IR_ROLES.map((name) => irRoleArn('*', name)),
           },
           {
             // Responders never lock themselves out or widen their own access: nothing but revocation on IR roles...
@@ -248,7 +251,7 @@ export function breakGlassPolicies(config: OrgConfig): AuditedPolicy[] {
             Sid: 'NeverChangeItself',
             Effect: 'Deny',
             NotAction: ['iam:Get*', 'iam:List*'],
-            Resource: `arn:aws:iam::*:role${IR_ROLE_PATH}${IR_ROLES.breakGlass}`,
+            Resource: irRoleArn('*', IR_ROLES.breakGlass),
           },
           {
             // A holder must not grant their own origin principal more (or take a deny away from it).

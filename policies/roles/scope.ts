@@ -1,9 +1,10 @@
 /** Resource scopes the role policies share: where the IR data lives in the organization, by exact address. */
 import type { OrgConfig } from '../../config';
 import type { PolicyStatement } from '../document';
-import { IR_ROLE_PATH } from '../../shared/names';
 import {
+  ANY_IR_ROLE_ARN,
   LOG_ARCHIVE_PURPOSES,
+  athenaDataCatalogsArn,
   athenaWorkgroupArn,
   glueLogTablesArns,
   homeRegion,
@@ -13,11 +14,11 @@ import {
 } from '../../shared/addresses';
 
 /** Every IR role in every account (IAM ARNs carry the path). */
-export const IR_ROLES_RESOURCE = `arn:aws:iam::*:role${IR_ROLE_PATH}*`;
+export const IR_ROLES_RESOURCE = ANY_IR_ROLE_ARN;
 
 /** The investigation workgroup and the data catalogs it reads (security account). */
 export function athenaResources(config: OrgConfig): string[] {
-  return [athenaWorkgroupArn(config), `arn:aws:athena:${homeRegion(config)}:${config.accounts.security.id}:datacatalog/*`];
+  return [athenaWorkgroupArn(config), athenaDataCatalogsArn(config)];
 }
 
 /** The Glue catalog, database and tables over the log archive (security account). */

@@ -4,7 +4,7 @@
  */
 import type { OrgConfig } from '../../config';
 import { FORENSICS } from '../../shared/names';
-import { breakGlassBusArn, homeFindingsBusArn, logArchiveBucketArn, type CleanRoom } from '../../shared/addresses';
+import { breakGlassBusArn, configDeliveryObjectsArn, homeFindingsBusArn, logArchiveBucketArn, type CleanRoom } from '../../shared/addresses';
 import type { AuditedPolicy } from '../scp/audited';
 
 /** The findings forwarder may put events on the home region's default bus and nothing else. */
@@ -33,8 +33,9 @@ export function breakGlassForwarderPolicy(config: OrgConfig): AuditedPolicy {
  */
 export function configDeliveryPolicy(config: OrgConfig, account: unknown): AuditedPolicy {
   const bucket = logArchiveBucketArn(config, 'config');
-  const prefix = `${bucket}/AWSLogs/`;
-  const objects = typeof account === 'string' ? `${prefix}${account}/Config/*` : { 'Fn::Join': ['', [prefix, account, '/Config/*']] };
+  // In a StackSet template the account is an intrinsic: the ARN around it is split at the marker.
+  const [before, after] = configDeliveryObjectsArn(config, '\u0000').split('\u0000');
+  const objects = typeof account === 'string' ? configDeliveryObjectsArn(config, account) : { 'Fn::Join': ['', [before, account, after]] };
   return {
     name: 'deliver-to-log-archive',
     description: 'Config recorder: deliver into its own account\'s prefix of the log archive\'s Config bucket.',
@@ -71,7 +72,7 @@ comes from the AWS managed policy AmazonSSMManagedInstanceCore.`,
           Sid: 'DecryptEvidence',
           Effect: 'Allow',
           Action: ['kms:Decrypt', 'kms:DescribeKey'],
-          Resource: `arn:aws:kms:${room.region}:${room.accountId}:key/*`,
+          Resource: room.keysArn,
           Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': FORENSICS.evidenceKeyAlias } },
         },
       ],

@@ -8,10 +8,11 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import type { OrgConfig } from '../../config';
-import { policyJson } from '../../policies/document';
 import { alertTopicPolicy } from '../../policies/resource/topics';
+import { alertTopicArn } from '../../shared/addresses';
 import { ALERT_TOPIC_NAME } from '../../shared/names';
 import { AccountStack, type TargetAccount } from '../account-stack';
+import { terraformPolicy } from '../plumbing/terraform-literal';
 
 /** Subscribe `contacts.alertEmails` and the optional pager endpoint to a topic. */
 export function subscribeContacts(scope: Construct, config: OrgConfig, topic: SnsTopic, region?: string): void {
@@ -28,7 +29,12 @@ export class SecurityAlertsStack extends AccountStack {
   constructor(scope: Construct, props: { readonly config: OrgConfig; readonly security: TargetAccount }) {
     super(scope, { config: props.config, account: props.security, concern: 'alerts' });
     const topic = new SnsTopic(this, 'alert-topic', { name: ALERT_TOPIC_NAME, displayName: 'IR guardrails alerts' });
-    new SnsTopicPolicy(this, 'alert-topic-policy', { arn: topic.arn, policy: policyJson(alertTopicPolicy(props.config).document) });
+    new SnsTopicPolicy(this, 'alert-topic-policy', { arn: topic.arn, policy: terraformPolicy(alertTopicPolicy(props.config).document) });
     subscribeContacts(this, props.config, topic);
+  }
+
+  /** ARN of the alert topic, for `consumer` to publish to (the consumer deploys after this stack). */
+  topicArn(consumer: AccountStack): string {
+    return this.provide(consumer, alertTopicArn(this.config));
   }
 }

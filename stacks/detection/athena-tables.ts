@@ -6,7 +6,7 @@
  */
 import { memberAccounts, type OrgConfig } from '../../config';
 import { COMMERCIAL_REGIONS } from '../../config/regions';
-import { cloudtrailLogPrefix, flowLogAccounts, logArchiveBucketName } from '../../shared/addresses';
+import { cloudtrailLogPrefix, flowLogAccounts, logArchiveLocation } from '../../shared/addresses';
 import { FLOW_LOG_FIELDS } from '../plumbing/flow-log-format';
 
 /** A column as Glue wants it. */
@@ -113,7 +113,7 @@ export const CLOUDTRAIL_COLUMNS: readonly Column[] = [
 
 /** Where the org trail writes: `AWSLogs/<org-id>/<account>/CloudTrail/<region>/<yyyy>/<MM>/<dd>/`. */
 export function cloudtrailTemplate(config: OrgConfig): string {
-  return `s3://${logArchiveBucketName(config, 'cloudtrail')}/${cloudtrailLogPrefix(config)}\${account}/CloudTrail/\${region}/\${log_date}`;
+  return logArchiveLocation(config, 'cloudtrail', `${cloudtrailLogPrefix(config)}\${account}/CloudTrail/\${region}/\${log_date}`);
 }
 
 /** The CloudTrail table over the org trail's bucket. */
@@ -121,7 +121,7 @@ export function cloudtrailTable(config: OrgConfig, name: string): TableDefinitio
   return {
     name,
     description: 'Organization CloudTrail: every account and region, partitions projected from the key layout',
-    location: `s3://${logArchiveBucketName(config, 'cloudtrail')}/${cloudtrailLogPrefix(config)}`,
+    location: logArchiveLocation(config, 'cloudtrail', cloudtrailLogPrefix(config)),
     columns: CLOUDTRAIL_COLUMNS,
     serializationLibrary: 'org.apache.hive.hcatalog.data.JsonSerDe',
     serdeParameters: {},
@@ -139,7 +139,7 @@ export function flowLogRegions(config: OrgConfig): string[] {
 
 /** Where Flow Logs write (S3 destination, plain text, no hive partitions): `AWSLogs/<account>/vpcflowlogs/<region>/<yyyy>/<MM>/<dd>/`. */
 export function flowLogsTemplate(config: OrgConfig): string {
-  return `s3://${logArchiveBucketName(config, 'flow-logs')}/AWSLogs/\${account}/vpcflowlogs/\${region}/\${log_date}`;
+  return logArchiveLocation(config, 'flow-logs', 'AWSLogs/${account}/vpcflowlogs/${region}/${log_date}');
 }
 
 /** The Flow Logs table: space-delimited text with a header line per file. */
@@ -150,7 +150,7 @@ export function flowLogsTable(config: OrgConfig, name: string): TableDefinition 
   return {
     name,
     description: 'VPC Flow Logs (custom v5 format) of the workload VPCs, partitions projected from the key layout',
-    location: `s3://${logArchiveBucketName(config, 'flow-logs')}/AWSLogs/`,
+    location: logArchiveLocation(config, 'flow-logs', 'AWSLogs/'),
     columns: FLOW_LOG_FIELDS.map((f) => ({ name: f.column, type: f.type })),
     serializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe',
     serdeParameters: { 'field.delim': ' ', 'serialization.format': ' ' },

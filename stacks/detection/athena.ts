@@ -15,17 +15,16 @@ import type { LogArchiveStack } from './log-archive';
 import { terraformLiteral } from '../plumbing/terraform-literal';
 import { PARTITION_KEYS, cloudtrailTable, flowLogsTable, type TableDefinition } from './athena-tables';
 import { dnsQueryLogsTable } from './dns-query-logs';
-import { DETECTION, logArchiveBucketName, logArchiveKeyAliasArn } from '../../shared/addresses';
+import { DETECTION, athenaResultsLocation } from '../../shared/addresses';
 import { loadSavedQueries } from './queries';
 
 /** `security-athena`: workgroup, database, tables and named queries in the home region. */
 export class SecurityAthenaStack extends AccountStack {
   constructor(scope: Construct, props: { readonly config: OrgConfig; readonly security: TargetAccount; readonly archive: LogArchiveStack }) {
     super(scope, { config: props.config, account: props.security, concern: 'athena' });
-    // The results key and bucket must exist: the workgroup resolves the key's alias.
-    this.after(props.archive);
+    // The results key and bucket must exist: the workgroup resolves the key's alias (read from the archive, which orders this stack after it).
     const config = props.config;
-    const resultsKey = new DataAwsKmsKey(this, 'results-key', { keyId: logArchiveKeyAliasArn(config, 'athena-results') });
+    const resultsKey = new DataAwsKmsKey(this, 'results-key', { keyId: props.archive.keyAliasArn(this, 'athena-results') });
 
     const workgroup = new AthenaWorkgroup(this, 'workgroup', {
       name: DETECTION.athenaWorkgroup,
@@ -38,7 +37,7 @@ export class SecurityAthenaStack extends AccountStack {
         bytesScannedCutoffPerQuery: config.athena.bytesScannedCutoff,
         engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
         resultConfiguration: {
-          outputLocation: `s3://${logArchiveBucketName(config, 'athena-results')}/${DETECTION.athenaWorkgroup}/`,
+          outputLocation: athenaResultsLocation(config),
           expectedBucketOwner: config.accounts.logArchive.id,
           encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKeyArn: resultsKey.arn },
         },

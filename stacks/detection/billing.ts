@@ -17,11 +17,11 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import type { OrgConfig } from '../../config';
-import { policyJson } from '../../policies/document';
 import { billingTopicPolicy } from '../../policies/resource/topics';
 import { AccountStack, type TargetAccount } from '../account-stack';
 import { subscribeContacts } from './alerts';
 import { BILLING_REGION, DETECTION } from '../../shared/addresses';
+import { terraformPolicy } from '../plumbing/terraform-literal';
 
 /** EstimatedCharges is published about every 6 hours; a shorter period only sees gaps. */
 export const BILLING_PERIOD_SECONDS = 21600;
@@ -36,7 +36,7 @@ export class ManagementBillingStack extends AccountStack {
     const billing = config.billing;
     const topic = new SnsTopic(this, 'billing-topic', { name: DETECTION.billingTopic, displayName: 'IR guardrails billing alerts' });
     // Budgets and Cost Explorer check they may publish when the notification is created.
-    const topicPolicy = new SnsTopicPolicy(this, 'billing-topic-policy', { arn: topic.arn, policy: policyJson(billingTopicPolicy(config).document) });
+    const topicPolicy = new SnsTopicPolicy(this, 'billing-topic-policy', { arn: topic.arn, policy: terraformPolicy(billingTopicPolicy(config).document) });
     subscribeContacts(this, config, topic);
 
     const alarm = (id: string, description: string, threshold: number, dimensions: Record<string, string>) =>

@@ -16,7 +16,6 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import type { OrgConfig } from '../../config';
-import { policyJson } from '../../policies/document';
 import { configDeliveryPolicy } from '../../policies/roles/service-roles';
 import { configRecorderTrust } from '../../policies/trust/service-roles';
 import { MANAGED_BY, TAGS } from '../../shared/names';
@@ -24,7 +23,8 @@ import { CONFIG_RECORDER_NAME } from '../../shared/prerequisites';
 import { AccountStack, type TargetAccount } from '../account-stack';
 import type { LogArchiveStack } from './log-archive';
 import { membersAndManagement, type CfnTemplate } from '../plumbing/org-stack-set';
-import { DETECTION, configRuleRegions, homeRegion, logArchiveBucketName } from '../../shared/addresses';
+import { DETECTION, configRuleRegions, homeRegion } from '../../shared/addresses';
+import { terraformPolicy } from '../plumbing/terraform-literal';
 
 /** AWS's managed policy that lets a recorder read resource configurations. */
 export const CONFIG_ROLE_POLICY = 'arn:aws:iam::aws:policy/service-role/AWS_ConfigRole';
@@ -36,7 +36,7 @@ const SNAPSHOT_FREQUENCY = 'TwentyFour_Hours';
  * supported types (global types only in the home region, so IAM changes are not recorded
  * N times), delivery channel. CloudFormation starts the recorder once the channel exists.
  */
-export function recorderTemplate(config: OrgConfig): CfnTemplate {
+export function recorderTemplate(config: OrgConfig, bucket: string): CfnTemplate {
   const account = { Ref: 'AWS::AccountId' };
   const resources = {
     RecorderRole: {
@@ -69,7 +69,7 @@ export function recorderTemplate(config: OrgConfig): CfnTemplate {
       DependsOn: 'Recorder',
       Properties: {
         Name: 'default',
-        S3BucketName: logArchiveBucketName(config, 'config'),
+        S3BucketName: bucket,
         ConfigSnapshotDeliveryProperties: { DeliveryFrequency: SNAPSHOT_FREQUENCY },
       },
     },
@@ -86,34 +86,34 @@ export function recorderTemplate(config: OrgConfig): CfnTemplate {
 export class ManagementConfigRecordersStack extends AccountStack {
   constructor(scope: Construct, props: { readonly config: OrgConfig; readonly management: TargetAccount; readonly archive: LogArchiveStack }) {
     super(scope, { config: props.config, account: props.management, concern: 'config-recorders' });
-    // Config test-delivers to the bucket when a channel is created.
-    this.after(props.archive);
+    // Config test-delivers to the bucket when a channel is created: reading it from the archive orders this stack after it.
+    const bucket = props.archive.bucket(this, 'config').name;
     const config = props.config;
     const regions = configRuleRegions(config);
     membersAndManagement(this, 'member-recorders', {
       name: DETECTION.configRecorderStackSet,
       description: 'aws-ir-guardrails: AWS Config recorders for the organization rules, every allowed region',
-      template: recorderTemplate(config),
+      template: recorderTemplate(config, bucket),
       region: this.region,
       instanceRegions: regions,
       // Every member account needs a recorder for the organization rules, whatever its OU.
       targets: [{ name: 'root', id: config.organization.rootId }],
       capabilities: ['CAPABILITY_NAMED_IAM'],
-      inManagementAccount: () => this.recordersInThisAccount(config, regions, props.management.id),
+      inManagementAccount: () => this.recordersInThisAccount(config, regions, props.management.id, bucket),
     });
   }
 
   /** The management account's own recorders, which the StackSet never reaches. */
-  private recordersInThisAccount(config: OrgConfig, regions: readonly string[], managementId: string): void {
+  private recordersInThisAccount(config: OrgConfig, regions: readonly string[], managementId: string, bucket: string): void {
     const role = new IamRole(this, 'recorder-role', {
       name: DETECTION.configRecorderRole,
       description: 'AWS Config recorder for the organization rules (aws-ir-guardrails)',
-      assumeRolePolicy: policyJson(configRecorderTrust(managementId).document),
+      assumeRolePolicy: terraformPolicy(configRecorderTrust(managementId).document),
     });
     const delivery = new IamRolePolicy(this, 'recorder-delivery', {
       role: role.name,
       name: configDeliveryPolicy(config, managementId).name,
-      policy: policyJson(configDeliveryPolicy(config, managementId).document),
+      policy: terraformPolicy(configDeliveryPolicy(config, managementId).document),
     });
     new IamRolePolicyAttachment(this, 'recorder-config-role', { role: role.name, policyArn: CONFIG_ROLE_POLICY });
     for (const region of regions) {
@@ -126,7 +126,7 @@ export class ManagementConfigRecordersStack extends AccountStack {
       const channel = new ConfigDeliveryChannel(this, `channel-${region}`, {
         region,
         name: 'default',
-        s3BucketName: logArchiveBucketName(config, 'config'),
+        s3BucketName: bucket,
         snapshotDeliveryProperties: { deliveryFrequency: SNAPSHOT_FREQUENCY },
         // Config test-delivers with the recorder role when the channel is created (InsufficientDeliveryPolicyException without its grant).
         dependsOn: [recorder, delivery],

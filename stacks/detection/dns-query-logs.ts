@@ -12,7 +12,7 @@ import type { AccountConfig, OrgConfig } from '../../config';
 import { AccountStack } from '../account-stack';
 import type { LogArchiveStack } from './log-archive';
 import { type Column, projectedPartitions, type TableDefinition } from './athena-tables';
-import { dnsQueryLogAccounts, logArchiveBucketArn, logArchiveBucketName } from '../../shared/addresses';
+import { dnsQueryLogAccounts, logArchiveLocation } from '../../shared/addresses';
 
 /** Name of the query logging configuration in each region of a workload account. */
 export const DNS_QUERY_LOG_CONFIG_NAME = 'ir-dns-query-logs';
@@ -21,8 +21,8 @@ export const DNS_QUERY_LOG_CONFIG_NAME = 'ir-dns-query-logs';
 export class WorkloadDnsQueryLogsStack extends AccountStack {
   constructor(scope: Construct, props: { readonly config: OrgConfig; readonly workload: AccountConfig; readonly archive: LogArchiveStack }) {
     super(scope, { config: props.config, account: props.workload, concern: 'dns-query-logs' });
-    // Resolver checks the destination bucket when the configuration is created.
-    this.after(props.archive);
+    // Resolver checks the destination bucket when the configuration is created: reading it from the archive orders this stack after it.
+    const destination = props.archive.bucket(this, 'dns-query-logs').arn;
     const vpcs = dnsQueryLoggedVpcs(props.workload);
     // A configuration serves only VPCs of its own region.
     for (const region of [...new Set(vpcs.map((v) => v.region))]) {
@@ -30,7 +30,7 @@ export class WorkloadDnsQueryLogsStack extends AccountStack {
         region,
         name: DNS_QUERY_LOG_CONFIG_NAME,
         // The bucket root: Resolver adds AWSLogs/<account>/vpcdnsquerylogs/<vpc-id>/<yyyy>/<MM>/<dd>/ itself.
-        destinationArn: logArchiveBucketArn(props.config, 'dns-query-logs'),
+        destinationArn: destination,
         tags: { Name: `${DNS_QUERY_LOG_CONFIG_NAME}-${region}` },
       });
       for (const vpc of vpcs.filter((v) => v.region === region)) {
@@ -87,7 +87,7 @@ export const DNS_QUERY_LOG_COLUMNS: readonly Column[] = [
 
 /** Where Resolver writes: `AWSLogs/<account>/vpcdnsquerylogs/<vpc-id>/<yyyy>/<MM>/<dd>/`. */
 export function dnsQueryLogsTemplate(config: OrgConfig): string {
-  return `s3://${logArchiveBucketName(config, 'dns-query-logs')}/AWSLogs/\${account}/vpcdnsquerylogs/\${vpc}/\${log_date}`;
+  return logArchiveLocation(config, 'dns-query-logs', 'AWSLogs/${account}/vpcdnsquerylogs/${vpc}/${log_date}');
 }
 
 /** The Resolver query logs table: JSON lines, partitions projected over the configured accounts and VPCs. */
@@ -97,7 +97,7 @@ export function dnsQueryLogsTable(config: OrgConfig, name: string): TableDefinit
   return {
     name,
     description: 'Route 53 Resolver query logs of the workload VPCs, partitions projected from the key layout',
-    location: `s3://${logArchiveBucketName(config, 'dns-query-logs')}/AWSLogs/`,
+    location: logArchiveLocation(config, 'dns-query-logs', 'AWSLogs/'),
     columns: DNS_QUERY_LOG_COLUMNS,
     partitionKeys: DNS_QUERY_LOG_PARTITION_KEYS,
     serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',

@@ -10,7 +10,6 @@ import { AccountStack } from '../account-stack';
 import type { LogArchiveStack } from './log-archive';
 import { flowLogFormat } from '../plumbing/flow-log-format';
 import { terraformLiteral } from '../plumbing/terraform-literal';
-import { logArchiveBucketArn } from '../../shared/addresses';
 
 /** Seconds of aggregation: the shortest Flow Logs allows. */
 export const FLOW_LOG_AGGREGATION_SECONDS = 60;
@@ -24,8 +23,8 @@ function vpcLabel(vpc: VpcConfig): string {
 export class WorkloadFlowLogsStack extends AccountStack {
   constructor(scope: Construct, props: { readonly config: OrgConfig; readonly workload: AccountConfig; readonly archive: LogArchiveStack }) {
     super(scope, { config: props.config, account: props.workload, concern: 'flow-logs' });
-    // Flow Logs check the destination bucket when created.
-    this.after(props.archive);
+    // Flow Logs check the destination bucket when created: reading it from the archive orders this stack after it.
+    const destination = props.archive.bucket(this, 'flow-logs').arn;
     for (const vpc of props.workload.vpcs.filter((v) => v.flowLogs)) {
       new FlowLog(this, `flow-log-${vpcLabel(vpc)}`, {
         region: vpc.region,
@@ -33,7 +32,7 @@ export class WorkloadFlowLogsStack extends AccountStack {
         trafficType: 'ALL',
         logDestinationType: 's3',
         // The bucket root: Flow Logs adds AWSLogs/<account>/vpcflowlogs/<region>/<yyyy>/<MM>/<dd>/ itself.
-        logDestination: logArchiveBucketArn(props.config, 'flow-logs'),
+        logDestination: destination,
         logFormat: terraformLiteral(flowLogFormat()),
         maxAggregationInterval: FLOW_LOG_AGGREGATION_SECONDS,
         destinationOptions: { fileFormat: 'plain-text', hiveCompatiblePartitions: false, perHourPartition: false },

@@ -12,7 +12,7 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import type { OrgConfig } from '../../config';
-import { DETECTION, alertTopicArn, homeFindingsBusArn, homeRegion } from '../../shared/addresses';
+import { DETECTION, homeFindingsBusArn, homeRegion } from '../../shared/addresses';
 
 /** Finding types that mean mining, whatever their severity (EC2, runtime, Lambda, ECS...). */
 export const CRYPTO_FINDING_PREFIX = 'CryptoCurrency:';
@@ -42,8 +42,8 @@ export function findingMessageTemplate(): string {
   );
 }
 
-/** One region's findings rule and its target (topic in the home region, home bus elsewhere). */
-export function findingsRule(scope: Construct, config: OrgConfig, region: string, forwarder: IamRole): CloudwatchEventRule {
+/** One region's findings rule and its target (`alertTopic` in the home region, home bus elsewhere). */
+export function findingsRule(scope: Construct, config: OrgConfig, region: string, forwarder: IamRole, alertTopic: string): CloudwatchEventRule {
   const home = region === homeRegion(config);
   const rule = new CloudwatchEventRule(scope, `findings-rule-${region}`, {
     region,
@@ -56,7 +56,7 @@ export function findingsRule(scope: Construct, config: OrgConfig, region: string
       region,
       rule: rule.name,
       targetId: 'alert-topic',
-      arn: alertTopicArn(config),
+      arn: alertTopic,
       inputTransformer: {
         inputPaths: {
           severity: '$.detail.severity',

@@ -16,14 +16,14 @@ import { GuarddutyPublishingDestination } from '@cdktf/provider-aws/lib/guarddut
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { OrgConfig } from '../../config';
-import { policyJson } from '../../policies/document';
 import { AccountStack, type TargetAccount } from '../account-stack';
 import type { SecurityAlertsStack } from './alerts';
 import type { LogArchiveStack } from './log-archive';
 import { findingsForwarderPolicy } from '../../policies/roles/service-roles';
 import { findingsForwarderTrust } from '../../policies/trust/service-roles';
 import { findingsRule } from './guardduty-rules';
-import { DETECTION, guardDutyRegions, homeRegion, logArchiveBucketArn, logArchiveKeyAliasArn } from '../../shared/addresses';
+import { DETECTION, guardDutyRegions, homeRegion } from '../../shared/addresses';
+import { terraformPolicy } from '../plumbing/terraform-literal';
 
 /** A protection plan and the sub-features it turns on with it. */
 export interface GuardDutyFeature {
@@ -54,16 +54,18 @@ export interface SecurityGuardDutyProps {
 export class SecurityGuardDutyStack extends AccountStack {
   constructor(scope: Construct, props: SecurityGuardDutyProps) {
     super(scope, { config: props.config, account: props.security, concern: 'guardduty' });
-    this.after(props.archive, props.alerts);
     const config = props.config;
+    // Reading the export bucket, its key and the alert topic from their stacks orders this one after them.
+    const exportBucket = props.archive.bucket(this, 'guardduty-findings').arn;
+    const alertTopic = props.alerts.topicArn(this);
     // Key ARNs carry a random ID: resolve the log archive's alias (its policy grants DescribeKey).
-    const exportKey = new DataAwsKmsKey(this, 'findings-key', { region: homeRegion(config), keyId: logArchiveKeyAliasArn(config, 'guardduty-findings') });
+    const exportKey = new DataAwsKmsKey(this, 'findings-key', { region: homeRegion(config), keyId: props.archive.keyAliasArn(this, 'guardduty-findings') });
     const forwarder = new IamRole(this, 'findings-forwarder', {
       name: DETECTION.findingsForwarderRole,
       description: 'EventBridge forwards GuardDuty findings to the home region',
-      assumeRolePolicy: policyJson(findingsForwarderTrust(config).document),
+      assumeRolePolicy: terraformPolicy(findingsForwarderTrust(config).document),
     });
-    new IamRolePolicy(this, 'findings-forwarder-policy', { role: forwarder.name, name: findingsForwarderPolicy(config).name, policy: policyJson(findingsForwarderPolicy(config).document) });
+    new IamRolePolicy(this, 'findings-forwarder-policy', { role: forwarder.name, name: findingsForwarderPolicy(config).name, policy: terraformPolicy(findingsForwarderPolicy(config).document) });
 
     for (const region of guardDutyRegions(config)) {
       const detector = new GuarddutyDetector(this, `detector-${region}`, { region, enable: true, findingPublishingFrequency: 'FIFTEEN_MINUTES' });
@@ -80,10 +82,10 @@ export class SecurityGuardDutyStack extends AccountStack {
         region,
         detectorId: detector.id,
         destinationType: 'S3',
-        destinationArn: logArchiveBucketArn(config, 'guardduty-findings'),
+        destinationArn: exportBucket,
         kmsKeyArn: exportKey.arn,
       });
-      findingsRule(this, config, region, forwarder);
+      findingsRule(this, config, region, forwarder, alertTopic);
     }
   }
 }

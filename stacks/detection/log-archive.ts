@@ -16,11 +16,11 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import type { OrgConfig } from '../../config';
-import { policyJson } from '../../policies/document';
 import { AccountStack, type TargetAccount } from '../account-stack';
 import { LOG_ARCHIVE_BUCKET_POLICIES } from '../../policies/resource/log-archive-buckets';
 import { LOG_ARCHIVE_KEY_POLICIES } from '../../policies/resource/log-archive-keys';
-import { logArchiveBucketName, logArchiveKeyAlias, type KeyedLogArchivePurpose, type LogArchivePurpose } from '../../shared/addresses';
+import { logArchiveBucketArn, logArchiveBucketName, logArchiveKeyAlias, logArchiveKeyAliasArn, type KeyedLogArchivePurpose, type LogArchivePurpose } from '../../shared/addresses';
+import { terraformPolicy } from '../plumbing/terraform-literal';
 
 export interface ArchiveBucketProps {
   readonly config: OrgConfig;
@@ -62,7 +62,7 @@ export class ArchiveBucket extends Construct {
     if (props.lifecycle && props.lifecycle.length > 0) {
       new S3BucketLifecycleConfiguration(this, 'lifecycle', { region, bucket, rule: [...props.lifecycle] });
     }
-    new S3BucketPolicy(this, 'policy', { region, bucket, policy: policyJson(LOG_ARCHIVE_BUCKET_POLICIES[purpose](config).document) });
+    new S3BucketPolicy(this, 'policy', { region, bucket, policy: terraformPolicy(LOG_ARCHIVE_BUCKET_POLICIES[purpose](config).document) });
   }
 }
 
@@ -134,13 +134,23 @@ export class LogArchiveStack extends AccountStack {
     new ArchiveBucket(this, 'config', { config, purpose: 'config', region, lifecycle: evidenceLifecycle(config).map((r) => ({ ...r, id: 'config-retention' })) });
   }
 
+  /** A log-archive bucket that `consumer` writes or reads: its name and ARN (the consumer deploys after the archive). */
+  bucket(consumer: AccountStack, purpose: LogArchivePurpose): { readonly name: string; readonly arn: string } {
+    return this.provide(consumer, { name: logArchiveBucketName(this.config, purpose), arn: logArchiveBucketArn(this.config, purpose) });
+  }
+
+  /** Alias ARN of the key of a log-archive bucket, for `consumer` to resolve (the consumer deploys after the archive). */
+  keyAliasArn(consumer: AccountStack, purpose: KeyedLogArchivePurpose): string {
+    return this.provide(consumer, logArchiveKeyAliasArn(this.config, purpose));
+  }
+
   private key(purpose: KeyedLogArchivePurpose, description: string): KmsKey {
     const key = new KmsKey(this, `${purpose}-key`, {
       region: this.region,
       description: `aws-ir-guardrails: ${description}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: policyJson(LOG_ARCHIVE_KEY_POLICIES[purpose](this.config).document),
+      policy: terraformPolicy(LOG_ARCHIVE_KEY_POLICIES[purpose](this.config).document),
     });
     new KmsAlias(this, `${purpose}-key-alias`, { region: this.region, name: logArchiveKeyAlias(purpose), targetKeyId: key.keyId });
     return key;

@@ -10,19 +10,17 @@ import { DataAwsKmsKey } from '@cdktf/provider-aws/lib/data-aws-kms-key';
 import type { OrgConfig } from '../../config';
 import { AccountStack, type TargetAccount } from '../account-stack';
 import type { LogArchiveStack } from './log-archive';
-import { DETECTION, logArchiveBucketName, logArchiveKeyAliasArn } from '../../shared/addresses';
+import { DETECTION } from '../../shared/addresses';
 
 /** `management-trail`: the organization trail in the home region. */
 export class ManagementTrailStack extends AccountStack {
   constructor(scope: Construct, props: { readonly config: OrgConfig; readonly management: TargetAccount; readonly archive: LogArchiveStack }) {
     super(scope, { config: props.config, account: props.management, concern: 'trail' });
-    // CloudTrail checks its bucket and key when the trail is created.
-    this.after(props.archive);
-    const config = props.config;
-    const key = new DataAwsKmsKey(this, 'trail-key', { keyId: logArchiveKeyAliasArn(config, 'cloudtrail') });
+    // CloudTrail checks its bucket and key when the trail is created: reading them from the archive orders this stack after it.
+    const key = new DataAwsKmsKey(this, 'trail-key', { keyId: props.archive.keyAliasArn(this, 'cloudtrail') });
     new Cloudtrail(this, 'organization-trail', {
       name: DETECTION.trailName,
-      s3BucketName: logArchiveBucketName(config, 'cloudtrail'),
+      s3BucketName: props.archive.bucket(this, 'cloudtrail').name,
       isOrganizationTrail: true,
       isMultiRegionTrail: true,
       includeGlobalServiceEvents: true,

@@ -24,16 +24,16 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { OrgConfig } from '../../config';
-import { policyJson } from '../../policies/document';
 import { breakGlassBusPolicy } from '../../policies/resource/buses';
 import { breakGlassForwarderPolicy } from '../../policies/roles/service-roles';
 import { breakGlassForwarderTrust } from '../../policies/trust/service-roles';
 import { IR_ROLES, MANAGED_BY, TAGS } from '../../shared/names';
 import { AccountStack, type TargetAccount } from '../account-stack';
 import type { SecurityAlertsStack } from '../detection/alerts';
-import { BREAK_GLASS_ROLE_SUFFIX, RESPONSE, alertTopicArn, breakGlassBusArn } from '../../shared/addresses';
+import { BREAK_GLASS_ROLE_SUFFIX, RESPONSE, breakGlassBusArn } from '../../shared/addresses';
 import { breakGlassAlarmRegions, stackSetTargetOus } from './names';
 import { membersAndManagement, type CfnTemplate } from '../plumbing/org-stack-set';
+import { terraformPolicy } from '../plumbing/terraform-literal';
 
 /**
  * AssumeRole is a read-only management event: a rule in plain ENABLED state never sees it.
@@ -60,7 +60,7 @@ export function breakGlassEventPattern(): Record<string, unknown> {
  * region in its name because every regional stack creates one and IAM names are global. A
  * target bus admitted by organization (not by account) requires a role on the target.
  */
-export function breakGlassForwarderTemplate(config: OrgConfig): CfnTemplate {
+export function breakGlassForwarderTemplate(config: OrgConfig, busArn: string): CfnTemplate {
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: 'aws-ir-guardrails: forward SecurityBreakGlass assumptions to the security account',
@@ -82,7 +82,7 @@ export function breakGlassForwarderTemplate(config: OrgConfig): CfnTemplate {
           Description: `Any assumption of ${IR_ROLES.breakGlass} goes to the security account`,
           State: RULE_STATE_WITH_READ_ONLY_EVENTS,
           EventPattern: breakGlassEventPattern(),
-          Targets: [{ Id: 'security-bus', Arn: breakGlassBusArn(config), RoleArn: { 'Fn::GetAtt': ['ForwarderRole', 'Arn'] } }],
+          Targets: [{ Id: 'security-bus', Arn: busArn, RoleArn: { 'Fn::GetAtt': ['ForwarderRole', 'Arn'] } }],
         },
       },
     },
@@ -94,12 +94,13 @@ export class BreakGlassBusStack extends AccountStack {
   constructor(scope: Construct, props: { readonly config: OrgConfig; readonly security: TargetAccount; readonly alerts: SecurityAlertsStack }) {
     super(scope, { config: props.config, account: props.security, concern: 'breakglass-alarm' });
     // The page goes to the alert topic; EventBridge accepts a target that does not exist yet, and would drop pages.
-    this.after(props.alerts);
+    // Reading the topic from its stack orders this one after it.
+    const alertTopic = props.alerts.topicArn(this);
     const config = props.config;
     const bus = new CloudwatchEventBus(this, 'bus', { name: RESPONSE.breakGlassBus });
     new CloudwatchEventBusPolicy(this, 'bus-policy', {
       eventBusName: bus.name,
-      policy: policyJson(breakGlassBusPolicy(config).document),
+      policy: terraformPolicy(breakGlassBusPolicy(config).document),
     });
     const rule = new CloudwatchEventRule(this, 'page', {
       name: RESPONSE.breakGlassRule,
@@ -112,7 +113,7 @@ export class BreakGlassBusStack extends AccountStack {
       rule: rule.name,
       eventBusName: bus.name,
       targetId: 'alert-topic',
-      arn: alertTopicArn(config),
+      arn: alertTopic,
       inputTransformer: {
         inputPaths: {
           account: '$.account',
@@ -126,6 +127,11 @@ export class BreakGlassBusStack extends AccountStack {
         inputTemplate: breakGlassMessageTemplate(),
       },
     });
+  }
+
+  /** ARN of the break-glass bus, for `consumer` to forward to (the consumer deploys after this stack). */
+  busArn(consumer: AccountStack): string {
+    return this.provide(consumer, breakGlassBusArn(this.config));
   }
 }
 
@@ -141,30 +147,30 @@ export function breakGlassMessageTemplate(): string {
 export class BreakGlassAlarmStack extends AccountStack {
   constructor(scope: Construct, props: { readonly config: OrgConfig; readonly management: TargetAccount; readonly bus: BreakGlassBusStack }) {
     super(scope, { config: props.config, account: props.management, concern: 'breakglass-alarm' });
-    // Rules forwarding to a bus that does not exist yet would drop the events in between.
-    this.after(props.bus);
+    // Rules forwarding to a bus that does not exist yet would drop the events in between: reading the bus from its stack orders this one after it.
+    const busArn = props.bus.busArn(this);
     const config = props.config;
     const regions = breakGlassAlarmRegions(config);
     membersAndManagement(this, 'member-accounts', {
       name: RESPONSE.breakGlassStackSet,
       description: 'aws-ir-guardrails: forward SecurityBreakGlass assumptions to the security account, every region',
-      template: breakGlassForwarderTemplate(config),
+      template: breakGlassForwarderTemplate(config, busArn),
       region: this.region,
       instanceRegions: regions,
       targets: stackSetTargetOus(config),
       capabilities: ['CAPABILITY_NAMED_IAM'],
-      inManagementAccount: () => this.rulesInThisAccount(config, regions, props.management.id),
+      inManagementAccount: () => this.rulesInThisAccount(config, regions, props.management.id, busArn),
     });
   }
 
   /** The management account: one forwarding role (IAM is global here, no StackSet) and a rule per region. */
-  private rulesInThisAccount(config: OrgConfig, regions: readonly string[], managementId: string): void {
+  private rulesInThisAccount(config: OrgConfig, regions: readonly string[], managementId: string, busArn: string): void {
     const role = new IamRole(this, 'forwarder-role', {
       name: RESPONSE.forwarderRole,
       description: 'EventBridge forwards break-glass events to the security account',
-      assumeRolePolicy: policyJson(breakGlassForwarderTrust(managementId).document),
+      assumeRolePolicy: terraformPolicy(breakGlassForwarderTrust(managementId).document),
     });
-    new IamRolePolicy(this, 'forwarder-policy', { role: role.name, name: breakGlassForwarderPolicy(config).name, policy: policyJson(breakGlassForwarderPolicy(config).document) });
+    new IamRolePolicy(this, 'forwarder-policy', { role: role.name, name: breakGlassForwarderPolicy(config).name, policy: terraformPolicy(breakGlassForwarderPolicy(config).document) });
     for (const region of regions) {
       const rule = new CloudwatchEventRule(this, `rule-${region}`, {
         region,
@@ -177,7 +183,7 @@ export class BreakGlassAlarmStack extends AccountStack {
         region,
         rule: rule.name,
         targetId: 'security-bus',
-        arn: breakGlassBusArn(config),
+        arn: busArn,
         roleArn: role.arn,
       });
     }

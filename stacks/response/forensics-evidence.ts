@@ -19,12 +19,12 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import type { ForensicsAccountConfig, OrgConfig } from '../../config';
-import { policyJson } from '../../policies/document';
 import { FORENSICS } from '../../shared/names';
 import { evidenceBucketPolicy, evidenceKeyPolicy } from '../../policies/resource/clean-room';
 import { workstationPolicy } from '../../policies/roles/service-roles';
 import { workstationTrust } from '../../policies/trust/service-roles';
 import type { CleanRoom } from '../../shared/addresses';
+import { terraformPolicy } from '../plumbing/terraform-literal';
 
 /** The config (evidence settings, org ID) and the clean room's names. */
 export interface ForensicsEvidenceProps {
@@ -49,7 +49,7 @@ export class ForensicsEvidence extends Construct {
       description: 'IR evidence: snapshot copies and artefacts in the forensics clean room',
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: policyJson(evidenceKeyPolicy(config, room).document),
+      policy: terraformPolicy(evidenceKeyPolicy(config, room).document),
     });
     new KmsAlias(this, 'evidence-key-alias', { region, name: FORENSICS.evidenceKeyAlias, targetKeyId: this.key.keyId });
 
@@ -90,15 +90,15 @@ export class ForensicsEvidence extends Construct {
         },
       ],
     });
-    new S3BucketPolicy(this, 'evidence-policy', { region, bucket, policy: policyJson(evidenceBucketPolicy(config, room).document) });
+    new S3BucketPolicy(this, 'evidence-policy', { region, bucket, policy: terraformPolicy(evidenceBucketPolicy(config, room).document) });
 
     const role = new IamRole(this, 'workstation-role', {
       name: FORENSICS.workstationProfile,
       description: 'Forensic workstations in the clean room: Session Manager, read evidence',
-      assumeRolePolicy: policyJson(workstationTrust(room).document),
+      assumeRolePolicy: terraformPolicy(workstationTrust(room).document),
     });
     new IamRolePolicyAttachment(this, 'workstation-ssm', { role: role.name, policyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' });
-    new IamRolePolicy(this, 'workstation-evidence', { role: role.name, name: workstationPolicy(room).name, policy: policyJson(workstationPolicy(room).document) });
+    new IamRolePolicy(this, 'workstation-evidence', { role: role.name, name: workstationPolicy(room).name, policy: terraformPolicy(workstationPolicy(room).document) });
     this.workstationProfile = new IamInstanceProfile(this, 'workstation-profile', { name: FORENSICS.workstationProfile, role: role.name });
   }
 }

@@ -16,14 +16,13 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
-import { policyJson } from '../../policies/document';
 import { s3EndpointPolicy } from '../../policies/resource/clean-room';
 import { cleanRoomFlowLogsPolicy } from '../../policies/roles/service-roles';
 import { cleanRoomFlowLogsTrust } from '../../policies/trust/service-roles';
 import type { CleanRoom } from '../../shared/addresses';
 import { RESPONSE } from '../../shared/addresses';
 import { flowLogFormat } from '../plumbing/flow-log-format';
-import { terraformLiteral } from '../plumbing/terraform-literal';
+import { terraformLiteral, terraformPolicy } from '../plumbing/terraform-literal';
 
 /** Interface endpoints the clean room needs: Session Manager (ssm, ssmmessages, ec2messages), KMS, Logs, STS. */
 export const CLEAN_ROOM_INTERFACE_ENDPOINTS = ['ssm', 'ssmmessages', 'ec2messages', 'kms', 'logs', 'sts'] as const;
@@ -128,7 +127,7 @@ export class ForensicsNetwork extends Construct {
       serviceName: `com.amazonaws.${region}.s3`,
       vpcEndpointType: 'Gateway',
       routeTableIds: [routes.id],
-      policy: policyJson(s3EndpointPolicy(room).document),
+      policy: terraformPolicy(s3EndpointPolicy(room).document),
       tags: { Name: 'ir-forensics-s3-evidence-only' },
     });
   }
@@ -144,9 +143,9 @@ export class ForensicsNetwork extends Construct {
     });
     const role = new IamRole(this, 'flow-log-role', {
       name: RESPONSE.flowLogRole,
-      assumeRolePolicy: policyJson(cleanRoomFlowLogsTrust(room).document),
+      assumeRolePolicy: terraformPolicy(cleanRoomFlowLogsTrust(room).document),
     });
-    const delivery = new IamRolePolicy(this, 'flow-log-delivery', { role: role.name, name: cleanRoomFlowLogsPolicy(room).name, policy: policyJson(cleanRoomFlowLogsPolicy(room).document) });
+    const delivery = new IamRolePolicy(this, 'flow-log-delivery', { role: role.name, name: cleanRoomFlowLogsPolicy(room).name, policy: terraformPolicy(cleanRoomFlowLogsPolicy(room).document) });
     new FlowLog(this, 'flow-log', {
       region,
       vpcId: this.vpc.id,

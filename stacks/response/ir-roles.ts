@@ -8,7 +8,6 @@ import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import type { OrgConfig } from '../../config';
-import { policyJson } from '../../policies/document';
 import { irRoleDefinitions, roleSizeProblems, type IrRoleDefinition } from '../../policies/roles';
 import { MANAGED_BY, TAGS } from '../../shared/names';
 import { AccountStack, type TargetAccount } from '../account-stack';
@@ -16,7 +15,7 @@ import { GuardrailError } from '../guards';
 import { RESPONSE } from '../../shared/addresses';
 import { stackSetTargetOus } from './names';
 import { membersAndManagement, type CfnTemplate } from '../plumbing/org-stack-set';
-import { terraformLiteral } from '../plumbing/terraform-literal';
+import { terraformPolicy } from '../plumbing/terraform-literal';
 
 /** CloudFormation logical ID of a role (alphanumeric, as CloudFormation requires). */
 export function roleLogicalId(role: IrRoleDefinition): string {
@@ -101,14 +100,14 @@ export class IrRolesStack extends AccountStack {
         path: role.path,
         description: role.description,
         maxSessionDuration: role.maxSessionSeconds,
-        assumeRolePolicy: terraformLiteral(policyJson(role.trust)),
+        assumeRolePolicy: terraformPolicy(role.trust),
       });
       role.policies.forEach((policy, i) => {
         const managed = new IamPolicy(this, `policy-${role.key}-${i}`, {
           name: policy.name,
           path: role.path,
           description: policy.description,
-          policy: terraformLiteral(policyJson(policy.document)),
+          policy: terraformPolicy(policy.document),
         });
         new IamRolePolicyAttachment(this, `attach-${role.key}-${i}`, { role: iamRole.name, policyArn: managed.arn });
       });

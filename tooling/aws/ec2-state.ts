@@ -1,8 +1,10 @@
 /**
  * Paged reads of EC2 state that scope (inventory) and containment (what relaunches a miner)
  * both need. Every listing follows NextToken to the end: a fleet on the second page is the
- * fleet that relaunches the miner a responder just terminated.
+ * fleet that relaunches the miner a responder just terminated. Calls that take a list of IDs or
+ * names take it in chunks of what AWS accepts (Auto Scaling groups: 50 names).
  */
+import { paginateDescribeAutoScalingGroups, type AutoScalingClient, type AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import {
   DescribeFleetInstancesCommand,
   DescribeSpotFleetInstancesCommand,
@@ -61,5 +63,32 @@ export async function readFleetInstances(ec2: EC2Client, fleetId: string): Promi
     out.push(...(page.ActiveInstances ?? []));
     NextToken = page.NextToken;
   } while (NextToken);
+  return out;
+}
+
+/** DescribeAutoScalingGroups takes at most this many names per call. */
+export const MAX_GROUP_NAMES_PER_CALL = 50;
+
+/**
+ * The Auto Scaling groups named `names` (absent ones are left out): 50 names per call, every page
+ * of each (`pageSize` is MaxRecords, 50 by default, at most 100).
+ */
+export async function readAutoScalingGroups(autoScaling: AutoScalingClient, names: readonly string[], options: { readonly pageSize?: number } = {}): Promise<AutoScalingGroup[]> {
+  const pages = await Promise.all(
+    chunks([...new Set(names)], MAX_GROUP_NAMES_PER_CALL).map(async (chunk) => {
+      const out: AutoScalingGroup[] = [];
+      for await (const page of paginateDescribeAutoScalingGroups({ client: autoScaling, pageSize: options.pageSize }, { AutoScalingGroupNames: chunk })) {
+        out.push(...(page.AutoScalingGroups ?? []));
+      }
+      return out;
+    }),
+  );
+  return pages.flat();
+}
+
+/** Split a list into chunks of at most `size` (the most IDs or names one Describe call takes). */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }

@@ -5,7 +5,8 @@
  * when the base identity is an IAM user (GetSessionToken first, then AssumeRole).
  */
 import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
-import { IR_ROLE_PATH, IR_ROLES } from '../../shared/names';
+import { irRoleArn as irRoleArnOf } from '../../shared/addresses';
+import { IR_ROLES } from '../../shared/names';
 import type { AwsClients } from './clients';
 
 /** Which IR role a step runs as. */
@@ -43,7 +44,7 @@ export function sessionName(caseId: string): string {
 
 /** ARN of an IR role in an account. */
 export function irRoleArn(accountId: string, role: SessionRole): string {
-  return `arn:aws:iam::${accountId}:role${IR_ROLE_PATH}${IR_ROLES[role]}`;
+  return irRoleArnOf(accountId, IR_ROLES[role]);
 }
 
 /** Anything that hands out role sessions (the broker; tests give each role its own recorder). */

@@ -8,6 +8,7 @@
 import pLimit from 'p-limit';
 import type { JournalOutcome, StepFailure } from '../model';
 import { explainAwsError, errorMessage, isDryRunOk } from '../aws/errors';
+import { systemClock, type Clock } from '../clock';
 import type { Journal } from './journal';
 import type { Reporter } from './output';
 
@@ -65,8 +66,8 @@ export interface ExecutorOptions {
   readonly role?: string;
   /** Re-read attempts after an IAM write before reporting it as not yet visible. @default 8 */
   readonly verifyAttempts?: number;
-  /** Delay between re-reads (injected so tests need not wait). @default 500 ms doubling */
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** Waits between re-reads (500 ms, doubling, at most 8 s) on this clock. @default systemClock */
+  readonly clock?: Clock;
 }
 
 /** Outcome of one action as reported at the end of a phase. */
@@ -89,8 +90,6 @@ function notConfirmed(a: Action): string {
     ? `gives ${a.typedConfirmation.why} back: not confirmed (type ${a.typedConfirmation.expected} at the prompt, or pass ${ATTACKER_CREDENTIALS_FLAG})`
     : 'irreversible: not confirmed (--yes-irreversible or answer the prompt)';
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Runs actions under the plan/apply/confirm rules and journals each outcome. */
 export class Executor {
@@ -221,11 +220,11 @@ export class Executor {
   }
 
   private async waitVisible(a: Action): Promise<boolean> {
-    const sleep = this.options.sleep ?? defaultSleep;
+    const clock = this.options.clock ?? systemClock;
     const attempts = this.options.verifyAttempts ?? 8;
     for (let i = 0; i < attempts; i++) {
       if (await a.verify!()) return true;
-      await sleep(Math.min(8000, 500 * 2 ** i));
+      await clock.sleep(Math.min(8000, 500 * 2 ** i));
     }
     return false;
   }

@@ -52,7 +52,7 @@ export async function withWriteCase<T>(options: WriteCaseOptions, fn: (env: Phas
       apply: options.apply,
       reporter: options.reporter,
       role: write.roleArn ?? write.caller,
-      sleep: (ms) => clock.sleep(ms),
+      clock,
       confirmIrreversible: confirmer(options),
     });
     const env: PhaseEnv = {

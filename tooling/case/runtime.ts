@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { CONFIG_ENV_VAR, loadOrgConfig, type OrgConfig, resolveConfigPath } from '../../config';
-import { evidenceBucketName } from '../../shared/addresses';
+import { cleanRoom, forensicsRegion } from '../../shared/addresses';
 import { isCommercialRegion } from '../../config/regions';
 import { LOOKUP_EVENTS_HORIZON_DAYS } from '../analysis/trail';
 import { AwsClients, type ClientSettings } from '../aws/clients';
@@ -147,13 +147,13 @@ function anchorTarget(opts: GlobalOptions, assume: boolean): AnchorTarget | unde
   if (opts.anchorBucket) {
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(opts.anchorBucket)) throw new UsageError(`--anchor-bucket "${opts.anchorBucket}" is not an S3 bucket name. Fix: pass the bucket name only, e.g. --anchor-bucket ir-evidence-123456789012-us-east-1.`);
     const config = assume ? loadOrgConfig(configPathOf(opts)) : undefined;
-    return { bucket: opts.anchorBucket, region: config?.organization.homeRegion ?? 'us-east-1' };
+    return { bucket: opts.anchorBucket, region: config ? forensicsRegion(config) : 'us-east-1' };
   }
   if (!assume) return undefined;
   const config = loadOrgConfig(configPathOf(opts));
-  const region = config.organization.homeRegion;
   if (!config.accounts.forensics.id) return undefined;
-  return { bucket: evidenceBucketName(config, config.accounts.forensics.id), region };
+  const room = cleanRoom(config, config.accounts.forensics.id);
+  return { bucket: room.bucketName, region: room.region };
 }
 
 /**

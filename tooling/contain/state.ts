@@ -3,12 +3,7 @@
  * check this snapshot (check-then-act), which keeps the number of calls per instance flat:
  * 50 instances in a region cost the same handful of Describe calls as one.
  */
-import {
-  AutoScalingGroup,
-  AutoScalingInstanceDetails,
-  DescribeAutoScalingGroupsCommand,
-  DescribeAutoScalingInstancesCommand,
-} from '@aws-sdk/client-auto-scaling';
+import { type AutoScalingInstanceDetails, type AutoScalingGroup, DescribeAutoScalingInstancesCommand } from '@aws-sdk/client-auto-scaling';
 import {
   type Address,
   DescribeAddressesCommand,
@@ -27,7 +22,7 @@ import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-s
 import pLimit from 'p-limit';
 import { TAGS } from '../../shared/names';
 import type { AwsClients } from '../aws/clients';
-import { readInstances } from '../aws/ec2-state';
+import { chunks, readAutoScalingGroups, readInstances } from '../aws/ec2-state';
 import type { EvidencePrefetch } from '../evidence/collect';
 import { type FleetOwner, readFleetOwners } from './fleets';
 
@@ -94,9 +89,7 @@ export async function readRegionState(clients: AwsClients, region: string, insta
     readFleetOwners(clients, region, instances),
   ]);
   const asgNames = [...new Set(asgInstances.map((a) => a.AutoScalingGroupName!))];
-  const groups = asgNames.length
-    ? (await clients.autoScaling(region).send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: asgNames }))).AutoScalingGroups ?? []
-    : [];
+  const groups = await readAutoScalingGroups(clients.autoScaling(region), asgNames);
   return {
     region,
     instances,
@@ -167,11 +160,4 @@ function truthy(v: unknown): boolean {
 async function concatChunks<T>(ids: readonly string[], size: number, read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
   if (ids.length === 0) return [];
   return (await Promise.all(chunks(ids, size).map(read))).flat();
-}
-
-/** Split a list into chunks of at most `size`. */
-export function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

@@ -18,6 +18,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts
 import pLimit from 'p-limit';
 import { memberAccounts, targetId, type OrgConfig } from '../../config';
 import { forensicsOuScp, guardrailScps, packGuardrails } from '../../policies/scp';
+import { deploymentRoleArn } from '../../shared/addresses';
 import { CONFIG_RECORDER_NAME, requiredPolicyTypes, TRUSTED_ACCESS } from '../../shared/prerequisites';
 import type { AwsClients } from '../aws/clients';
 import { errorCode, errorMessage } from '../aws/errors';
@@ -164,7 +165,7 @@ async function deploymentAccess(ctx: Context): Promise<void> {
   await Promise.all(
     accountsToDeploy.map((account) =>
       limit(async () => {
-        const roleArn = `arn:aws:iam::${account.id}:role/${config.deployment.roleName}`;
+        const roleArn = deploymentRoleArn(config, account.id);
         let session: AwsClients;
         try {
           const creds = (await ctx.clients.sts().send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'ir-guardrails-preflight', DurationSeconds: 900 }))).Credentials!;

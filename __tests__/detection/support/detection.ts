@@ -11,6 +11,7 @@ import { EXAMPLE_CONFIG_PATH, loadOrgConfig, parseOrgConfig, type OrgConfig } fr
 import { buildDetection } from '../../../stacks/detection';
 import { accountStacksIn } from '../../../stacks/organization';
 import type { StackJson } from '../../support/synth';
+import { renderTerraformLiteral } from '../../support/terraform-template';
 
 export type { StackJson } from '../../support/synth';
 
@@ -60,7 +61,7 @@ export function stackOf(stacks: Map<string, StackJson>, id: string): StackJson {
   return stack;
 }
 
-/** Parse an IAM/SNS/S3 policy string from the synthesized JSON. */
+/** Parse an IAM/SNS/S3 policy string from the synthesized JSON, as AWS receives it (Terraform escapes resolved). */
 export function parsePolicy(text: string): { Statement: Tf[] } {
-  return JSON.parse(text);
+  return JSON.parse(renderTerraformLiteral(text));
 }
