@@ -117,6 +117,12 @@ export function liveAccountChecks(config: OrgConfig): LiveCheck[] {
       expect: 'AccessDeniedException with an explicit deny for both',
     },
     {
+      assumption: 'CreateProject and UpdateProject carry codebuild:buildBatchConfig whenever the request has a batch configuration; projects given one before the rule keep it (webhooks start their batches without StartBuildBatch).',
+      rules: ['ir-guardrails-deny-gpu-build-environments'],
+      command: 'aws codebuild create-project --name irg-live-check --source type=NO_SOURCE,buildspec=<inline buildspec> --artifacts type=NO_ARTIFACTS --service-role <role arn> --environment type=LINUX_CONTAINER,image=<image>,computeType=BUILD_GENERAL1_SMALL --build-batch-config serviceRole=<role arn>; then list existing batch projects: aws codebuild batch-get-projects --names $(aws codebuild list-projects --query projects --output text) --query \'projects[?buildBatchConfig].name\'',
+      expect: 'the create is denied explicitly; the list holds only the compute platform\'s projects (hand any other to the platform or delete it)',
+    },
+    {
       assumption: 'Tags given at launch are authorized as ec2:CreateTags with aws:TagKeys, so GuardDutyManaged=false cannot be set at RunInstances either.',
       rules: ['ir-guardrails-protect-alerting'],
       command: 'aws ec2 run-instances --dry-run --image-id <AMI> --instance-type t3.micro --subnet-id <subnet> --metadata-options HttpTokens=required --tag-specifications \'ResourceType=instance,Tags=[{Key=GuardDutyManaged,Value=false}]\'',

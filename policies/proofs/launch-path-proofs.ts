@@ -136,6 +136,7 @@ export function gpuBuildProofs(config: OrgConfig): ProofTable {
   const { denied, allowed } = typeTwins(config);
   const platform = platformRole(config, f);
   const ec2Fleet = (type: string) => ({ 'codebuild:environmentType': 'LINUX_EC2', 'codebuild:computeType': 'CUSTOM_INSTANCE_TYPE', 'codebuild:computeConfiguration.instanceType': type });
+  const cpuProject = { 'codebuild:environment.type': 'LINUX_CONTAINER', 'codebuild:environment.computeType': 'BUILD_GENERAL1_SMALL' };
   const attributeFleet = { 'codebuild:environmentType': 'LINUX_EC2', 'codebuild:computeType': 'ATTRIBUTE_BASED_COMPUTE', 'codebuild:computeConfiguration.vCpu': '96' };
   const rows: ProofRow[] = [
     // Reserved-capacity fleets are capacity: every fleet is the platform's, whatever its type.
@@ -151,7 +152,8 @@ export function gpuBuildProofs(config: OrgConfig): ProofTable {
     { name: 'workload: deleting a fleet stays allowed', request: { principal: f.appRole, action: 'codebuild:DeleteFleet' }, expected: ALLOWED },
     ...['codebuild:CreateProject', 'codebuild:UpdateProject', 'codebuild:StartBuild', 'codebuild:StartBuildBatch'].flatMap((action): ProofRow[] => [
       { name: `${action} with a GPU environment`, request: { principal: f.appRole, action, context: { 'codebuild:environment.type': 'LINUX_GPU_CONTAINER' } }, expected: DENIED },
-      { name: `${action} with a Linux container`, request: { principal: f.appRole, action, context: { 'codebuild:environment.type': 'LINUX_CONTAINER', 'codebuild:environment.computeType': 'BUILD_GENERAL1_MEDIUM' } }, expected: ALLOWED },
+      // A batch runs the tasks its buildspec lists, each with its own environment, so batches are the platform's.
+      { name: `${action} with a Linux container`, request: { principal: f.appRole, action, context: { 'codebuild:environment.type': 'LINUX_CONTAINER', 'codebuild:environment.computeType': 'BUILD_GENERAL1_MEDIUM' } }, expected: action === 'codebuild:StartBuildBatch' ? DENIED : ALLOWED },
       { name: `${action} on attribute-based compute (no instance type)`, request: { principal: f.appRole, action, context: { 'codebuild:environment.type': 'LINUX_EC2', 'codebuild:environment.computeType': 'ATTRIBUTE_BASED_COMPUTE' } }, expected: DENIED },
       { name: `compute platform: ${action} on attribute-based compute`, request: { principal: platform, action, context: { 'codebuild:environment.type': 'LINUX_EC2', 'codebuild:environment.computeType': 'ATTRIBUTE_BASED_COMPUTE' } }, expected: ALLOWED },
     ]),
@@ -168,6 +170,15 @@ export function gpuBuildProofs(config: OrgConfig): ProofTable {
       },
     ]),
     { name: 'compute platform: StartBuild on a GPU environment', request: { principal: platform, action: 'codebuild:StartBuild', context: { 'codebuild:environment.type': 'LINUX_GPU_CONTAINER' } }, expected: ALLOWED },
+    // A batch buildspec's tasks choose their own environment (LINUX_GPU_CONTAINER included) with no condition key.
+    ...['codebuild:CreateProject', 'codebuild:UpdateProject'].flatMap((action): ProofRow[] => [
+      { name: `${action} on a Linux container with a batch configuration`, request: { principal: f.appRole, action, context: { ...cpuProject, 'codebuild:buildBatchConfig': 'true', 'codebuild:buildBatchConfig.serviceRole': `arn:aws:iam::${f.workloadAccount}:role/cb` } }, expected: DENIED },
+      { name: `compute platform: ${action} with a batch configuration`, request: { principal: platform, action, context: { ...cpuProject, 'codebuild:buildBatchConfig': 'true' } }, expected: ALLOWED },
+    ]),
+    { name: 'workload: StartBuildBatch with no environment override (the tasks come from the buildspec)', request: { principal: f.appRole, action: 'codebuild:StartBuildBatch' }, expected: DENIED },
+    { name: 'workload: RetryBuildBatch (reruns a batch)', request: { principal: f.appRole, action: 'codebuild:RetryBuildBatch' }, expected: DENIED },
+    { name: 'compute platform: StartBuildBatch', request: { principal: platform, action: 'codebuild:StartBuildBatch' }, expected: ALLOWED },
+    { name: 'workload: StartBuild with no override stays allowed', request: { principal: f.appRole, action: 'codebuild:StartBuild' }, expected: ALLOWED },
   ];
   return { id: 'scp-gpu-build-environments', title: 'CodeBuild GPU environments for compute platforms only', policyNames: [policy.name], policies: { scps: [policy.document] }, rows };
 }
