@@ -69,6 +69,12 @@ export function liveAccountChecks(config: OrgConfig): LiveCheck[] {
       expect: DENIED,
     },
     {
+      assumption: 'A mixed-instances group with attribute-based overrides (InstanceRequirements) is the gap the instance-type rule names: its request carries no autoscaling:InstanceTypes. Check what AWS does with one that asks for GPUs.',
+      rules: ['ir-guardrails-deny-unapproved-instance-types', 'ir-guardrails-pin-launch-template-versions'],
+      command: 'aws autoscaling create-auto-scaling-group --auto-scaling-group-name irg-live-check --min-size 0 --max-size 0 --vpc-zone-identifier <subnet> --mixed-instances-policy \'{"LaunchTemplate":{"LaunchTemplateSpecification":{"LaunchTemplateId":"<template with t3.micro>","Version":"1"},"Overrides":[{"InstanceRequirements":{"VCpuCount":{"Min":4},"MemoryMiB":{"Min":16384},"AcceleratorTypes":["gpu"],"AcceleratorCount":{"Min":1}}}]}}\'; then look up the CreateAutoScalingGroup event in CloudTrail',
+      expect: 'if the group is created (max size 0, nothing launches; delete it), the gap is open as the rule says and the billing alarms and GuardDuty findings are the guard for it; an explicit deny means AWS checks the resolved types',
+    },
+    {
       assumption: 'Launches by service-linked roles (EKS node groups, Batch, PCS, Spot Fleet, Auto Scaling) are never checked by SCPs; only the configuring call is. The configuring calls are denied to workloads.',
       rules: ['ir-guardrails-deny-untyped-launchers'],
       command: 'aws eks create-nodegroup --cluster-name <cluster> --nodegroup-name irg-live-check --subnets <subnet> --node-role <role arn> --instance-types g5.xlarge',
