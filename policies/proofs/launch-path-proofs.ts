@@ -102,6 +102,13 @@ export function paidCapacityProofs(config: OrgConfig): ProofTable {
       { name: `workload: ${action}`, request: { principal: f.appRole, action }, expected: DENIED },
       { name: `compute platform: ${action}`, request: { principal: platformRole(config, f), action }, expected: ALLOWED },
     ]),
+    // The key on reserved-instances may name the RIs given up rather than those received, so exchanges are reserved whatever it says.
+    ...[denied, allowed].map((type): ProofRow => ({
+      name: `workload: AcceptReservedInstancesExchangeQuote (reserved-instances with ec2:InstanceType ${type})`,
+      request: { principal: f.appRole, action: 'ec2:AcceptReservedInstancesExchangeQuote', resource: `arn:aws:ec2:${f.allowedRegion}:${f.workloadAccount}:reserved-instances/11111111-2222-3333-4444-555555555555`, context: { 'ec2:InstanceType': type } },
+      expected: DENIED,
+    })),
+    { name: 'compute platform: AcceptReservedInstancesExchangeQuote', request: { principal: platformRole(config, f), action: 'ec2:AcceptReservedInstancesExchangeQuote', context: { 'ec2:InstanceType': denied } }, expected: ALLOWED },
     { name: 'workload: cancelling a capacity reservation stays allowed', request: { principal: f.appRole, action: 'ec2:CancelCapacityReservation' }, expected: ALLOWED },
   ];
   return { id: 'scp-paid-capacity', title: 'No paid capacity of denied types', policyNames: [policy.name], policies: { scps: [policy.document] }, rows };
