@@ -76,6 +76,11 @@ export function untypedLauncherProofs(config: OrgConfig): ProofTable {
     { name: 'workload: deleting a node group stays allowed', request: { principal: f.appRole, action: 'eks:DeleteNodegroup' }, expected: ALLOWED },
     { name: 'workload: submitting a Batch job to an existing environment stays allowed', request: { principal: f.appRole, action: 'batch:SubmitJob' }, expected: ALLOWED },
     { name: 'workload: deleting an EC2 Fleet stays allowed', request: { principal: f.appRole, action: 'ec2:DeleteFleets' }, expected: ALLOWED },
+    // No key tells a scale-down from new templates or machine types: responders delete these fleets instead.
+    { name: 'SecurityBreakGlass: ec2:ModifyFleet (could also add templates or raise capacity)', request: { principal: breakGlass, action: 'ec2:ModifyFleet' }, expected: DENIED },
+    { name: 'SecurityBreakGlass: deadline:UpdateFleet', request: { principal: breakGlass, action: 'deadline:UpdateFleet' }, expected: DENIED },
+    { name: 'SecurityBreakGlass: ec2:DeleteFleets (--no-terminate-instances keeps the evidence)', request: { principal: breakGlass, action: 'ec2:DeleteFleets' }, expected: ALLOWED },
+    { name: 'SecurityBreakGlass: deadline:DeleteFleet', request: { principal: breakGlass, action: 'deadline:DeleteFleet' }, expected: ALLOWED },
   );
   return { id: 'scp-untyped-launchers', title: 'Launchers with no instance-type key: deployers and compute platforms only', policyNames: [policy.name], policies: { scps: [policy.document] }, rows };
 }
@@ -157,6 +162,8 @@ export function gpuBuildProofs(config: OrgConfig): ProofTable {
       { name: `compute platform: ${action} attribute-based`, request: { principal: platform, action, context: attributeFleet }, expected: ALLOWED },
     ]),
     { name: 'workload: deleting a fleet stays allowed', request: { principal: f.appRole, action: 'codebuild:DeleteFleet' }, expected: ALLOWED },
+    { name: 'SecurityBreakGlass: codebuild:UpdateFleet (could change the machine as well as the capacity)', request: { principal: f.irRole('breakGlass'), action: 'codebuild:UpdateFleet' }, expected: DENIED },
+    { name: 'SecurityBreakGlass: codebuild:DeleteFleet', request: { principal: f.irRole('breakGlass'), action: 'codebuild:DeleteFleet' }, expected: ALLOWED },
     ...['codebuild:CreateProject', 'codebuild:UpdateProject', 'codebuild:StartBuild', 'codebuild:StartBuildBatch'].flatMap((action): ProofRow[] => [
       { name: `${action} with a GPU environment`, request: { principal: f.appRole, action, context: { 'codebuild:environment.type': 'LINUX_GPU_CONTAINER' } }, expected: DENIED },
       // A batch runs the tasks its buildspec lists, each with its own environment, so batches are the platform's.

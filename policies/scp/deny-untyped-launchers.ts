@@ -58,6 +58,12 @@ and setting a GameLift fleet's capacity (batch:UpdateComputeEnvironment, eks:Upd
 gamelift:UpdateFleetCapacity) are reserved the same way, except that SecurityBreakGlass may also call
 them: no key distinguishes disabling from enlarging, a responder must be able to stop these launchers,
 and every assumption of SecurityBreakGlass pages the security team. Reading and deleting stay allowed.
+SecurityBreakGlass is not exempt from ec2:ModifyFleet, deadline:UpdateFleet or codebuild:UpdateFleet
+(deny-gpu-build-environments): each can also give the fleet new templates, instance requirements or
+machine types, and no key says the call only lowers capacity. A responder stops these fleets by deleting
+them instead: DeleteFleets with --no-terminate-instances ends a maintain or request EC2 Fleet and keeps
+its instances for evidence (stop or isolate them next; an instant fleet replaces nothing), and
+deadline:DeleteFleet and codebuild:DeleteFleet stay allowed.
 Not covered: WorkSpaces graphics bundles (GPU desktops), whose calls name only a bundle ID; denying
 them would end WorkSpaces for everyone, and the billing alarms see what they cost.`;
 
