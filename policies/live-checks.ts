@@ -171,6 +171,18 @@ export function liveAccountChecks(config: OrgConfig): LiveCheck[] {
       expect: 'AccessDenied with "explicit deny in a resource control policy"',
     },
     {
+      assumption: 'The RCP reserves the log-archive key aliases and log deletion for the deployers (an alias call is authorized on the alias; s3:DeleteObject on the object).',
+      rules: ['ir-guardrails-rcp-identity-perimeter'],
+      command: `aws kms update-alias --alias-name alias/ir-cloudtrail --target-key-id "$(aws kms describe-key --key-id alias/ir-cloudtrail --query KeyMetadata.KeyId --output text)"; aws s3api delete-object --bucket ${trailBucket} --key irg-live-check/none   # as an administrator role of the log-archive account that is not a deployer; both change nothing if wrongly allowed (the alias keeps its key, the marker hides no log)`,
+      expect: 'AccessDenied with "explicit deny in a resource control policy" for both',
+    },
+    {
+      assumption: 'AWS fills kms:ResourceAliases with the key\'s aliases, so the evidence key (alias/ir-forensic-evidence) is the deployers\' while per-case keys stay the responders\'.',
+      rules: ['ir-guardrails-rcp-identity-perimeter'],
+      command: 'k=$(aws kms describe-key --key-id alias/ir-forensic-evidence --query KeyMetadata.KeyId --output text); aws kms put-key-policy --key-id "$k" --policy "$(aws kms get-key-policy --key-id "$k" --query Policy --output text)"   # as SecurityAdmin in the forensics account; writes the same policy, so nothing changes if wrongly allowed',
+      expect: 'AccessDenied with "explicit deny in a resource control policy"; the same call on a key SecurityAdmin created without that alias succeeds',
+    },
+    {
       assumption: `An outside identity cannot assume ${IR_ROLES.breakGlass} even if its trust policy were widened.`,
       rules: ['ir-guardrails-rcp-identity-perimeter'],
       command: `aws sts assume-role --role-arn arn:aws:iam::<member account>:role/incident-response/${IR_ROLES.breakGlass} --role-session-name irg-live-check   # from outside the organization`,
