@@ -179,7 +179,7 @@ export function liveAccountChecks(config: OrgConfig): LiveCheck[] {
     {
       assumption: 'AWS fills kms:ResourceAliases with the key\'s aliases, so the evidence key (alias/ir-forensic-evidence) is the deployers\' while per-case keys stay the responders\'.',
       rules: ['ir-guardrails-rcp-identity-perimeter'],
-      command: 'k=$(aws kms describe-key --key-id alias/ir-forensic-evidence --query KeyMetadata.KeyId --output text); aws kms put-key-policy --key-id "$k" --policy "$(aws kms get-key-policy --key-id "$k" --query Policy --output text)"   # as SecurityAdmin in the forensics account; writes the same policy, so nothing changes if wrongly allowed',
+      command: 'aws kms put-key-policy --key-id <ID of alias/ir-forensic-evidence (aws kms describe-key)> --policy file://current.json   # as SecurityAdmin in the forensics account; current.json = aws kms get-key-policy --key-id <same ID> --query Policy --output text, so nothing changes if wrongly allowed',
       expect: 'AccessDenied with "explicit deny in a resource control policy"; the same call on a key SecurityAdmin created without that alias succeeds',
     },
     {
