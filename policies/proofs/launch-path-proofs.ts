@@ -73,6 +73,8 @@ export function untypedLauncherProofs(config: OrgConfig): ProofTable {
     { name: 'SecurityBreakGlass: eks:UpdateNodegroupVersion (a new launch template version)', request: { principal: breakGlass, action: 'eks:UpdateNodegroupVersion' }, expected: DENIED },
     { name: 'SecurityBreakGlass: eks:CreateNodegroup (responders need no node groups)', request: { principal: breakGlass, action: 'eks:CreateNodegroup' }, expected: DENIED },
     { name: 'SecurityDeploy: batch:CreateComputeEnvironment', request: { principal: f.irRole('deploy'), action: 'batch:CreateComputeEnvironment' }, expected: ALLOWED },
+    // Its ComputeSpec.InstanceTypes accepts only GPU types (ml.g5 to ml.p6) and no sagemaker:InstanceTypes key is sent.
+    { name: 'workload: sagemaker:CreateAIRecommendationJob (benchmarks on GPU instances it chooses)', request: { principal: f.appRole, action: 'sagemaker:CreateAIRecommendationJob' }, expected: DENIED },
     { name: 'workload: deleting a node group stays allowed', request: { principal: f.appRole, action: 'eks:DeleteNodegroup' }, expected: ALLOWED },
     { name: 'workload: submitting a Batch job to an existing environment stays allowed', request: { principal: f.appRole, action: 'batch:SubmitJob' }, expected: ALLOWED },
     { name: 'workload: deleting an EC2 Fleet stays allowed', request: { principal: f.appRole, action: 'ec2:DeleteFleets' }, expected: ALLOWED },

@@ -25,6 +25,8 @@ export const UNTYPED_LAUNCHER_ACTIONS: readonly string[] = [
   'deadline:CreateFleet', 'deadline:UpdateFleet',
   // SageMaker calls that choose an instance type without sagemaker:InstanceTypes (iam-data).
   'sagemaker:CreateInferenceExperiment', 'sagemaker:UpdateInferenceExperiment', 'sagemaker:CreateInferenceRecommendationsJob', 'sagemaker:CreateOptimizationJob',
+  // AI recommendation jobs benchmark models on the GPU types their ComputeSpec names.
+  'sagemaker:CreateAIRecommendationJob',
 ];
 
 /**
@@ -45,7 +47,8 @@ and ModifySpotFleetRequest (a new template config or override for a running flee
 whose DesiredConfiguration can switch a pinned group to $Latest or add instance-type overrides while the
 call carries only autoscaling:ImageId and autoscaling:TargetCapacityTypes), and for the SageMaker calls
 that choose an instance type without sagemaker:InstanceTypes: inference experiments (create and update),
-inference recommendation jobs and optimization jobs. A condition is impossible, so the configuring calls
+inference recommendation jobs, AI recommendation jobs (which benchmark on the GPU types they name) and
+optimization jobs. A condition is impossible, so the configuring calls
 are denied to everyone except the deploying roles and the roles in instanceTypes.computePlatformPrincipals
 (a CI system or an ML platform that legitimately runs these services); those roles are reserved for the
 deployers by the tamper rule, so an attacker cannot create one. A workload team that needs a node group
