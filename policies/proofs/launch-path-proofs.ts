@@ -189,6 +189,7 @@ export function gpuBuildProofs(config: OrgConfig): ProofTable {
     // A batch buildspec's tasks choose their own environment (LINUX_GPU_CONTAINER included) with no condition key.
     ...['codebuild:CreateProject', 'codebuild:UpdateProject'].flatMap((action): ProofRow[] => [
       { name: `${action} on a Linux container with a batch configuration`, request: { principal: f.appRole, action, context: { ...cpuProject, 'codebuild:buildBatchConfig': 'true', 'codebuild:buildBatchConfig.serviceRole': `arn:aws:iam::${f.workloadAccount}:role/cb` } }, expected: DENIED },
+      { name: `${action} whose request names only the batch service role (codebuild:buildBatchConfig.serviceRole)`, request: { principal: f.appRole, action, context: { ...cpuProject, 'codebuild:buildBatchConfig.serviceRole': `arn:aws:iam::${f.workloadAccount}:role/cb` } }, expected: DENIED },
       { name: `compute platform: ${action} with a batch configuration`, request: { principal: platform, action, context: { ...cpuProject, 'codebuild:buildBatchConfig': 'true' } }, expected: ALLOWED },
     ]),
     { name: 'workload: StartBuildBatch with no environment override (the tasks come from the buildspec)', request: { principal: f.appRole, action: 'codebuild:StartBuildBatch' }, expected: DENIED },

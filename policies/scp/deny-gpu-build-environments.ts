@@ -1,5 +1,6 @@
 /** SCP rule: CodeBuild fleets, batch builds, GPU environments and chosen build compute only for deployers and compute platforms. */
 import type { OrgConfig } from '../../config';
+import type { PolicyStatement } from '../document';
 import type { AuditedPolicy } from './audited';
 import { computePlatformArnPatterns } from './principals';
 
@@ -19,6 +20,9 @@ export const CHOSEN_COMPUTE_TYPES: readonly string[] = ['ATTRIBUTE_BASED_COMPUTE
  */
 export const FLEET_AND_BATCH_ACTIONS: readonly string[] = ['codebuild:CreateFleet', 'codebuild:UpdateFleet', 'codebuild:StartBuildBatch', 'codebuild:RetryBuildBatch'];
 
+/** Keys present when CreateProject or UpdateProject carries a batch configuration (iam-data). */
+export const BATCH_CONFIG_KEYS: readonly string[] = ['codebuild:buildBatchConfig', 'codebuild:buildBatchConfig.serviceRole'];
+
 /** Plain-text explanation for auditors. */
 export const explanation = `Reserves CodeBuild reserved-capacity fleets, GPU environments and self-chosen build machines for the deployers and compute platforms.
 A CodeBuild build is arbitrary code running on machines CodeBuild owns, so the EC2 rule never sees them.
@@ -30,8 +34,9 @@ launchers with capacity, and deleting a fleet stays allowed.
 Batch builds: a batch buildspec lists tasks that each set their own environment, a GPU one included,
 and no condition key shows what the buildspec asks. StartBuildBatch and RetryBuildBatch are therefore
 denied outright, and CreateProject and UpdateProject are denied when the request carries a batch
-configuration (codebuild:buildBatchConfig present), because webhooks start batches of such a project
-with no StartBuildBatch call by anyone. A project given a batch configuration before this rule keeps
+configuration (codebuild:buildBatchConfig or codebuild:buildBatchConfig.serviceRole present, one
+statement each, since which of them AWS sends is a live-account check), because webhooks start batches
+of such a project with no StartBuildBatch call by anyone. A project given a batch configuration before this rule keeps
 it; whether one exists is a live-account check.
 Projects and builds: CreateProject, UpdateProject and StartBuild (whose environment can be overridden
 per build) are denied when codebuild:environment.type contains GPU, and when
@@ -55,8 +60,10 @@ export function denyGpuBuildEnvironmentsScp(config: OrgConfig): AuditedPolicy {
       Version: '2012-10-17',
       Statement: [
         { Sid: 'DenyBuildFleetsAndBatchesExceptPlatform', Effect: 'Deny', Action: [...FLEET_AND_BATCH_ACTIONS], Resource: '*', Condition: platform },
-        // The key is present when the request carries a batch configuration (CodeBuild documents Null for such keys).
-        { Sid: 'DenyBatchProjectsExceptPlatform', Effect: 'Deny', Action: projects, Resource: '*', Condition: { Null: { 'codebuild:buildBatchConfig': 'false' }, ...platform } },
+        // Null checks for presence (CodeBuild documents it for such keys); the object key and its service role, in case AWS sends only one.
+        ...BATCH_CONFIG_KEYS.map((key, i): PolicyStatement => ({
+          Sid: `DenyBatchProjectsExceptPlatform${i + 1}`, Effect: 'Deny', Action: projects, Resource: '*', Condition: { Null: { [key]: 'false' }, ...platform },
+        })),
         {
           Sid: 'DenyGpuBuildsExceptPlatform',
           Effect: 'Deny',
