@@ -69,6 +69,12 @@ export function liveAccountChecks(config: OrgConfig): LiveCheck[] {
       expect: DENIED,
     },
     {
+      assumption: 'A mixed-instances group with attribute-based overrides (InstanceRequirements) is the gap the instance-type rule names: its request carries no autoscaling:InstanceTypes. Check what AWS does with one that asks for GPUs.',
+      rules: ['ir-guardrails-deny-unapproved-instance-types', 'ir-guardrails-pin-launch-template-versions'],
+      command: 'aws autoscaling create-auto-scaling-group --auto-scaling-group-name irg-live-check --min-size 0 --max-size 0 --vpc-zone-identifier <subnet> --mixed-instances-policy \'{"LaunchTemplate":{"LaunchTemplateSpecification":{"LaunchTemplateId":"<template with t3.micro>","Version":"1"},"Overrides":[{"InstanceRequirements":{"VCpuCount":{"Min":4},"MemoryMiB":{"Min":16384},"AcceleratorTypes":["gpu"],"AcceleratorCount":{"Min":1}}}]}}\'; then look up the CreateAutoScalingGroup event in CloudTrail',
+      expect: 'if the group is created (max size 0, nothing launches; delete it), the gap is open as the rule says and the billing alarms and GuardDuty findings are the guard for it; an explicit deny means AWS checks the resolved types',
+    },
+    {
       assumption: 'Launches by service-linked roles (EKS node groups, Batch, PCS, Spot Fleet, Auto Scaling) are never checked by SCPs; only the configuring call is. The configuring calls are denied to workloads.',
       rules: ['ir-guardrails-deny-untyped-launchers'],
       command: 'aws eks create-nodegroup --cluster-name <cluster> --nodegroup-name irg-live-check --subnets <subnet> --node-role <role arn> --instance-types g5.xlarge',
@@ -117,6 +123,12 @@ export function liveAccountChecks(config: OrgConfig): LiveCheck[] {
       expect: 'AccessDeniedException with an explicit deny for both',
     },
     {
+      assumption: 'CreateProject and UpdateProject carry codebuild:buildBatchConfig whenever the request has a batch configuration; projects given one before the rule keep it (webhooks start their batches without StartBuildBatch).',
+      rules: ['ir-guardrails-deny-gpu-build-environments'],
+      command: 'aws codebuild create-project --name irg-live-check --source type=NO_SOURCE,buildspec=<inline buildspec> --artifacts type=NO_ARTIFACTS --service-role <role arn> --environment type=LINUX_CONTAINER,image=<image>,computeType=BUILD_GENERAL1_SMALL --build-batch-config serviceRole=<role arn>; then list existing batch projects: aws codebuild batch-get-projects --names $(aws codebuild list-projects --query projects --output text) --query \'projects[?buildBatchConfig].name\'',
+      expect: 'the create is denied explicitly; the list holds only the compute platform\'s projects (hand any other to the platform or delete it)',
+    },
+    {
       assumption: 'Tags given at launch are authorized as ec2:CreateTags with aws:TagKeys, so GuardDutyManaged=false cannot be set at RunInstances either.',
       rules: ['ir-guardrails-protect-alerting'],
       command: 'aws ec2 run-instances --dry-run --image-id <AMI> --instance-type t3.micro --subnet-id <subnet> --metadata-options HttpTokens=required --tag-specifications \'ResourceType=instance,Tags=[{Key=GuardDutyManaged,Value=false}]\'',
@@ -157,6 +169,18 @@ export function liveAccountChecks(config: OrgConfig): LiveCheck[] {
       rules: ['ir-guardrails-rcp-identity-perimeter'],
       command: `aws s3api put-bucket-versioning --bucket ${trailBucket} --versioning-configuration Status=Enabled   # as an administrator role of the log-archive account that is not a deployer; versioning is already on, so the call changes nothing if it is wrongly allowed`,
       expect: 'AccessDenied with "explicit deny in a resource control policy"',
+    },
+    {
+      assumption: 'The RCP reserves the log-archive key aliases and log deletion for the deployers (an alias call is authorized on the alias; s3:DeleteObject on the object).',
+      rules: ['ir-guardrails-rcp-identity-perimeter'],
+      command: `aws kms update-alias --alias-name alias/ir-cloudtrail --target-key-id "$(aws kms describe-key --key-id alias/ir-cloudtrail --query KeyMetadata.KeyId --output text)"; aws s3api delete-object --bucket ${trailBucket} --key irg-live-check/none   # as an administrator role of the log-archive account that is not a deployer; both change nothing if wrongly allowed (the alias keeps its key, the marker hides no log)`,
+      expect: 'AccessDenied with "explicit deny in a resource control policy" for both',
+    },
+    {
+      assumption: 'AWS fills kms:ResourceAliases with the key\'s aliases, so the evidence key (alias/ir-forensic-evidence) is the deployers\' while per-case keys stay the responders\'.',
+      rules: ['ir-guardrails-rcp-identity-perimeter'],
+      command: 'aws kms put-key-policy --key-id <ID of alias/ir-forensic-evidence (aws kms describe-key)> --policy file://current.json   # as SecurityAdmin in the forensics account; current.json = aws kms get-key-policy --key-id <same ID> --query Policy --output text, so nothing changes if wrongly allowed',
+      expect: 'AccessDenied with "explicit deny in a resource control policy"; the same call on a key SecurityAdmin created without that alias succeeds',
     },
     {
       assumption: `An outside identity cannot assume ${IR_ROLES.breakGlass} even if its trust policy were widened.`,

@@ -112,7 +112,7 @@ export function logArchiveObjectsArn(config: OrgConfig, purpose: LogArchivePurpo
 }
 
 /** Alias of the customer-managed key that encrypts one log-archive bucket. */
-export function logArchiveKeyAlias(purpose: KeyedLogArchivePurpose): string {
+export function logArchiveKeyAlias(purpose: KeyedLogArchivePurpose | '*'): string {
   return `alias/ir-${purpose}`;
 }
 
@@ -123,6 +123,11 @@ export function logArchiveKeyAlias(purpose: KeyedLogArchivePurpose): string {
  */
 export function logArchiveKeyAliasArn(config: OrgConfig, purpose: KeyedLogArchivePurpose): string {
   return `arn:aws:kms:${homeRegion(config)}:${config.accounts.logArchive.id}:${logArchiveKeyAlias(purpose)}`;
+}
+
+/** Every log-archive key alias (each is `alias/ir-<purpose>`), as one ARN pattern. */
+export function logArchiveKeyAliasesArn(config: OrgConfig): string {
+  return `arn:aws:kms:${homeRegion(config)}:${config.accounts.logArchive.id}:${logArchiveKeyAlias('*')}`;
 }
 
 /** Every key in the log-archive account's home region: the closest a policy can name a key whose ID is random. */

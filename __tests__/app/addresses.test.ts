@@ -27,7 +27,6 @@ const REMAINING: Record<string, { count: number; why: string }> = {
   'policies/scp/principals.ts': { count: 3, why: 'guardrail SCP principals: to move with the guardrail change that owns policies/scp' },
   'policies/scp/protect-alerting.ts': { count: 6, why: 'any-account patterns of fixed names in the guardrail SCPs (policies/scp)' },
   'policies/scp/protect-security-services.ts': { count: 3, why: 'any-account patterns of fixed rule names in the guardrail SCPs (policies/scp)' },
-  'policies/rcp/identity-perimeter.ts': { count: 2, why: 'RCP evidence bucket/key patterns: to move with the guardrail change that owns policies/rcp' },
   'tooling/analysis/attack-sequence.ts': { count: 1, why: 'the ARN of an IAM user AWS listed' },
   'tooling/analysis/validate-finding.ts': { count: 1, why: 'the ARN of the IAM user a GuardDuty finding names' },
   'tooling/case/anchor.ts': { count: 3, why: 'the location of one anchor object in the anchor bucket (named by addresses)' },

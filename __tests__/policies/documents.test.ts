@@ -33,6 +33,7 @@ describe('guardrail SCPs', () => {
   it('exempt the IR roles by their full path, plus the deployment role and configured principals', () => {
     expect(regionExemptArnPatterns(example)).toEqual([
       `arn:aws:iam::*:role${IR_ROLE_PATH}${IR_ROLES.breakGlass}`,
+      `arn:aws:iam::*:role${IR_ROLE_PATH}${IR_ROLES.analyst}`,
       `arn:aws:iam::*:role${IR_ROLE_PATH}${IR_ROLES.deploy}`,
       'arn:aws:iam::*:role/OrganizationAccountAccessRole',
       'arn:aws:iam::*:role/stacksets-exec-*',

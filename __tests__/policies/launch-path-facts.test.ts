@@ -66,8 +66,15 @@ describe('launch paths as iam-data describes them', () => {
     },
   );
 
-  it.each([...UNTYPED_LAUNCHER_ACTIONS, ...RESPONDER_SCALING_ACTIONS, ...UNTYPED_CAPACITY_ACTIONS])('%s exposes no instance-type key, so it is reserved for deployers and compute platforms', async (action) => {
+  // Reserved although typed: the key may name the Reserved Instances given up, not those received (see the rule).
+  const TYPED_BUT_RESERVED = ['ec2:AcceptReservedInstancesExchangeQuote'];
+  it.each([...UNTYPED_LAUNCHER_ACTIONS, ...RESPONDER_SCALING_ACTIONS, ...UNTYPED_CAPACITY_ACTIONS].filter((a) => !TYPED_BUT_RESERVED.includes(a)))('%s exposes no instance-type key, so it is reserved for deployers and compute platforms', async (action) => {
     expect((await keysOn(action)).filter((k) => /InstanceType/i.test(k))).toEqual([]);
+  });
+
+  it('ec2:AcceptReservedInstancesExchangeQuote carries ec2:InstanceType on reserved-instances only, yet is reserved as a commitment', async () => {
+    expect(await keysOn('ec2:AcceptReservedInstancesExchangeQuote', 'reserved-instances')).toContain('ec2:InstanceType');
+    expect(UNTYPED_CAPACITY_ACTIONS).toEqual(expect.arrayContaining(TYPED_BUT_RESERVED));
   });
 
   it('every SageMaker action with sagemaker:InstanceTypes is a Create* or Update* call (the SageMaker rule\'s wildcards)', async () => {

@@ -32,5 +32,14 @@ describe('identity-perimeter RCP document', () => {
     expect(r.storage).toContain('arn:aws:s3:::ir-evidence-*-us-east-1/*');
     expect(r.keys).toEqual(['arn:aws:kms:us-east-1:333333333333:key/*']);
     expect(perimeterResources(example).keys).toContain('arn:aws:kms:us-east-1:444444444444:key/*');
+    expect(r.aliasedKeys).toEqual([]);
+    expect(identityPerimeterRcp(toBeCreated).document.Statement.map((s) => s.Sid)).not.toContain('DenyProjectKeyControlExceptDeployers');
+  });
+
+  it('reserves only the aliased evidence key in the forensics account, every key in the log-archive account', () => {
+    const r = perimeterResources(example);
+    expect(r.archiveKeys).toEqual(['arn:aws:kms:us-east-1:333333333333:key/*']);
+    expect(r.aliasedKeys).toEqual(['arn:aws:kms:us-east-1:444444444444:key/*']);
+    expect(r.projectKeyAliases).toEqual(['alias/ir-forensic-evidence']);
   });
 });

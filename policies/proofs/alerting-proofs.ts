@@ -74,6 +74,13 @@ export function alertingProofs(config: OrgConfig): ProofTable {
     { name: 'security-account workload: sns:SetSubscriptionAttributes on the alert topic\'s subscription', request: { principal: secApp, action: 'sns:SetSubscriptionAttributes', resource: topic }, expected: DENIED },
     { name: 'SecurityAdmin: sns:SetSubscriptionAttributes on the alert topic\'s subscription', request: { principal: f.irRole('admin', f.securityAccount), action: 'sns:SetSubscriptionAttributes', resource: topic }, expected: DENIED },
     { name: 'SecurityDeploy: sns:SetSubscriptionAttributes on the alert topic\'s subscription', request: { principal: f.irRole('deploy', f.securityAccount), action: 'sns:SetSubscriptionAttributes', resource: topic }, expected: ALLOWED },
+    // An e-mail or HTTPS subscription confirmed by link can be cancelled by an unsigned request naming its ARN: hide the ARNs.
+    { name: 'security-account workload: sns:ListSubscriptionsByTopic on the alert topic', request: { principal: secApp, action: 'sns:ListSubscriptionsByTopic', resource: topic }, expected: DENIED },
+    { name: 'SecurityDeploy: sns:ListSubscriptionsByTopic on the alert topic', request: { principal: f.irRole('deploy', f.securityAccount), action: 'sns:ListSubscriptionsByTopic', resource: topic }, expected: ALLOWED },
+    { name: 'security-account workload: sns:ListSubscriptions (lists every topic\'s subscription ARNs)', request: { principal: secApp, action: 'sns:ListSubscriptions' }, expected: DENIED },
+    { name: 'SecurityDeploy in the security account: sns:ListSubscriptions', request: { principal: f.irRole('deploy', f.securityAccount), action: 'sns:ListSubscriptions' }, expected: ALLOWED },
+    { name: 'workload account: sns:ListSubscriptions of its own topics', request: { principal: f.appRole, action: 'sns:ListSubscriptions' }, expected: ALLOWED },
+    { name: 'workload: sns:ListSubscriptionsByTopic on its own topic', request: { principal: f.appRole, action: 'sns:ListSubscriptionsByTopic', resource: `arn:aws:sns:${f.allowedRegion}:${f.workloadAccount}:app-events` }, expected: ALLOWED },
     ...['events:DeleteEventBus', 'events:UpdateEventBus'].flatMap((action): ProofRow[] => [
       { name: `security-account workload: ${action} on the break-glass bus`, request: { principal: secApp, action, resource: bus }, expected: DENIED },
       { name: `SecurityDeploy: ${action} on the break-glass bus`, request: { principal: f.irRole('deploy', f.securityAccount), action, resource: bus }, expected: ALLOWED },

@@ -73,9 +73,15 @@ export function untypedLauncherProofs(config: OrgConfig): ProofTable {
     { name: 'SecurityBreakGlass: eks:UpdateNodegroupVersion (a new launch template version)', request: { principal: breakGlass, action: 'eks:UpdateNodegroupVersion' }, expected: DENIED },
     { name: 'SecurityBreakGlass: eks:CreateNodegroup (responders need no node groups)', request: { principal: breakGlass, action: 'eks:CreateNodegroup' }, expected: DENIED },
     { name: 'SecurityDeploy: batch:CreateComputeEnvironment', request: { principal: f.irRole('deploy'), action: 'batch:CreateComputeEnvironment' }, expected: ALLOWED },
+    // Its ComputeSpec.InstanceTypes accepts only GPU types (ml.g5 to ml.p6) and no sagemaker:InstanceTypes key is sent.
+    { name: 'workload: sagemaker:CreateAIRecommendationJob (benchmarks on GPU instances it chooses)', request: { principal: f.appRole, action: 'sagemaker:CreateAIRecommendationJob' }, expected: DENIED },
     { name: 'workload: deleting a node group stays allowed', request: { principal: f.appRole, action: 'eks:DeleteNodegroup' }, expected: ALLOWED },
     { name: 'workload: submitting a Batch job to an existing environment stays allowed', request: { principal: f.appRole, action: 'batch:SubmitJob' }, expected: ALLOWED },
     { name: 'workload: deleting an EC2 Fleet stays allowed', request: { principal: f.appRole, action: 'ec2:DeleteFleets' }, expected: ALLOWED },
+    // No key tells a scale-down from new machine types: responders delete these fleets instead (EC2 fleets are held at 0 by irctl, above).
+    { name: 'SecurityBreakGlass: deadline:UpdateFleet', request: { principal: breakGlass, action: 'deadline:UpdateFleet' }, expected: DENIED },
+    { name: 'SecurityBreakGlass: ec2:DeleteFleets (--no-terminate-instances keeps the evidence)', request: { principal: breakGlass, action: 'ec2:DeleteFleets' }, expected: ALLOWED },
+    { name: 'SecurityBreakGlass: deadline:DeleteFleet', request: { principal: breakGlass, action: 'deadline:DeleteFleet' }, expected: ALLOWED },
   );
   return { id: 'scp-untyped-launchers', title: 'Launchers with no instance-type key: deployers and compute platforms only', policyNames: [policy.name], policies: { scps: [policy.document] }, rows };
 }
@@ -102,6 +108,13 @@ export function paidCapacityProofs(config: OrgConfig): ProofTable {
       { name: `workload: ${action}`, request: { principal: f.appRole, action }, expected: DENIED },
       { name: `compute platform: ${action}`, request: { principal: platformRole(config, f), action }, expected: ALLOWED },
     ]),
+    // The key on reserved-instances may name the RIs given up rather than those received, so exchanges are reserved whatever it says.
+    ...[denied, allowed].map((type): ProofRow => ({
+      name: `workload: AcceptReservedInstancesExchangeQuote (reserved-instances with ec2:InstanceType ${type})`,
+      request: { principal: f.appRole, action: 'ec2:AcceptReservedInstancesExchangeQuote', resource: `arn:aws:ec2:${f.allowedRegion}:${f.workloadAccount}:reserved-instances/11111111-2222-3333-4444-555555555555`, context: { 'ec2:InstanceType': type } },
+      expected: DENIED,
+    })),
+    { name: 'compute platform: AcceptReservedInstancesExchangeQuote', request: { principal: platformRole(config, f), action: 'ec2:AcceptReservedInstancesExchangeQuote', context: { 'ec2:InstanceType': denied } }, expected: ALLOWED },
     { name: 'workload: cancelling a capacity reservation stays allowed', request: { principal: f.appRole, action: 'ec2:CancelCapacityReservation' }, expected: ALLOWED },
   ];
   return { id: 'scp-paid-capacity', title: 'No paid capacity of denied types', policyNames: [policy.name], policies: { scps: [policy.document] }, rows };
@@ -136,6 +149,7 @@ export function gpuBuildProofs(config: OrgConfig): ProofTable {
   const { denied, allowed } = typeTwins(config);
   const platform = platformRole(config, f);
   const ec2Fleet = (type: string) => ({ 'codebuild:environmentType': 'LINUX_EC2', 'codebuild:computeType': 'CUSTOM_INSTANCE_TYPE', 'codebuild:computeConfiguration.instanceType': type });
+  const cpuProject = { 'codebuild:environment.type': 'LINUX_CONTAINER', 'codebuild:environment.computeType': 'BUILD_GENERAL1_SMALL' };
   const attributeFleet = { 'codebuild:environmentType': 'LINUX_EC2', 'codebuild:computeType': 'ATTRIBUTE_BASED_COMPUTE', 'codebuild:computeConfiguration.vCpu': '96' };
   const rows: ProofRow[] = [
     // Reserved-capacity fleets are capacity: every fleet is the platform's, whatever its type.
@@ -149,9 +163,12 @@ export function gpuBuildProofs(config: OrgConfig): ProofTable {
       { name: `compute platform: ${action} attribute-based`, request: { principal: platform, action, context: attributeFleet }, expected: ALLOWED },
     ]),
     { name: 'workload: deleting a fleet stays allowed', request: { principal: f.appRole, action: 'codebuild:DeleteFleet' }, expected: ALLOWED },
+    { name: 'SecurityBreakGlass: codebuild:UpdateFleet (could change the machine as well as the capacity)', request: { principal: f.irRole('breakGlass'), action: 'codebuild:UpdateFleet' }, expected: DENIED },
+    { name: 'SecurityBreakGlass: codebuild:DeleteFleet', request: { principal: f.irRole('breakGlass'), action: 'codebuild:DeleteFleet' }, expected: ALLOWED },
     ...['codebuild:CreateProject', 'codebuild:UpdateProject', 'codebuild:StartBuild', 'codebuild:StartBuildBatch'].flatMap((action): ProofRow[] => [
       { name: `${action} with a GPU environment`, request: { principal: f.appRole, action, context: { 'codebuild:environment.type': 'LINUX_GPU_CONTAINER' } }, expected: DENIED },
-      { name: `${action} with a Linux container`, request: { principal: f.appRole, action, context: { 'codebuild:environment.type': 'LINUX_CONTAINER', 'codebuild:environment.computeType': 'BUILD_GENERAL1_MEDIUM' } }, expected: ALLOWED },
+      // A batch runs the tasks its buildspec lists, each with its own environment, so batches are the platform's.
+      { name: `${action} with a Linux container`, request: { principal: f.appRole, action, context: { 'codebuild:environment.type': 'LINUX_CONTAINER', 'codebuild:environment.computeType': 'BUILD_GENERAL1_MEDIUM' } }, expected: action === 'codebuild:StartBuildBatch' ? DENIED : ALLOWED },
       { name: `${action} on attribute-based compute (no instance type)`, request: { principal: f.appRole, action, context: { 'codebuild:environment.type': 'LINUX_EC2', 'codebuild:environment.computeType': 'ATTRIBUTE_BASED_COMPUTE' } }, expected: DENIED },
       { name: `compute platform: ${action} on attribute-based compute`, request: { principal: platform, action, context: { 'codebuild:environment.type': 'LINUX_EC2', 'codebuild:environment.computeType': 'ATTRIBUTE_BASED_COMPUTE' } }, expected: ALLOWED },
     ]),
@@ -168,6 +185,16 @@ export function gpuBuildProofs(config: OrgConfig): ProofTable {
       },
     ]),
     { name: 'compute platform: StartBuild on a GPU environment', request: { principal: platform, action: 'codebuild:StartBuild', context: { 'codebuild:environment.type': 'LINUX_GPU_CONTAINER' } }, expected: ALLOWED },
+    // A batch buildspec's tasks choose their own environment (LINUX_GPU_CONTAINER included) with no condition key.
+    ...['codebuild:CreateProject', 'codebuild:UpdateProject'].flatMap((action): ProofRow[] => [
+      { name: `${action} on a Linux container with a batch configuration`, request: { principal: f.appRole, action, context: { ...cpuProject, 'codebuild:buildBatchConfig': 'true', 'codebuild:buildBatchConfig.serviceRole': `arn:aws:iam::${f.workloadAccount}:role/cb` } }, expected: DENIED },
+      { name: `${action} whose request names only the batch service role (codebuild:buildBatchConfig.serviceRole)`, request: { principal: f.appRole, action, context: { ...cpuProject, 'codebuild:buildBatchConfig.serviceRole': `arn:aws:iam::${f.workloadAccount}:role/cb` } }, expected: DENIED },
+      { name: `compute platform: ${action} with a batch configuration`, request: { principal: platform, action, context: { ...cpuProject, 'codebuild:buildBatchConfig': 'true' } }, expected: ALLOWED },
+    ]),
+    { name: 'workload: StartBuildBatch with no environment override (the tasks come from the buildspec)', request: { principal: f.appRole, action: 'codebuild:StartBuildBatch' }, expected: DENIED },
+    { name: 'workload: RetryBuildBatch (reruns a batch)', request: { principal: f.appRole, action: 'codebuild:RetryBuildBatch' }, expected: DENIED },
+    { name: 'compute platform: StartBuildBatch', request: { principal: platform, action: 'codebuild:StartBuildBatch' }, expected: ALLOWED },
+    { name: 'workload: StartBuild with no override stays allowed', request: { principal: f.appRole, action: 'codebuild:StartBuild' }, expected: ALLOWED },
   ];
   return { id: 'scp-gpu-build-environments', title: 'CodeBuild GPU environments for compute platforms only', policyNames: [policy.name], policies: { scps: [policy.document] }, rows };
 }

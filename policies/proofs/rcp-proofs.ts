@@ -2,7 +2,8 @@
 import type { OrgConfig } from '../../config';
 import { identityPerimeterRcp } from '../rcp';
 import type { PolicyDocument } from '../document';
-import { cleanRoom, logArchiveBucketArn } from '../../shared/addresses';
+import { cleanRoom, logArchiveBucketArn, logArchiveKeyAliasArn, logArchiveObjectsArn, type LogArchivePurpose } from '../../shared/addresses';
+import { FORENSICS } from '../../shared/names';
 import { proofFixtures } from './fixtures';
 import type { ProofRow, ProofTable } from './types';
 
@@ -32,8 +33,8 @@ function logArchiveControlRows(config: OrgConfig, key: string, inside: Record<st
   const trailBucket = logArchiveBucketArn(config, 'cloudtrail');
   const keyPolicy = openTo('kms:*', '*');
   const bucketPolicy = openTo('s3:*', trailBucket);
-  const row = (name: string, principal: string, action: string, resource: string, expected: typeof ALLOWED | typeof DENIED, resourcePolicy: PolicyDocument): ProofRow => ({
-    name, request: { principal, action, resource, resourceAccount: logArchive, context: inside }, expected, resourcePolicy,
+  const row = (name: string, principal: string, action: string, resource: string, expected: typeof ALLOWED | typeof DENIED, resourcePolicy?: PolicyDocument, context: Record<string, string | string[]> = inside): ProofRow => ({
+    name, request: { principal, action, resource, resourceAccount: logArchive, context }, expected, ...(resourcePolicy ? { resourcePolicy } : {}),
   });
   const rows: ProofRow[] = [];
   for (const action of ['kms:DisableKey', 'kms:ScheduleKeyDeletion', 'kms:PutKeyPolicy']) {
@@ -48,6 +49,31 @@ function logArchiveControlRows(config: OrgConfig, key: string, inside: Record<st
       row(`deployment role: ${action} on the CloudTrail bucket`, deployer, action, trailBucket, ALLOWED, bucketPolicy),
     );
   }
+  // Stacks resolve the keys by alias at every apply: re-pointing an alias moves the trail to another key.
+  const trailAlias = logArchiveKeyAliasArn(config, 'cloudtrail');
+  for (const action of ['kms:UpdateAlias', 'kms:DeleteAlias', 'kms:CreateAlias']) {
+    rows.push(
+      row(`in-org admin of the log-archive account: ${action} on alias/ir-cloudtrail`, admin, action, trailAlias, DENIED),
+      row(`deployment role: ${action} on alias/ir-cloudtrail`, deployer, action, trailAlias, ALLOWED),
+    );
+  }
+  rows.push(
+    row('in-org admin of the log-archive account: kms:UpdateAlias authorized on the current target key', admin, 'kms:UpdateAlias', key, DENIED, keyPolicy),
+    row('deployment role: kms:UpdateAlias authorized on the target key (both alias and key are checked)', deployer, 'kms:UpdateAlias', key, ALLOWED, keyPolicy),
+  );
+  rows.push(row('in-org admin of the log-archive account: kms:CreateAlias of an alias of its own', admin, 'kms:CreateAlias', trailAlias.replace(/alias\/.*$/, 'alias/team-key'), ALLOWED));
+  // A delete marker hides a log from Athena and hunting at once; lifecycle expiry destroys it later.
+  const logPurposes: LogArchivePurpose[] = ['cloudtrail', 'guardduty-findings', 'flow-logs', 'dns-query-logs', 'config'];
+  for (const purpose of logPurposes) {
+    const object = logArchiveObjectsArn(config, purpose).replace(/\*$/, 'AWSLogs/x.json.gz');
+    rows.push(row(`in-org admin of the log-archive account: s3:DeleteObject (delete marker) in the ${purpose} bucket`, admin, 's3:DeleteObject', object, DENIED, openTo('s3:*', object)));
+  }
+  const trailLog = logArchiveObjectsArn(config, 'cloudtrail').replace(/\*$/, 'AWSLogs/x.json.gz');
+  const results = logArchiveObjectsArn(config, 'athena-results').replace(/\*$/, 'q/1.csv');
+  rows.push(
+    row('deployment role: s3:DeleteObject in the CloudTrail bucket', deployer, 's3:DeleteObject', trailLog, ALLOWED, openTo('s3:*', trailLog)),
+    row('in-org admin: s3:DeleteObject of an Athena query result (results are not logs)', admin, 's3:DeleteObject', results, ALLOWED, openTo('s3:*', results)),
+  );
   rows.push(
     row('in-org admin of the log-archive account: kms:Decrypt with a log-archive key (reading stays allowed)', admin, 'kms:Decrypt', key, ALLOWED, keyPolicy),
     row('in-org admin of the log-archive account: s3:GetBucketPolicy on the CloudTrail bucket', admin, 's3:GetBucketPolicy', trailBucket, ALLOWED, bucketPolicy),
@@ -58,6 +84,35 @@ function logArchiveControlRows(config: OrgConfig, key: string, inside: Record<st
     },
   );
   return rows;
+}
+
+/**
+ * The evidence key is the project's, found by its alias (its ID is random); the per-case keys responders
+ * create in the forensics account are theirs, yet still closed to outsiders.
+ */
+function forensicsKeyRows(config: OrgConfig, forensicsId: string, inside: Record<string, string>, outside: Record<string, string>): ProofRow[] {
+  const room = cleanRoom(config, forensicsId);
+  const evidenceKey = `arn:aws:kms:${room.region}:${forensicsId}:key/99999999-2222-3333-4444-555555555555`;
+  const caseKey = `arn:aws:kms:${room.region}:${forensicsId}:key/88888888-2222-3333-4444-555555555555`;
+  const admin = `arn:aws:iam::${forensicsId}:role/incident-response/SecurityAdmin`;
+  const breakGlass = `arn:aws:iam::${forensicsId}:role/incident-response/SecurityBreakGlass`;
+  const deployer = `arn:aws:iam::${forensicsId}:role/${config.deployment.roleName}`;
+  const keyPolicy = openTo('kms:*', '*');
+  const evidenceAliases = { ...inside, 'kms:ResourceAliases': [FORENSICS.evidenceKeyAlias] };
+  const caseAliases = { ...inside, 'kms:ResourceAliases': ['alias/case-0001'] };
+  const keyRow = (name: string, principal: string, action: string, resource: string, context: Record<string, string | string[]>, expected: typeof ALLOWED | typeof DENIED, resourcePolicy: PolicyDocument | undefined = keyPolicy): ProofRow => ({
+    name, request: { principal, action, resource, resourceAccount: forensicsId, region: room.region, context }, expected, ...(resourcePolicy ? { resourcePolicy } : {}),
+  });
+  return [
+    keyRow('SecurityAdmin: kms:PutKeyPolicy on the evidence key (alias/ir-forensic-evidence)', admin, 'kms:PutKeyPolicy', evidenceKey, evidenceAliases, DENIED),
+    keyRow('SecurityBreakGlass: kms:ScheduleKeyDeletion of the evidence key', breakGlass, 'kms:ScheduleKeyDeletion', evidenceKey, evidenceAliases, DENIED),
+    keyRow('deployment role: kms:PutKeyPolicy on the evidence key', deployer, 'kms:PutKeyPolicy', evidenceKey, evidenceAliases, ALLOWED),
+    keyRow('SecurityAdmin: kms:PutKeyPolicy on a per-case key it created', admin, 'kms:PutKeyPolicy', caseKey, caseAliases, ALLOWED),
+    keyRow('SecurityBreakGlass: kms:ScheduleKeyDeletion of a scratch key without alias', breakGlass, 'kms:ScheduleKeyDeletion', caseKey, inside, ALLOWED),
+    keyRow('outsider decrypts with a per-case key whose key policy is open', `arn:aws:iam::${OUTSIDER_ACCOUNT}:role/attacker`, 'kms:Decrypt', caseKey, outside, DENIED),
+    keyRow('SecurityAdmin: kms:UpdateAlias alias/ir-forensic-evidence (irctl copies evidence under it)', admin, 'kms:UpdateAlias', room.keyAliasArn, inside, DENIED, undefined),
+    keyRow('SecurityAdmin: kms:CreateAlias for a per-case key', admin, 'kms:CreateAlias', room.keyAliasArn.replace(/alias\/.*$/, 'alias/case-0001'), inside, ALLOWED, undefined),
+  ];
 }
 
 /** Outsiders, insiders and services on each protected resource; an unprotected bucket as the control. */
@@ -110,6 +165,7 @@ export function rcpProofs(config: OrgConfig): ProofTable {
     rows.push(
       { name: 'outsider reads evidence the bucket policy opens to everyone', request: { principal: outsider, action: 's3:GetObject', resource: evidence, resourceAccount: forensicsId, context: outside }, expected: DENIED, resourcePolicy: evidencePolicy },
       { name: 'SecurityAdmin reads evidence', request: { principal: f.irRole('admin', f.securityAccount), action: 's3:GetObject', resource: evidence, resourceAccount: forensicsId, context: inside }, expected: ALLOWED, resourcePolicy: evidencePolicy },
+      ...forensicsKeyRows(config, forensicsId, inside, outside),
     );
   }
   for (const role of ['breakGlass', 'admin'] as const) {

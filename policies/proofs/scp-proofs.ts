@@ -182,6 +182,13 @@ export function tamperProofs(config: OrgConfig): ProofTable {
     rows.push({ name: `SecurityAdmin: ${action}`, request: { principal: admin, action }, expected: DENIED });
     rows.push({ name: `SecurityDeploy: ${action} (stacks change it)`, request: { principal: f.irRole('deploy'), action }, expected: ALLOWED });
   }
+  // DHCP options naming an outside resolver take a whole VPC out of Resolver query logging and GuardDuty's DNS view.
+  const vpc = `arn:aws:ec2:${f.allowedRegion}:${f.workloadAccount}:vpc/vpc-0a1b2c3d4e5f60001`;
+  rows.push(
+    { name: 'workload: ec2:AssociateDhcpOptions on a VPC (outside resolver)', request: { principal: f.appRole, action: 'ec2:AssociateDhcpOptions', resource: vpc }, expected: DENIED },
+    { name: 'SecurityDeploy: ec2:AssociateDhcpOptions on a VPC', request: { principal: f.irRole('deploy'), action: 'ec2:AssociateDhcpOptions', resource: vpc }, expected: ALLOWED },
+    { name: 'workload: ec2:CreateDhcpOptions (unassociated options change nothing)', request: { principal: f.appRole, action: 'ec2:CreateDhcpOptions' }, expected: ALLOWED },
+  );
   const stackSetRole = `arn:aws:iam::${f.workloadAccount}:role/stacksets-exec-0123456789abcdef`;
   const breakGlassRole = f.irRole('breakGlass');
   for (const action of EXEMPT_ROLE_CHANGE_ACTIONS) {

@@ -20,6 +20,8 @@ export const UNTYPED_CAPACITY_ACTIONS: readonly string[] = [
   'ec2:PurchaseCapacityBlock', 'ec2:PurchaseCapacityBlockExtension', 'ec2:CreateCapacityReservationFleet',
   'sagemaker:CreateTrainingPlan', 'sagemaker:ExtendTrainingPlan', 'sagemaker:CreateReservedCapacity',
   'savingsplans:CreateSavingsPlan', 'ec2:PurchaseReservedInstancesOffering', 'ec2:PurchaseHostReservation',
+  // Exchanging convertible RIs buys new ones; its ec2:InstanceType (reserved-instances) may name the RIs given up.
+  'ec2:AcceptReservedInstancesExchangeQuote',
 ];
 
 /** Plain-text explanation for auditors. */
@@ -36,7 +38,11 @@ instanceTypes.computePlatformPrincipals (an ML platform that plans its capacity)
 Commitments are reserved the same way: a Savings Plan (savingsplans:CreateSavingsPlan), a Reserved
 Instance purchase (PurchaseReservedInstancesOffering) and a dedicated host reservation
 (PurchaseHostReservation) expose no type key, cannot be cancelled, and an attacker who buys a
-three-year all-upfront commitment spends the organization's money as surely as one who mines. Finance
+three-year all-upfront commitment spends the organization's money as surely as one who mines.
+Exchanging convertible Reserved Instances for others (AcceptReservedInstancesExchangeQuote) is a
+purchase too; its reserved-instances resource carries ec2:InstanceType, but whether that names the
+Reserved Instances given up or those received is not documented, so the exchange is reserved whatever
+the key says. Finance
 teams usually buy them in the management account, which SCPs never restrict; a member account that
 buys its own asks a deployer or the platform.`;
 

@@ -58,7 +58,13 @@ Auto Scaling is covered where it exposes the type: CreateLaunchConfiguration (au
 and Create/UpdateAutoScalingGroup overrides (autoscaling:InstanceTypes, with ForAnyValue so that any
 listed type outside policy denies the call; the Service Authorization Reference declares this key a
 single String, so whether AWS evaluates every override of a mixed-instances group is one of the
-live-account checks). The legacy Spot APIs RequestSpotInstances and RequestSpotFleet expose no
+live-account checks). Not covered: a mixed-instances group whose overrides select types by attributes
+(InstanceRequirements, with accelerator counts and GPU manufacturers) sends no autoscaling:InstanceTypes,
+and no Auto Scaling key in iam-data reveals instance requirements, so such a Create or
+UpdateAutoScalingGroup is allowed when the group's template names an allowed type; the service-linked
+role then launches whatever types match, GPUs included. Denying every group without a type key would end
+ordinary launch-template groups. What AWS does with such a request is a live-account check; the billing
+alarms and GuardDuty's CryptoCurrency findings remain the detection for this path. The legacy Spot APIs RequestSpotInstances and RequestSpotFleet expose no
 instance-type key and Spot Fleet launches through a service-linked role that SCPs do not restrict,
 so both are denied outright; Spot stays available through RunInstances and CreateFleet.
 No principal is exempt: responders never need a GPU instance.`;

@@ -23,6 +23,8 @@ export const UNTYPED_LAUNCHER_ACTIONS: readonly string[] = [
   'deadline:CreateFleet', 'deadline:UpdateFleet',
   // SageMaker calls that choose an instance type without sagemaker:InstanceTypes (iam-data).
   'sagemaker:CreateInferenceExperiment', 'sagemaker:UpdateInferenceExperiment', 'sagemaker:CreateInferenceRecommendationsJob', 'sagemaker:CreateOptimizationJob',
+  // AI recommendation jobs benchmark models on the GPU types their ComputeSpec names.
+  'sagemaker:CreateAIRecommendationJob',
 ];
 
 /** EC2 Fleet and Spot Fleet changes: new template configs and overrides carry no type key. */
@@ -47,7 +49,8 @@ and ModifySpotFleetRequest (a new template config or override for a running flee
 whose DesiredConfiguration can switch a pinned group to $Latest or add instance-type overrides while the
 call carries only autoscaling:ImageId and autoscaling:TargetCapacityTypes), and for the SageMaker calls
 that choose an instance type without sagemaker:InstanceTypes: inference experiments (create and update),
-inference recommendation jobs and optimization jobs. A condition is impossible, so the configuring calls
+inference recommendation jobs, AI recommendation jobs (which benchmark on the GPU types they name) and
+optimization jobs. A condition is impossible, so the configuring calls
 are denied to everyone except the deploying roles and the roles in instanceTypes.computePlatformPrincipals
 (a CI system or an ML platform that legitimately runs these services); those roles are reserved for the
 deployers by the tamper rule, so an attacker cannot create one. A workload team that needs a node group
@@ -64,6 +67,9 @@ SecurityBreakGlass may change fleets (ModifyFleet, ModifySpotFleetRequest) for t
 containment holds an attacker's fleet at target capacity 0 (reversibly, so a false positive gets its
 capacity back) instead of cancelling it; the role is assumed with MFA and every call irctl makes with
 it is journaled.
+SecurityBreakGlass is not exempt from deadline:UpdateFleet or codebuild:UpdateFleet
+(deny-gpu-build-environments): a responder stops those fleets by deleting them (deadline:DeleteFleet and
+codebuild:DeleteFleet stay allowed).
 Not covered: WorkSpaces graphics bundles (GPU desktops), whose calls name only a bundle ID; denying
 them would end WorkSpaces for everyone, and the billing alarms see what they cost.`;
 

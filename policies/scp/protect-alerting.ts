@@ -44,11 +44,16 @@ export const AGENT_TAG_ACTIONS: readonly string[] = [
 
 /**
  * Silencing the alert topic: deleting it, rewriting its policy or encryption, unsubscribing the pager or
- * muting it with a filter policy that matches nothing (SetSubscriptionAttributes is authorized on the topic).
+ * muting it with a filter policy that matches nothing (SetSubscriptionAttributes is authorized on the topic),
+ * and listing its subscription ARNs, with which anyone may cancel a subscription confirmed by link.
  */
 export const ALERT_TOPIC_ACTIONS: readonly string[] = [
   'sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:AddPermission', 'sns:RemovePermission', 'sns:PutDataProtectionPolicy', 'sns:Unsubscribe', 'sns:SetSubscriptionAttributes',
+  'sns:ListSubscriptionsByTopic',
 ];
+
+/** Calls that name no resource and are reserved in the security account as a whole (event-bus permissions, every subscription ARN). */
+export const SECURITY_ACCOUNT_ACTIONS: readonly string[] = ['events:PutPermission', 'events:RemovePermission', 'sns:ListSubscriptions'];
 
 /** Plain-text explanation for auditors. */
 export const explanation = `Reserves for the deployers everything a detector or an alert depends on, beyond the services themselves.
@@ -70,12 +75,19 @@ template's tag specifications for instances carry no condition key on CreateLaun
 CreateLaunchTemplateVersion; they are checked as ec2:CreateTags when a caller launches from the template,
 and whether AWS checks them when a group is created from the template is a live-account check.
 Alert topic: deleting the central alert topic, changing its attributes (policy, encryption, delivery),
-its permissions or data-protection policy, unsubscribing its subscribers, or changing a subscription's
-attributes (a filter policy that matches nothing mutes the pager while it stays subscribed) silences
-every alert. Subscribing another endpoint stays allowed: it mutes nobody.
+its permissions or data-protection policy, unsubscribing its subscribers with a signed call, or changing a
+subscription's attributes (a filter policy that matches nothing mutes the pager while it stays subscribed)
+silences every alert. Subscribing another endpoint stays allowed: it mutes nobody. An e-mail or HTTPS
+subscription confirmed through its link can also be cancelled by an unsigned Unsubscribe request that
+names the subscription ARN, which no policy sees; so listing the topic's subscriptions
+(ListSubscriptionsByTopic) is reserved too, and so is ListSubscriptions in the security account, which
+names no topic. The ARN also travels in the unsubscribe link of every alert e-mail, so this narrows who
+holds it without closing the path: a subscription confirmed with AuthenticateOnUnsubscribe (the README
+says how) can only be cancelled by a signed call, which this rule denies.
 Break-glass event bus: deleting or updating the security account's collecting bus, and changing
 event-bus permissions in the security account (PutPermission and RemovePermission name no bus, so
-they are reserved there as a whole), would stop member accounts from forwarding break-glass events.
+they are reserved there as a whole, as ListSubscriptions is), would stop member accounts from forwarding
+break-glass events.
 The EventBridge rules themselves are protected by the tamper rule. SecurityBreakGlass is exempt from
 none of this: containment never needs to silence an alert.`;
 
@@ -107,9 +119,9 @@ export function protectAlertingScp(config: OrgConfig): AuditedPolicy {
           Condition: exceptDeployers,
         },
         {
-          Sid: 'DenySecurityBusPermissionsExceptDeployers',
+          Sid: 'DenySecurityAccountCallsExceptDeployers',
           Effect: 'Deny',
-          Action: ['events:PutPermission', 'events:RemovePermission'],
+          Action: [...SECURITY_ACCOUNT_ACTIONS],
           Resource: '*',
           Condition: { StringEquals: { 'aws:PrincipalAccount': config.accounts.security.id }, ...exceptDeployers },
         },

@@ -87,6 +87,8 @@ export const DEPLOYER_ONLY_ACTIONS: readonly string[] = [
   'route53resolver:DisassociateResolverQueryLogConfig',
   'route53resolver:DeleteResolverQueryLogConfig',
   'route53resolver:PutResolverQueryLogConfigPolicy',
+  // DHCP options naming an outside resolver take the whole VPC out of query logging and GuardDuty's DNS view.
+  'ec2:AssociateDhcpOptions',
 ];
 
 /**
@@ -156,7 +158,12 @@ aggregation authorizations, writing or deleting organization Config rules (the s
 IMDSv2 and flow-log rules: a rewrite can exclude accounts), changing Config's retention period, deleting
 Flow Logs, and detaching, deleting or changing the sharing policy of a Route 53 Resolver query logging
 configuration (the stacks deploy one per workload account and region; a workload team can no longer
-remove its own).
+remove its own), and associating DHCP options with a VPC (ec2:AssociateDhcpOptions): options naming an
+outside DNS server take every instance of the VPC away from the Amazon resolver, so Resolver query logs
+and GuardDuty's DNS logs go silent for that VPC. What it costs users: a team that points its VPCs at its
+own DNS servers (Active Directory, say) asks a deployer to associate the options; creating options stays
+free, and new VPCs get the default options without this call. It does not stop an instance whose
+administrator sets its own resolver; flow logs, where enabled, still show its DNS traffic leaving the VPC.
 The stacks change these when the config changes, so the deployers keep them; a workload team that
 owns its own Config rules asks a deployer to delete one. Denied to everyone except the deploying
 roles: deleting, disabling or rewriting this project's alerting EventBridge rules and their targets
