@@ -15,6 +15,7 @@ import { Once } from './case/phase';
 import { readCaseFile, readValidations, type Runtime, writeCaseFile } from './case/runtime';
 import { containCredentials } from './contain/credentials';
 import { containInstances } from './contain/instances';
+import { containedUsers, failedUsers, tiedUsers, uncontainedListing } from './contain/suspects';
 import { eradicate, type EradicationTargets } from './eradicate';
 import { handOff, handoffTarget } from './handoff';
 import { verifyEvidence } from './evidence/collect';
@@ -126,36 +127,24 @@ function attributed(inv: Inventory | undefined, kind: string, options: { cloudTr
   return (inv?.attributions ?? []).filter((a) => a.kind === kind && (!options.cloudTrailOnly || a.basis === 'cloudtrail')).map((a) => ({ id: a.id, region: a.region }));
 }
 
-/**
- * Users scope saw created or changed in the window but CloudTrail does not tie to the attacker:
- * colleagues as likely as backdoors. Listed for the responder to confirm, never contained unnamed.
- */
-export function credentialSuspects(inv: Inventory | undefined, contained: readonly string[]): string[] {
-  const proven = new Set(attributed(inv, 'iam-user', { cloudTrailOnly: true }).map((u) => u.id));
-  const reasons = new Map((inv?.attributions ?? []).filter((a) => a.kind === 'iam-user').map((a) => [a.id, a.reason]));
-  return (inv?.iamUsers ?? [])
-    .filter((u) => !proven.has(u.userName) && !contained.includes(u.userName))
-    .map((u) => `suspect IAM user ${u.userName} (${reasons.get(u.userName) ?? 'created or changed in the window'}; no CloudTrail event ties it to the attacker): NOT contained. Confirm, then: irctl contain-credentials --user ${u.userName}`);
-}
-
-/** contain-credentials: deactivate keys, deny-all, revoke sessions — only for what is named or proven. */
+/** contain-credentials: deactivate keys, deny-all, revoke sessions — only for what is named or tied to the attacker by evidence. */
 export async function containCredentialsCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
-  const validated = validatedCredentials(readValidations(rt.ctx));
+  const validations = readValidations(rt.ctx);
+  const validated = validatedCredentials(validations);
   const inv = readCaseFile<Inventory>(rt.ctx, 'inventory.json');
-  // Only users an attacker event created or backdoored; the rest of scope's users are suspects.
-  const userNames = flags.user ?? attributed(inv, 'iam-user', { cloudTrailOnly: true }).map((u) => u.id);
+  // Users CloudTrail ties to the attacker (created, backdoored, or acted as); the rest of scope's users are suspects.
+  const userNames = flags.user ?? tiedUsers(inv, []).map((u) => u.userName);
   const named = !!(flags.accessKey || flags.principal);
   const target = {
     accessKeyIds: flags.accessKey ? [flags.accessKey] : named ? [] : validated.accessKeyIds,
     principalArns: flags.principal ? [flags.principal] : named ? [] : validated.principalArns,
     userNames,
   };
-  // The owners of the keys and principals are contained too (their keys, their deny-all): not suspects.
-  const owners = target.principalArns.flatMap((arn) => arn.match(/:user\/(?:.*\/)?([^/]+)$/)?.[1] ?? []);
-  const suspects = credentialSuspects(inv, [...userNames, ...owners]);
-  for (const s of suspects) rt.reporter.warn(s);
   const result = await writePhase(rt, 'contain-credentials', (env) => containCredentials(env, target, new Once()));
-  return { ...result, manual: [...(result.manual ?? []), ...suspects] };
+  // Computed from what the phase did: every tied or changed user is contained or listed with its flag.
+  const listing = uncontainedListing({ inventory: inv, validations, contained: containedUsers(result.results), failed: failedUsers(result.results, result.failures) });
+  for (const line of listing) rt.reporter.warn(line);
+  return { ...result, manual: [...(result.manual ?? []), ...listing] };
 }
 
 function instanceTargets(rt: Runtime, flags: TargetFlags): string[] {
