@@ -9,6 +9,7 @@ import type { CaseContext, Inventory, StepFailure } from '../model';
 import { attribute } from './attribution';
 import { systemClock, type Clock } from '../clock';
 import { errorMessage } from './instances';
+import { notAnAwsAnswer } from '../aws/errors';
 import { LOOKUP_EVENTS_RATE, RateLimiters } from './rate-limit';
 import { scopeRegion, type RegionalInventory } from './scope-ec2';
 import { scopeIam } from './scope-iam';
@@ -91,7 +92,9 @@ export async function scope(clients: AwsClients, ctx: CaseContext, target: Scope
             progress(`${region}: CloudTrail ${attribute}=${value}: ${found.length} events`);
             return found;
           } catch (error) {
-            failures.push({ step: 'scope/cloudtrail', region, target: `${attribute}=${value}`, message: errorMessage(error) });
+            const foreign = notAnAwsAnswer(error);
+            const message = foreign ? `LookupEvents: ${foreign}. Fix: irctl scope --source athena (the organization trail)` : errorMessage(error);
+            failures.push({ step: 'scope/cloudtrail', region, target: `${attribute}=${value}`, message });
             return [];
           }
         }),
