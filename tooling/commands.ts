@@ -273,6 +273,11 @@ export async function reportCommand(rt: Runtime, manual: readonly string[] = [])
   return { command: 'report', results: [], failures: [], files: [file], exitCode: 0 };
 }
 
+/** What a responder does when the record does not verify. */
+const TAMPERED =
+  'What to do: keep the case directory exactly as it is (copy it read-only for the investigation); run no further phase of this case (irctl refuses to append to it); ' +
+  'check the hashes by hand as docs/journal.md shows, against the anchored head; and find out who or what changed it';
+
 /** verify: the journal's hash chain, its anchor outside the case directory, and every evidence manifest. */
 export async function verifyCommand(rt: Runtime): Promise<CommandResult> {
   const { caseDir, caseId } = rt.ctx;
@@ -280,13 +285,24 @@ export async function verifyCommand(rt: Runtime): Promise<CommandResult> {
   // A deleted journal with an anchor is tampering to report; without one, most likely a wrong --case-dir.
   if (!anchor) requireRecord(rt, 'verify', 'journal');
   const journal = existsSync(journalPath(caseDir)) ? verifyJournal(caseDir) : { ok: false, entries: 0, problems: [] };
-  const failures: StepFailure[] = journal.problems.map((p) => ({ step: 'verify/journal', message: p }));
+  const failures: StepFailure[] = journal.problems.map((p) => {
+    const m = /^(entry \d+): (.*)$/.exec(p);
+    return { step: 'verify/journal', ...(m ? { target: m[1] } : {}), message: `${m ? m[2] : p}. ${TAMPERED}` };
+  });
   const entries = journal.problems.length === 0 && journal.entries > 0 ? readJournal(caseDir) : [];
   if (anchor && rt.anchor) {
-    for (const p of compareWithAnchor(entries, anchor, rt.anchor.bucket)) failures.push({ step: 'verify/anchor', message: `${p}. Preserve the case directory as it is and investigate who changed it.` });
+    for (const p of compareWithAnchor(entries, anchor, rt.anchor.bucket)) failures.push({ step: 'verify/anchor', message: `${p}. ${TAMPERED}` });
   } else {
     const local = readLocalAnchors(caseDir).at(-1);
-    if (local && entries.length < local.seq) failures.push({ step: 'verify/anchor', message: `the journal has ${entries.length} entries, but anchors.jsonl recorded entry ${local.seq} after phase ${local.phase}: it was truncated` });
+    if (local && journal.problems.length === 0) {
+      const at = entries[local.seq - 1];
+      const recorded = `anchors.jsonl recorded entry ${local.seq} as the head after phase ${local.phase}`;
+      if (entries.length < local.seq) {
+        failures.push({ step: 'verify/anchor', message: `anchor mismatch: the journal ends at entry ${entries.length}, but ${recorded}: the journal was truncated (${local.seq - entries.length} entries missing). ${TAMPERED}` });
+      } else if (at && at.hash !== local.head) {
+        failures.push({ step: 'verify/anchor', message: `anchor mismatch: entry ${local.seq} hashes to ${at.hash.slice(0, 12)}…, but ${recorded} with hash ${local.head.slice(0, 12)}…: the journal was rewritten. ${TAMPERED}` });
+      }
+    }
     rt.reporter.progress(
       rt.anchor
         ? `no anchor of case ${caseId} in s3://${rt.anchor.bucket}: nothing outside the case directory to compare with`
