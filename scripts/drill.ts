@@ -17,6 +17,8 @@ import { ATHENA } from '../shared/names';
 import { SCENARIO_ACCOUNT, SCENARIO_NAMES, SCENARIO_REGIONS, seedAttack, type ScenarioRegion } from '../dev/attack-scenario';
 import { MOTO_CREDENTIALS } from '../dev/moto';
 
+// The SDK's Node-version notice would open every drill step's output; the README says it once.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const [command, endpoint = 'http://127.0.0.1:5000'] = process.argv.slice(2);
 const OTHER_ACCOUNT = '666666666666';
 const POOL_IP = '198.51.100.23';
@@ -32,13 +34,20 @@ const config = (region: string) => ({ region, endpoint, credentials: MOTO_CREDEN
 const ec2 = (region: string) => new EC2Client(config(region));
 const iam = new IAMClient(config('us-east-1'));
 
+/** An attacker instance and how it was launched: by hand (RunInstances with the key), or by AWS for the Auto Scaling group or the Spot request. */
+interface Miner {
+  readonly region: ScenarioRegion;
+  readonly instance: Instance;
+  readonly launchedBy: 'hand' | 'auto-scaling' | 'spot';
+}
+
 /** What the server holds of the scenario, read back (another process seeded it). */
 interface Seeded {
   readonly attackerKeyId: string;
   readonly backdoorKeyId: string;
   /** When the backdoor user was created: the attack's first write, whole second. */
   readonly since: string;
-  readonly miners: ReadonlyArray<{ readonly region: ScenarioRegion; readonly instance: Instance }>;
+  readonly miners: ReadonlyArray<Miner>;
   readonly spotRequestId?: string;
 }
 
@@ -56,13 +65,19 @@ const isoSecond = (d: Date) => new Date(Math.floor(d.getTime() / 1000) * 1000).t
 async function readSeeded(): Promise<Seeded> {
   const created = await userExists(SCENARIO_NAMES.backdoorUser);
   if (!created) throw new Error(`the server does not hold the attack scenario (no user ${SCENARIO_NAMES.backdoorUser}). Fix: npx tsx scripts/drill.ts seed ${endpoint}`);
+  const spot = (await ec2('eu-west-1').send(new DescribeSpotInstanceRequestsCommand({}))).SpotInstanceRequests ?? [];
+  // moto does not report SpotInstanceRequestId on the instance: the request names its instance.
+  const spotInstances = new Set(spot.flatMap((r) => r.InstanceId ?? []));
   const miners = await Promise.all(
     SCENARIO_REGIONS.map(async (region) => {
       const out = await ec2(region).send(new DescribeInstancesCommand({ Filters: [{ Name: 'key-name', Values: [SCENARIO_NAMES.minerKey] }] }));
-      return (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((instance) => ({ region, instance }));
+      return (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((instance): Miner => ({
+        region,
+        instance,
+        launchedBy: autoScaled(instance) ? 'auto-scaling' : spotInstances.has(instance.InstanceId ?? '') || instance.SpotInstanceRequestId ? 'spot' : 'hand',
+      }));
     }),
   );
-  const spot = (await ec2('eu-west-1').send(new DescribeSpotInstanceRequestsCommand({}))).SpotInstanceRequests ?? [];
   return {
     attackerKeyId: await firstKey(SCENARIO_NAMES.attackerUser),
     backdoorKeyId: await firstKey(SCENARIO_NAMES.backdoorUser),
@@ -86,7 +101,8 @@ async function seed(): Promise<void> {
     await athena.send(new CreateWorkGroupCommand({ Name: ATHENA.workgroup, Description: 'drill: the investigation workgroup the security-athena stack creates' }));
   }
   const s = await readSeeded();
-  const miners = s.miners.map(({ region, instance: i }) => `${i.InstanceId} (${region}, ${i.InstanceType}, ${i.State?.Name}${autoScaled(i) ? `, Auto Scaling group ${SCENARIO_NAMES.asgName}` : ''}${i.SpotInstanceRequestId ? `, Spot request ${i.SpotInstanceRequestId}` : ''})`);
+  const how = { hand: '', 'auto-scaling': `, Auto Scaling group ${SCENARIO_NAMES.asgName}`, spot: `, Spot request ${s.spotRequestId}` };
+  const miners = s.miners.map(({ region, instance: i, launchedBy }) => `${i.InstanceId} (${region}, ${i.InstanceType}, ${i.State?.Name}${how[launchedBy]})`);
   process.stdout.write(
     [
       `stolen access key: ${s.attackerKeyId} (user ${SCENARIO_NAMES.attackerUser})`,
@@ -139,7 +155,7 @@ async function queueScope(): Promise<void> {
   for (const region of SCENARIO_REGIONS) {
     rows.push(event(stolen, 'ec2', 'CreateKeyPair', region, { keyName: SCENARIO_NAMES.minerKey }, { keyName: SCENARIO_NAMES.minerKey }));
     // Launched by hand: the Auto Scaling group and the Spot request launch theirs as AWS services.
-    for (const { instance: i } of s.miners.filter((m) => m.region === region && !autoScaled(m.instance) && !m.instance.SpotInstanceRequestId)) {
+    for (const { instance: i } of s.miners.filter((m) => m.region === region && m.launchedBy === 'hand')) {
       rows.push(event(stolen, 'ec2', 'RunInstances', region, { instanceType: SCENARIO_NAMES.minerType, instancesSet: { items: [{ keyName: SCENARIO_NAMES.minerKey, minCount: 1 }] } }, { instancesSet: { items: [{ instanceId: i.InstanceId }] } }));
       if (i.State?.Name === 'stopped') rows.push(event(stolen, 'ec2', 'StopInstances', region, { instancesSet: { items: [{ instanceId: i.InstanceId }] } }));
     }
@@ -170,7 +186,7 @@ async function queueHunt(): Promise<void> {
   const columns = ['flow_start', 'account', 'region', 'vpc_id', 'instance_id', 'interface_id', 'srcaddr', 'srcport', 'dstaddr', 'dstport', 'protocol', 'packets', 'bytes', 'action', 'flow_direction'];
   const at = new Date(s.since).getTime();
   const ts = (minutes: number) => new Date(at + minutes * 60_000).toISOString().replace('T', ' ').replace('Z', '');
-  const running = s.miners.filter((m) => m.instance.State?.Name === 'running' && !autoScaled(m.instance) && !m.instance.SpotInstanceRequestId);
+  const running = s.miners.filter((m) => m.instance.State?.Name === 'running' && m.launchedBy === 'hand');
   const rows: Row[] = running.map(({ region, instance: i }, n) => {
     const eni = i.NetworkInterfaces?.[0];
     return [ts(5 + n), SCENARIO_ACCOUNT, region, i.VpcId, i.InstanceId, eni?.NetworkInterfaceId, i.PrivateIpAddress, String(43512 + n), POOL_IP, '3333', '6', '1200', '640000', 'ACCEPT', 'egress'];

@@ -24,9 +24,16 @@ beforeAll(async () => {
   moto = await workerMoto();
 });
 
+/** The environment of a responder's shell: no test-runner settings that would hide the SDK's notices. */
+function responderEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, AWS_REGION: 'us-east-1' };
+  delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+  return env;
+}
+
 async function drill(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   try {
-    const { stdout, stderr } = await run(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'drill.ts'), ...args], { cwd: root, env: { ...process.env, AWS_REGION: 'us-east-1' } });
+    const { stdout, stderr } = await run(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'drill.ts'), ...args], { cwd: root, env: responderEnv() });
     return { code: 0, out: stdout, err: stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -90,6 +97,11 @@ test('drill: seed builds the attack scenario once, scope --source athena over th
   for (const m of miners) expect(tie('instance', m.instanceId)).toBeDefined();
   for (const m of miners.filter((i) => !i.autoScalingGroup && !i.spotInstanceRequestId)) expect(tie('instance', m.instanceId)).toBe('cloudtrail');
   expect(inv.spotRequests.map((s) => tie('spot-request', s.id))).toEqual(['cloudtrail']);
+  // Launched by AWS for the Spot request, not by a RunInstances of the key: no trail event may claim it.
+  const spotMiner = inv.spotRequests[0].details?.instanceId;
+  expect(spotMiner).toMatch(/^i-/);
+  expect(tie('instance', spotMiner!)).toBe('heuristic');
+  expect(first.out).toContain(`${spotMiner} (eu-west-1, ${SCENARIO_NAMES.minerType}, running, Spot request ${inv.spotRequests[0].id})`);
   expect(tie('iam-user', SCENARIO_NAMES.backdoorUser)).toBe('cloudtrail');
   // The platform team's work is in the inventory, never tied to the attacker.
   expect(inv.instances.filter((i) => i.keyName === 'ops-deploy').map((i) => tie('instance', i.instanceId))).toEqual([undefined]);
