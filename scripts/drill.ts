@@ -11,7 +11,7 @@
  */
 import { AthenaClient, CreateWorkGroupCommand, GetWorkGroupCommand } from '@aws-sdk/client-athena';
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeImagesCommand, DescribeInstancesCommand, DescribeSnapshotsCommand, DescribeSpotInstanceRequestsCommand, EC2Client, type Instance } from '@aws-sdk/client-ec2';
+import { DescribeImagesCommand, DescribeInstancesCommand, DescribeKeyPairsCommand, DescribeSnapshotsCommand, DescribeSpotInstanceRequestsCommand, EC2Client, type Instance } from '@aws-sdk/client-ec2';
 import { GetUserCommand, IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { ATHENA } from '../shared/names';
 import { SCENARIO_ACCOUNT, SCENARIO_NAMES, SCENARIO_REGIONS, seedAttack, type ScenarioRegion } from '../dev/attack-scenario';
@@ -49,6 +49,8 @@ interface Seeded {
   readonly since: string;
   readonly miners: ReadonlyArray<Miner>;
   readonly spotRequestId?: string;
+  readonly spotCreated?: Date;
+  readonly backdoorKeyCreated?: Date;
 }
 
 async function userExists(userName: string): Promise<Date | undefined> {
@@ -81,9 +83,11 @@ async function readSeeded(): Promise<Seeded> {
   return {
     attackerKeyId: await firstKey(SCENARIO_NAMES.attackerUser),
     backdoorKeyId: await firstKey(SCENARIO_NAMES.backdoorUser),
+    backdoorKeyCreated: (await iam.send(new ListAccessKeysCommand({ UserName: SCENARIO_NAMES.backdoorUser }))).AccessKeyMetadata?.[0]?.CreateDate,
     since: isoSecond(created),
     miners: miners.flat(),
     spotRequestId: spot[0]?.SpotInstanceRequestId,
+    spotCreated: spot[0]?.CreateTime,
   };
 }
 
@@ -137,46 +141,52 @@ const TRAIL_COLUMNS = ['eventid', 'eventtime', 'eventsource', 'eventname', 'awsr
 /** The attacker's trail: what svc-build's stolen key did, then what the backdoor user did with its own key. */
 async function queueScope(): Promise<void> {
   const s = await readSeeded();
+  // Each event at the time its resource carries (the report's timeline must read in order); the rest just after the attack began.
   let t = new Date(s.since).getTime();
+  let n = 0;
   const actor = (user: string, key: string, account = SCENARIO_ACCOUNT) => ({ user, key, account });
   const stolen = actor(SCENARIO_NAMES.attackerUser, s.attackerKeyId);
-  const event = (who: ReturnType<typeof actor>, source: string, name: string, region: string, req: unknown, resp?: unknown): Row => {
-    t += 1000;
-    return [`drill-${name}-${region}-${t}`, new Date(t).toISOString(), `${source}.amazonaws.com`, name, region, who.account, who.user, who.key, `arn:aws:iam::${who.account}:user/${who.user}`, ATTACKER_IP, AGENT, undefined, JSON.stringify(req), resp === undefined ? undefined : JSON.stringify(resp)];
+  const event = (who: ReturnType<typeof actor>, source: string, name: string, region: string, req: unknown, resp?: unknown, at?: Date | string): Row => {
+    const time = at ? new Date(at).getTime() : (t += 100);
+    return [`drill-${String(++n).padStart(3, '0')}-${name}-${region}`, new Date(time).toISOString(), `${source}.amazonaws.com`, name, region, who.account, who.user, who.key, `arn:aws:iam::${who.account}:user/${who.user}`, ATTACKER_IP, AGENT, undefined, JSON.stringify(req), resp === undefined ? undefined : JSON.stringify(resp)];
   };
   const backdoor = SCENARIO_NAMES.backdoorUser;
   const rows: Row[] = [
-    event(stolen, 'iam', 'CreateUser', 'us-east-1', { userName: backdoor }, { user: { userName: backdoor } }),
-    event(stolen, 'iam', 'CreateAccessKey', 'us-east-1', { userName: backdoor }, { accessKey: { userName: backdoor, accessKeyId: s.backdoorKeyId } }),
+    event(stolen, 'iam', 'CreateUser', 'us-east-1', { userName: backdoor }, { user: { userName: backdoor } }, s.since),
+    event(stolen, 'iam', 'CreateAccessKey', 'us-east-1', { userName: backdoor }, { accessKey: { userName: backdoor, accessKeyId: s.backdoorKeyId } }, s.backdoorKeyCreated),
     event(stolen, 'iam', 'CreateLoginProfile', 'us-east-1', { userName: backdoor }),
     event(stolen, 'iam', 'PutUserPolicy', 'us-east-1', { userName: backdoor, policyName: 'admin' }),
     event(stolen, 'iam', 'AttachUserPolicy', 'us-east-1', { userName: backdoor, policyArn: `arn:aws:iam::${SCENARIO_ACCOUNT}:policy/${SCENARIO_NAMES.backdoorPolicy}` }),
   ];
   for (const region of SCENARIO_REGIONS) {
-    rows.push(event(stolen, 'ec2', 'CreateKeyPair', region, { keyName: SCENARIO_NAMES.minerKey }, { keyName: SCENARIO_NAMES.minerKey }));
+    const pair = ((await ec2(region).send(new DescribeKeyPairsCommand({ KeyNames: [SCENARIO_NAMES.minerKey] }))).KeyPairs ?? [])[0];
+    rows.push(event(stolen, 'ec2', 'CreateKeyPair', region, { keyName: SCENARIO_NAMES.minerKey }, { keyName: SCENARIO_NAMES.minerKey }, pair?.CreateTime));
     // Launched by hand: the Auto Scaling group and the Spot request launch theirs as AWS services.
     for (const { instance: i } of s.miners.filter((m) => m.region === region && m.launchedBy === 'hand')) {
-      rows.push(event(stolen, 'ec2', 'RunInstances', region, { instanceType: SCENARIO_NAMES.minerType, instancesSet: { items: [{ keyName: SCENARIO_NAMES.minerKey, minCount: 1 }] } }, { instancesSet: { items: [{ instanceId: i.InstanceId }] } }));
-      if (i.State?.Name === 'stopped') rows.push(event(stolen, 'ec2', 'StopInstances', region, { instancesSet: { items: [{ instanceId: i.InstanceId }] } }));
+      rows.push(event(stolen, 'ec2', 'RunInstances', region, { instanceType: SCENARIO_NAMES.minerType, instancesSet: { items: [{ keyName: SCENARIO_NAMES.minerKey, minCount: 1 }] } }, { instancesSet: { items: [{ instanceId: i.InstanceId }] } }, i.LaunchTime));
+      if (i.State?.Name === 'stopped') rows.push(event(stolen, 'ec2', 'StopInstances', region, { instancesSet: { items: [{ instanceId: i.InstanceId }] } }, undefined, new Date((i.LaunchTime?.getTime() ?? t) + 1000)));
     }
     for (const image of (await ec2(region).send(new DescribeImagesCommand({ Owners: ['self'] }))).Images ?? []) {
-      rows.push(event(stolen, 'ec2', 'CreateImage', region, { name: image.Name }, { imageId: image.ImageId }));
+      rows.push(event(stolen, 'ec2', 'CreateImage', region, { name: image.Name }, { imageId: image.ImageId }, image.CreationDate));
     }
     for (const snap of ((await ec2(region).send(new DescribeSnapshotsCommand({ OwnerIds: ['self'] }))).Snapshots ?? []).filter((x) => x.Description === 'backup')) {
-      rows.push(event(stolen, 'ec2', 'CreateSnapshot', region, { volumeId: snap.VolumeId }, { snapshotId: snap.SnapshotId }));
+      rows.push(event(stolen, 'ec2', 'CreateSnapshot', region, { volumeId: snap.VolumeId }, { snapshotId: snap.SnapshotId }, snap.StartTime));
     }
   }
-  rows.push(event(stolen, 'ec2', 'CreateLaunchTemplate', 'us-east-1', { CreateLaunchTemplateRequest: { LaunchTemplateName: SCENARIO_NAMES.launchTemplate } }));
   const asg = (await new AutoScalingClient(config('us-east-1')).send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [SCENARIO_NAMES.asgName] }))).AutoScalingGroups?.[0];
-  if (asg) rows.push(event(stolen, 'autoscaling', 'CreateAutoScalingGroup', 'us-east-1', { autoScalingGroupName: asg.AutoScalingGroupName, minSize: asg.MinSize, maxSize: asg.MaxSize }));
+  const asgAt = asg?.CreatedTime;
+  rows.push(event(stolen, 'ec2', 'CreateLaunchTemplate', 'us-east-1', { CreateLaunchTemplateRequest: { LaunchTemplateName: SCENARIO_NAMES.launchTemplate } }, undefined, asgAt && new Date(asgAt.getTime() - 500)));
+  if (asg) rows.push(event(stolen, 'autoscaling', 'CreateAutoScalingGroup', 'us-east-1', { autoScalingGroupName: asg.AutoScalingGroupName, minSize: asg.MinSize, maxSize: asg.MaxSize }, undefined, asgAt));
   if (s.spotRequestId) {
-    rows.push(event(stolen, 'ec2', 'RequestSpotInstances', 'eu-west-1', { type: 'persistent', launchSpecification: { instanceType: SCENARIO_NAMES.minerType, keyName: SCENARIO_NAMES.minerKey } }, { spotInstanceRequestSet: { items: [{ spotInstanceRequestId: s.spotRequestId }] } }));
+    rows.push(event(stolen, 'ec2', 'RequestSpotInstances', 'eu-west-1', { type: 'persistent', launchSpecification: { instanceType: SCENARIO_NAMES.minerType, keyName: SCENARIO_NAMES.minerKey } }, { spotInstanceRequestSet: { items: [{ spotInstanceRequestId: s.spotRequestId }] } }, s.spotCreated));
   }
-  // The same key, used in another member account of the organization: what LookupEvents cannot see.
-  rows.push(event(actor(SCENARIO_NAMES.attackerUser, s.attackerKeyId, OTHER_ACCOUNT), 'ec2', 'RunInstances', 'eu-west-1', { instanceType: SCENARIO_NAMES.minerType, instancesSet: { items: [{ keyName: SCENARIO_NAMES.minerKey }] } }, { instancesSet: { items: [{ instanceId: 'i-0f00dfeedbeef0001' }] } }));
+  // Later: the same key in another member account of the organization (what LookupEvents cannot see), then the backdoor user's own calls.
+  const later = (seconds: number) => new Date(Math.max(...rows.map((r) => Date.parse(r[1] ?? ''))) + seconds * 1000);
+  rows.push(event(actor(SCENARIO_NAMES.attackerUser, s.attackerKeyId, OTHER_ACCOUNT), 'ec2', 'RunInstances', 'eu-west-1', { instanceType: SCENARIO_NAMES.minerType, instancesSet: { items: [{ keyName: SCENARIO_NAMES.minerKey }] } }, { instancesSet: { items: [{ instanceId: 'i-0f00dfeedbeef0001' }] } }, later(1)));
   const own = actor(backdoor, s.backdoorKeyId);
-  const backdoorRows: Row[] = [event(own, 'sts', 'GetCallerIdentity', 'us-east-1', {}), event(own, 'iam', 'ListUsers', 'us-east-1', {})];
-  await queue([{ columns: TRAIL_COLUMNS, rows }, { columns: TRAIL_COLUMNS, rows: backdoorRows }]);
+  const backdoorRows: Row[] = [event(own, 'sts', 'GetCallerIdentity', 'us-east-1', {}, undefined, later(2)), event(own, 'iam', 'ListUsers', 'us-east-1', {}, undefined, later(3))];
+  const byTime = (a: Row, b: Row) => (a[1] ?? '').localeCompare(b[1] ?? '');
+  await queue([{ columns: TRAIL_COLUMNS, rows: [...rows].sort(byTime) }, { columns: TRAIL_COLUMNS, rows: backdoorRows }]);
   process.stdout.write(`queued ${rows.length} trail events for the stolen key and ${backdoorRows.length} for the backdoor user ${backdoor} (scope asks for them in that order)\n`);
 }
 
@@ -185,7 +195,7 @@ async function queueHunt(): Promise<void> {
   const s = await readSeeded();
   const columns = ['flow_start', 'account', 'region', 'vpc_id', 'instance_id', 'interface_id', 'srcaddr', 'srcport', 'dstaddr', 'dstport', 'protocol', 'packets', 'bytes', 'action', 'flow_direction'];
   const at = new Date(s.since).getTime();
-  const ts = (minutes: number) => new Date(at + minutes * 60_000).toISOString().replace('T', ' ').replace('Z', '');
+  const ts = (seconds: number) => new Date(at + seconds * 1000).toISOString().replace('T', ' ').replace('Z', '');
   const running = s.miners.filter((m) => m.instance.State?.Name === 'running' && m.launchedBy === 'hand');
   const rows: Row[] = running.map(({ region, instance: i }, n) => {
     const eni = i.NetworkInterfaces?.[0];
