@@ -210,7 +210,7 @@ export async function main(argv: readonly string[] = process.argv, io: CliIo = {
 function summaryLine(result: CommandResult): string {
   const counts = new Map<string, number>();
   for (const r of result.results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
-  return `${result.command}: ${[...counts].map(([k, v]) => `${v} ${k}`).join(', ') || 'no actions'}`;
+  return `${result.command}: ${[...counts].map(([k, v]) => `${v} ${k}`).join(', ') || 'nothing changed in AWS'}`;
 }
 
 /** One failure as the text output prints it. */

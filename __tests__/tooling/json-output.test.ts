@@ -50,7 +50,7 @@ function missing(command: string, text: { out: string; err: string }, jsonText: 
   const known = new Set([...strings(json), ...(json.failures ?? []).map(failureLine)]);
   return `${text.out}\n${text.err}`
     .split('\n')
-    .filter((l) => l.trim() && !new RegExp(`^${command}: (no actions|\\d+ [a-z-]+(, \\d+ [a-z-]+)*)$`).test(l))
+    .filter((l) => l.trim() && !new RegExp(`^${command}: (nothing changed in AWS|\\d+ [a-z-]+(, \\d+ [a-z-]+)*)$`).test(l))
     .map((l) => l.replace(/^warning: /, '').replace(/^irctl: /, ''))
     .filter((l) => !known.has(l));
 }
