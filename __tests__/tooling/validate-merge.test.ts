@@ -73,7 +73,7 @@ test('the mining-pool host:port in the UserData is kept in validation.json and f
   const miner = scenario.instances.find((i) => i.kind === 'plain')!;
   expect((await irctl(caseDir, ['validate', '--instance', miner.instanceId, '--region', miner.region])).code).toBe(0);
   const [instance] = read(caseDir).subjects;
-  // The seeded UserData runs the miner with "-o pool.example:3333" (and downloads it from 203.0.113.9).
-  expect(instance.poolEndpoints).toEqual(['pool.example:3333']);
-  expect(caseIndicators(read(caseDir).subjects, undefined)['pool-domain']).toEqual(['pool.example']);
+  // The scenario's UserData runs the miner with "-o stratum+tcp://pool.supportxmr.com:3333" (MINER_USER_DATA).
+  expect(instance.poolEndpoints).toEqual(['pool.supportxmr.com:3333']);
+  expect(caseIndicators(read(caseDir).subjects, undefined)['pool-domain']).toEqual(['pool.supportxmr.com']);
 });
