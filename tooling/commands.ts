@@ -15,6 +15,7 @@ import { Once } from './case/phase';
 import { readCaseFile, readValidations, type Runtime, writeCaseFile } from './case/runtime';
 import { containCredentials } from './contain/credentials';
 import { containInstances } from './contain/instances';
+import { containedUsers, failedUsers, tiedUsers, uncontainedListing } from './contain/suspects';
 import { eradicate, type EradicationTargets } from './eradicate';
 import { handOff, handoffTarget } from './handoff';
 import { verifyEvidence } from './evidence/collect';
@@ -126,36 +127,24 @@ function attributed(inv: Inventory | undefined, kind: string, options: { cloudTr
   return (inv?.attributions ?? []).filter((a) => a.kind === kind && (!options.cloudTrailOnly || a.basis === 'cloudtrail')).map((a) => ({ id: a.id, region: a.region }));
 }
 
-/**
- * Users scope saw created or changed in the window but CloudTrail does not tie to the attacker:
- * colleagues as likely as backdoors. Listed for the responder to confirm, never contained unnamed.
- */
-export function credentialSuspects(inv: Inventory | undefined, contained: readonly string[]): string[] {
-  const proven = new Set(attributed(inv, 'iam-user', { cloudTrailOnly: true }).map((u) => u.id));
-  const reasons = new Map((inv?.attributions ?? []).filter((a) => a.kind === 'iam-user').map((a) => [a.id, a.reason]));
-  return (inv?.iamUsers ?? [])
-    .filter((u) => !proven.has(u.userName) && !contained.includes(u.userName))
-    .map((u) => `suspect IAM user ${u.userName} (${reasons.get(u.userName) ?? 'created or changed in the window'}; no CloudTrail event ties it to the attacker): NOT contained. Confirm, then: irctl contain-credentials --user ${u.userName}`);
-}
-
-/** contain-credentials: deactivate keys, deny-all, revoke sessions — only for what is named or proven. */
+/** contain-credentials: deactivate keys, deny-all, revoke sessions — only for what is named or tied to the attacker by evidence. */
 export async function containCredentialsCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
-  const validated = validatedCredentials(readValidations(rt.ctx));
+  const validations = readValidations(rt.ctx);
+  const validated = validatedCredentials(validations);
   const inv = readCaseFile<Inventory>(rt.ctx, 'inventory.json');
-  // Only users an attacker event created or backdoored; the rest of scope's users are suspects.
-  const userNames = flags.user ?? attributed(inv, 'iam-user', { cloudTrailOnly: true }).map((u) => u.id);
+  // Users CloudTrail ties to the attacker (created, backdoored, or acted as); the rest of scope's users are suspects.
+  const userNames = flags.user ?? tiedUsers(inv, []).map((u) => u.userName);
   const named = !!(flags.accessKey || flags.principal);
   const target = {
     accessKeyIds: flags.accessKey ? [flags.accessKey] : named ? [] : validated.accessKeyIds,
     principalArns: flags.principal ? [flags.principal] : named ? [] : validated.principalArns,
     userNames,
   };
-  // The owners of the keys and principals are contained too (their keys, their deny-all): not suspects.
-  const owners = target.principalArns.flatMap((arn) => arn.match(/:user\/(?:.*\/)?([^/]+)$/)?.[1] ?? []);
-  const suspects = credentialSuspects(inv, [...userNames, ...owners]);
-  for (const s of suspects) rt.reporter.warn(s);
   const result = await writePhase(rt, 'contain-credentials', (env) => containCredentials(env, target, new Once()));
-  return { ...result, manual: [...(result.manual ?? []), ...suspects] };
+  // Computed from what the phase did: every tied or changed user is contained or listed with its flag.
+  const listing = uncontainedListing({ inventory: inv, validations, contained: containedUsers(result.results), failed: failedUsers(result.results, result.failures) });
+  for (const line of listing) rt.reporter.warn(line);
+  return { ...result, manual: [...(result.manual ?? []), ...listing] };
 }
 
 function instanceTargets(rt: Runtime, flags: TargetFlags): string[] {
@@ -284,6 +273,11 @@ export async function reportCommand(rt: Runtime, manual: readonly string[] = [])
   return { command: 'report', results: [], failures: [], files: [file], exitCode: 0 };
 }
 
+/** What a responder does when the record does not verify. */
+const TAMPERED =
+  'What to do: keep the case directory exactly as it is (copy it read-only for the investigation); run no further phase of this case (irctl refuses to append to it); ' +
+  'check the hashes by hand as docs/journal.md shows, against the anchored head; and find out who or what changed it';
+
 /** verify: the journal's hash chain, its anchor outside the case directory, and every evidence manifest. */
 export async function verifyCommand(rt: Runtime): Promise<CommandResult> {
   const { caseDir, caseId } = rt.ctx;
@@ -291,13 +285,24 @@ export async function verifyCommand(rt: Runtime): Promise<CommandResult> {
   // A deleted journal with an anchor is tampering to report; without one, most likely a wrong --case-dir.
   if (!anchor) requireRecord(rt, 'verify', 'journal');
   const journal = existsSync(journalPath(caseDir)) ? verifyJournal(caseDir) : { ok: false, entries: 0, problems: [] };
-  const failures: StepFailure[] = journal.problems.map((p) => ({ step: 'verify/journal', message: p }));
+  const failures: StepFailure[] = journal.problems.map((p) => {
+    const m = /^(entry \d+): (.*)$/.exec(p);
+    return { step: 'verify/journal', ...(m ? { target: m[1] } : {}), message: `${m ? m[2] : p}. ${TAMPERED}` };
+  });
   const entries = journal.problems.length === 0 && journal.entries > 0 ? readJournal(caseDir) : [];
   if (anchor && rt.anchor) {
-    for (const p of compareWithAnchor(entries, anchor, rt.anchor.bucket)) failures.push({ step: 'verify/anchor', message: `${p}. Preserve the case directory as it is and investigate who changed it.` });
+    for (const p of compareWithAnchor(entries, anchor, rt.anchor.bucket)) failures.push({ step: 'verify/anchor', message: `${p}. ${TAMPERED}` });
   } else {
     const local = readLocalAnchors(caseDir).at(-1);
-    if (local && entries.length < local.seq) failures.push({ step: 'verify/anchor', message: `the journal has ${entries.length} entries, but anchors.jsonl recorded entry ${local.seq} after phase ${local.phase}: it was truncated` });
+    if (local && journal.problems.length === 0) {
+      const at = entries[local.seq - 1];
+      const recorded = `anchors.jsonl recorded entry ${local.seq} as the head after phase ${local.phase}`;
+      if (entries.length < local.seq) {
+        failures.push({ step: 'verify/anchor', message: `anchor mismatch: the journal ends at entry ${entries.length}, but ${recorded}: the journal was truncated (${local.seq - entries.length} entries missing). ${TAMPERED}` });
+      } else if (at && at.hash !== local.head) {
+        failures.push({ step: 'verify/anchor', message: `anchor mismatch: entry ${local.seq} hashes to ${at.hash.slice(0, 12)}…, but ${recorded} with hash ${local.head.slice(0, 12)}…: the journal was rewritten. ${TAMPERED}` });
+      }
+    }
     rt.reporter.progress(
       rt.anchor
         ? `no anchor of case ${caseId} in s3://${rt.anchor.bucket}: nothing outside the case directory to compare with`

@@ -37,11 +37,11 @@ test.each([
   {
     name: 'an edited field',
     tamper: (lines: string[]) => lines.map((l, i) => (i === 1 ? l.replace('"outcome":"applied"', '"outcome":"failed"') : l)),
-    expected: [/line 2: hash does not match/, /line 3: prevHash does not match/],
+    expected: [/entry 2: entry hash mismatch/, /entry 3: chain link broken: .* entry 2 as written/],
   },
-  { name: 'a removed line', tamper: (lines: string[]) => lines.filter((_, i) => i !== 0), expected: [/line 1: seq is 2/, /line 1: prevHash/] },
-  { name: 'reordered lines', tamper: (lines: string[]) => [lines[0], lines[2], lines[1]], expected: [/seq is 3/, /prevHash/] },
-  { name: 'garbage appended', tamper: (lines: string[]) => [...lines, '{not json'], expected: [/line 4: not valid JSON/] },
+  { name: 'a removed line', tamper: (lines: string[]) => lines.filter((_, i) => i !== 0), expected: [/entry 1: sequence number 2 where 1 was expected/, /entry 1: chain link broken: .* not the chain start/] },
+  { name: 'reordered lines', tamper: (lines: string[]) => [lines[0], lines[2], lines[1]], expected: [/entry 2: sequence number 3 where 2/, /entry 2: chain link broken/] },
+  { name: 'garbage appended', tamper: (lines: string[]) => [...lines, '{not json'], expected: [/entry 4: not valid JSON/] },
 ])('verify detects $name, and the journal refuses to append after it', ({ tamper, expected }) => {
   const d = threeEntries();
   const lines = readFileSync(journalPath(d), 'utf8').trimEnd().split('\n');

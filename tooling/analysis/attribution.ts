@@ -13,6 +13,8 @@ export interface AttributionInput
   extends Pick<Inventory, 'instances' | 'keyPairs' | 'images' | 'snapshots' | 'spotRequests' | 'fleets' | 'iamUsers'> {
   /** This case: its own evidence snapshots (tagged with it) are not the attacker's; another case's tag proves nothing. */
   readonly caseId?: string;
+  /** The case's account: events another member account logged (organization trail) name that account's resources, not these. */
+  readonly accountId?: string;
   readonly window: { readonly start: Date; readonly end: Date };
   readonly events: readonly ParsedTrailEvent[];
 }
@@ -32,6 +34,7 @@ export function attribute(input: AttributionInput): Attribution[] {
 
   for (const parsed of input.events) {
     const { event } = parsed;
+    if (input.accountId && event.accountId && event.accountId !== input.accountId) continue;
     for (const created of createdBy(parsed)) {
       const reason = `${event.eventName} at ${event.eventTime}${event.accessKeyId ? ` with ${event.accessKeyId}` : ''}`;
       const base = { basis: 'cloudtrail' as const, reason, eventId: event.eventId };

@@ -6,6 +6,7 @@ import { DescribeAutoScalingInstancesCommand } from '@aws-sdk/client-auto-scalin
 import { DescribeAddressesCommand, type Instance } from '@aws-sdk/client-ec2';
 import type { AwsClients } from '../aws/clients';
 import { readInstances } from '../aws/ec2-state';
+import { notAnAwsAnswer } from '../aws/errors';
 import type { InstanceRecord } from '../model';
 
 /** Convert an EC2 API instance into the shared record (ASG filled in separately). */
@@ -92,6 +93,8 @@ export function isInstanceNotFound(error: unknown): boolean {
 
 /** Message of any thrown value, for StepFailure and facts. */
 export function errorMessage(error: unknown): string {
+  const foreign = notAnAwsAnswer(error);
+  if (foreign) return foreign;
   if (error instanceof Error) return `${error.name !== 'Error' ? `${error.name}: ` : ''}${error.message}`;
   return String(error);
 }

@@ -64,7 +64,8 @@ function summary(input: ReportInput, journal: readonly JournalEntry[], head: str
   const rows: Array<[string, string | undefined]> = [
     ['Case', ctx.caseId],
     ['Account', ctx.accountId],
-    ['Window (UTC)', `${utc(ctx.window.start.toISOString())} to ${utc(ctx.window.end.toISOString())}`],
+    // What scope covered, run by run: the report command's own window scoped nothing.
+    ['Scope runs (UTC)', scopeRuns(inventory)],
     ['Regions', ctx.regions.join(', ')],
     [validations.length > 1 ? 'Subjects' : 'Subject', list(validations.map((v) => describeSubject(v.subject)))],
     ['Principal', list(validations.map((v) => v.principalArn))],
@@ -81,6 +82,12 @@ function summary(input: ReportInput, journal: readonly JournalEntry[], head: str
     ['Journal chain head', head ? `${head} (${journal.length} entries)` : 'empty journal'],
   ];
   return `## Summary\n\n${table(['Item', 'Value'], rows.filter(([, v]) => v !== undefined))}`;
+}
+
+function scopeRuns(inventory: Inventory | undefined): string {
+  if (!inventory) return 'none yet: run irctl scope';
+  if (!inventory.runs?.length) return `one run at ${utc(inventory.generatedAt)} (its window was not recorded)`;
+  return inventory.runs.map((r) => `${utc(r.window.start)} to ${utc(r.window.end)} (${r.source}; ${r.regions.join(', ')}; run at ${utc(r.at)})`).join('; ');
 }
 
 // One list per validated subject: a second key or instance of the incident adds its own facts.

@@ -9,6 +9,7 @@ import type { CaseContext, Inventory, StepFailure } from '../model';
 import { attribute } from './attribution';
 import { systemClock, type Clock } from '../clock';
 import { errorMessage } from './instances';
+import { notAnAwsAnswer } from '../aws/errors';
 import { LOOKUP_EVENTS_RATE, RateLimiters } from './rate-limit';
 import { scopeRegion, type RegionalInventory } from './scope-ec2';
 import { scopeIam } from './scope-iam';
@@ -37,6 +38,9 @@ export interface ScopeOptions {
   /** Share one set across phases so LookupEvents stays under its limit process-wide. @default a new set at 2/s */
   readonly trailLimiters?: RateLimiters;
 }
+
+/** Rounds of users-created-by-the-attacker scope follows after the first lookups. */
+export const FOLLOW_UP_ROUNDS = 5;
 
 // IAM, STS sign-in and other global services log to us-east-1.
 const GLOBAL_EVENTS_REGION = 'us-east-1';
@@ -88,7 +92,9 @@ export async function scope(clients: AwsClients, ctx: CaseContext, target: Scope
             progress(`${region}: CloudTrail ${attribute}=${value}: ${found.length} events`);
             return found;
           } catch (error) {
-            failures.push({ step: 'scope/cloudtrail', region, target: `${attribute}=${value}`, message: errorMessage(error) });
+            const foreign = notAnAwsAnswer(error);
+            const message = foreign ? `LookupEvents: ${foreign}. Fix: irctl scope --source athena (the organization trail)` : errorMessage(error);
+            failures.push({ step: 'scope/cloudtrail', region, target: `${attribute}=${value}`, message });
             return [];
           }
         }),
@@ -123,15 +129,35 @@ export async function scope(clients: AwsClients, ctx: CaseContext, target: Scope
 
   const [regional, firstEvents] = await Promise.all([Promise.all(ctx.regions.map(regionalTask)), trailLookups(firstLookups)]);
 
-  // Users the attacker created or handed keys to act too: one more round of lookups for them.
+  // Users the attacker created or backdoored act for it too: follow them, round after round, until
+  // no new user appears (a backdoor user's own activity can backdoor further users).
   const looked = new Set(firstLookups.map((l) => l.value));
-  const backdoorUsers = [...new Set(firstEvents.flatMap((e) => createdBy(e).filter((c) => c.kind === 'iam-user').map((c) => c.name)))].filter(
-    (name) => !looked.has(name),
-  );
-  const followUp = await trailLookups(backdoorUsers.map((value) => ({ attribute: 'Username' as const, value })));
-
-  const events = dedupeEvents([...firstEvents, ...followUp]);
-  const usersOfInterest = new Set([...backdoorUsers, ...userNames]);
+  const followed: string[] = [];
+  let events = dedupeEvents(firstEvents);
+  let round = dedupeEvents(firstEvents);
+  for (let n = 0; ; n++) {
+    // A user of the same name in another member account is not this account's user.
+    const here = round.filter((e) => !e.event.accountId || e.event.accountId === ctx.accountId);
+    const next = [...new Set(here.flatMap((e) => createdBy(e).filter((c) => c.kind === 'iam-user').map((c) => c.name)))].filter((name) => !looked.has(name));
+    if (next.length === 0) break;
+    if (n === FOLLOW_UP_ROUNDS) {
+      for (const name of next) {
+        failures.push({
+          step: 'scope/cloudtrail',
+          target: `Username=${name}`,
+          message: `stopped following the attacker after ${FOLLOW_UP_ROUNDS} rounds of users it created or changed; ${name} was not looked up. Fix: irctl scope --principal arn:aws:iam::${ctx.accountId}:user/${name} (the runs merge)`,
+        });
+      }
+      // Still scoped and attributed: the event that created it is in hand.
+      followed.push(...next);
+      break;
+    }
+    next.forEach((name) => looked.add(name));
+    followed.push(...next);
+    round = await trailLookups(next.map((value) => ({ attribute: 'Username' as const, value })));
+    events = dedupeEvents([...events, ...round]);
+  }
+  const usersOfInterest = new Set([...followed, ...userNames]);
   const iam = await scopeIam(clients, { window: ctx.window, usersOfInterest, concurrency });
   progress(`IAM: ${iam.users.length} users created or changed in the window${iam.failures.length ? `, ${iam.failures.length} failed calls` : ''}`);
 
@@ -144,7 +170,7 @@ export async function scope(clients: AwsClients, ctx: CaseContext, target: Scope
     fleets: regional.flatMap((r) => r.fleets),
     iamUsers: iam.users,
   };
-  const attributions = attribute({ caseId: ctx.caseId, window: ctx.window, ...inventory, events });
+  const attributions = attribute({ caseId: ctx.caseId, accountId: ctx.accountId, window: ctx.window, ...inventory, events });
   return {
     caseId: ctx.caseId,
     accountId: ctx.accountId,

@@ -27,6 +27,19 @@ export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * When the endpoint answered with something that is not an AWS API response (an HTML error page:
+ * an emulator or proxy that does not implement the call), one sentence saying so; else undefined.
+ * The SDK's own text ("Deserialization error: ... inspect the hidden field") helps no responder.
+ */
+export function notAnAwsAnswer(err: unknown): string | undefined {
+  const e = err as { message?: string; $response?: { statusCode?: number; headers?: Record<string, string> } } | undefined;
+  if (!e?.message || !/Deserialization error/.test(e.message)) return undefined;
+  const type = e.$response?.headers?.['content-type']?.split(';')[0];
+  const what = [e.$response?.statusCode ? `HTTP ${e.$response.statusCode}` : undefined, type].filter(Boolean).join(', ');
+  return `the endpoint answered${what ? ` (${what})` : ''} with something that is not an AWS API response: it does not implement this call (check --endpoint)`;
+}
+
 const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedAccess', 'Forbidden']);
 const UNKNOWN_REGION = new Set(['UnrecognizedClientException', 'AuthFailure', 'InvalidClientTokenId', 'OptInRequired']);
 

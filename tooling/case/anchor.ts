@@ -116,11 +116,11 @@ export async function latestAnchor(clients: AwsClients, target: AnchorTarget, ca
 /** Problems found comparing a journal with its anchor: truncated, deleted or rewritten. */
 export function compareWithAnchor(entries: readonly JournalEntry[], anchor: { seq: number; head: string; key: string }, bucket: string): string[] {
   const where = `s3://${bucket}/${anchor.key}`;
-  if (entries.length === 0) return [`the journal is missing or empty, but ${where} anchors ${anchor.seq} entries: it was deleted or emptied`];
+  if (entries.length === 0) return [`anchor mismatch: the journal is missing or empty, but ${where} anchors ${anchor.seq} entries: it was deleted or emptied`];
   if (entries.length < anchor.seq) {
-    return [`the journal has ${entries.length} entries, but ${where} anchors entry ${anchor.seq}: it was truncated (${anchor.seq - entries.length} entries missing)`];
+    return [`anchor mismatch: the journal has ${entries.length} entries, but ${where} anchors entry ${anchor.seq}: it was truncated (${anchor.seq - entries.length} entries missing)`];
   }
   const at = entries[anchor.seq - 1];
-  if (at.hash !== anchor.head) return [`entry ${anchor.seq} hashes to ${at.hash}, but ${where} anchors ${anchor.head}: the journal was rewritten`];
+  if (at.hash !== anchor.head) return [`anchor mismatch: entry ${anchor.seq} hashes to ${at.hash}, but ${where} anchors ${anchor.head}: the journal was rewritten`];
   return [];
 }

@@ -69,21 +69,34 @@ export function verifyJournal(caseDir: string): JournalVerification {
   const lines = readFileSync(file, 'utf8').split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   const problems: string[] = [];
+  const short = (h: string | undefined) => `${(h ?? '(none)').slice(0, 12)}…`;
   let prevLineHash = GENESIS_HASH;
+  let offset = 0;
   lines.forEach((line, i) => {
     const n = i + 1;
     let entry: JournalEntry;
     try {
       entry = JSON.parse(line) as JournalEntry;
     } catch {
-      problems.push(`line ${n}: not valid JSON`);
+      problems.push(`entry ${n}: not valid JSON: the line was edited, or cut off while being written (irctl killed mid-write)`);
       prevLineHash = sha256(line);
       return;
     }
-    if (entry.seq !== n) problems.push(`line ${n}: seq is ${entry.seq}, expected ${n} (a line was removed or inserted)`);
-    if (entry.prevHash !== prevLineHash) problems.push(`line ${n}: prevHash does not match line ${n - 1} (an earlier line was changed, removed or inserted)`);
+    // One removed or inserted entry shifts every later number: report where the shift starts.
+    if (entry.seq !== n + offset) {
+      problems.push(`entry ${n}: sequence number ${entry.seq} where ${n} was expected: an entry was removed or inserted before it`);
+      offset = entry.seq - n;
+    }
+    if (entry.prevHash !== prevLineHash) {
+      problems.push(
+        n === 1
+          ? `entry 1: chain link broken: its prevHash ${short(entry.prevHash)} is not the chain start (64 zeros): entries before it were removed`
+          : `entry ${n}: chain link broken: its prevHash ${short(entry.prevHash)} is not the SHA-256 of entry ${n - 1} as written (${short(prevLineHash)}): entry ${n - 1} was changed, or entries before entry ${n} were removed, inserted or reordered`,
+      );
+    }
     const { hash, ...rest } = entry;
-    if (hash !== entryHash(rest)) problems.push(`line ${n}: hash does not match its content (this line was edited)`);
+    const actual = entryHash(rest);
+    if (hash !== actual) problems.push(`entry ${n}: entry hash mismatch: the entry records ${short(hash)} but its content hashes to ${short(actual)}: entry ${n} was edited after it was written`);
     prevLineHash = sha256(line);
   });
   return { ok: problems.length === 0, entries: lines.length, problems };

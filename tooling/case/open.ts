@@ -84,7 +84,7 @@ async function anchorPhase(options: WriteCaseOptions, clients: AwsClients, journ
     options.reporter.progress(
       anchor.location
         ? `journal head (entry ${anchor.seq}) anchored at ${anchor.location}`
-        : `journal head (entry ${anchor.seq}) recorded in the case directory only: a cut journal would go unnoticed. Pass --anchor-bucket <evidence bucket> to anchor it outside.`,
+        : `journal head (entry ${anchor.seq}) recorded in the case directory only (anchors.jsonl): verify detects a cut tail, but not the journal and anchors.jsonl cut or deleted together. Pass --anchor-bucket <evidence bucket> to anchor it outside.`,
     );
   } catch (err) {
     const message = (err as Error).message;

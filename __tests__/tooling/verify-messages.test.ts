@@ -1,0 +1,75 @@
+/**
+ * `irctl verify` failures a responder can act on: each names the journal entry, which check
+ * failed (the entry's own hash, the chain link to the entry before, or the anchor), the hashes
+ * involved, and what to do. The journal is a real one: contain-credentials --apply against live
+ * moto with the project's attack scenario, then tampered with.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../tooling/cli';
+import { journalPath } from '../../tooling/case/journal';
+import { type AttackScenario, seedAttack } from '../../dev/attack-scenario';
+import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
+import { captureOutput, steppingClock } from './case-harness';
+
+let moto: MotoServer;
+let scenario: AttackScenario;
+
+beforeAll(async () => {
+  moto = await workerMoto();
+  scenario = await seedAttack(moto.endpoint);
+}, 120_000);
+
+async function irctl(caseDir: string, args: string[]) {
+  const io = captureOutput();
+  const code = await main(['node', 'irctl', '--case', 'IR-VERIFY-1', '--no-assume', '--endpoint', moto.endpoint, '--regions', 'us-east-1', '--case-dir', caseDir, ...args], {
+    stdout: io.stdout,
+    stderr: io.stderr,
+    hooks: { credentials: MOTO_CREDENTIALS, clock: steppingClock() },
+  });
+  return { code, out: io.out, err: io.err };
+}
+
+/** A case whose journal has a few entries (containing `user`, a fresh one per test), and its lines. */
+async function journaled(user: string): Promise<{ caseDir: string; lines: string[] }> {
+  const caseDir = mkdtempSync(join(tmpdir(), 'irctl-verify-'));
+  expect((await irctl(caseDir, ['--apply', 'contain-credentials', '--user', user])).code).toBe(0);
+  const lines = readFileSync(journalPath(caseDir), 'utf8').trimEnd().split('\n');
+  expect(lines.length).toBeGreaterThanOrEqual(4);
+  return { caseDir, lines };
+}
+
+const short = (h: string) => h.slice(0, 12);
+const WHAT_TO_DO = /What to do: keep the case directory exactly as it is .*irctl refuses to append to it.*docs\/journal\.md/;
+
+test('an edited entry: its entry hash, then the next entry\'s chain link, each named with the hashes and what to do', async () => {
+  const { caseDir, lines } = await journaled(scenario.backdoorUser);
+  const second = JSON.parse(lines[1]) as { hash: string };
+  const edited = lines.map((l, i) => (i === 1 ? l.replace(/"outcome":"[a-z-]+"/, '"outcome":"failed"') : l));
+  writeFileSync(journalPath(caseDir), edited.join('\n') + '\n');
+  const { code, err } = await irctl(caseDir, ['verify']);
+  expect(code).toBe(1);
+  const failed = err.split('\n').filter((l) => l.startsWith('FAILED'));
+  expect(failed).toHaveLength(2);
+  expect(failed[0]).toMatch(new RegExp(`^FAILED verify/journal entry 2: entry hash mismatch: the entry records ${short(second.hash)}… but its content hashes to [0-9a-f]{12}…: entry 2 was edited after it was written\\. `));
+  expect(failed[1]).toMatch(/^FAILED verify\/journal entry 3: chain link broken: its prevHash [0-9a-f]{12}… is not the SHA-256 of entry 2 as written \([0-9a-f]{12}…\): entry 2 was changed, or entries before entry 3 were removed, inserted or reordered\. /);
+  for (const line of failed) expect(line).toMatch(WHAT_TO_DO);
+});
+
+test('a removed entry and a cut line: the entry numbers and what each means', async () => {
+  const { caseDir, lines } = await journaled(scenario.attackerUser);
+  writeFileSync(journalPath(caseDir), [lines[0], ...lines.slice(2), lines.at(-1)!.slice(0, 40)].join('\n') + '\n');
+  const { code, err } = await irctl(caseDir, ['verify']);
+  expect(code).toBe(1);
+  expect(err).toMatch(/FAILED verify\/journal entry 2: sequence number 3 where 2 was expected: an entry was removed or inserted before it\. What to do: /);
+  expect(err).toMatch(new RegExp(`FAILED verify/journal entry ${lines.length}: not valid JSON: the line was edited, or cut off while being written \\(irctl killed mid-write\\)\\. What to do: `));
+});
+
+test('a cut tail against anchors.jsonl: the anchor check is named, with the entries missing and what to do', async () => {
+  const { caseDir, lines } = await journaled(scenario.control.userName);
+  writeFileSync(journalPath(caseDir), lines.slice(0, -2).join('\n') + '\n');
+  const { code, err } = await irctl(caseDir, ['verify']);
+  expect(code).toBe(1);
+  expect(err).toMatch(new RegExp(`FAILED verify/anchor: anchor mismatch: the journal ends at entry ${lines.length - 2}, but anchors.jsonl recorded entry ${lines.length} as the head after phase contain-credentials: the journal was truncated \\(2 entries missing\\)\\. What to do: `));
+});
