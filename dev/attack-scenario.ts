@@ -106,7 +106,7 @@ export interface AttackScenario {
   /** Persistent Spot request in eu-west-1, and the instance moto fulfilled it with. */
   readonly spotRequestId: string;
   readonly spotInstanceId: string;
-  readonly keyPairs: ReadonlyArray<{ readonly region: ScenarioRegion; readonly name: string }>;
+  readonly keyPairs: ReadonlyArray<{ readonly region: ScenarioRegion; readonly name: string; readonly keyPairId: string }>;
   readonly images: ReadonlyArray<{ readonly region: ScenarioRegion; readonly imageId: string }>;
   /** The us-east-1 image ("miner-golden"). */
   readonly imageId: string;
@@ -179,7 +179,7 @@ export async function seedAttack(endpoint: string): Promise<AttackScenario> {
   await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: instanceRole, RoleName: instanceRole }));
 
   const instances: Array<AttackScenario['instances'][number]> = [];
-  const keyPairs: Array<{ region: ScenarioRegion; name: string }> = [];
+  const keyPairs: Array<{ region: ScenarioRegion; name: string; keyPairId: string }> = [];
   const images: Array<{ region: ScenarioRegion; imageId: string }> = [];
   const vpcs = {} as Record<ScenarioRegion, string>;
   const network = {} as Record<ScenarioRegion, MinerNetwork>;
@@ -187,7 +187,7 @@ export async function seedAttack(endpoint: string): Promise<AttackScenario> {
     // eu-west-1's VPC lacks the stacks' groups: irctl must create them itself there.
     network[region] = await prepareMinerNetwork(endpoint, region, { stackGroups: region !== 'eu-west-1' });
     vpcs[region] = network[region].vpcId;
-    keyPairs.push({ region, name: MINER_KEY });
+    keyPairs.push({ region, name: MINER_KEY, keyPairId: network[region].keyPairId });
   }
   const run = async (region: ScenarioRegion, extra: Record<string, unknown> = {}) => (await launchMiners(endpoint, network[region], 1, extra))[0];
 
@@ -298,6 +298,8 @@ export interface MinerNetwork {
   readonly vpcId: string;
   readonly subnetId: string;
   readonly workloadSg: string;
+  /** ID of the attacker's key pair in this region (what CreateKeyPair's CloudTrail record carries). */
+  readonly keyPairId: string;
 }
 
 /**
@@ -312,8 +314,8 @@ export async function prepareMinerNetwork(endpoint: string, region: string, opts
   const workloadSg = (await client.send(new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: 'miner-open', Description: 'attacker: all open' }))).GroupId!;
   await client.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: workloadSg, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
   if (opts.stackGroups) await deployIsolationGroups(client, vpcId);
-  await client.send(new CreateKeyPairCommand({ KeyName: MINER_KEY }));
-  return { region, vpcId, subnetId, workloadSg };
+  const keyPairId = (await client.send(new CreateKeyPairCommand({ KeyName: MINER_KEY }))).KeyPairId!;
+  return { region, vpcId, subnetId, workloadSg, keyPairId };
 }
 
 /** Launch `count` of the scenario's miners (GPU type, attacker key pair, pool UserData) into `network`. */

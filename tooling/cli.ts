@@ -50,12 +50,12 @@ const COMMANDS: ReadonlyArray<{ name: string; summary: string; flags: ReadonlyAr
     flags: ['accessKey', 'principal', 'user'],
     run: containCredentialsCommand,
   },
-  { name: 'contain-instances', summary: 'evidence, snapshots, isolation, Auto Scaling/ELB/profile hold, fleets held at capacity 0, Elastic IPs disassociated (all reversible)', flags: ['instance', 'networkAclCut'], run: containInstancesCommand },
+  { name: 'contain-instances', summary: 'instances CloudTrail ties to the attacker, or --instance (heuristic suspects are listed): evidence, snapshots, isolation, Auto Scaling/ELB/profile hold, fleets held at capacity 0, Elastic IPs disassociated (all reversible)', flags: ['instance', 'networkAclCut', 'includeHeuristic'], run: containInstancesCommand },
   { name: 'eradicate', summary: 'cancel Spot requests and fleets, terminate after snapshots complete, release Elastic IPs; delete key pairs, AMIs, backdoor users (each confirmed)', flags: ['instance', 'keyPair', 'image', 'user', 'includeHeuristic'], run: eradicateCommand },
   {
     name: 'release',
     summary: 'undo the containment recorded in the journal: the whole case, or only --instance / --user / --access-key (releasing an instance never re-enables a credential)',
-    flags: ['instance', 'user', 'accessKey', 'releaseAttackerCredentials'],
+    flags: ['instance', 'user', 'accessKey', 'releaseAttackerCredentials', 'releaseAttackerCompute'],
     run: releaseCommand,
   },
   {
@@ -89,7 +89,13 @@ const TARGET_FLAGS = {
       '--release-attacker-credentials',
       "confirm re-enabling credentials the evidence ties to the attacker (the validated stolen key and its owner's deny-all, users CloudTrail shows they created) without typing each key ID or user name; for automation, once the case is a false positive",
     ),
-  includeHeuristic: () => new Option('--include-heuristic', 'also eradicate what scope attributed by heuristics, not CloudTrail'),
+  releaseAttackerCompute: () =>
+    new Option(
+      '--release-attacker-compute',
+      'confirm putting back compute CloudTrail ties to the attacker (their instances, the capacity of their fleets, their Auto Scaling groups) without typing each ID; for automation, once the case is a false positive',
+    ),
+  includeHeuristic: () =>
+    new Option('--include-heuristic', 'also act on what scope attributed by heuristics only, not CloudTrail (contain-instances: contain the suspects it lists; eradicate: remove them); check the list first'),
   source: () => new Option('--source <source>', 'where attacker events come from: cloudtrail (LookupEvents, 90 days, this account) or athena (org trail, every account, data events)').choices(['cloudtrail', 'athena']).default('cloudtrail'),
   huntAccessKey: () => new Option('--access-key <id>', 'access key ID to hunt (repeatable)').argParser(collect),
   sourceIp: () => new Option('--source-ip <ip>', 'attacker source IP in CloudTrail (repeatable)').argParser(collect),

@@ -22,8 +22,8 @@ import { verifyEvidence } from './evidence/collect';
 import type { Inventory, StepFailure, Subject, Validation } from './model';
 import { athenaScopeSource } from './hunt/command';
 import { readHuntSummaries } from './hunt/report';
-import { attackerCredentials, attackerTie, planRelease, releaseCase } from './release';
-import { ATTACKER_CREDENTIALS_FLAG } from './case/executor';
+import { attackerCompute, attackerCredentials, attackerTie, planRelease, releaseCase } from './release';
+import { ATTACKER_COMPUTE_FLAG, ATTACKER_CREDENTIALS_FLAG } from './case/executor';
 import { UsageError } from './case/usage';
 
 /** Flags naming what a phase acts on; absent ones come from validation.json / inventory.json. */
@@ -36,12 +36,14 @@ export interface TargetFlags {
   readonly user?: readonly string[];
   readonly keyPair?: readonly string[];
   readonly image?: readonly string[];
-  /** eradicate: also remove resources scope tied to the attacker by heuristics only. */
+  /** contain-instances, eradicate: also act on what scope tied to the attacker by heuristics only. */
   readonly includeHeuristic?: boolean;
   /** scope: `cloudtrail` (LookupEvents) or `athena` (the organization trail). */
   readonly source?: string;
   /** release: confirm re-enabling credentials the evidence ties to the attacker without a typed answer. */
   readonly releaseAttackerCredentials?: boolean;
+  /** release: confirm putting back compute (instances, fleets, Auto Scaling groups) the evidence ties to the attacker without a typed answer. */
+  readonly releaseAttackerCompute?: boolean;
   /** contain-instances: also cut subnets that hold only suspect instances with a deny-all network ACL. */
   readonly networkAclCut?: boolean;
 }
@@ -51,7 +53,7 @@ function exitCode(results: readonly ActionResult[], failures: readonly StepFailu
   return results.some((r) => r.outcome === 'needs-confirmation') ? 3 : 0;
 }
 
-async function writePhase(rt: Runtime, command: string, fn: Parameters<typeof withWriteCase>[1], extra: { readonly confirmAttackerCredentials?: boolean } = {}): Promise<CommandResult> {
+async function writePhase(rt: Runtime, command: string, fn: Parameters<typeof withWriteCase>[1], extra: { readonly confirmAttackerCredentials?: boolean; readonly confirmAttackerCompute?: boolean } = {}): Promise<CommandResult> {
   const { exec, value } = await withWriteCase(
     { ctx: rt.ctx, sessions: rt.sessions, reporter: rt.reporter, apply: rt.apply, yesIrreversible: rt.yesIrreversible, ask: rt.ask, clock: rt.clock, phase: command, anchor: rt.anchor, ...extra },
     fn,
@@ -147,18 +149,37 @@ export async function containCredentialsCommand(rt: Runtime, flags: TargetFlags)
   return { ...result, manual: [...(result.manual ?? []), ...listing] };
 }
 
-function instanceTargets(rt: Runtime, flags: TargetFlags): string[] {
-  if (flags.instance?.length) return [...flags.instance];
+/**
+ * Instances to contain: the named ones, else those CloudTrail ties to the attacker. Heuristic
+ * attributions (times, key pair names) reach colleagues as easily as miners: they are listed
+ * as suspects with their reason, contained only when named or with --include-heuristic.
+ */
+function instanceTargets(rt: Runtime, flags: TargetFlags): { instanceIds: string[]; suspects: string[] } {
+  if (flags.instance?.length) return { instanceIds: [...flags.instance], suspects: [] };
   const inv = readCaseFile<Inventory>(rt.ctx, 'inventory.json');
-  const ids = attributed(inv, 'instance').map((i) => i.id);
-  if (ids.length === 0) throw new UsageError('No instances to act on. Fix: pass --instance <id> (repeatable), or run scope first so the attacker\'s instances are known.');
-  return ids;
+  const all = (inv?.attributions ?? []).filter((a) => a.kind === 'instance');
+  const chosen = all.filter((a) => a.basis === 'cloudtrail' || flags.includeHeuristic);
+  for (const a of chosen) {
+    rt.reporter.progress(`[target] instance ${a.id} (${a.region}) — ${a.basis === 'cloudtrail' ? 'evidence (CloudTrail)' : 'heuristic, included by --include-heuristic'}: ${a.reason}`);
+  }
+  const suspects = all
+    .filter((a) => !chosen.includes(a))
+    .map((a) => `suspect instance ${a.id} (${a.region}), heuristic only (${a.reason}): NOT contained. Confirm, then: irctl contain-instances --instance ${a.id} (or --include-heuristic for every suspect)`);
+  if (chosen.length === 0) {
+    const fix = suspects.length
+      ? `No instance is tied to the attacker by CloudTrail; ${suspects.length} heuristic suspect(s): ${all.map((a) => `${a.id} (${a.reason})`).join('; ')}. Fix: check each, then pass --instance <id> for the attacker's, or --include-heuristic to contain them all.`
+      : 'No instances to act on. Fix: pass --instance <id> (repeatable), or run scope first so the attacker\'s instances are known.';
+    throw new UsageError(fix);
+  }
+  return { instanceIds: chosen.map((a) => a.id), suspects };
 }
 
 /** contain-instances: evidence, snapshots, isolation and the rest of the hold (all reversible but the snapshots; docs/runbook.md). */
 export async function containInstancesCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
-  const instanceIds = instanceTargets(rt, flags);
-  return writePhase(rt, 'contain-instances', (env) => containInstances(env, { instanceIds, networkAclCut: flags.networkAclCut }));
+  const { instanceIds, suspects } = instanceTargets(rt, flags);
+  for (const s of suspects) rt.reporter.warn(s);
+  const result = await writePhase(rt, 'contain-instances', (env) => containInstances(env, { instanceIds, networkAclCut: flags.networkAclCut }));
+  return { ...result, manual: [...(result.manual ?? []), ...suspects] };
 }
 
 function regional(values: readonly string[] | undefined, flag: string): Array<{ region: string; id: string }> {
@@ -206,17 +227,32 @@ export async function eradicateCommand(rt: Runtime, flags: TargetFlags): Promise
         keyPairs: attributed(inv, 'key-pair', proven).map((k) => ({ region: k.region!, name: keyName(k.id, k.region) })),
         images: attributed(inv, 'image', proven).map((i) => ({ region: i.region!, imageId: i.id })),
         userNames: attributed(inv, 'iam-user', proven).map((u) => u.id),
+        // The attacker's launchers are targets of their own: a fleet whose instances are only heuristic would otherwise keep running.
+        fleets: attributed(inv, 'fleet', proven).map((f) => ({ region: f.region!, id: f.id })),
+        autoScalingGroups: attributed(inv, 'auto-scaling-group', proven).map((g) => ({ region: g.region!, id: g.id })),
         stolen,
       };
   if (!flagged && !inv) throw new UsageError('eradicate needs targets. Fix: run scope first, or pass --instance / --key-pair region:name / --image region:ami / --user name.');
-  const guessed = (inv?.attributions ?? []).filter((a) => a.basis !== 'cloudtrail' && ['instance', 'key-pair', 'image', 'iam-user'].includes(a.kind));
+  const guessed = (inv?.attributions ?? []).filter((a) => a.basis !== 'cloudtrail' && ['instance', 'key-pair', 'image', 'iam-user', 'fleet', 'auto-scaling-group'].includes(a.kind));
+  const notEradicated: string[] = [];
   if (!flagged && !flags.includeHeuristic && guessed.length) {
     rt.reporter.warn(
       `${guessed.length} resource(s) are tied to the attacker by heuristics only and are NOT eradicated: ${guessed.map((a) => `${a.kind} ${a.id}`).join(', ')}. ` +
-        'Fix: check each one, then name those that are the attacker\'s with --instance/--key-pair/--image/--user (the stolen key and its owner are never deleted).',
+        'Fix: check each one, then name those that are the attacker\'s with --instance/--key-pair/--image/--user, or pass --include-heuristic (the stolen key and its owner are never deleted).',
     );
+    // A launcher left running relaunches miners: each one is a line of its own in the report.
+    for (const a of guessed.filter((g) => g.kind === 'fleet' || g.kind === 'auto-scaling-group')) {
+      notEradicated.push(`${a.kind === 'fleet' ? 'Fleet' : 'Auto Scaling group'} ${a.id} (${a.region}) is tied to the attacker by heuristics only (${a.reason}) and was NOT cancelled or deleted: if it is theirs, run irctl eradicate --include-heuristic, or cancel/delete it by hand`);
+    }
   }
-  return writePhase(rt, 'eradicate', (env) => eradicate(env, targets));
+  if (flagged) {
+    for (const a of (inv?.attributions ?? []).filter((x) => x.basis === 'cloudtrail' && (x.kind === 'fleet' || x.kind === 'auto-scaling-group'))) {
+      notEradicated.push(`${a.kind === 'fleet' ? 'Fleet' : 'Auto Scaling group'} ${a.id} (${a.region}) is the attacker's (${a.reason}) and not part of this targeted run: run irctl eradicate without target flags to cancel/delete it`);
+    }
+  }
+  for (const line of notEradicated) rt.reporter.warn(line);
+  const result = await writePhase(rt, 'eradicate', (env) => eradicate(env, targets));
+  return { ...result, manual: [...notEradicated, ...(result.manual ?? [])] };
 }
 
 /**
@@ -244,16 +280,32 @@ export async function releaseCommand(rt: Runtime, flags: TargetFlags = {}): Prom
   if (unknown.length) {
     throw new Error(`release: the journal of case ${rt.ctx.caseId} records no containment of ${unknown.join(', ')}. Fix: check the ID and --case/--case-dir (irctl report lists what was contained).`);
   }
-  const attacker = attackerCredentials(readValidations(rt.ctx), readCaseFile<Inventory>(rt.ctx, 'inventory.json'));
-  const ties = [...new Set(plan.undo.flatMap((u) => attackerTie(u.record, attacker)?.why ?? []))];
-  if (ties.length && !flags.releaseAttackerCredentials) {
-    const what = `${ties.join('; ')} ${ties.length > 1 ? 'are' : 'is'} tied to the attacker by the case's evidence, and releasing gives ${ties.length > 1 ? 'them' : 'it'} back`;
+  const inventory = readCaseFile<Inventory>(rt.ctx, 'inventory.json');
+  const attacker = attackerCredentials(readValidations(rt.ctx), inventory);
+  const compute = attackerCompute(inventory);
+  const ties = plan.undo.flatMap((u) => attackerTie(u.record, attacker, compute) ?? []);
+  const pending = [
+    { kind: 'credential', flag: ATTACKER_CREDENTIALS_FLAG, given: !!flags.releaseAttackerCredentials, typed: 'key ID or user name' },
+    { kind: 'compute', flag: ATTACKER_COMPUTE_FLAG, given: !!flags.releaseAttackerCompute, typed: 'instance ID, fleet ID or group name' },
+  ].flatMap((k) => {
+    const why = [...new Set(ties.filter((t) => t.kind === k.kind).map((t) => t.why))];
+    return why.length && !k.given ? [{ ...k, why }] : [];
+  });
+  if (pending.length) {
+    const what = pending.map((p) => p.why.join('; ')).join('; ');
+    const count = pending.reduce((n, p) => n + p.why.length, 0);
+    const flagsNeeded = pending.map((p) => p.flag).join(' / ');
+    const typed = pending.map((p) => p.typed).join(', or ');
+    const said = `${what} ${count > 1 ? 'are' : 'is'} tied to the attacker by the case's evidence, and releasing gives ${count > 1 ? 'them' : 'it'} back`;
     if (rt.apply && !rt.ask) {
-      throw new UsageError(`release: ${what}; there is no terminal to confirm on, so nothing was released. Fix: rerun on a terminal and type each key ID or user name when asked, or pass ${ATTACKER_CREDENTIALS_FLAG} if the case is a false positive, or release only the rest (--instance, --user).`);
+      throw new UsageError(`release: ${said}; there is no terminal to confirm on, so nothing was released. Fix: rerun on a terminal and type each ${typed} when asked, or pass ${flagsNeeded} if the case is a false positive, or release only the rest (--instance, --user).`);
     }
-    if (!rt.apply) rt.reporter.warn(`release: ${what}. --apply will ask you to type each key ID or user name (${ATTACKER_CREDENTIALS_FLAG} in automation).`);
+    if (!rt.apply) rt.reporter.warn(`release: ${said}. --apply will ask you to type each ${typed} (${flagsNeeded} in automation).`);
   }
-  return writePhase(rt, 'release', (env) => releaseCase(env, selection, { attacker }), { confirmAttackerCredentials: !!flags.releaseAttackerCredentials });
+  return writePhase(rt, 'release', (env) => releaseCase(env, selection, { attacker, compute }), {
+    confirmAttackerCredentials: !!flags.releaseAttackerCredentials,
+    confirmAttackerCompute: !!flags.releaseAttackerCompute,
+  });
 }
 
 /** report: the case as Markdown (timeline, inventory, actions, what remains manual). */

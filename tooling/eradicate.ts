@@ -1,6 +1,7 @@
 /**
  * eradicate: remove what the attacker left, after evidence is safe. Spot requests are
- * cancelled before anything is terminated (they would relaunch it), an instance is terminated
+ * cancelled before anything is terminated (they would relaunch it), the attacker's fleets and
+ * Auto Scaling groups go with their instances (tooling/eradicate-compute.ts), an instance is terminated
  * only once every one of its volumes has a completed case snapshot, its Elastic IPs are then
  * released, and key pairs, AMIs and backdoor users go. Every deletion is irreversible and confirmed (once per instance or user).
  */
@@ -40,6 +41,7 @@ import { releaseAddressActions } from './contain/elastic-ips';
 import { cancelFleetAction } from './contain/fleets';
 import { locateInstances } from './contain/instances';
 import { readRegionState, type RegionState } from './contain/state';
+import { cancelAttackerFleet, deleteAttackerGroup, drainAttackerGroup, launcherInstances, type LauncherTarget } from './eradicate-compute';
 
 /** What to remove. */
 export interface EradicationTargets {
@@ -47,6 +49,9 @@ export interface EradicationTargets {
   readonly keyPairs?: ReadonlyArray<{ readonly region: string; readonly name: string }>;
   readonly images?: ReadonlyArray<{ readonly region: string; readonly imageId: string }>;
   readonly userNames?: readonly string[];
+  /** Fleets and Auto Scaling groups the attacker created: cancelled / deleted, their instances terminated first. */
+  readonly fleets?: readonly LauncherTarget[];
+  readonly autoScalingGroups?: readonly LauncherTarget[];
   /** The stolen key(s) and their owner users: kept for hunting, and the owner is a victim; never deleted. */
   readonly stolen?: { readonly accessKeyIds: readonly string[]; readonly ownerUserNames: readonly string[] };
 }
@@ -59,11 +64,16 @@ export interface SnapshotWait {
   readonly pollMs?: number;
 }
 
-/** Run eradication over the targets; failures are recorded per resource. */
-export async function eradicate(env: PhaseEnv, targets: EradicationTargets, wait: SnapshotWait = {}): Promise<void> {
+/** Run eradication over the targets; failures are recorded per resource. Returns what stays manual. */
+export async function eradicate(env: PhaseEnv, targets: EradicationTargets, wait: SnapshotWait = {}): Promise<string[]> {
   const once = new Once();
-  if (targets.instanceIds?.length) {
-    const located = await locateInstances(env, targets.instanceIds);
+  const fleets = targets.fleets ?? [];
+  const groups = targets.autoScalingGroups ?? [];
+  // An attacker fleet's or group's running instances go with it, through the snapshot-then-terminate path.
+  const launched = await launcherInstances(env, fleets, groups);
+  const instanceIds = [...new Set([...(targets.instanceIds ?? []), ...launched])];
+  if (instanceIds.length) {
+    const located = await locateInstances(env, instanceIds);
     for (const id of located.missing) {
       // Gone already (a rerun after termination, or never there): say which.
       const terminated = env.exec.options.journal.entries().some((e) => e.action === 'ec2:TerminateInstances' && e.target === id && e.outcome === 'applied');
@@ -73,9 +83,16 @@ export async function eradicate(env: PhaseEnv, targets: EradicationTargets, wait
     await env.exec.each([...located.byRegion.keys()], env.concurrency.regions, 'eradicate/region', (region) => ({ region }), async (region) => {
       const instances = located.byRegion.get(region)!;
       const state = await readRegionState(env.read, region, instances, env.ctx.caseId);
-      await env.exec.each(instances, env.concurrency.resources, 'eradicate/instance', (i) => ({ region, target: i.InstanceId }), (i) => eradicateInstance(env, once, state, i, wait));
+      const attackerGroups = new Set(groups.filter((g) => g.region === region).map((g) => g.id));
+      await env.exec.each(instances, env.concurrency.resources, 'eradicate/instance', (i) => ({ region, target: i.InstanceId }), (i) => eradicateInstance(env, once, state, i, wait, attackerGroups));
     });
   }
+  await env.exec.each(fleets, env.concurrency.resources, 'eradicate/cancel-fleet', (t) => ({ region: t.region, target: t.id }), (t) => cancelAttackerFleet(env, once, t));
+  const manual: string[] = [];
+  await env.exec.each(groups, env.concurrency.resources, 'eradicate/auto-scaling-group', (t) => ({ region: t.region, target: t.id }), async (t) => {
+    const line = await deleteAttackerGroup(env, t);
+    if (line) manual.push(line);
+  });
   await env.exec.each(targets.keyPairs ?? [], env.concurrency.resources, 'eradicate/key-pair', (k) => ({ region: k.region, target: k.name }), async (k) => {
     await env.exec.run(deleteKeyPair(env, k.region, k.name));
   });
@@ -83,9 +100,10 @@ export async function eradicate(env: PhaseEnv, targets: EradicationTargets, wait
     await env.exec.run(deregisterImage(env, i.region, i.imageId));
   });
   await env.exec.each(targets.userNames ?? [], env.concurrency.resources, 'eradicate/user', (u) => ({ target: `user/${u}` }), (u) => deleteUser(env, u, targets.stolen));
+  return manual;
 }
 
-async function eradicateInstance(env: PhaseEnv, once: Once, state: RegionState, instance: Instance, wait: SnapshotWait): Promise<void> {
+async function eradicateInstance(env: PhaseEnv, once: Once, state: RegionState, instance: Instance, wait: SnapshotWait, attackerGroups: ReadonlySet<string>): Promise<void> {
   const id = instance.InstanceId!;
   const region = state.region;
   // 1. Nothing may relaunch it.
@@ -103,6 +121,12 @@ async function eradicateInstance(env: PhaseEnv, once: Once, state: RegionState, 
   }
   const asg = autoScalingActions(env, state, id);
   if (asg.group && !(await env.exec.sequence([asg.group, ...asg.instance]))) return;
+  // The attacker's own group is going: sized to 0 once this instance is held, so it replaces nothing.
+  const groupName = state.asgInstances.get(id)?.AutoScalingGroupName;
+  if (groupName && attackerGroups.has(groupName)) {
+    const outcome = await once.run(`asg-drain/${region}/${groupName}`, () => env.exec.run(drainAttackerGroup(env, region, groupName, `terminate/${id}`)));
+    if (outcome === 'failed' || outcome === 'needs-confirmation') return;
+  }
   // 2. Evidence: every volume has a case snapshot, and termination waits for completion.
   if (!(await env.exec.sequence(snapshotActions(env, state, instance, 'eradicate/snapshot')))) return;
   if (env.exec.applying && !(await snapshotsCompleted(env, region, instance, wait))) return;

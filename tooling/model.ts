@@ -155,6 +155,8 @@ export interface Inventory {
   readonly snapshots: readonly RegionalResource[];
   readonly spotRequests: readonly RegionalResource[];
   readonly fleets: readonly RegionalResource[];
+  /** Auto Scaling groups, by name (absent in an inventory written before groups were scoped). */
+  readonly autoScalingGroups?: readonly RegionalResource[];
   /** IAM users (and their keys/policies) created or changed in the window. */
   readonly iamUsers: readonly IamUserRecord[];
   readonly events: readonly TrailEvent[];
@@ -199,14 +201,14 @@ export interface JournalEntry {
 }
 
 /** Kinds of resource scoping can attribute to the attacker. */
-export type AttributedKind = 'instance' | 'key-pair' | 'image' | 'snapshot' | 'spot-request' | 'fleet' | 'iam-user';
+export type AttributedKind = 'instance' | 'key-pair' | 'image' | 'snapshot' | 'spot-request' | 'fleet' | 'auto-scaling-group' | 'iam-user' | 'iam-role';
 
 /** Why scoping ties one resource to the attacker. */
 export interface Attribution {
   readonly kind: AttributedKind;
   /** Undefined for IAM (global). */
   readonly region?: string;
-  /** The inventory record's ID (instance ID, key pair ID, AMI ID, user name, ...). */
+  /** The inventory record's ID (instance ID, key pair ID, AMI ID, user name, ...; for `iam-role`, the role ARN an attacker's AssumeRole named). */
   readonly id: string;
   /** `cloudtrail`: an attacker event created it; `heuristic`: inferred from times and key names. */
   readonly basis: 'cloudtrail' | 'heuristic';

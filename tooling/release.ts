@@ -8,6 +8,7 @@
  * instance terminated since — is listed for the report instead.
  */
 import { CONTAINMENT_POLICIES } from '../shared/names';
+import { ATTACKER_COMPUTE_FLAG, type ActionOutcome } from './case/executor';
 import type { PhaseEnv } from './case/phase';
 import { type UndoRecord, undoInstance } from './case/undo';
 import { principalFromArn } from './contain/credentials';
@@ -63,16 +64,57 @@ export function attackerCredentials(validations: readonly Validation[], inventor
   return { accessKeys, principals };
 }
 
+/** Compute the evidence ties to the attacker: ID or group name → why. */
+export interface AttackerCompute {
+  readonly instances: ReadonlyMap<string, string>;
+  readonly fleets: ReadonlyMap<string, string>;
+  readonly groups: ReadonlyMap<string, string>;
+}
+
+/**
+ * Instances, fleets and Auto Scaling groups CloudTrail ties to the attacker (an attacker event
+ * created them, or they were launched by a fleet or group that one created). Heuristic
+ * attributions and instances only named with --instance are not: a false positive is released freely.
+ */
+export function attackerCompute(inventory: Inventory | undefined): AttackerCompute {
+  const of = (kind: string) => new Map((inventory?.attributions ?? []).filter((a) => a.kind === kind && a.basis === 'cloudtrail').map((a) => [a.id, `CloudTrail: ${a.reason}`]));
+  return { instances: of('instance'), fleets: of('fleet'), groups: of('auto-scaling-group') };
+}
+
+/** The compute tie of a containment record, if any: its instance, its fleet, or its Auto Scaling group. */
+function computeTie(r: UndoRecord, compute: AttackerCompute): { readonly expected: string; readonly why: string; readonly kind: 'compute' } | undefined {
+  const instance = undoInstance(r);
+  const instanceWhy = instance ? compute.instances.get(instance) : undefined;
+  if (instance && instanceWhy) return { expected: instance, why: `instance ${instance} (${instanceWhy})`, kind: 'compute' };
+  if (r.kind === 'fleet-capacity') {
+    const why = compute.fleets.get(r.fleetId);
+    return why ? { expected: r.fleetId, why: `${r.fleetKind === 'spot-fleet' ? 'Spot Fleet' : 'EC2 Fleet'} ${r.fleetId} capacity ${r.targetCapacity} (${why})`, kind: 'compute' } : undefined;
+  }
+  if ('autoScalingGroupName' in r) {
+    const why = compute.groups.get(r.autoScalingGroupName);
+    return why ? { expected: r.autoScalingGroupName, why: `Auto Scaling group ${r.autoScalingGroupName} (${why})`, kind: 'compute' } : undefined;
+  }
+  return undefined;
+}
+
 /** What the responder must type to release this record, and why; undefined when it gives the attacker nothing back. */
-export function attackerTie(r: UndoRecord, attacker: AttackerCredentials | undefined): { readonly expected: string; readonly why: string } | undefined {
+export function attackerTie(
+  r: UndoRecord,
+  attacker: AttackerCredentials | undefined,
+  compute?: AttackerCompute,
+): { readonly expected: string; readonly why: string; readonly kind: 'credential' | 'compute' } | undefined {
+  if (compute) {
+    const tie = computeTie(r, compute);
+    if (tie) return tie;
+  }
   if (!attacker) return undefined;
   if (r.kind === 'access-key-activate') {
     const why = attacker.accessKeys.get(r.accessKeyId) ?? attacker.principals.get(`user/${r.userName}`);
-    return why ? { expected: r.accessKeyId, why: `access key ${r.accessKeyId} of ${r.userName} (${why})` } : undefined;
+    return why ? { expected: r.accessKeyId, why: `access key ${r.accessKeyId} of ${r.userName} (${why})`, kind: 'credential' } : undefined;
   }
   if (r.kind === 'delete-inline-policy') {
     const why = attacker.principals.get(`${r.principal.kind}/${r.principal.name}`);
-    return why ? { expected: r.principal.name, why: `${r.principal.kind} ${r.principal.name} (${why})` } : undefined;
+    return why ? { expected: r.principal.name, why: `${r.principal.kind} ${r.principal.name} (${why})`, kind: 'credential' } : undefined;
   }
   return undefined;
 }
@@ -100,7 +142,11 @@ export function planRelease(entries: readonly JournalEntry[], selection: Release
   const interrupted = (e: JournalEntry) =>
     e.outcome === 'started' && !entries.some((x) => x.seq > e.seq && x.outcome !== 'started' && x.step === e.step && x.action === e.action && x.target === e.target);
   const applied = entries.filter((e) => (e.outcome === 'applied' || interrupted(e)) && !e.step.startsWith('release/'));
-  const gone = new Set(applied.filter((e) => /^(ec2:TerminateInstances|iam:DeleteUser|ec2:ReleaseAddress|ec2:CancelSpotFleetRequests|ec2:DeleteFleets)$/.test(e.action)).map((e) => e.target));
+  // Removed by eradicate, by this case or before it (a removal found already done counts too).
+  const removal = (e: JournalEntry) => e.step.startsWith('eradicate/') && e.outcome === 'skipped-already-done';
+  const gone = new Set(
+    [...applied, ...entries.filter(removal)].filter((e) => /^(ec2:TerminateInstances|iam:DeleteUser|ec2:ReleaseAddress|ec2:CancelSpotFleetRequests|ec2:DeleteFleets|autoscaling:DeleteAutoScalingGroup)$/.test(e.action)).map((e) => e.target),
+  );
   const first = new Map<string, { record: UndoRecord; entry: JournalEntry; lastSeq: number }>();
   for (const e of applied) {
     const record = e.undo as UndoRecord | undefined;
@@ -121,6 +167,10 @@ export function planRelease(entries: readonly JournalEntry[], selection: Release
   const undo = records
     .filter(({ record }) => {
       if (record.kind === 'asg-resume') {
+        if (gone.has(record.autoScalingGroupName)) {
+          manual.push(`asg-resume on ${record.autoScalingGroupName}: not restored, the group was deleted by eradicate`);
+          return false;
+        }
         return wholeCase(selection) || heldBy(record.autoScalingGroupName).every((id) => selection.instanceIds?.includes(id));
       }
       if (!selected(record, selection)) {
@@ -139,8 +189,9 @@ export function planRelease(entries: readonly JournalEntry[], selection: Release
       }
       const owner =
         undoInstance(record) ?? (record.kind === 'delete-inline-policy' ? record.principal.name : record.kind === 'access-key-activate' ? record.userName : undefined);
-      const ownerGone = (owner && (gone.has(owner) || gone.has(`user/${owner}`))) || (record.kind === 'eip-associate' && gone.has(record.allocationId)) || (record.kind === 'fleet-capacity' && gone.has(record.fleetId));
-      if (ownerGone) manual.push(`${record.kind} on ${owner}: not restored, the resource was removed by eradicate`);
+      const ownerGone = (owner && (gone.has(owner) || gone.has(`user/${owner}`))) || (record.kind === 'eip-associate' && gone.has(record.allocationId)) || (record.kind === 'fleet-capacity' && gone.has(record.fleetId)) || ('autoScalingGroupName' in record && gone.has(record.autoScalingGroupName));
+      const what = owner ?? ('autoScalingGroupName' in record ? record.autoScalingGroupName : record.kind === 'fleet-capacity' ? record.fleetId : record.key);
+      if (ownerGone) manual.push(`${record.kind} on ${what}: not restored, the resource was removed by eradicate`);
       return !ownerGone;
     })
     // Newest first; the released tag last of all, since it says the release completed.
@@ -151,6 +202,7 @@ export function planRelease(entries: readonly JournalEntry[], selection: Release
       if (e.action === 'ec2:ReleaseAddress') manual.push(`Elastic IP ${(e.request as { address?: { PublicIp?: string } }).address?.PublicIp ?? ''} (${e.target}) was released for good; allocate a new one if the workload needs it`);
       else if (e.action === 'ec2:CancelSpotInstanceRequests') manual.push(`Spot request ${e.target} was cancelled; request capacity again if the workload was legitimate`);
       else if (e.action === 'ec2:CancelSpotFleetRequests' || e.action === 'ec2:DeleteFleets') manual.push(`Fleet ${e.target} was cancelled by eradicate; create it again if the workload was legitimate`);
+      else if (e.action === 'autoscaling:DeleteAutoScalingGroup') manual.push(`Auto Scaling group ${e.target} was deleted by eradicate; create it again if the workload was legitimate`);
       else if (e.action === 'ec2:CreateSnapshot') manual.push(`Case snapshot of ${e.target} kept as evidence (delete it when the case closes)`);
       else if (e.action === 'ec2:CreateSecurityGroup') manual.push(`Isolation group ${e.target} created by irctl kept (harmless; delete when unused)`);
     }
@@ -165,7 +217,11 @@ export function planRelease(entries: readonly JournalEntry[], selection: Release
 }
 
 /** Restore what the selection's containment changed. Returns the manual leftovers. */
-export async function releaseCase(env: PhaseEnv, selection: ReleaseSelection = {}, options: { readonly attacker?: AttackerCredentials } = {}): Promise<readonly string[]> {
+export async function releaseCase(
+  env: PhaseEnv,
+  selection: ReleaseSelection = {},
+  options: { readonly attacker?: AttackerCredentials; readonly compute?: AttackerCompute } = {},
+): Promise<readonly string[]> {
   const plan = planRelease(env.exec.options.journal.entries(), selection);
   for (const name of plan.unknown) {
     env.exec.fail('release/select', `the journal of case ${env.ctx.caseId} records no containment of ${name}, so there is nothing to release for it. Fix: check the ID (irctl report lists what was contained).`, { target: name });
@@ -180,23 +236,36 @@ export async function releaseCase(env: PhaseEnv, selection: ReleaseSelection = {
     manual.push(line);
   }
   // Sequential, newest first: the order matters (rejoin the group before lifting protection).
+  const outcomes = new Map<string, ActionOutcome>();
+  const heldBack = new Set<string>();
   for (const { record } of plan.undo) {
     const instance = undoInstance(record);
     if (instance && vanished.has(instance)) continue;
     const action = inverseOf(env, record);
-    // Giving the attacker a credential back takes a typed confirmation, once per key or principal.
-    const tie = attackerTie(record, options.attacker);
-    if (action) await env.exec.run(tie ? { ...action, typedConfirmation: tie, confirmGroup: `attacker-credential/${tie.expected}` } : action);
-    else env.exec.fail('release/unknown', `journal undo kind "${record.kind}" (${record.key}) is unknown to this irctl version; restore it by hand`, { target: record.key });
+    // Giving the attacker a credential or their compute back takes a typed confirmation, once per key, principal, instance, fleet or group.
+    const tie = attackerTie(record, options.attacker, options.compute);
+    if (!action) {
+      env.exec.fail('release/unknown', `journal undo kind "${record.kind}" (${record.key}) is unknown to this irctl version; restore it by hand`, { target: record.key });
+      continue;
+    }
+    const outcome = await env.exec.run(tie ? { ...action, typedConfirmation: tie, confirmGroup: `attacker-${tie.kind}/${tie.expected}` } : action);
+    outcomes.set(record.key, outcome);
+    if (tie?.kind === 'compute' && outcome === 'needs-confirmation' && !heldBack.has(tie.expected)) {
+      heldBack.add(tie.expected);
+      manual.push(`${tie.why} stays contained: the evidence ties it to the attacker and the release was not confirmed (type ${tie.expected} when asked, or pass ${ATTACKER_COMPUTE_FLAG} once the case is a false positive)`);
+    }
   }
-  // A key released alone stays useless while its owner keeps the deny-all: say so.
+  // A key released alone stays useless while its owner keeps the deny-all: say so, only for a key this run re-activated (or will).
   for (const { record } of plan.undo) {
     if (record.kind !== 'access-key-activate' || selection.userNames?.includes(record.userName) || wholeCase(selection)) continue;
+    const outcome = outcomes.get(record.key);
+    if (outcome !== 'applied' && outcome !== 'skipped-already-done' && outcome !== 'planned' && outcome !== 'dry-run-ok') continue;
     const denyAll = env.exec.options.journal.entries().some((e) => {
       const u = e.undo as UndoRecord | undefined;
       return e.outcome === 'applied' && u?.kind === 'delete-inline-policy' && u.principal.kind === 'user' && u.principal.name === record.userName && u.policyName === CONTAINMENT_POLICIES.denyAll;
     });
-    if (denyAll) manual.push(`${record.userName} keeps the inline ${CONTAINMENT_POLICIES.denyAll}: key ${record.accessKeyId} is active again but denied everything until you run irctl release --user ${record.userName}`);
+    const state = env.exec.applying ? 'is active again' : 'would be active again';
+    if (denyAll) manual.push(`${record.userName} keeps the inline ${CONTAINMENT_POLICIES.denyAll}: key ${record.accessKeyId} ${state} but denied everything until you run irctl release --user ${record.userName}`);
   }
   for (const m of manual) env.reporter.progress(`[manual] ${m}`);
   return [...new Set(manual)];

@@ -72,7 +72,7 @@ export interface HarnessRun {
 }
 
 /** Run a write phase against moto as irctl's CLI would with --no-assume. */
-export async function runPhase(run: HarnessRun, fn: (env: PhaseEnv) => Promise<void>): Promise<{ exec: Executor; lines: string[]; warnings: string[] }> {
+export async function runPhase(run: HarnessRun, fn: (env: PhaseEnv) => Promise<unknown>): Promise<{ exec: Executor; lines: string[]; warnings: string[] }> {
   const clients = new AwsClients({ endpoint: run.endpoint, credentials: MOTO_CREDENTIALS, maxAttempts: 2, onClient: allHooks(run.calls ? recordCalls(run.calls) : undefined, run.onClient) });
   const sessions = new SessionBroker(clients, { caseId: run.ctx.caseId, accountId: run.ctx.accountId, assume: false });
   const reporter = memoryReporter();

@@ -137,3 +137,16 @@ test('eradicate cancels the fleets only with the confirmation every irreversible
   expect(confirmed.exec.results.filter((r) => r.action === 'ec2:CancelSpotFleetRequests').map((r) => r.outcome)).toEqual(['applied']);
   expect((await ec2().send(new DescribeSpotFleetRequestsCommand({ SpotFleetRequestIds: [spotFleetId] }))).SpotFleetRequestConfigs![0].SpotFleetRequestState).toMatch(/^cancelled/);
 });
+
+test('an attacker fleet is an eradication target of its own: cancelled, and its instances terminated after their snapshots, though none was named', async () => {
+  await moto.reset();
+  const { spotFleetId, instanceIds } = await seedFleets();
+  const spotInstance = instanceIds[0];
+  const ctx = newCtx();
+  // Applied directly: moto's CancelSpotFleetRequests ignores DryRun, so a plan run would already cancel it.
+  const done = await runPhase({ endpoint: moto.endpoint, ctx, apply: true, yesIrreversible: true }, (env) => eradicate(env, { fleets: [{ region, id: spotFleetId }] }, { timeoutMs: 60_000, pollMs: 1 }));
+  expect(done.exec.failures).toEqual([]);
+  expect(done.exec.results.filter((r) => r.action === 'ec2:CancelSpotFleetRequests').map((r) => [r.target, r.outcome])).toEqual([[spotFleetId, 'applied']]);
+  expect((await ec2().send(new DescribeSpotFleetRequestsCommand({ SpotFleetRequestIds: [spotFleetId] }))).SpotFleetRequestConfigs![0].SpotFleetRequestState).toMatch(/^cancelled/);
+  expect((await ec2().send(new DescribeInstancesCommand({ InstanceIds: [spotInstance] }))).Reservations![0].Instances![0].State!.Name).toBe('terminated');
+});

@@ -100,7 +100,14 @@ beforeAll(async () => {
   // The clean room gets the case snapshots: copied re-encrypted, shared with forensics only.
   await phase(true, (env) => handOff(env, handoffTarget(config)));
   await phase(true, (env) =>
-    eradicate(env, { instanceIds: scenario.instances.map((i) => i.instanceId), keyPairs: scenario.keyPairs, images: scenario.images, userNames: [scenario.backdoorUser] }),
+    eradicate(env, {
+      instanceIds: scenario.instances.map((i) => i.instanceId),
+      keyPairs: scenario.keyPairs,
+      images: scenario.images,
+      userNames: [scenario.backdoorUser],
+      // The attacker's Auto Scaling group as a target of its own: sized to 0, then deleted.
+      autoScalingGroups: [{ region: 'us-east-1', id: scenario.asgName }],
+    }),
   );
   // verify reads the anchors back as the analyst.
   expect(await latestAnchor((await sessions.session('analyst')).clients, anchor, ctx.caseId)).toBeDefined();
@@ -145,7 +152,7 @@ test('the scenario exercised both roles: reads as the analyst, writes as break-g
       'ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:DisassociateAddress', 'ec2:ReleaseAddress', 'ec2:DisassociateIamInstanceProfile',
       'ec2:CancelSpotInstanceRequests', 'ec2:CreateTags', 'ec2:TerminateInstances', 'ec2:DeleteKeyPair', 'ec2:DeregisterImage', 'ec2:AssociateIamInstanceProfile', 'ec2:AssociateAddress',
       'autoscaling:SuspendProcesses', 'autoscaling:SetInstanceProtection', 'autoscaling:DetachInstances', 'autoscaling:AttachInstances', 'autoscaling:ResumeProcesses',
-      'autoscaling:EnterStandby', 'autoscaling:ExitStandby',
+      'autoscaling:EnterStandby', 'autoscaling:ExitStandby', 'autoscaling:UpdateAutoScalingGroup', 'autoscaling:DeleteAutoScalingGroup',
       'elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:RegisterTargets',
       'iam:UpdateAccessKey', 'iam:PutUserPolicy', 'iam:PutRolePolicy', 'iam:DeleteUserPolicy', 'iam:DeleteRolePolicy', 'iam:DeleteAccessKey', 'iam:DeleteLoginProfile',
       'iam:DetachUserPolicy', 'iam:DeleteUser', 's3:PutObject', 'ec2:CopySnapshot', 'ec2:ModifySnapshotAttribute',

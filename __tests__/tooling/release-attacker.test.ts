@@ -87,10 +87,13 @@ test('on a terminal, "yes" is not enough: the key ID must be typed; the flag con
   expect(wrong.code).toBe(3);
   expect(questions.join('\n')).toMatch(new RegExp(`type ${scenario.attackerKeyId}`, 'i'));
   expect(await keyStatus(scenario.attackerUser)).toEqual(['Inactive']);
+  // Nothing was re-activated: no line may say the key is active again.
+  expect(wrong.out).not.toMatch(/active again/);
 
   const typed = await irctl(caseDir, ['--apply', 'release', '--access-key', scenario.attackerKeyId], async () => scenario.attackerKeyId);
   expect(typed.code).toBe(0);
   expect(await keyStatus(scenario.attackerUser)).toEqual(['Active']);
+  expect(typed.out).toMatch(new RegExp(`\\[manual\\] .*key ${scenario.attackerKeyId} is active again but denied everything`));
 
   const flagged = await irctl(caseDir, ['--apply', 'release', '--user', scenario.attackerUser, '--release-attacker-credentials']);
   expect(flagged.code).toBe(0);

@@ -207,6 +207,13 @@ export function breakGlassPolicies(config: OrgConfig): AuditedPolicy[] {
             Resource: '*',
           },
           {
+            // Eradication of an Auto Scaling group the attacker created: sized to 0 once its instances are held, deleted after them.
+            Sid: 'EradicateAttackerGroups',
+            Effect: 'Allow',
+            Action: ['autoscaling:UpdateAutoScalingGroup', 'autoscaling:DeleteAutoScalingGroup'],
+            Resource: '*',
+          },
+          {
             // Step "credentials": deactivate keys (kept for hunting), deny-all inline policy, then remove a rogue user.
             Sid: 'ContainUsers',
             Effect: 'Allow',

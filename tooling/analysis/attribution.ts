@@ -1,8 +1,11 @@
 /**
- * Which scoped resources the attacker created. CloudTrail events decide where they exist;
- * otherwise heuristics: created in the window and tied to something already attributed
- * (the attacker's key pair, Spot request, instance or snapshot). Heuristic marks are for a
- * human to confirm, and say so.
+ * Which scoped resources the attacker created. CloudTrail events decide where they exist (a
+ * key pair only by the attacker's CreateKeyPair/ImportKeyPair in its region, by key pair ID
+ * where the event has one; the instances of a fleet or Auto Scaling group an attacker event
+ * created follow it). Otherwise heuristics: created in the window and tied to something
+ * CloudTrail attributed (the attacker's key pair, Spot request, instance or snapshot). A key
+ * pair merely created in the window, or sharing the attacker's key pair's name elsewhere, ties
+ * nothing. Heuristic marks are for a human to confirm, and say so.
  */
 import type { Attribution, AttributedKind, Inventory } from '../model';
 import { inWindow } from './scope-iam';
@@ -11,6 +14,7 @@ import { createdBy, type ParsedTrailEvent } from './trail';
 /** The inventory's resource lists, the window, and the parsed trail events. */
 export interface AttributionInput
   extends Pick<Inventory, 'instances' | 'keyPairs' | 'images' | 'snapshots' | 'spotRequests' | 'fleets' | 'iamUsers'> {
+  readonly autoScalingGroups?: Inventory['autoScalingGroups'];
   /** This case: its own evidence snapshots (tagged with it) are not the attacker's; another case's tag proves nothing. */
   readonly caseId?: string;
   /** The case's account: events another member account logged (organization trail) name that account's resources, not these. */
@@ -38,33 +42,57 @@ export function attribute(input: AttributionInput): Attribution[] {
     for (const created of createdBy(parsed)) {
       const reason = `${event.eventName} at ${event.eventTime}${event.accessKeyId ? ` with ${event.accessKeyId}` : ''}`;
       const base = { basis: 'cloudtrail' as const, reason, eventId: event.eventId };
+      if (created.kind === 'iam-role') {
+        // No inventory record to match: the role ARN from the attacker's own AssumeRole is the evidence.
+        mark({ ...base, kind: 'iam-role', id: created.name });
+        continue;
+      }
       if (created.kind === 'iam-user') {
         if (input.iamUsers.some((u) => u.userName === created.name)) mark({ ...base, kind: 'iam-user', id: created.name });
         continue;
       }
       const region = event.region;
-      const found = findRegional(input, created.kind, region, created.name);
+      const found = created.kind === 'key-pair' ? findKeyPair(input, region, created.name, parsed.detail) : findRegional(input, created.kind, region, created.name);
       if (found) mark({ ...base, kind: created.kind, region, id: found });
+    }
+  }
+  // What an attacker's fleet or Auto Scaling group launched is theirs by the same evidence.
+  for (const a of [...marks.values()].filter((m) => m.kind === 'fleet' || m.kind === 'auto-scaling-group')) {
+    const owner = a.kind === 'fleet' ? input.fleets.find((f) => f.region === a.region && f.id === a.id) : input.autoScalingGroups?.find((g) => g.region === a.region && g.id === a.id);
+    const members = new Set((owner?.details?.instanceIds ?? '').split(',').filter(Boolean));
+    const what = a.kind === 'fleet' ? `${owner?.details?.fleetKind === 'ec2-fleet' ? 'EC2 Fleet' : 'Spot Fleet'} ${a.id}` : `Auto Scaling group ${a.id}`;
+    for (const i of input.instances) {
+      if (i.region !== a.region || !(members.has(i.instanceId) || (a.kind === 'auto-scaling-group' && i.autoScalingGroup === a.id))) continue;
+      mark({ kind: 'instance', region: i.region, id: i.instanceId, basis: 'cloudtrail', reason: `launched by ${what}, which the attacker created (${a.reason})`, eventId: a.eventId });
     }
   }
 
   const inWin = (iso?: string): boolean => inWindow(iso, input.window);
+  // Only key pairs an attacker event created: a colleague's key pair created in the window ties nothing to the attacker.
   const attackerKeyNames = (region: string): Set<string> =>
-    new Set(input.keyPairs.filter((k) => k.region === region && has('key-pair', region, k.id)).map((k) => k.name ?? k.id));
+    new Set(input.keyPairs.filter((k) => k.region === region && marks.get(key('key-pair', region, k.id))?.basis === 'cloudtrail').map((k) => k.name ?? k.id));
 
   for (const k of input.keyPairs) {
-    if (inWin(k.createdAt)) mark({ kind: 'key-pair', region: k.region, id: k.id, basis: 'heuristic', reason: `created in the window at ${k.createdAt}` });
+    if (inWin(k.createdAt)) mark({ kind: 'key-pair', region: k.region, id: k.id, basis: 'heuristic', reason: `created in the window at ${k.createdAt}; no CloudTrail event of the attacker created it` });
   }
+  // A key pair only created in the window is a weaker hint: said so in the reason, never "the attacker's".
+  const windowKeyNames = (region: string): Set<string> =>
+    new Set(input.keyPairs.filter((k) => k.region === region && marks.get(key('key-pair', region, k.id))?.basis === 'heuristic').map((k) => k.name ?? k.id));
+  const keyHint = (region: string, names: readonly string[]): string | undefined => {
+    const attacker = names.filter((n) => attackerKeyNames(region).has(n));
+    if (attacker.length) return `attacker key pair ${attacker.join(', ')}`;
+    const recent = names.filter((n) => windowKeyNames(region).has(n));
+    return recent.length ? `key pair ${recent.join(', ')}, created in the window (no CloudTrail event of the attacker created it)` : undefined;
+  };
   for (const r of input.spotRequests) {
-    const keyName = r.details?.keyName;
-    if (inWin(r.createdAt) && keyName && attackerKeyNames(r.region).has(keyName)) {
-      mark({ kind: 'spot-request', region: r.region, id: r.id, basis: 'heuristic', reason: `created in the window with attacker key pair ${keyName}` });
-    }
+    const hint = r.details?.keyName ? keyHint(r.region, [r.details.keyName]) : undefined;
+    if (inWin(r.createdAt) && hint) mark({ kind: 'spot-request', region: r.region, id: r.id, basis: 'heuristic', reason: `created in the window with ${hint}` });
   }
   for (const i of input.instances) {
     if (!inWin(i.launchTime)) continue;
-    if (i.keyName && attackerKeyNames(i.region).has(i.keyName)) {
-      mark({ kind: 'instance', region: i.region, id: i.instanceId, basis: 'heuristic', reason: `launched in the window at ${i.launchTime} with attacker key pair ${i.keyName}` });
+    const hint = i.keyName ? keyHint(i.region, [i.keyName]) : undefined;
+    if (hint) {
+      mark({ kind: 'instance', region: i.region, id: i.instanceId, basis: 'heuristic', reason: `launched in the window at ${i.launchTime} with ${hint}` });
     } else if (has('spot-request', i.region, i.spotInstanceRequestId)) {
       mark({ kind: 'instance', region: i.region, id: i.instanceId, basis: 'heuristic', reason: `launched in the window by attacker Spot request ${i.spotInstanceRequestId}` });
     }
@@ -75,11 +103,8 @@ export function attribute(input: AttributionInput): Attribution[] {
     }
   }
   for (const f of input.fleets) {
-    const keys = (f.details?.keyNames ?? '').split(',').filter(Boolean);
-    const attackerKeys = attackerKeyNames(f.region);
-    if (inWin(f.createdAt) && keys.some((k) => attackerKeys.has(k))) {
-      mark({ kind: 'fleet', region: f.region, id: f.id, basis: 'heuristic', reason: `created in the window with attacker key pair ${keys.join(', ')}` });
-    }
+    const hint = keyHint(f.region, (f.details?.keyNames ?? '').split(',').filter(Boolean));
+    if (inWin(f.createdAt) && hint) mark({ kind: 'fleet', region: f.region, id: f.id, basis: 'heuristic', reason: `created in the window with ${hint}` });
   }
   const imagesFromAttackerInstances = new Set<string>();
   for (const s of input.snapshots) {
@@ -114,6 +139,18 @@ export function attribute(input: AttributionInput): Attribution[] {
   return [...marks.values()];
 }
 
+/**
+ * The key pair an attacker's CreateKeyPair/ImportKeyPair created: by the key pair ID its response
+ * carries (a same-named key pair created later is another one), else by name in that region.
+ */
+function findKeyPair(input: AttributionInput, region: string, name: string, detail: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const response = detail?.responseElements as Record<string, unknown> | undefined;
+  const keyPairId = typeof response?.keyPairId === 'string' ? response.keyPairId : undefined;
+  const inRegion = input.keyPairs.filter((k) => k.region === region);
+  if (keyPairId) return inRegion.find((k) => k.id === keyPairId)?.id;
+  return inRegion.find((k) => k.name === name || k.id === name)?.id;
+}
+
 /** The inventory ID of a regional resource an event names (key pairs are named by KeyName). */
 function findRegional(input: AttributionInput, kind: AttributedKind, region: string, name: string): string | undefined {
   switch (kind) {
@@ -129,6 +166,8 @@ function findRegional(input: AttributionInput, kind: AttributedKind, region: str
       return input.spotRequests.find((r) => r.region === region && r.id === name)?.id;
     case 'fleet':
       return input.fleets.find((r) => r.region === region && r.id === name)?.id;
+    case 'auto-scaling-group':
+      return input.autoScalingGroups?.find((r) => r.region === region && r.id === name)?.id;
     default:
       return undefined;
   }

@@ -60,6 +60,7 @@ export function mergeInventory(previous: Inventory | undefined, current: Invento
     snapshots: regional('snapshot', (i) => i.snapshots),
     spotRequests: regional('Spot request', (i) => i.spotRequests),
     fleets: regional('fleet', (i) => i.fleets),
+    autoScalingGroups: regional('Auto Scaling group', (i) => i.autoScalingGroups ?? []),
     // IAM is listed whole each run, but kept by window: a user absent now may only be outside it.
     iamUsers: merge<IamUserRecord>('IAM user', previous?.iamUsers, current.iamUsers, (u) => u.userName, () => undefined, (u) => u.userName),
     events: mergeEvents(previous?.events ?? [], current.events),

@@ -56,6 +56,12 @@ export function derivedManualSteps(input: { readonly inventory?: Inventory; read
       out.push(`No action recorded yet on attacker ${label(a)}: contain or eradicate it, or record why not`);
     }
   }
+  // A fleet or group held at capacity 0 counts as touched above, yet it still exists and can relaunch: say so until eradicate removed it.
+  const removed = new Set(done.filter((j) => /^(ec2:CancelSpotFleetRequests|ec2:DeleteFleets|autoscaling:DeleteAutoScalingGroup)$/.test(j.action)).map((j) => j.target));
+  for (const a of (inventory?.attributions ?? []).filter((x) => (x.kind === 'fleet' || x.kind === 'auto-scaling-group') && !removed.has(x.id))) {
+    const fix = a.basis === 'cloudtrail' ? 'irctl --apply eradicate cancels/deletes it (confirmed)' : 'if it is theirs, irctl --apply eradicate --include-heuristic';
+    out.push(`Attacker ${label(a)} still exists (${a.basis}: ${a.reason}); containment at most held it at capacity 0 or suspended it: ${fix}`);
+  }
   // One line per fact: a step journaled on two runs (applied, then skipped-already-done) is one hand-off.
   return [...new Set(out)];
 }

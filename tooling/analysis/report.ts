@@ -73,7 +73,7 @@ function summary(input: ReportInput, journal: readonly JournalEntry[], head: str
     [
       'Attributed to the attacker',
       inventory
-        ? `${count('instance')} instances, ${count('key-pair')} key pairs, ${count('image')} AMIs, ${count('snapshot')} snapshots, ${count('spot-request')} Spot requests, ${count('fleet')} fleets, ${count('iam-user')} IAM users`
+        ? `${count('instance')} instances, ${count('key-pair')} key pairs, ${count('image')} AMIs, ${count('snapshot')} snapshots, ${count('spot-request')} Spot requests, ${count('fleet')} fleets, ${count('auto-scaling-group')} Auto Scaling groups, ${count('iam-user')} IAM users, ${count('iam-role')} IAM roles assumed`
         : undefined,
     ],
     ['CloudTrail events of the attacker', inventory ? String(inventory.events.length) : undefined],
@@ -160,8 +160,12 @@ function createdAt(inventory: Inventory | undefined, a: Attribution): string | u
       return regional(inventory.spotRequests);
     case 'fleet':
       return regional(inventory.fleets);
+    case 'auto-scaling-group':
+      return regional(inventory.autoScalingGroups ?? []);
     case 'iam-user':
       return inventory.iamUsers.find((u) => u.userName === a.id)?.createdAt;
+    case 'iam-role':
+      return undefined;
   }
 }
 
@@ -211,7 +215,8 @@ function inventoryTables(inv: Inventory): string {
     regional('AMIs', 'image', inv.images, ['snapshotIds']),
     regional('Snapshots', 'snapshot', inv.snapshots, ['volumeId', 'encrypted']),
     regional('Spot instance requests', 'spot-request', inv.spotRequests, ['type', 'instanceId', 'keyName']),
-    regional('Spot Fleets and EC2 Fleets', 'fleet', inv.fleets, ['fleetKind', 'type', 'targetCapacity']),
+    regional('Spot Fleets and EC2 Fleets', 'fleet', inv.fleets, ['fleetKind', 'type', 'targetCapacity', 'instanceIds']),
+    regional('Auto Scaling groups', 'auto-scaling-group', inv.autoScalingGroups ?? [], ['desiredCapacity', 'minSize', 'launchTemplate', 'instanceIds']),
     section(
       'IAM users',
       ['User', 'Created (UTC)', 'Access keys', 'Console password', 'Attached policies', 'Inline policies', 'Why'],

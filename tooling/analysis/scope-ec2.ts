@@ -1,6 +1,7 @@
 /**
  * One region's EC2 inventory: instances in every state, key pairs, AMIs and snapshots the
- * account owns, Spot requests, Spot Fleets and EC2 Fleets. Each listing is its own step, so
+ * account owns, Spot requests, Spot Fleets and EC2 Fleets (with their instances), Auto Scaling
+ * groups. Each listing is its own step, so
  * one denied or failing call becomes a StepFailure while the rest of the region is scoped.
  */
 import {
@@ -11,7 +12,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { TAGS } from '../../shared/names';
 import type { AwsClients } from '../aws/clients';
-import { readFleets, readSpotFleetRequests } from '../aws/ec2-state';
+import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { readFleetInstances, readFleets, readSpotFleetInstances, readSpotFleetRequests } from '../aws/ec2-state';
 import type { InstanceRecord, RegionalResource, StepFailure } from '../model';
 import {
   autoScalingGroupsOf,
@@ -30,6 +32,7 @@ export interface RegionalInventory {
   readonly snapshots: RegionalResource[];
   readonly spotRequests: RegionalResource[];
   readonly fleets: RegionalResource[];
+  readonly autoScalingGroups: RegionalResource[];
   readonly failures: StepFailure[];
 }
 
@@ -45,7 +48,7 @@ function details(entries: Record<string, string | number | boolean | undefined>)
 /** Scope one region; never throws, failures are returned. */
 export async function scopeRegion(clients: AwsClients, region: string): Promise<RegionalInventory> {
   const ec2 = clients.ec2(region);
-  const inv: RegionalInventory = { instances: [], keyPairs: [], images: [], snapshots: [], spotRequests: [], fleets: [], failures: [] };
+  const inv: RegionalInventory = { instances: [], keyPairs: [], images: [], snapshots: [], spotRequests: [], fleets: [], autoScalingGroups: [], failures: [] };
   const step = async (name: string, run: () => Promise<void>): Promise<void> => {
     try {
       await run();
@@ -140,6 +143,8 @@ export async function scopeRegion(clients: AwsClients, region: string): Promise<
     }),
     step('spot-fleets', async () => {
       for (const f of await readSpotFleetRequests(ec2)) {
+        // The fleet's instances: what ties them to an attacker's RequestSpotFleet (moto does not tag them).
+        const members = await readSpotFleetInstances(ec2, f.SpotFleetRequestId ?? '');
         const specs = f.SpotFleetRequestConfig?.LaunchSpecifications ?? [];
         inv.fleets.push({
           region,
@@ -151,12 +156,14 @@ export async function scopeRegion(clients: AwsClients, region: string): Promise<
             type: f.SpotFleetRequestConfig?.Type,
             targetCapacity: f.SpotFleetRequestConfig?.TargetCapacity,
             keyNames: [...new Set(specs.flatMap((s) => (s.KeyName ? [s.KeyName] : [])))].join(','),
+            instanceIds: members.flatMap((m) => m.InstanceId ?? []).join(','),
           }),
         });
       }
     }),
     step('ec2-fleets', async () => {
       for (const f of await readFleets(ec2)) {
+        const members = await readFleetInstances(ec2, f.FleetId ?? '');
         inv.fleets.push({
           region,
           id: f.FleetId ?? '',
@@ -166,9 +173,35 @@ export async function scopeRegion(clients: AwsClients, region: string): Promise<
             fleetKind: 'ec2-fleet',
             type: f.Type,
             targetCapacity: f.TargetCapacitySpecification?.TotalTargetCapacity,
+            instanceIds: members.flatMap((m) => m.InstanceId ?? []).join(','),
           }),
         });
       }
+    }),
+    step('auto-scaling-groups', async () => {
+      const asg = clients.autoScaling(region);
+      let NextToken: string | undefined;
+      do {
+        const page = await asg.send(new DescribeAutoScalingGroupsCommand({ NextToken }));
+        for (const g of page.AutoScalingGroups ?? []) {
+          inv.autoScalingGroups.push({
+            region,
+            id: g.AutoScalingGroupName ?? '',
+            name: g.AutoScalingGroupName,
+            state: g.Status ?? 'active',
+            createdAt: iso(g.CreatedTime),
+            details: details({
+              minSize: g.MinSize,
+              maxSize: g.MaxSize,
+              desiredCapacity: g.DesiredCapacity,
+              launchTemplate: g.LaunchTemplate?.LaunchTemplateName ?? g.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification?.LaunchTemplateName,
+              launchConfiguration: g.LaunchConfigurationName,
+              instanceIds: (g.Instances ?? []).flatMap((i) => i.InstanceId ?? []).join(','),
+            }),
+          });
+        }
+        NextToken = page.NextToken;
+      } while (NextToken);
     }),
   ]);
   // Emulators (moto) leave SpotInstanceRequestId off instances; the request names its instance, so fill it in.

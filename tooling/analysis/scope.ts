@@ -25,7 +25,9 @@ export interface ScopeTarget {
 }
 
 /** Where scope gets the attacker's events, one call per round of lookups. @default LookupEvents per region */
-export type TrailSource = (lookups: ReadonlyArray<{ readonly attribute: TrailAttribute; readonly value: string }>) => Promise<ParsedTrailEvent[]>;
+/** A trail lookup: LookupEvents' attributes, plus `RoleArn` (sessions issued by a role), which only the organization trail can answer. */
+export type TrailLookup = { readonly attribute: TrailAttribute | 'RoleArn'; readonly value: string };
+export type TrailSource = (lookups: readonly TrailLookup[]) => Promise<ParsedTrailEvent[]>;
 
 export interface ScopeOptions {
   /** Another event source (Athena over the organization trail: no horizon, every account). @default LookupEvents */
@@ -67,22 +69,25 @@ export async function scope(clients: AwsClients, ctx: CaseContext, target: Scope
   const regionalTask = (region: string): Promise<RegionalInventory> =>
     limit(async () => {
       const inv = await scopeRegion(clients, region);
-      progress(`${region}: ${inv.instances.length} instances, ${inv.keyPairs.length} key pairs, ${inv.images.length} AMIs, ${inv.snapshots.length} snapshots, ${inv.spotRequests.length} Spot requests, ${inv.fleets.length} fleets${inv.failures.length ? `, ${inv.failures.length} failed calls` : ''}`);
+      progress(`${region}: ${inv.instances.length} instances, ${inv.keyPairs.length} key pairs, ${inv.images.length} AMIs, ${inv.snapshots.length} snapshots, ${inv.spotRequests.length} Spot requests, ${inv.fleets.length} fleets, ${inv.autoScalingGroups.length} Auto Scaling groups${inv.failures.length ? `, ${inv.failures.length} failed calls` : ''}`);
       return inv;
     });
 
   const trailRegions = [...new Set([...ctx.regions, GLOBAL_EVENTS_REGION])];
   const range = lookupWindow(ctx.window, clock.now());
-  const trailLookups = async (lookups: ReadonlyArray<{ attribute: TrailAttribute; value: string }>): Promise<ParsedTrailEvent[]> => {
+  const trailLookups = async (all: readonly TrailLookup[]): Promise<ParsedTrailEvent[]> => {
+    // LookupEvents has no session-issuer attribute: a role is looked up there by its name only.
     const source = opts.trailSource;
     if (source) {
       try {
-        return lookups.length ? await source(lookups) : [];
+        return all.length ? await source(all) : [];
       } catch (error) {
-        failures.push({ step: 'scope/cloudtrail', target: lookups.map((l) => `${l.attribute}=${l.value}`).join(', '), message: errorMessage(error) });
+        failures.push({ step: 'scope/cloudtrail', target: all.map((l) => `${l.attribute}=${l.value}`).join(', '), message: errorMessage(error) });
         return [];
       }
     }
+    // LookupEvents has no session-issuer attribute: a role is looked up there by its name only.
+    const lookups = all.flatMap((l) => (l.attribute === 'RoleArn' ? [] : [{ attribute: l.attribute, value: l.value }]));
     if (!range || lookups.length === 0) return [];
     const tasks = trailRegions.flatMap((region) =>
       lookups.map(({ attribute, value }) =>
@@ -103,12 +108,14 @@ export async function scope(clients: AwsClients, ctx: CaseContext, target: Scope
     return (await Promise.all(tasks)).flat();
   };
 
-  const firstLookups: Array<{ attribute: TrailAttribute; value: string }> = [];
+  const firstLookups: TrailLookup[] = [];
   const keys = new Set([...(target.accessKeyId ? [target.accessKeyId] : []), ...(target.accessKeyIds ?? [])]);
   const principalArns = [...new Set([...(target.principalArn ? [target.principalArn] : []), ...(target.principalArns ?? [])])];
   for (const value of keys) firstLookups.push({ attribute: 'AccessKeyId', value });
   const principalNames = [...new Set(principalArns.flatMap((arn) => lookupUsername(arn) ?? []))];
   for (const value of principalNames) firstLookups.push({ attribute: 'Username', value });
+  // A role acts through sessions named by whoever assumed it: its events carry the role in sessionContext.sessionIssuer.
+  for (const value of principalArns.filter((arn) => /^arn:aws[\w-]*:iam::\d{12}:role\//.test(arn))) firstLookups.push({ attribute: 'RoleArn', value });
   const userNames = principalArns.filter((arn) => arn.includes(':user/')).flatMap((arn) => lookupUsername(arn) ?? []);
   // Gaps in what CloudTrail can tell are recorded as failures so the report lists them for follow-up.
   if (firstLookups.length === 0) {
@@ -168,6 +175,7 @@ export async function scope(clients: AwsClients, ctx: CaseContext, target: Scope
     snapshots: regional.flatMap((r) => r.snapshots),
     spotRequests: regional.flatMap((r) => r.spotRequests),
     fleets: regional.flatMap((r) => r.fleets),
+    autoScalingGroups: regional.flatMap((r) => r.autoScalingGroups),
     iamUsers: iam.users,
   };
   const attributions = attribute({ caseId: ctx.caseId, accountId: ctx.accountId, window: ctx.window, ...inventory, events });

@@ -116,6 +116,9 @@ const CREATES: Readonly<Record<string, readonly CreateRule[]>> = {
   RequestSpotInstances: [{ kind: 'spot-request', from: 'responseElements', field: 'spotInstanceRequestId' }],
   RequestSpotFleet: [{ kind: 'fleet', from: 'responseElements', field: 'spotFleetRequestId' }],
   CreateFleet: [{ kind: 'fleet', from: 'responseElements', field: 'fleetId' }],
+  CreateAutoScalingGroup: [{ kind: 'auto-scaling-group', from: 'requestParameters', field: 'autoScalingGroupName', resourceType: 'AWS::AutoScaling::AutoScalingGroup' }],
+  // The role a stolen identity pivoted into: its sessions act for the attacker too.
+  AssumeRole: [{ kind: 'iam-role', from: 'requestParameters', field: 'roleArn' }],
   CreateUser: [{ kind: 'iam-user', from: 'requestParameters', field: 'userName' }],
   CreateAccessKey: [{ kind: 'iam-user', from: 'requestParameters', field: 'userName' }],
   CreateLoginProfile: [{ kind: 'iam-user', from: 'requestParameters', field: 'userName' }],

@@ -36,7 +36,7 @@ export interface Action {
    * only after the responder types `expected` (a plain "yes" is not enough) or passed the
    * dedicated flag; --yes-irreversible does not cover it.
    */
-  readonly typedConfirmation?: { readonly expected: string; readonly why: string };
+  readonly typedConfirmation?: { readonly expected: string; readonly why: string; readonly kind?: 'credential' | 'compute' };
   /** Actions sharing a group are confirmed once (all the deletions that make up removing one user). */
   readonly confirmGroup?: string;
   /** The request as sent (journaled). */
@@ -84,10 +84,12 @@ export interface ActionResult {
 
 /** Flag that confirms every typed-confirmation step (re-enabling the attacker's credentials) without a prompt. */
 export const ATTACKER_CREDENTIALS_FLAG = '--release-attacker-credentials';
+/** Flag that confirms putting compute the evidence ties to the attacker (instances, fleets, Auto Scaling groups) back without a prompt. */
+export const ATTACKER_COMPUTE_FLAG = '--release-attacker-compute';
 
 function notConfirmed(a: Action): string {
   return a.typedConfirmation
-    ? `gives ${a.typedConfirmation.why} back: not confirmed (type ${a.typedConfirmation.expected} at the prompt, or pass ${ATTACKER_CREDENTIALS_FLAG})`
+    ? `gives ${a.typedConfirmation.why} back: not confirmed (type ${a.typedConfirmation.expected} at the prompt, or pass ${a.typedConfirmation.kind === 'compute' ? ATTACKER_COMPUTE_FLAG : ATTACKER_CREDENTIALS_FLAG})`
     : 'irreversible: not confirmed (--yes-irreversible or answer the prompt)';
 }
 
@@ -234,7 +236,7 @@ export class Executor {
     this.results.push(result);
     if (outcome === 'failed') this.failures.push({ step: a.step, region: a.region, target: a.target, message: error ?? 'failed' });
     const where = a.region ? ` (${a.region})` : '';
-    const flag = a.irreversible ? 'IRREVERSIBLE' : a.typedConfirmation ? 'ATTACKER CREDENTIAL: typed confirmation' : `reversible: ${a.reversible ? 'yes' : 'no'}`;
+    const flag = a.irreversible ? 'IRREVERSIBLE' : a.typedConfirmation ? `ATTACKER ${a.typedConfirmation.kind === 'compute' ? 'COMPUTE' : 'CREDENTIAL'}: typed confirmation` : `reversible: ${a.reversible ? 'yes' : 'no'}`;
     this.options.reporter.progress(`[${outcome}] ${a.action} ${a.target}${where} — ${a.summary} [${flag}]${error ? `: ${error}` : ''}`);
   }
 }

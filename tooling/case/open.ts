@@ -26,6 +26,8 @@ export interface WriteCaseOptions {
   readonly yesIrreversible: boolean;
   /** Confirms every step that gives the attacker's credentials back (release --release-attacker-credentials). @default false */
   readonly confirmAttackerCredentials?: boolean;
+  /** Confirms every step that puts compute the evidence ties to the attacker back (release --release-attacker-compute). @default false */
+  readonly confirmAttackerCompute?: boolean;
   /** Interactive yes/no question; absent when stdin is not a terminal. */
   readonly ask?: (question: string) => Promise<string>;
   /** Time of the journal and the phases, and the delay between IAM re-reads (tests pass one that does not wait). @default systemClock */
@@ -99,12 +101,13 @@ function confirmer(options: WriteCaseOptions): (a: Action) => Promise<boolean> {
   return (a) => {
     const typed = a.typedConfirmation;
     // --yes-irreversible is about destroying things; giving the attacker a credential back has its own flag.
-    if (typed ? options.confirmAttackerCredentials : options.yesIrreversible) return Promise.resolve(true);
+    const byFlag = typed ? (typed.kind === 'compute' ? options.confirmAttackerCompute : options.confirmAttackerCredentials) : options.yesIrreversible;
+    if (byFlag) return Promise.resolve(true);
     const ask = options.ask;
     if (!ask) return Promise.resolve(false);
     const where = `[${a.action} ${a.target}${a.region ? ` in ${a.region}` : ''}]`;
     const question = typed
-      ? `ATTACKER CREDENTIAL: ${a.summary} ${where}. The evidence ties ${typed.why} to the attacker; this gives it back. Type ${typed.expected} to proceed: `
+      ? `ATTACKER ${typed.kind === 'compute' ? 'COMPUTE' : 'CREDENTIAL'}: ${a.summary} ${where}. The evidence ties ${typed.why} to the attacker; this gives it back. Type ${typed.expected} to proceed: `
       : `IRREVERSIBLE: ${a.summary} ${where}. Type "yes" to proceed: `;
     const answer = queue.then(() => ask(question));
     queue = answer.catch(() => undefined);

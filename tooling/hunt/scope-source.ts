@@ -73,8 +73,9 @@ export function athenaTrailSource(input: AthenaTrailSourceInput): TrailSource {
   return async (lookups) => {
     const accessKeyIds = lookups.filter((l) => l.attribute === 'AccessKeyId').map((l) => l.value);
     const userNames = lookups.filter((l) => l.attribute === 'Username').map((l) => l.value);
-    if (accessKeyIds.length === 0 && userNames.length === 0) return [];
-    const out = await runAthenaQuery(input.athena, attackerEventsQuery({ accessKeyIds, userNames }, input.window, limit), input.target, input.query);
+    const roleArns = lookups.filter((l) => l.attribute === 'RoleArn').map((l) => l.value);
+    if (accessKeyIds.length === 0 && userNames.length === 0 && roleArns.length === 0) return [];
+    const out = await runAthenaQuery(input.athena, attackerEventsQuery({ accessKeyIds, userNames, roleArns }, input.window, limit), input.target, input.query);
     input.onRows?.(out.rows.length, limit);
     return out.rows.map((values) => rowToTrailEvent(Object.fromEntries(out.columns.map((c, i) => [c, values[i]]))));
   };

@@ -159,6 +159,8 @@ export interface AttackerIdentity {
   readonly accessKeyIds: readonly string[];
   /** IAM user names, or role session names: the last segment of the caller's ARN. */
   readonly userNames: readonly string[];
+  /** Role ARNs: every session issued by the role, whatever its session name. */
+  readonly roleArns?: readonly string[];
 }
 
 /**
@@ -169,6 +171,8 @@ export function attackerEventsQuery(who: AttackerIdentity, w: Window, limit: num
   const match = [
     ...(who.accessKeyIds.length ? [`useridentity.accesskeyid IN ${list(who.accessKeyIds)}`] : []),
     ...(who.userNames.length ? [`useridentity.username IN ${list(who.userNames)}`, `element_at(split(useridentity.arn, '/'), -1) IN ${list(who.userNames)}`] : []),
+    // An assumed-role ARN ends with the session name; the role is the session issuer (and the ARN's second-to-last segment).
+    ...(who.roleArns?.length ? [`useridentity.sessioncontext.sessionissuer.arn IN ${list(who.roleArns)}`] : []),
   ];
   if (match.length === 0) throw new Error('scope --source athena needs an access key or a principal to look for');
   return `SELECT eventid,

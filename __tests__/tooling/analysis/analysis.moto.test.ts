@@ -252,7 +252,7 @@ describe('scope', () => {
     recordTrail({ empty: true });
     const inv = await scope(clients, caseFor(seed), { accessKeyId: seed.attackerKeyId }, { clock });
     for (const region of SCENARIO_REGIONS) {
-      expect(attributed(inv, 'instance', seed.minerInstances[region])).toMatchObject({ basis: 'heuristic', reason: expect.stringContaining('attacker key pair miner-key') });
+      expect(attributed(inv, 'instance', seed.minerInstances[region])).toMatchObject({ basis: 'heuristic', reason: expect.stringContaining('key pair miner-key, created in the window (no CloudTrail event of the attacker created it)') });
     }
     expect(attributed(inv, 'snapshot', seed.snapshotId)).toMatchObject({ basis: 'heuristic' });
     expect(attributed(inv, 'image', seed.imageId)).toMatchObject({ basis: 'heuristic' });

@@ -32,6 +32,8 @@ export function fixtureVars(seed: AttackScenario): FixtureVars {
       spotRequestId: seed.spotRequestId,
       euVolume: seed.euVolume,
       instanceId: seed.minerInstances['us-east-1'],
+      // CreateKeyPair's record names the key pair by its ID: the one moto generated in that region.
+      ...Object.fromEntries(seed.keyPairs.map((k) => [`keyPair_${k.region.replace(/-/g, '_')}`, k.keyPairId])),
     },
   };
 }

@@ -25,6 +25,9 @@ const VARS: FixtureVars = {
     snapshotId: 'snap-0eeeeeeeeeeeeeee5',
     spotRequestId: 'sir-0fffffff',
     euVolume: 'vol-0123456789abcdef0',
+    keyPair_us_east_1: 'key-0a1b2c3d4e5f60718',
+    keyPair_eu_west_1: 'key-0a1b2c3d4e5f60719',
+    keyPair_ap_southeast_2: 'key-0a1b2c3d4e5f6071a',
   },
 };
 

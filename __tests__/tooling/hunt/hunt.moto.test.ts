@@ -294,6 +294,30 @@ describe('through the command line', () => {
     expect(run.calls.filter((c) => c.action === 'athena:StartQueryExecution')).toEqual([]);
   });
 
+  test('scope --source athena --principal <role ARN>: the role\'s sessions are matched by their issuer; an AssumeRole target is recorded as attacker-tied', async () => {
+    const columns = ['eventid', 'eventtime', 'eventsource', 'eventname', 'awsregion', 'recipientaccountid', 'username', 'access_key_id', 'principal_arn', 'sourceipaddress', 'useragent', 'errorcode', 'requestparameters', 'responseelements'];
+    const role = 'arn:aws:iam::123456789012:role/ops-automation';
+    const session = 'arn:aws:sts::123456789012:assumed-role/ops-automation/nightly-sync';
+    await seedResults([
+      {
+        columns,
+        rows: [
+          ['rs-1', '2026-06-02T10:00:00Z', 'ec2.amazonaws.com', 'DescribeInstances', 'us-east-1', '123456789012', undefined, 'ASIAEXAMPLE000000009', session, '203.0.113.7', 'aws-cli/2.15.0', undefined, '{}', undefined],
+          ['rs-2', '2026-06-02T10:01:00Z', 'sts.amazonaws.com', 'AssumeRole', 'us-east-1', '123456789012', undefined, 'ASIAEXAMPLE000000009', session, '203.0.113.7', 'aws-cli/2.15.0', undefined, '{"roleArn":"arn:aws:iam::123456789012:role/db-admin","roleSessionName":"x"}', '{}'],
+        ],
+      },
+    ]);
+    const caseDir = mkdtempSync(join(tmpdir(), 'irctl-scope-role-'));
+    const run = await irctl(['--since', '2026-05-01T00:00:00Z', '--until', '2026-12-01T00:00:00Z', 'scope', '--source', 'athena', '--principal', role], caseDir);
+    const [first] = run.calls.filter((c) => c.action === 'athena:StartQueryExecution').map((c) => c.input.QueryString as string);
+    expect(first).toContain(`useridentity.sessioncontext.sessionissuer.arn IN ('${role}')`);
+    const inventory = JSON.parse(readFileSync(join(caseDir, 'inventory.json'), 'utf8')) as Inventory;
+    expect(inventory.events.map((e) => e.eventId)).toEqual(['rs-1', 'rs-2']);
+    expect(inventory.attributions?.filter((a) => a.kind === 'iam-role')).toEqual([
+      expect.objectContaining({ id: 'arn:aws:iam::123456789012:role/db-admin', basis: 'cloudtrail', eventId: 'rs-2', reason: expect.stringContaining('AssumeRole') }),
+    ]);
+  });
+
   test('scope --source athena: the attacker events come from the organization trail, other accounts included', async () => {
     const columns = ['eventid', 'eventtime', 'eventsource', 'eventname', 'awsregion', 'recipientaccountid', 'username', 'access_key_id', 'principal_arn', 'sourceipaddress', 'useragent', 'errorcode', 'requestparameters', 'responseelements'];
     await seedResults([

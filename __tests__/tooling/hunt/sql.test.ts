@@ -30,9 +30,11 @@ const CASES: ReadonlyArray<{ name: string; cls: IndicatorClass; values: string[]
 
 const built = CASES.map((c) => ({ ...c, query: huntQuery(c.cls, checkIndicators({ [c.cls]: c.values })[c.cls]!, window, 10_000)! }));
 const scopeSql = attackerEventsQuery({ accessKeyIds: ['AKIAEXAMPLE000000001'], userNames: ["o'brien", 'svc-build'] }, window, 50_000);
+const ROLE = 'arn:aws:iam::123456789012:role/ops-automation';
+const roleSql = attackerEventsQuery({ accessKeyIds: [], userNames: ['ops-automation'], roleArns: [ROLE] }, window, 50_000);
 let errors: Record<string, string[]>;
 beforeAll(() => {
-  errors = validateTrino([...built.map((b) => ({ name: b.name, sql: b.query.sql })), { name: 'scope', sql: scopeSql }, { name: 'bad:control', sql: "SELECT 1 FROM cloudtrail WHERE x = 'a' AND" }]);
+  errors = validateTrino([...built.map((b) => ({ name: b.name, sql: b.query.sql })), { name: 'scope', sql: scopeSql }, { name: 'scope:role', sql: roleSql }, { name: 'bad:control', sql: "SELECT 1 FROM cloudtrail WHERE x = 'a' AND" }]);
 });
 
 const COLUMNS: Record<string, Set<string>> = {
@@ -61,6 +63,12 @@ test('scope --source athena: parses, matches keys and names as LookupEvents does
   expect(scopeSql).toContain("useridentity.accesskeyid IN ('AKIAEXAMPLE000000001')");
   expect(scopeSql).toContain("element_at(split(useridentity.arn, '/'), -1) IN ('o''brien', 'svc-build')");
   expect(scopeSql).toContain("eventtime BETWEEN '2026-08-30T22:15:00Z' AND '2026-12-01T01:00:00Z'");
+});
+
+test('scope --source athena --principal <role ARN>: every session the role issued, whatever the session name', () => {
+  expect(errors['scope:role']).toEqual([]);
+  // An assumed-role event's ARN ends with the session name (assumed-role/ops-automation/nightly-sync): only the issuer names the role.
+  expect(roleSql).toContain(`useridentity.sessioncontext.sessionissuer.arn IN ('${ROLE}')`);
 });
 
 test('an attacker-written value never leaves its literal: outside the literals, no trace of it', () => {

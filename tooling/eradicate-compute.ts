@@ -1,0 +1,137 @@
+/**
+ * The attacker's launchers as eradication targets of their own: a Spot Fleet, EC2 Fleet or
+ * Auto Scaling group CloudTrail ties to the attacker is cancelled or deleted even when none of
+ * its instances was attributed, so nothing relaunches miners after the case. Their running
+ * instances go through instance eradication first (snapshots, then termination); a group is
+ * deleted only once none of its instances is left running, so no instance dies unsnapshotted.
+ */
+import { DeleteAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import { DescribeFleetsCommand, DescribeSpotFleetRequestsCommand } from '@aws-sdk/client-ec2';
+import { readFleetInstances, readInstances, readSpotFleetInstances } from './aws/ec2-state';
+import type { Action } from './case/executor';
+import type { Once, PhaseEnv } from './case/phase';
+import { cancelFleetAction, type FleetOwner } from './contain/fleets';
+
+/** A fleet or Auto Scaling group to remove. */
+export interface LauncherTarget {
+  readonly region: string;
+  /** Fleet ID (`sfr-…` Spot Fleet, `fleet-…` EC2 Fleet) or Auto Scaling group name. */
+  readonly id: string;
+}
+
+/** A launcher as it is now: its state and running instances (undefined: not found). */
+interface Launcher {
+  readonly owner?: FleetOwner;
+  readonly instanceIds: string[];
+  readonly live: boolean;
+}
+
+const CANCELLED = /^(cancelled|deleted)/;
+
+async function readFleet(env: PhaseEnv, t: LauncherTarget): Promise<Launcher | undefined> {
+  const ec2 = env.read.ec2(t.region);
+  if (t.id.startsWith('sfr-')) {
+    const f = (await ec2.send(new DescribeSpotFleetRequestsCommand({ SpotFleetRequestIds: [t.id] })).catch(() => ({ SpotFleetRequestConfigs: [] }))).SpotFleetRequestConfigs?.[0];
+    if (!f) return undefined;
+    const owner: FleetOwner = { kind: 'spot-fleet', id: t.id, state: f.SpotFleetRequestState ?? '', type: f.SpotFleetRequestConfig?.Type ?? 'maintain', targetCapacity: f.SpotFleetRequestConfig?.TargetCapacity ?? 0 };
+    const live = !CANCELLED.test(owner.state);
+    return { owner, live, instanceIds: live ? (await readSpotFleetInstances(ec2, t.id)).flatMap((i) => i.InstanceId ?? []) : [] };
+  }
+  const f = (await ec2.send(new DescribeFleetsCommand({ FleetIds: [t.id] })).catch(() => ({ Fleets: [] }))).Fleets?.[0];
+  if (!f) return undefined;
+  const owner: FleetOwner = { kind: 'ec2-fleet', id: t.id, state: f.FleetState ?? '', type: f.Type ?? 'maintain', targetCapacity: f.TargetCapacitySpecification?.TotalTargetCapacity ?? 0 };
+  const live = !CANCELLED.test(owner.state);
+  return { owner, live, instanceIds: live ? (await readFleetInstances(ec2, t.id)).flatMap((i) => i.InstanceId ?? []) : [] };
+}
+
+async function readGroup(env: PhaseEnv, t: LauncherTarget): Promise<Launcher | undefined> {
+  const g = (await env.read.autoScaling(t.region).send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [t.id] }))).AutoScalingGroups?.[0];
+  if (!g) return undefined;
+  return { live: !g.Status?.startsWith('Delete'), instanceIds: (g.Instances ?? []).filter((i) => !/^Terminat/.test(i.LifecycleState ?? '')).flatMap((i) => i.InstanceId ?? []) };
+}
+
+/** The running instances of every live target launcher, to eradicate with them; missing launchers are reported. */
+export async function launcherInstances(env: PhaseEnv, fleets: readonly LauncherTarget[], groups: readonly LauncherTarget[]): Promise<string[]> {
+  const ids: string[] = [];
+  const read = async (t: LauncherTarget, what: string, reader: typeof readFleet) => {
+    const found = await reader(env, t);
+    if (!found) env.reporter.progress(`[skipped-already-done] ${what} ${t.id} (${t.region}) — not found: already removed`);
+    else ids.push(...found.instanceIds);
+  };
+  await env.exec.each(fleets, env.concurrency.resources, 'eradicate/fleet', (t) => ({ region: t.region, target: t.id }), (t) => read(t, 'fleet', readFleet));
+  await env.exec.each(groups, env.concurrency.resources, 'eradicate/auto-scaling-group', (t) => ({ region: t.region, target: t.id }), (t) => read(t, 'Auto Scaling group', readGroup));
+  return [...new Set(ids)];
+}
+
+/** Cancel an attacker fleet (once per case run: an instance's eradication may have cancelled it already). */
+export async function cancelAttackerFleet(env: PhaseEnv, once: Once, t: LauncherTarget): Promise<void> {
+  const fleet = await readFleet(env, t);
+  if (!fleet?.owner) return;
+  const owner = fleet.owner;
+  const action: Action = {
+    ...cancelFleetAction(env, t.region, owner, 'eradicate/cancel-fleet'),
+    confirmGroup: `fleet/${t.id}`,
+    isDone: async () => !(await readFleet(env, t))?.live,
+  };
+  await once.run(`fleet/${t.region}/${t.id}`, () => env.exec.run(action));
+}
+
+/**
+ * Size an attacker group to 0 (min, max, desired) once its instance is held (scale-in protected,
+ * in Standby or detached), before that instance is terminated: a group whose processes resume,
+ * or an emulator ignoring suspended processes, would otherwise launch a replacement. Confirmed
+ * with the termination it protects.
+ */
+export function drainAttackerGroup(env: PhaseEnv, region: string, name: string, confirmGroup: string): Action {
+  const request = { AutoScalingGroupName: name, MinSize: 0, MaxSize: 0, DesiredCapacity: 0 };
+  return {
+    step: 'eradicate/auto-scaling-group',
+    action: 'autoscaling:UpdateAutoScalingGroup',
+    region,
+    target: name,
+    summary: `size Auto Scaling group ${name}, which the attacker created, to 0 so it replaces nothing terminated (held instances are protected from scale-in)`,
+    reversible: false,
+    irreversible: true,
+    confirmGroup,
+    request,
+    isDone: async () => {
+      const g = (await env.read.autoScaling(region).send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }))).AutoScalingGroups?.[0];
+      return !g || (g.MaxSize === 0 && g.DesiredCapacity === 0);
+    },
+    apply: () => env.write.autoScaling(region).send(new UpdateAutoScalingGroupCommand(request)),
+  };
+}
+
+/**
+ * Delete an attacker Auto Scaling group with what is left in it. Refused while an instance of
+ * it still runs: that instance's termination (after its snapshots) was not confirmed or failed,
+ * and ForceDelete would terminate it without evidence. Returns a manual line when refused.
+ */
+export async function deleteAttackerGroup(env: PhaseEnv, t: LauncherTarget): Promise<string | undefined> {
+  const group = await readGroup(env, t);
+  if (!group) return undefined;
+  // The group may still list an instance EC2 already terminated: EC2's state decides.
+  const members = group.instanceIds.length ? await readInstances(env.read.ec2(t.region), { filters: [{ Name: 'instance-id', Values: group.instanceIds }] }) : [];
+  const running = members.filter((i) => !/^(shutting-down|terminated)$/.test(i.State?.Name ?? '')).flatMap((i) => i.InstanceId ?? []);
+  if (env.exec.applying && running.length) {
+    const line = `Auto Scaling group ${t.id} (${t.region}) not deleted: its instance(s) ${running.join(', ')} still run (their termination was not confirmed or failed). Fix: rerun irctl --apply eradicate and confirm their termination; the group is deleted after them`;
+    env.reporter.warn(line);
+    return line;
+  }
+  const asg = env.write.autoScaling(t.region);
+  const request = { AutoScalingGroupName: t.id, ForceDelete: true };
+  await env.exec.run({
+    step: 'eradicate/auto-scaling-group',
+    action: 'autoscaling:DeleteAutoScalingGroup',
+    region: t.region,
+    target: t.id,
+    summary: `delete Auto Scaling group ${t.id}, which the attacker created, so it launches nothing more (its instances are terminated first, after their snapshots)`,
+    reversible: false,
+    irreversible: true,
+    confirmGroup: `asg/${t.id}`,
+    request,
+    isDone: async () => !(await readGroup(env, t))?.live,
+    apply: () => asg.send(new DeleteAutoScalingGroupCommand(request)),
+  });
+  return undefined;
+}
