@@ -60,6 +60,11 @@ export function deploymentRoleArn(config: OrgConfig, accountId: string): string 
   return `arn:aws:iam::${accountId}:role/${config.deployment.roleName}`;
 }
 
+/** ARN of an IAM user (no path) in one account: what irctl's hints pass back as --principal. */
+export function iamUserArn(accountId: string, userName: string): string {
+  return `arn:aws:iam::${accountId}:user/${userName}`;
+}
+
 /** ARN of an IR role in one account, or in every account with `*` (IR role ARNs carry the IR path). */
 export function irRoleArn(accountId: string, roleName: string): string {
   return `arn:aws:iam::${accountId}:role${IR_ROLE_PATH}${roleName}`;

@@ -13,6 +13,7 @@ import { notAnAwsAnswer } from '../aws/errors';
 import { LOOKUP_EVENTS_RATE, RateLimiters } from './rate-limit';
 import { scopeRegion, type RegionalInventory } from './scope-ec2';
 import { scopeIam } from './scope-iam';
+import { iamUserArn } from '../../shared/addresses';
 import { createdBy, LOOKUP_EVENTS_HORIZON_DAYS, lookupEvents, lookupWindow, type ParsedTrailEvent, type TrailAttribute } from './trail';
 
 /** Who the attacker is, as CloudTrail can look them up. */
@@ -152,7 +153,7 @@ export async function scope(clients: AwsClients, ctx: CaseContext, target: Scope
         failures.push({
           step: 'scope/cloudtrail',
           target: `Username=${name}`,
-          message: `stopped following the attacker after ${FOLLOW_UP_ROUNDS} rounds of users it created or changed; ${name} was not looked up. Fix: irctl scope --principal arn:aws:iam::${ctx.accountId}:user/${name} (the runs merge)`,
+          message: `stopped following the attacker after ${FOLLOW_UP_ROUNDS} rounds of users it created or changed; ${name} was not looked up. Fix: irctl scope --principal ${iamUserArn(ctx.accountId, name)} (the runs merge)`,
         });
       }
       // Still scoped and attributed: the event that created it is in hand.
