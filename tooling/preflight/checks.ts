@@ -9,6 +9,7 @@ import {
   DescribeOrganizationCommand,
   ListParentsCommand,
   ListRootsCommand,
+  paginateListAccounts,
   paginateListAWSServiceAccessForOrganization,
   paginateListPoliciesForTarget,
   type OrganizationsClient,
@@ -156,22 +157,33 @@ async function scpRoom(ctx: Context): Promise<void> {
   }
 }
 
-/** The deployment role in every account, and no other Config recorder where ours will go. */
+/**
+ * The deployment role in every account, and no other Config recorder where ours will go. An
+ * account the Organizations listing lacks is reported without trying AssumeRole: an emulator
+ * (and a role a former organization left behind) could still answer.
+ */
 async function deploymentAccess(ctx: Context): Promise<void> {
   const { config } = ctx;
+  const inOrg = new Set<string>();
+  for await (const page of paginateListAccounts({ client: ctx.orgs }, {})) for (const a of page.Accounts ?? []) if (a.Id) inOrg.add(a.Id);
   const accountsToDeploy = [{ name: config.accounts.management.name, id: config.accounts.management.id }, ...memberAccounts(config)];
   const limit = pLimit(4);
   await Promise.all(
     accountsToDeploy.map((account) =>
       limit(async () => {
         const roleArn = `arn:aws:iam::${account.id}:role/${config.deployment.roleName}`;
+        if (!inOrg.has(account.id)) {
+          fail(ctx, 'deployment role', `${account.name} (${account.id}) is not a member of organization ${config.organization.id}, so the deployment role cannot be assumed there`, `set the account's real ID in the config (aws organizations list-accounts), or invite ${account.id} to the organization`);
+          return;
+        }
         let session: AwsClients;
         try {
           const creds = (await ctx.clients.sts().send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'ir-guardrails-preflight', DurationSeconds: 900 }))).Credentials!;
           session = ctx.clients.withCredentials({ accessKeyId: creds.AccessKeyId!, secretAccessKey: creds.SecretAccessKey!, sessionToken: creds.SessionToken });
           pass(ctx, `deployment role assumable in ${account.name} (${account.id})`);
         } catch (err) {
-          fail(ctx, 'deployment role', `cannot assume ${roleArn}: ${why(err)}`, `create the role in ${account.name} trusting the management account, or set deployment.roleName to the role that exists`);
+          // AWS answers AccessDenied both for a missing role and for one that does not trust the caller.
+          fail(ctx, 'deployment role', `cannot assume ${roleArn}: ${why(err)}`, `create ${config.deployment.roleName} in ${account.name} trusting the management account ${config.accounts.management.id} (and let the caller sts:AssumeRole it), or set deployment.roleName to the role that exists`);
           return;
         }
         for (const region of config.regions.allowed) {
