@@ -1,5 +1,6 @@
 /**
- * Preflight's "deployment role assumable" check. moto's STS AssumeRole never refuses (any role,
+ * Preflight's access to the organization: nothing answering (one problem, not one per check), and
+ * the "deployment role assumable" check. moto's STS AssumeRole never refuses (any role,
  * any account), so the refusals here are RECORDED STS responses fed with aws-sdk-client-mock:
  * the AccessDenied AWS answers when the role is missing or does not trust the caller (AWS does
  * not say which), shaped as the SDK throws it. Organizations, Config and everything else is the
@@ -17,18 +18,12 @@ import { EXAMPLE_CONFIG_PATH, type OrgConfigInput } from '../../config';
 import { recreateOrgInMoto } from '../../scripts/terraform/moto-org';
 import { TRUSTED_ACCESS } from '../../shared/prerequisites';
 import { main } from '../../tooling/preflight/cli';
-import { MOTO_CREDENTIALS, workerMoto, type MotoServer } from '../support/moto';
+import { MOTO_CREDENTIALS, useShellCredentials, workerMoto, type MotoServer } from '../support/moto';
 
 let moto: MotoServer;
-const saved = { ...process.env };
+useShellCredentials();
 beforeAll(async () => {
   moto = await workerMoto();
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' });
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
-});
-afterAll(() => {
-  process.env = saved;
 });
 
 /** The example organization in moto, every trusted access on. */
@@ -111,4 +106,37 @@ it('reports an account outside the organization from the Organizations listing, 
   expect(out).toContain(`FAIL  [deployment role] analytics-dev (${outsider}) is not a member of organization ${moved.organization.id}, so the deployment role cannot be assumed there`);
   expect(triedRoles.filter((arn) => arn?.includes(outsider))).toEqual([]);
   expect(out).not.toContain(`deployment role assumable in analytics-dev`);
+});
+
+describe('when nothing answers', () => {
+  const run = async (endpoint: string) => {
+    let out = '';
+    const io = { write: (s: string) => ((out += s), true) } as NodeJS.WritableStream;
+    const code = await main(['node', 'preflight', '--endpoint', endpoint], { stdout: io, stderr: io });
+    return { code, out };
+  };
+
+  it('an unreachable endpoint is one problem naming it and the fix, not a FAIL per check', async () => {
+    const { code, out } = await run('http://127.0.0.1:1');
+    expect(code).toBe(1);
+    expect(out.match(/FAIL/g)).toHaveLength(1);
+    expect(out).toContain('FAIL  [connection] cannot reach http://127.0.0.1:1 (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1); no check could run');
+    expect(out).toContain('fix: start the emulator at http://127.0.0.1:1, or correct --endpoint');
+  });
+
+  it('no credentials at all is one problem saying how to provide them', async () => {
+    const env = { ...process.env };
+    for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_SESSION_TOKEN']) delete process.env[k];
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(tmpdir(), 'irg-no-such-credentials');
+    process.env.AWS_CONFIG_FILE = join(tmpdir(), 'irg-no-such-config');
+    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+    try {
+      const { code, out } = await run(moto.endpoint);
+      expect(code).toBe(1);
+      expect(out.match(/FAIL/g)).toHaveLength(1);
+      expect(out).toMatch(/FAIL {2}\[credentials\] no AWS credentials found[\s\S]*fix: export the management account's credentials/);
+    } finally {
+      process.env = env;
+    }
+  });
 });
