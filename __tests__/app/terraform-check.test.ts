@@ -11,6 +11,7 @@ import { HOSTED_STACKS, NOT_HOSTED, TOLERATED_DIFFS } from '../../scripts/terraf
 import { changedAttributes, explainedBy, reviewReplan, type PlanJson } from '../../scripts/terraform/apply';
 import { addressesByLine, forLocalRun, writeStack } from '../../scripts/terraform/stacks';
 import { providerVersions } from '../../scripts/terraform/toolchain';
+import { groupFindings } from '../../scripts/terraform/validate';
 import { synthOrg } from '../support/synth';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -121,6 +122,24 @@ describe('a re-plan read from terraform show -json (fixtures in fixtures/replan)
     expect(review.tolerated.map((t) => t.change)).toEqual(tolerated);
     expect(review.unexplained).toEqual(unexplained);
   });
+});
+
+it('reports one sorted line per defect, grouping orgs, stacks and regions', () => {
+  const detector = (org: string, region: string) => ({ org, stack: 'security-guardduty', severity: 'error' as const, address: `aws_guardduty_detector.detector-${region}`, message: 'Incorrect attribute value type' });
+  const lines = groupFindings(
+    [
+      detector('example', 'us-east-1'),
+      detector('example', 'eu-west-1'),
+      detector('100-account', 'us-east-1'),
+      { org: 'example', stack: 'management-billing', severity: 'error', address: 'aws_budgets_budget.monthly-budget', message: 'Unsupported argument' },
+      { org: 'example', stack: 'management-billing', severity: 'error', address: 'aws_budgets_budget.monthly-budget', message: 'Unsupported argument' },
+    ],
+    ['us-east-1', 'eu-west-1', 'us-east-2'],
+  );
+  expect(lines).toEqual([
+    'error at aws_budgets_budget.monthly-budget: Unsupported argument [example org: management-billing]',
+    'error at aws_guardduty_detector.detector-<region>: Incorrect attribute value type [example org: security-guardduty (eu-west-1, us-east-1); 100-account org: security-guardduty (us-east-1)]',
+  ]);
 });
 
 it('keeps the provider versions in one place, agreeing with go.mod and the bindings', () => {

@@ -26,7 +26,8 @@ import { HOSTED_STACKS, NOT_HOSTED, TOLERATED_DESTROY_ERRORS, TOLERATED_DIFFS } 
 import { MOTO_UNHOSTED_POLICY_TYPES, recreateOrgInMoto } from './moto-org';
 import { synthesize, type SynthStack } from './stacks';
 import { prepareToolchain, type Toolchain } from './toolchain';
-import { validateStacks, type Finding } from './validate';
+import { groupFindings, validateStacks, type Finding, type OrgFinding } from './validate';
+import { COMMERCIAL_REGIONS } from '../../config/regions';
 
 const root = resolve(__dirname, '..', '..');
 const STEPS = ['parity', 'validate', 'apply'] as const;
@@ -80,6 +81,7 @@ async function checkValidate(tc: Toolchain): Promise<string[]> {
     ['100-account', largeOrgConfig(100)],
   ];
   const problems: string[] = [];
+  const real: OrgFinding[] = [];
   for (const [label, input] of orgs) {
     const config = input ? parseOrgConfig(input) : loadOrgConfig(EXAMPLE_CONFIG_PATH);
     const outdir = join(tc.workDir, `synth-${label}`);
@@ -91,13 +93,13 @@ async function checkValidate(tc: Toolchain): Promise<string[]> {
     if (!caught.some((f) => f.severity === 'error' && f.address === 'aws_cloudformation_stack_set_instance.canary' && /conflicts with/.test(f.message))) {
       problems.push(`${label} org: the canary stack with a known provider error was not reported at its address (got: ${JSON.stringify(caught)}); the check cannot be trusted`);
     }
-    const real = findings.filter((f) => f.stack !== probe.id);
-    const bad = new Set(real.map((f) => f.stack));
+    const found = findings.filter((f) => f.stack !== probe.id);
+    const bad = new Set(found.map((f) => f.stack));
     console.log(`validate (${label} org): ${stacks.length - bad.size}/${stacks.length} stacks valid in ${((Date.now() - started) / 1000).toFixed(0)} s; the canary's known error was ${caught.length ? 'reported' : 'MISSED'}`);
-    for (const f of real) problems.push(`${label} org, ${f.stack}: ${f.severity} at ${f.address}: ${f.message}`);
+    real.push(...found.map((f) => ({ ...f, org: label })));
     rmSync(outdir, { recursive: true, force: true });
   }
-  return problems;
+  return [...problems, ...groupFindings(real, COMMERCIAL_REGIONS)];
 }
 
 async function checkApply(tc: Toolchain): Promise<string[]> {
