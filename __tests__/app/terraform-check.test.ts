@@ -3,8 +3,8 @@
  * diagnostic's line is traced back to a Terraform address, which stacks moto hosts, and the
  * version pins kept in one place. (The check itself needs the provider build; CI runs it.)
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { EXAMPLE_CONFIG_PATH, loadOrgConfig } from '../../config';
 import { motoProvider } from '../../scripts/terraform/apply';
 import { HOSTED_STACKS, NOT_HOSTED, TOLERATED_DIFFS } from '../../scripts/terraform/hosting';
@@ -12,6 +12,9 @@ import { changedAttributes, explainedBy, reviewReplan, type PlanJson } from '../
 import { addressesByLine, forLocalRun, writeStack } from '../../scripts/terraform/stacks';
 import { providerVersions } from '../../scripts/terraform/toolchain';
 import { groupFindings } from '../../scripts/terraform/validate';
+import { orgsToValidate } from '../../scripts/terraform/orgs';
+import { seedConfigs, seedNeeds } from '../../scripts/terraform/moto-data';
+import { detectionRegions } from '../../config';
 import { synthOrg } from '../support/synth';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -140,6 +143,49 @@ it('reports one sorted line per defect, grouping orgs, stacks and regions', () =
     'error at aws_budgets_budget.monthly-budget: Unsupported argument [example org: management-billing]',
     'error at aws_guardduty_detector.detector-<region>: Incorrect attribute value type [example org: security-guardduty (eu-west-1, us-east-1); 100-account org: security-guardduty (us-east-1)]',
   ]);
+});
+
+describe('what the data sources read, seeded in moto so plans complete', () => {
+  const synthStacks = [...stacks].map(([id, json]) => ({ id, json, dependencies: [] }));
+  const needs = seedNeeds(synthStacks);
+
+  it('a KMS alias in the account that reads it (moto resolves aliases only there), and a detector per GuardDuty region', () => {
+    const kms = needs.filter((n) => n.kind === 'kms-alias').map((n) => `${n.account} ${n.region} ${n.alias}`).sort();
+    expect(kms).toEqual(['111111111111 us-east-1 alias/ir-cloudtrail', '222222222222 us-east-1 alias/ir-athena-results', '222222222222 us-east-1 alias/ir-guardduty-findings']);
+    const detectors = needs.filter((n) => n.kind === 'guardduty-detector');
+    expect(new Set(detectors.map((n) => n.account))).toEqual(new Set(['222222222222']));
+    expect(detectors.map((n) => n.region).sort()).toEqual([...detectionRegions(example)].sort());
+  });
+
+  it('one configuration per account, its provider assuming the deployment role there', () => {
+    const configs = seedConfigs(needs, 'OrganizationAccountAccessRole', 'http://127.0.0.1:5999', '6.34.0');
+    expect([...configs.keys()].sort()).toEqual(['111111111111', '222222222222']);
+    const security = configs.get('222222222222')!;
+    expect(security.provider.aws[0].assume_role).toEqual([{ role_arn: 'arn:aws:iam::222222222222:role/OrganizationAccountAccessRole', session_name: 'ir-guardrails-seed' }]);
+    expect(Object.values<{ name: string }>(security.resource.aws_kms_alias).map((a) => a.name).sort()).toEqual(['alias/ir-athena-results', 'alias/ir-guardduty-findings']);
+    expect(configs.get('111111111111')!.resource.aws_guardduty_detector).toBeUndefined();
+  });
+
+  it('refuses a data source type it would not seed, by name', () => {
+    const odd = [{ id: 'x', dependencies: [], json: { provider: { aws: [{ region: 'us-east-1', assume_role: [{ role_arn: 'arn:aws:iam::222222222222:role/R' }] }] }, data: { aws_iam_role: { r: {} } } } }];
+    expect(() => seedNeeds(odd)).toThrow('x: data source type aws_iam_role has nothing seeded in moto; add it to scripts/terraform/moto-data.ts');
+  });
+});
+
+describe('the organizations validated', () => {
+  it('are the example and the generated 100-account org when no config is selected, or the example is', () => {
+    expect(orgsToValidate(undefined).map(([label]) => label)).toEqual(['example', '100-account']);
+    expect(orgsToValidate(EXAMPLE_CONFIG_PATH).map(([label]) => label)).toEqual(['example', '100-account']);
+  });
+
+  it("include the user's config, loaded (and so fully validated) from the path given", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'irg-user-org-'));
+    const file = join(dir, 'my-org.yaml');
+    writeFileSync(file, readFileSync(EXAMPLE_CONFIG_PATH, 'utf8').replace('name: example-corp', 'name: my-corp'));
+    const orgs = orgsToValidate(file);
+    expect(orgs.map(([label]) => label)).toEqual(['example', '100-account', `your (${relative(root, file)})`]);
+    expect(orgs[2][1]().organization.name).toBe('my-corp');
+  });
 });
 
 it('keeps the provider versions in one place, agreeing with go.mod and the bindings', () => {
