@@ -1,13 +1,14 @@
 /**
  * cdktf entry point (`npm run synth` runs it directly with tsx; `cdktf deploy` through the CLI,
  * with byte-identical output): load the org config (IR_GUARDRAILS_CONFIG, cdktf context `config`, or the
- * committed example), build every stack, synthesize. A bad config or a guardrail limit exits
+ * committed example), build every stack, synthesize. A `--context` override, which cdktf drops, stops it. A bad config or a guardrail limit exits
  * non-zero with every problem listed, before anything is written.
  */
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdktf';
 import { ConfigError, loadOrgConfig, resolveConfigPath } from './config';
+import { ancestorCommandLines, ignoredOverride, ignoredOverrideMessage } from './config/ignored-flags';
 import { GuardrailError } from './stacks/guards';
 import { buildOrganization } from './stacks/organization';
 
@@ -22,6 +23,11 @@ function contextConfigPath(): string | undefined {
 }
 
 function main(): void {
+  const override = ignoredOverride(process.argv.slice(2), ancestorCommandLines());
+  if (override) {
+    process.stderr.write(`${ignoredOverrideMessage(override)}\n`);
+    process.exit(1);
+  }
   const config = loadOrgConfig(resolveConfigPath(contextConfigPath()));
   const app = new App();
   try {

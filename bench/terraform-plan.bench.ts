@@ -2,13 +2,16 @@
  * Deploy at scale, measured: `terraform plan` with the real AWS provider against moto.
  *
  *   1. the largest stacks of the example org, one at a time: wall time and peak memory of
- *      terraform plus its provider plugin (the sum over the process tree, sampled);
+ *      terraform plus its provider plugin (the sum over the process tree, sampled; PSS, which
+ *      shares the provider binary's pages among concurrent plans, and RSS, which does not);
  *   2. every stack of the generated 100-account org, planned the way `cdktf deploy '*'`
  *      schedules them — all stacks whose dependencies are done, at once — capped at each
  *      parallelism in BENCH_PARALLELISM (default 1,2,4): total wall time and peak memory.
  *
  * Plans run against moto with no prior state, so they measure provider start-up, configuration
- * (assume role, identity) and graph work, not a refresh of live resources.
+ * (assume role, identity), data-source reads and graph work, not a refresh of live resources.
+ * What the data sources read (log-archive KMS aliases, GuardDuty detectors) is created in moto
+ * first, so every plan completes; a plan that still fails is printed as FAILED.
  *
  *   npm run bench:terraform
  *   BENCH_PARALLELISM=4 BENCH_LIMIT=40 npm run bench:terraform   # a quicker partial run
@@ -24,9 +27,17 @@ import { recreateOrgInMoto } from '../scripts/terraform/moto-org';
 import { forLocalRun, synthesize, writeStack, type SynthStack } from '../scripts/terraform/stacks';
 import { prepareToolchain, type Toolchain } from '../scripts/terraform/toolchain';
 import { largeOrgConfig } from './large-org';
+import { positiveInteger, positiveIntegers } from './bench-env';
+import { seedDataSources } from '../scripts/terraform/moto-data';
 
-/** Resident memory (MB) of a process and all its descendants, from /proc. */
-function treeRssMb(rootPid: number): number {
+/** A process tree's memory (MB): RSS counts shared pages once per process, PSS splits them among sharers. */
+interface TreeMemory {
+  readonly rssMb: number;
+  readonly pssMb: number;
+}
+
+/** Memory of a process and all its descendants, from /proc (PSS from smaps_rollup). */
+function treeMemory(rootPid: number): TreeMemory {
   const parents = new Map<number, number>();
   const rss = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
@@ -40,16 +51,28 @@ function treeRssMb(rootPid: number): number {
       /* exited meanwhile */
     }
   }
-  let total = 0;
+  let rssMb = 0;
+  let pssMb = 0;
   for (const [pid, mb] of rss) {
     for (let p: number | undefined = pid; p && p > 1; p = parents.get(p)) {
       if (p === rootPid) {
-        total += mb;
+        rssMb += mb;
+        pssMb += pssOf(pid) ?? mb;
         break;
       }
     }
   }
-  return total;
+  return { rssMb, pssMb };
+}
+
+/** Proportional set size (MB) of one process, or undefined if it exited or the kernel lacks smaps_rollup. */
+function pssOf(pid: number): number | undefined {
+  try {
+    const kb = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1];
+    return kb === undefined ? undefined : Number(kb) / 1024;
+  } catch {
+    return undefined;
+  }
 }
 
 interface PlanSample {
@@ -58,13 +81,19 @@ interface PlanSample {
   readonly error?: string;
 }
 
-/** Sample the memory of every running plan every 200 ms; keep the peak of the sum. */
+/**
+ * Sample the memory of every running plan every 200 ms; keep the peak of each sum. Concurrent
+ * plans each map the same 1.2 GB provider binary: RSS counts those pages once per plan, PSS
+ * shares them out, so the PSS peak is what the machine needs and the RSS peak overstates it.
+ */
 class MemorySampler {
   peakMb = 0;
+  peakPssMb = 0;
   private readonly pids = new Set<number>();
   private readonly timer = setInterval(() => {
-    const now = [...this.pids].reduce((sum, pid) => sum + treeRssMb(pid), 0);
-    this.peakMb = Math.max(this.peakMb, now);
+    const now = [...this.pids].map(treeMemory);
+    this.peakMb = Math.max(this.peakMb, now.reduce((sum, m) => sum + m.rssMb, 0));
+    this.peakPssMb = Math.max(this.peakPssMb, now.reduce((sum, m) => sum + m.pssMb, 0));
   }, 200);
   track(pid: number) {
     this.pids.add(pid);
@@ -102,10 +131,14 @@ async function plan(tc: Toolchain, emulator: Emulator, stack: SynthStack, sample
 
 const resourceCount = (s: SynthStack) => Object.values<Record<string, unknown>>(s.json.resource ?? {}).reduce((n, r) => n + Object.keys(r).length, 0);
 
+/** The org recreated in moto, with what its data sources read (so plans complete), synthesized. */
 async function orgStacks(tc: Toolchain, emulator: Emulator, input: OrgConfigInput, label: string): Promise<SynthStack[]> {
   await fetch(`${emulator.endpoint}/moto-api/reset`, { method: 'POST' });
   const config = parseOrgConfig(await recreateOrgInMoto(emulator.endpoint, input));
-  return synthesize(config, join(tc.workDir, `synth-${label}`));
+  const stacks = synthesize(config, join(tc.workDir, `synth-${label}`));
+  const seeded = await seedDataSources(tc, emulator, stacks, config.deployment.roleName);
+  console.log(`(${label} org: seeded moto with ${seeded.length} KMS aliases and GuardDuty detectors the data sources read)`);
+  return stacks;
 }
 
 /** Plan all stacks as cdktf deploy schedules them (ready stacks together), at most `parallelism` at a time. */
@@ -133,10 +166,13 @@ async function planAll(tc: Toolchain, emulator: Emulator, stacks: readonly Synth
     pump();
   });
   sampler.stop();
-  return { seconds: (Date.now() - started) / 1000, peakMb: sampler.peakMb, failures };
+  return { seconds: (Date.now() - started) / 1000, peakMb: sampler.peakMb, peakPssMb: sampler.peakPssMb, failures };
 }
 
 async function main(): Promise<void> {
+  // Settings first: a malformed one must fail before minutes of set-up.
+  const levels = positiveIntegers('BENCH_PARALLELISM', process.env.BENCH_PARALLELISM, [1, 2, 4]);
+  const limit = positiveInteger('BENCH_LIMIT', process.env.BENCH_LIMIT);
   const tc = prepareToolchain();
   const emulator = await startEmulator();
   try {
@@ -150,23 +186,21 @@ async function main(): Promise<void> {
       const r = await plan(tc, emulator, stack, sampler);
       sampler.stop();
       console.log(
-        `  ${stack.id.padEnd(30)} ${String(resourceCount(stack)).padStart(4)} resources  plan ${r.seconds.toFixed(1).padStart(5)} s  peak ${sampler.peakMb.toFixed(0).padStart(5)} MB` +
-          (r.ok ? '' : `  (plan failed on moto: ${r.error})`),
+        `  ${stack.id.padEnd(30)} ${String(resourceCount(stack)).padStart(4)} resources  plan ${r.seconds.toFixed(1).padStart(5)} s  peak RSS ${sampler.peakMb.toFixed(0).padStart(5)} MB  PSS ${sampler.peakPssMb.toFixed(0).padStart(5)} MB` +
+          (r.ok ? '' : `  (PLAN FAILED on moto, the time is time-to-error: ${r.error})`),
       );
     }
 
     const allLarge = await orgStacks(tc, emulator, largeOrgConfig(100), 'large');
     // BENCH_LIMIT plans only the first N stacks in deployment order (a quicker, partial figure).
-    const limit = Number(process.env.BENCH_LIMIT ?? allLarge.length);
-    const large = allLarge.slice(0, limit);
+    const large = allLarge.slice(0, limit ?? allLarge.length);
     if (large.length < allLarge.length) console.log(`(BENCH_LIMIT: planning ${large.length} of ${allLarge.length} stacks)`);
-    const levels = (process.env.BENCH_PARALLELISM ?? '1,2,4').split(',').map(Number);
     console.log(`\n100-account org: ${large.length} stacks, planned as cdktf deploy schedules them:`);
     for (const p of levels) {
       const r = await planAll(tc, emulator, large, p);
       console.log(
-        `  parallelism ${String(p).padStart(3)}: total ${r.seconds.toFixed(0).padStart(5)} s  peak ${r.peakMb.toFixed(0).padStart(6)} MB  (${(r.peakMb / p).toFixed(0)} MB per concurrent plan)` +
-          (r.failures.length ? `  ${r.failures.length} plans failed on moto, e.g. ${r.failures[0]}` : ''),
+        `  parallelism ${String(p).padStart(3)}: total ${r.seconds.toFixed(0).padStart(5)} s  peak PSS ${r.peakPssMb.toFixed(0).padStart(6)} MB (${(r.peakPssMb / p).toFixed(0)} MB per concurrent plan)  peak RSS sum ${r.peakMb.toFixed(0).padStart(6)} MB` +
+          (r.failures.length ? `  ${r.failures.length} PLANS FAILED on moto, e.g. ${r.failures[0]}` : ''),
       );
     }
   } finally {

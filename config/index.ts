@@ -5,11 +5,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { DEFAULT_DENIED_INSTANCE_TYPES } from './defaults';
 import { COMMERCIAL_REGIONS, isOptInRegion } from './regions';
 import { orgConfigSchema, type AccountConfig, type OrgConfig } from './schema';
-import { crossReferenceProblems, type ConfigProblem } from './validate';
+import { crossReferenceProblems, type ConfigProblem, type Salvaged } from './validate';
 
 export type { OrgConfig, OrgConfigInput, AccountConfig, VpcConfig, StateBackendConfig, ForensicsAccountConfig } from './schema';
 export type { ConfigProblem } from './validate';
@@ -64,19 +64,35 @@ export function parseOrgConfig(raw: unknown, source = '<inline config>'): OrgCon
     return result.data;
   }
   const shape = result.error.issues.map(issueToProblem);
-  // Report cross-reference problems too, where the broken document still allows checking them,
-  // so a user fixes everything in one pass. A path already reported by the schema wins.
+  // Report cross-reference problems too, from the values that did parse (defaults applied), so a
+  // user fixes everything in one pass without false errors about values the schema rejected.
+  const rejectedPaths = result.error.issues.map((i) => i.path.map(String).join('.'));
+  const rejected = (path: string) => rejectedPaths.some((r) => r === path || r.startsWith(`${path}.`));
   const seen = new Set(shape.map((p) => p.path));
-  const extra = bestEffortCrossReferences(raw).filter((p) => !seen.has(p.path));
+  const extra = crossReferenceProblems(salvage(orgConfigSchema, raw) as Salvaged<OrgConfig>, rejected).filter((p) => !seen.has(p.path));
   throw new ConfigError(source, [...shape, ...extra]);
 }
 
-function bestEffortCrossReferences(raw: unknown): ConfigProblem[] {
-  try {
-    return crossReferenceProblems(raw as OrgConfig);
-  } catch {
-    return []; // the document is too broken to follow references; the shape problems say why
+/**
+ * What of `value` the schema accepts: the parsed value where it parses, else (for objects and
+ * arrays) each part salvaged on its own, else undefined. An array whose elements all parse but
+ * which is rejected as a whole (too short) is undefined too.
+ */
+function salvage(schema: z.ZodType, value: unknown): unknown {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  if (schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault || schema instanceof z.ZodOptional) {
+    return value === undefined ? undefined : salvage(schema.unwrap() as z.ZodType, value);
   }
+  if (schema instanceof z.ZodObject && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const fields = value as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(schema.shape as Record<string, z.ZodType>).map(([k, s]) => [k, salvage(s, fields[k])]));
+  }
+  if (schema instanceof z.ZodArray && Array.isArray(value)) {
+    const element = schema.element as z.ZodType;
+    return value.every((v) => element.safeParse(v).success) ? undefined : value.map((v) => salvage(element, v));
+  }
+  return undefined;
 }
 
 function issueToProblem(issue: z.core.$ZodIssue): ConfigProblem {

@@ -73,12 +73,12 @@ it('uses an S3 backend with native locking when configured', () => {
 });
 
 describe('main.ts', () => {
-  function runMain(configText: string): { status: number | null; stderr: string; outdir: string } {
+  function runMain(configText: string, args: string[] = []): { status: number | null; stderr: string; outdir: string } {
     const dir = mkdtempSync(join(tmpdir(), 'irg-main-'));
     const configPath = join(dir, 'org.yaml');
     writeFileSync(configPath, configText);
     const outdir = join(dir, 'out');
-    const result = spawnSync(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), 'main.ts'], {
+    const result = spawnSync(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), 'main.ts', ...args], {
       cwd: root,
       env: { ...process.env, IR_GUARDRAILS_CONFIG: configPath, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1' },
       encoding: 'utf8',
@@ -97,6 +97,13 @@ describe('main.ts', () => {
     expect(stderr).toMatch(/accounts\.security\.id/);
     expect(stderr).toMatch(/regions\.allowed\.1: unknown region "us-weird-2"/);
     expect(stderr).toMatch(/accounts\.workloads\.1\.ou: names OU "Sandbox"/);
+    expect(existsSync(outdir) ? readdirSync(outdir) : []).toEqual([]);
+  });
+
+  it('refuses a --context override it would otherwise ignore, naming the ways that work', () => {
+    const { status, stderr, outdir } = runMain(readFileSync(EXAMPLE_CONFIG_PATH, 'utf8'), ['--context', 'config=my-org.yaml']);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/"--context config=my-org\.yaml" was ignored[\s\S]*IR_GUARDRAILS_CONFIG=[\s\S]*cdktf\.json/);
     expect(existsSync(outdir) ? readdirSync(outdir) : []).toEqual([]);
   });
 

@@ -12,6 +12,10 @@ import { EXAMPLE_CONFIG_PATH, loadOrgConfig, parseOrgConfig } from '../../config
 import { largeOrgConfig } from '../../bench/large-org';
 import { synthOrg, type StackJson } from '../support/synth';
 import { foreignTemplateSequences } from '../support/terraform-template';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { blockProblems, stackSchemaProblems, type CompactSchema } from '../../scripts/terraform/schema';
+import { providerVersions } from '../../scripts/terraform/toolchain';
 
 interface ProviderRule {
   readonly name: string;
@@ -26,6 +30,12 @@ const RULES: readonly ProviderRule[] = [
     name: 'a StackSet instance cannot set both region and stack_set_instance_region',
     resourceType: 'aws_cloudformation_stack_set_instance',
     problem: (body) => ('region' in body && 'stack_set_instance_region' in body ? 'sets region and stack_set_instance_region' : undefined),
+  },
+  {
+    // terraform validate: "bucket": conflicts with bucket_prefix.
+    name: 'a bucket cannot set both bucket and bucket_prefix',
+    resourceType: 'aws_s3_bucket',
+    problem: (body) => ('bucket' in body && 'bucket_prefix' in body ? 'sets bucket and bucket_prefix' : undefined),
   },
 ];
 
@@ -45,17 +55,53 @@ function violations(stacks: Map<string, StackJson>, rule: ProviderRule): string[
   return found;
 }
 
+/** The provider's schema for the types the project synthesizes (npm run schema:terraform writes it). */
+const schema = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'provider-schema.json'), 'utf8')) as CompactSchema;
+
 describe.each(orgs)('$org organization', ({ stacks }) => {
   it.each(RULES)('$name', (rule) => {
     expect(violations(stacks, rule)).toEqual([]);
+  });
+
+  it('every resource and data source fits the provider schema (arguments known, required ones set, types, blocks)', () => {
+    expect([...stacks].flatMap(([id, json]) => stackSchemaProblems(schema, json).map((p) => `${id}: ${p}`))).toEqual([]);
+  });
+});
+
+it('the schema fixture is of the provider version check:terraform builds', () => {
+  const v = providerVersions();
+  expect([schema.providerVersion, schema.module, schema.moduleVersion]).toEqual([v.providerVersion, v.module, v.moduleVersion]);
+});
+
+describe('the schema check catches what terraform validate would', () => {
+  const bucket = schema.resources.aws_s3_bucket;
+  const flowLog = schema.resources.aws_flow_log;
+  const role = schema.resources.aws_iam_role;
+  it.each([
+    { name: 'an unknown argument', block: bucket, body: { bucket: 'b', bukcet_policy: 'x' }, expected: ['r.bukcet_policy: unknown argument or block (not in the provider schema)'] },
+    { name: 'a missing required argument', block: role, body: { name: 'r' }, expected: ['r.assume_role_policy: required argument missing'] },
+    { name: 'a value of the wrong type', block: bucket, body: { bucket: 'b', force_destroy: 'maybe' }, expected: ['r.force_destroy: is "maybe", not a bool'] },
+    { name: 'a map of the wrong shape', block: bucket, body: { bucket: 'b', tags: ['a'] }, expected: ['r.tags: is not a map'] },
+    { name: 'a computed-only attribute set', block: bucket, body: { bucket: 'b', arn: 'arn:aws:s3:::b' }, expected: ['r.arn: is computed by the provider and cannot be set'] },
+    {
+      name: 'an unknown argument in a nested block',
+      block: flowLog,
+      body: { traffic_type: 'ALL', destination_options: { file_format: 'plain-text', partitions: 1 } },
+      expected: ['r.destination_options[0].partitions: unknown argument or block (not in the provider schema)'],
+    },
+    { name: 'a block given more often than allowed', block: flowLog, body: { traffic_type: 'ALL', destination_options: [{}, {}] }, expected: ['r.destination_options: given 2 time(s); the provider wants 0..1'] },
+    { name: 'interpolations and meta-arguments', block: bucket, body: { bucket: '${var.x}', force_destroy: '${var.y}', depends_on: ['aws_x.y'], '//': {} }, expected: [] },
+  ])('$name', ({ block, body, expected }) => {
+    expect(blockProblems(block, body, 'r')).toEqual(expected);
   });
 });
 
 it('the rules themselves catch what they describe', () => {
   const bad = new Map<string, StackJson>([
     ['management-ir-roles', { resource: { aws_cloudformation_stack_set_instance: { x: { region: 'us-east-1', stack_set_instance_region: 'us-east-1' } } } }],
+    ['log-archive-detection', { resource: { aws_s3_bucket: { x: { bucket: 'b', bucket_prefix: 'b-' } } } }],
   ]);
-  for (const rule of RULES) expect(violations(bad, rule)).toHaveLength(1);
+  for (const rule of RULES) expect([rule.name, violations(bad, rule)]).toEqual([rule.name, [expect.any(String)]]);
 });
 
 /** Does this JSON value hold an IAM-shaped document (an object with a Statement) anywhere? */

@@ -172,6 +172,46 @@ describe('validation', () => {
     expect(paths).toEqual(expect.arrayContaining(['accounts.security.id', 'regions.allowed.0', 'exemptPrincipals.0', 'regions']));
   });
 
+  // A schema error must not invent cross-reference errors from values it did not parse (an OU's
+  // parent before its default, a responder checked against the malformed security account ID).
+  it.each([
+    {
+      name: 'an unknown allowed region',
+      mutate: (c: any) => c.regions.allowed.push('mars-north-9'),
+      expected: [`regions.allowed.3: unknown region "mars-north-9": use a commercial region name such as us-east-1 (the list is config/regions.ts; ${COMMERCIAL_REGIONS.length} known)`],
+    },
+    {
+      name: 'a short security account ID',
+      mutate: (c: any) => (c.accounts.security.id = '22222'),
+      expected: ['accounts.security.id: must be a 12-digit AWS account ID (quote it in YAML)'],
+    },
+    {
+      name: 'a short ID plus a real dangling OU reference',
+      mutate: (c: any) => {
+        c.accounts.security.id = '22222';
+        c.accounts.workloads[1].ou = 'Sandbox';
+      },
+      expected: [
+        'accounts.security.id: must be a 12-digit AWS account ID (quote it in YAML)',
+        'accounts.workloads.1.ou: names OU "Sandbox", which is not in organizationalUnits (known: root, Security, Workloads-Prod, Workloads-Dev, Forensics)',
+      ],
+    },
+    {
+      name: 'a malformed OU name (references to the OU list are not judged against a list that did not parse)',
+      mutate: (c: any) => (c.organizationalUnits[3].name = '9-Forensics'),
+      expected: ['organizationalUnits.3.name: must be an OU name'],
+    },
+    {
+      name: 'a malformed home region (not also reported as missing from regions.allowed)',
+      mutate: (c: any) => (c.organization.homeRegion = 'mars-1'),
+      expected: [`organization.homeRegion: unknown region "mars-1": use a commercial region name such as us-east-1 (the list is config/regions.ts; ${COMMERCIAL_REGIONS.length} known)`],
+    },
+  ])('reports only the problems $name causes', ({ mutate, expected }) => {
+    const raw = example();
+    mutate(raw);
+    expect(problemsOf(raw).map((p) => `${p.path}: ${p.message}`)).toEqual(expected);
+  });
+
   it('formats the error with the file, every path and the fix', () => {
     const raw = example();
     raw.accounts.security.id = 'x';

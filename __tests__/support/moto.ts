@@ -15,3 +15,19 @@ export async function workerMoto(): Promise<MotoServer> {
   await resetMoto(endpoint);
   return { endpoint, reset: () => resetMoto(endpoint), stop: async () => undefined };
 }
+
+/**
+ * For a CLI that uses the SDK's default credential chain, as a platform engineer's shell would:
+ * moto's test keys in the environment for the file, the environment restored after it.
+ */
+export function useShellCredentials(): void {
+  const saved = { ...process.env };
+  beforeAll(() => {
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' });
+    delete process.env.AWS_SESSION_TOKEN;
+    delete process.env.AWS_PROFILE;
+  });
+  afterAll(() => {
+    process.env = saved;
+  });
+}

@@ -24,20 +24,12 @@ import { FULL_AWS_ACCESS_COUNT } from '../../policies/scp/pack';
 import { TRUSTED_ACCESS } from '../../shared/prerequisites';
 import { MOTO_UNHOSTED_POLICY_TYPES, recreateOrgInMoto } from '../../scripts/terraform/moto-org';
 import { main } from '../../tooling/preflight/cli';
-import { MOTO_CREDENTIALS, workerMoto, type MotoServer } from '../support/moto';
+import { MOTO_CREDENTIALS, useShellCredentials, workerMoto, type MotoServer } from '../support/moto';
 
 let moto: MotoServer;
-const saved = { ...process.env };
-
+useShellCredentials();
 beforeAll(async () => {
   moto = await workerMoto();
-  // The CLI uses the SDK's default credential chain, as a platform engineer's shell would.
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' });
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
-});
-afterAll(async () => {
-  process.env = saved;
 });
 
 const client = <T>(Ctor: new (c: object) => T, credentials: object = MOTO_CREDENTIALS, region = 'us-east-1') => new Ctor({ endpoint: moto.endpoint, region, credentials });
@@ -151,6 +143,15 @@ const BREAKS: Array<{ name: string; breakIt: Break; expected: RegExp; fix: RegEx
     },
     expected: /\[OUs\] OU Workloads-Prod \(ou-zzzz-zzzzzzzz\) cannot be read/,
     fix: /fix: set the OU's real ID in organizationalUnits/,
+  },
+  {
+    // The Forensics OU gets its SCP from accounts.forensics.ou, not scp.targets: the fix must say so.
+    name: 'a wrong Forensics OU ID, where the forensics SCP goes',
+    breakIt: async (config) => {
+      config.organizationalUnits![3].id = 'ou-zzzz-zzzzzzzz';
+    },
+    expected: /\[SCP room\] cannot list the SCPs on Forensics \(ou-zzzz-zzzzzzzz\), which accounts\.forensics\.ou names/,
+    fix: /fix: check the id of OU "Forensics" in organizationalUnits \(or accounts\.forensics\.ou\)/,
   },
   {
     name: 'an account that is not in the organization',

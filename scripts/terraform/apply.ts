@@ -58,30 +58,76 @@ export interface ResourceChange {
   change: { actions: string[]; before?: Record<string, unknown> | null; after?: Record<string, unknown> | null; after_unknown?: Record<string, unknown>; replace_paths?: unknown[][] };
 }
 
-interface PlanJson {
+/** What the check reads of `terraform show -json <plan>`. */
+export interface PlanJson {
   resource_changes?: ResourceChange[];
+  configuration?: { root_module?: { resources?: Array<{ address: string; expressions?: Record<string, unknown> }> } };
 }
 
 /** Terraform shows no change between null, "", [] and {}; neither does this comparison. */
 const empty = (v: unknown): unknown =>
   v === undefined || v === '' || (Array.isArray(v) && v.length === 0) || (v !== null && typeof v === 'object' && Object.keys(v).length === 0) ? null : v;
 
-/** Top-level attributes a planned change touches: those forcing replacement and those whose value changes. */
-export function changedAttributes(c: ResourceChange): string[] {
-  const keys = new Set<string>((c.change.replace_paths ?? []).map((p) => String(p[0])));
+/** after_unknown marks an unknown value `true`, at the attribute or anywhere inside it. */
+const hasUnknown = (v: unknown): boolean => v === true || (v !== null && typeof v === 'object' && Object.values(v).some(hasUnknown));
+
+const isReplacement = (c: ResourceChange) => c.change.actions.includes('delete') && c.change.actions.includes('create');
+
+/**
+ * Whether an unknown value of `attribute` is a change. A value unknown until apply is one unless
+ * the provider computes it anew for a replacement object (id, arn): then nothing in the
+ * configuration sets it. Without the configuration every unknown value counts. tags_all always
+ * counts: it is derived from tags and the provider's default_tags, both configuration.
+ */
+function unknownIsChange(c: ResourceChange, attribute: string, configured: ReadonlySet<string> | undefined): boolean {
+  if (!isReplacement(c) || attribute === 'tags_all' || !configured) return true;
+  return configured.has(attribute);
+}
+
+/**
+ * Top-level attributes a planned change touches: those forcing replacement, those whose value
+ * changes, and those whose new value is unknown until apply (see unknownIsChange). `configured`
+ * is what the resource's configuration sets (from the plan's `configuration` block).
+ */
+export function changedAttributes(c: ResourceChange, configured?: ReadonlySet<string>): string[] {
+  return describedAttributes(c, configured).map((a) => a.name);
+}
+
+function describedAttributes(c: ResourceChange, configured?: ReadonlySet<string>): Array<{ name: string; unknown: boolean }> {
+  const changed = new Map<string, boolean>((c.change.replace_paths ?? []).map((p) => [String(p[0]), false]));
   const before = c.change.before ?? {};
   const after = c.change.after ?? {};
-  for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (c.change.after_unknown?.[k] === true) continue; // computed anew by the replacement itself
-    if (JSON.stringify(empty(before[k])) !== JSON.stringify(empty(after[k]))) keys.add(k);
+  const unknown = c.change.after_unknown ?? {};
+  for (const k of new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(unknown)])) {
+    if (hasUnknown(unknown[k])) {
+      if (unknownIsChange(c, k, configured)) changed.set(k, true);
+    } else if (JSON.stringify(empty(before[k])) !== JSON.stringify(empty(after[k]))) {
+      changed.set(k, changed.get(k) ?? false);
+    }
   }
-  return [...keys].sort();
+  return [...changed].map(([name, isUnknown]) => ({ name, unknown: isUnknown })).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The tolerated diff that explains every attribute a change touches, if any. */
-export function explainedBy(c: ResourceChange, tolerated: readonly ToleratedDiff[]): ToleratedDiff | undefined {
-  const changed = changedAttributes(c);
+export function explainedBy(c: ResourceChange, tolerated: readonly ToleratedDiff[], configured?: ReadonlySet<string>): ToleratedDiff | undefined {
+  const changed = changedAttributes(c, configured);
   return tolerated.find((t) => t.resourceType === c.type && changed.length > 0 && changed.every((a) => t.attributes.includes(a)));
+}
+
+/** A re-plan's changes split into those an emulator gap explains and real perpetual diffs, each naming every changed attribute. */
+export function reviewReplan(plan: PlanJson, tolerated: readonly ToleratedDiff[]): { tolerated: Array<{ change: string; reason: string }>; unexplained: string[] } {
+  const configured = new Map((plan.configuration?.root_module?.resources ?? []).map((r) => [r.address, new Set(Object.keys(r.expressions ?? {}))]));
+  const review = { tolerated: [] as Array<{ change: string; reason: string }>, unexplained: [] as string[] };
+  for (const c of plan.resource_changes ?? []) {
+    if (c.change.actions.every((a) => a === 'no-op' || a === 'read')) continue;
+    const config = configured.get(c.address);
+    const attributes = describedAttributes(c, config).map((a) => (a.unknown ? `${a.name}: known after apply` : a.name));
+    const change = `${c.address} (${attributes.join(', ') || `${c.change.actions.join('/')} with no attribute named`})`;
+    const gap = explainedBy(c, tolerated, config);
+    if (gap) review.tolerated.push({ change, reason: gap.reason });
+    else review.unexplained.push(change);
+  }
+  return review;
 }
 
 const tail = (text: string, lines = 40) => text.trim().split('\n').slice(-lines).join('\n');
@@ -118,12 +164,11 @@ export async function applyStacks(tc: Toolchain, emulator: Emulator, stacks: rea
       continue;
     }
     const shown = await terraform(tc, dir, ['show', '-json', 'replan.tfplan'], env);
-    const changes = ((JSON.parse(shown.stdout) as PlanJson).resource_changes ?? []).filter((c) => !c.change.actions.every((a) => a === 'no-op' || a === 'read'));
-    const unexplained = changes.filter((c) => !explainedBy(c, tolerated));
-    const tol = changes.filter((c) => explainedBy(c, tolerated)).map((c) => `${c.address} (${changedAttributes(c).join(', ')}): ${explainedBy(c, tolerated)!.reason}`);
-    if (unexplained.length) {
+    const review = reviewReplan(JSON.parse(shown.stdout) as PlanJson, tolerated);
+    const tol = review.tolerated.map((t) => `${t.change}: ${t.reason}`);
+    if (review.unexplained.length) {
       const detail = tail((await terraform(tc, dir, ['show', '-no-color', 'replan.tfplan'], env)).stdout, 80);
-      done('plan', [`perpetual diff after apply: ${unexplained.map((c) => `${c.address} (${changedAttributes(c).join(', ')})`).join('; ')}\n${detail}`], tol);
+      done('plan', [`perpetual diff after apply: ${review.unexplained.join('; ')}\n${detail}`], tol);
     } else {
       done('ok', [], tol);
     }

@@ -12,13 +12,14 @@
  *
  *   npm run check:terraform                       # all steps
  *   npm run check:terraform -- --steps validate   # a subset: parity,validate,apply
+ *   npm run check:terraform -- --steps validate --config my-org.yaml
+ *                                                 # also validate your config (or set IR_GUARDRAILS_CONFIG)
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
-import { EXAMPLE_CONFIG_PATH, loadOrgConfig, parseOrgConfig, type OrgConfigInput } from '../../config';
-import { largeOrgConfig } from '../../bench/large-org';
+import { CONFIG_ENV_VAR, EXAMPLE_CONFIG_PATH, loadOrgConfig, parseOrgConfig, type OrgConfigInput } from '../../config';
 import { parse } from 'yaml';
 import { applyStacks, destroyStacks } from './apply';
 import { startEmulator } from './emulator';
@@ -26,7 +27,9 @@ import { HOSTED_STACKS, NOT_HOSTED, TOLERATED_DESTROY_ERRORS, TOLERATED_DIFFS } 
 import { MOTO_UNHOSTED_POLICY_TYPES, recreateOrgInMoto } from './moto-org';
 import { synthesize, type SynthStack } from './stacks';
 import { prepareToolchain, type Toolchain } from './toolchain';
-import { validateStacks, type Finding } from './validate';
+import { orgsToValidate } from './orgs';
+import { groupFindings, validateStacks, type Finding, type OrgFinding } from './validate';
+import { COMMERCIAL_REGIONS } from '../../config/regions';
 
 const root = resolve(__dirname, '..', '..');
 const STEPS = ['parity', 'validate', 'apply'] as const;
@@ -74,30 +77,27 @@ function canary(template: SynthStack): SynthStack {
   return { id: 'canary-must-fail', json, dependencies: [] };
 }
 
-async function checkValidate(tc: Toolchain): Promise<string[]> {
-  const orgs: Array<[string, OrgConfigInput | undefined]> = [
-    ['example', undefined],
-    ['100-account', largeOrgConfig(100)],
-  ];
+async function checkValidate(tc: Toolchain, userConfig: string | undefined): Promise<string[]> {
   const problems: string[] = [];
-  for (const [label, input] of orgs) {
-    const config = input ? parseOrgConfig(input) : loadOrgConfig(EXAMPLE_CONFIG_PATH);
-    const outdir = join(tc.workDir, `synth-${label}`);
+  const real: OrgFinding[] = [];
+  for (const [label, load] of orgsToValidate(userConfig)) {
+    const config = load();
+    const outdir = join(tc.workDir, `synth-${label.replace(/\W+/g, '-')}`);
     const stacks = synthesize(config, outdir);
     const started = Date.now();
     const probe = canary(stacks[0]);
-    const findings: Finding[] = await validateStacks(tc, [...stacks, probe], label);
+    const findings: Finding[] = await validateStacks(tc, [...stacks, probe], label.replace(/\W+/g, '-'));
     const caught = findings.filter((f) => f.stack === probe.id);
     if (!caught.some((f) => f.severity === 'error' && f.address === 'aws_cloudformation_stack_set_instance.canary' && /conflicts with/.test(f.message))) {
       problems.push(`${label} org: the canary stack with a known provider error was not reported at its address (got: ${JSON.stringify(caught)}); the check cannot be trusted`);
     }
-    const real = findings.filter((f) => f.stack !== probe.id);
-    const bad = new Set(real.map((f) => f.stack));
+    const found = findings.filter((f) => f.stack !== probe.id);
+    const bad = new Set(found.map((f) => f.stack));
     console.log(`validate (${label} org): ${stacks.length - bad.size}/${stacks.length} stacks valid in ${((Date.now() - started) / 1000).toFixed(0)} s; the canary's known error was ${caught.length ? 'reported' : 'MISSED'}`);
-    for (const f of real) problems.push(`${label} org, ${f.stack}: ${f.severity} at ${f.address}: ${f.message}`);
+    real.push(...found.map((f) => ({ ...f, org: label })));
     rmSync(outdir, { recursive: true, force: true });
   }
-  return problems;
+  return [...problems, ...groupFindings(real, COMMERCIAL_REGIONS)];
 }
 
 async function checkApply(tc: Toolchain): Promise<string[]> {
@@ -134,9 +134,13 @@ async function main(): Promise<void> {
   const program = new Command('check:terraform')
     .description('Validate every synthesized stack with the real AWS provider and apply the moto-hostable ones')
     .option('--steps <list>', `comma-separated subset of ${STEPS.join(',')}`, STEPS.join(','))
+    .option('--config <path>', `also validate this org config (default: ${CONFIG_ENV_VAR} when set)`)
     .option('--keep', 'keep the temporary working directory (for inspection)', false)
     .parse();
-  const opts = program.opts<{ steps: string; keep: boolean }>();
+  const opts = program.opts<{ steps: string; keep: boolean; config?: string }>();
+  const userConfig = opts.config ?? process.env[CONFIG_ENV_VAR];
+  // A broken config fails here, with every problem, before minutes of provider work.
+  if (userConfig) loadOrgConfig(resolve(userConfig));
   const steps = opts.steps.split(',').map((s) => s.trim()) as Step[];
   const unknown = steps.filter((s) => !STEPS.includes(s));
   if (unknown.length) throw new Error(`unknown step(s) ${unknown.join(', ')}; choose from ${STEPS.join(', ')}`);
@@ -150,7 +154,7 @@ async function main(): Promise<void> {
   const problems: string[] = [];
   try {
     if (steps.includes('parity')) problems.push(...checkParity(tc));
-    if (steps.includes('validate')) problems.push(...(await checkValidate(tc)));
+    if (steps.includes('validate')) problems.push(...(await checkValidate(tc, userConfig)));
     if (steps.includes('apply')) problems.push(...(await checkApply(tc)));
   } finally {
     if (opts.keep) console.log(`working directory kept: ${relative(process.cwd(), tc.workDir) || tc.workDir}`);

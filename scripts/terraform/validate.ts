@@ -72,3 +72,30 @@ export async function validateStacks(tc: Toolchain, stacks: readonly SynthStack[
   }
   return findings;
 }
+
+/** A finding of one organization's run. */
+export interface OrgFinding extends Finding {
+  readonly org: string;
+}
+
+/**
+ * Problem lines for the report: one per severity, address and message (a region in the address
+ * read as `<region>`), naming every org, stack and region where it occurs; sorted, so the same
+ * defect in 17 regions and two orgs is one line, not 34.
+ */
+export function groupFindings(findings: readonly OrgFinding[], regions: readonly string[]): string[] {
+  const regionPattern = regions.length ? new RegExp([...regions].sort((a, b) => b.length - a.length).join('|'), 'g') : undefined;
+  // line -> org -> stack -> regions found in the address
+  const groups = new Map<string, Map<string, Map<string, Set<string>>>>();
+  for (const f of findings) {
+    const found = new Set(regionPattern ? (f.address.match(regionPattern) ?? []) : []);
+    const line = `${f.severity} at ${regionPattern ? f.address.replace(regionPattern, '<region>') : f.address}: ${f.message}`;
+    const byOrg = groups.get(line) ?? new Map<string, Map<string, Set<string>>>();
+    const byStack = byOrg.get(f.org) ?? new Map<string, Set<string>>();
+    byStack.set(f.stack, new Set([...(byStack.get(f.stack) ?? []), ...found]));
+    groups.set(line, byOrg.set(f.org, byStack));
+  }
+  const where = (byStack: Map<string, Set<string>>) =>
+    [...byStack].sort(([a], [b]) => a.localeCompare(b)).map(([stack, rs]) => (rs.size ? `${stack} (${[...rs].sort().join(', ')})` : stack)).join(', ');
+  return [...groups].map(([line, byOrg]) => `${line} [${[...byOrg].map(([org, byStack]) => `${org} org: ${where(byStack)}`).join('; ')}]`).sort();
+}

@@ -9,6 +9,7 @@ import {
   DescribeOrganizationCommand,
   ListParentsCommand,
   ListRootsCommand,
+  paginateListAccounts,
   paginateListAWSServiceAccessForOrganization,
   paginateListPoliciesForTarget,
   type OrganizationsClient,
@@ -36,7 +37,7 @@ export interface PreflightReport {
   readonly problems: PreflightProblem[];
 }
 
-type Check = (ctx: Context) => Promise<void>;
+type Check = (ctx: Context, caller: string | undefined) => Promise<void>;
 
 interface Context {
   readonly config: OrgConfig;
@@ -49,9 +50,38 @@ const pass = (ctx: Context, line: string) => ctx.report.passed.push(line);
 const fail = (ctx: Context, check: string, problem: string, fix: string) => ctx.report.problems.push({ check, problem, fix });
 const why = (err: unknown) => `${errorCode(err)}: ${errorMessage(err)}`;
 
-async function organization(ctx: Context): Promise<void> {
+/** Network failures the SDK surfaces as plain errors with a Node code (no AWS answer at all). */
+const NO_CONNECTION = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'TimeoutError']);
+
+/**
+ * Whether anything can be checked at all: one STS call. Without an answer (nothing listening,
+ * no credentials) every check would fail with a misleading fix, so this one problem is reported
+ * instead, naming the endpoint. Resolves to the caller's account, or undefined after failing.
+ */
+async function reach(ctx: Context): Promise<string | undefined> {
+  const endpoint = ctx.clients.settings.endpoint ?? `AWS (https://sts.${ctx.clients.homeRegion}.amazonaws.com)`;
+  try {
+    return (await ctx.clients.sts().send(new GetCallerIdentityCommand({}))).Account;
+  } catch (err) {
+    // The SDK may wrap a socket error in a plain Error whose message is all that is left of it.
+    const e = err as { code?: string; cause?: { code?: string } };
+    const code = [e.code, e.cause?.code, errorCode(err), ...errorMessage(err).split(/[^A-Za-z_]+/)].find((c) => c !== undefined && NO_CONNECTION.has(c));
+    if (code) {
+      const fix = ctx.clients.settings.endpoint
+        ? `start the emulator at ${endpoint}, or correct --endpoint (leave it out to check the real organization)`
+        : 'check the network path to AWS (proxy settings such as HTTPS_PROXY, DNS) and run again';
+      fail(ctx, 'connection', `cannot reach ${endpoint} (${code}: ${errorMessage(err).replace(/^AWS SDK error wrapper for (Error: )?/, '')}); no check could run`, fix);
+    } else if (errorCode(err) === 'CredentialsProviderError') {
+      fail(ctx, 'credentials', `no AWS credentials found (${errorMessage(err)}); no check could run`, "export the management account's credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) and run again");
+    } else {
+      fail(ctx, 'credentials', `${endpoint} refused the credentials: ${why(err)}; no check could run`, "use valid, unexpired credentials of the management account (aws sts get-caller-identity must work)");
+    }
+    return undefined;
+  }
+}
+
+async function organization(ctx: Context, caller: string | undefined): Promise<void> {
   const { config } = ctx;
-  const caller = (await ctx.clients.sts().send(new GetCallerIdentityCommand({}))).Account;
   if (caller !== config.accounts.management.id) {
     fail(ctx, 'credentials', `the credentials belong to account ${caller}, not the management account ${config.accounts.management.id}`, 'run preflight with credentials of the management account (the one cdktf deploy starts from)');
   }
@@ -134,19 +164,26 @@ async function accounts(ctx: Context): Promise<void> {
 async function scpRoom(ctx: Context): Promise<void> {
   const { config } = ctx;
   const ours = new Map<string, string[]>();
-  const add = (target: string, name: string) => ours.set(target, [...(ours.get(target) ?? []), name]);
-  for (const target of new Set(config.scp.targets)) for (const scp of packGuardrails(config, guardrailScps(config)).documents) add(target, scp.name);
-  add(config.accounts.forensics.ou, forensicsOuScp(config).name);
+  /** The config key that puts SCPs on each target, for the fix. */
+  const placedBy = new Map<string, string[]>();
+  const add = (target: string, name: string, key: string) => {
+    ours.set(target, [...(ours.get(target) ?? []), name]);
+    placedBy.set(target, [...new Set([...(placedBy.get(target) ?? []), key])]);
+  };
+  for (const target of new Set(config.scp.targets)) for (const scp of packGuardrails(config, guardrailScps(config)).documents) add(target, scp.name, 'scp.targets');
+  add(config.accounts.forensics.ou, forensicsOuScp(config).name, 'accounts.forensics.ou');
   const ourNames = new Set([...ours.values()].flat());
   for (const [target, names] of ours) {
     const id = targetId(config, target);
+    const keys = placedBy.get(target)!.join(' and ');
     const others: string[] = [];
     try {
       for await (const page of paginateListPoliciesForTarget({ client: ctx.orgs }, { TargetId: id, Filter: 'SERVICE_CONTROL_POLICY' })) {
         for (const p of page.Policies ?? []) if (p.Name && !ourNames.has(p.Name)) others.push(p.Name);
       }
     } catch (err) {
-      fail(ctx, 'SCP room', `cannot list the SCPs on ${target} (${id}): ${why(err)}`, 'check the target in scp.targets and the caller\'s organizations:ListPoliciesForTarget permission');
+      const where = target === 'root' ? 'organization.rootId' : `the id of OU "${target}" in organizationalUnits`;
+      fail(ctx, 'SCP room', `cannot list the SCPs on ${target} (${id}), which ${keys} names: ${why(err)}`, `check ${where} (or ${keys}) and the caller's organizations:ListPoliciesForTarget permission`);
       continue;
     }
     const total = others.length + names.length;
@@ -157,22 +194,33 @@ async function scpRoom(ctx: Context): Promise<void> {
   }
 }
 
-/** The deployment role in every account, and no other Config recorder where ours will go. */
+/**
+ * The deployment role in every account, and no other Config recorder where ours will go. An
+ * account the Organizations listing lacks is reported without trying AssumeRole: an emulator
+ * (and a role a former organization left behind) could still answer.
+ */
 async function deploymentAccess(ctx: Context): Promise<void> {
   const { config } = ctx;
+  const inOrg = new Set<string>();
+  for await (const page of paginateListAccounts({ client: ctx.orgs }, {})) for (const a of page.Accounts ?? []) if (a.Id) inOrg.add(a.Id);
   const accountsToDeploy = [{ name: config.accounts.management.name, id: config.accounts.management.id }, ...memberAccounts(config)];
   const limit = pLimit(4);
   await Promise.all(
     accountsToDeploy.map((account) =>
       limit(async () => {
         const roleArn = deploymentRoleArn(config, account.id);
+        if (!inOrg.has(account.id)) {
+          fail(ctx, 'deployment role', `${account.name} (${account.id}) is not a member of organization ${config.organization.id}, so the deployment role cannot be assumed there`, `set the account's real ID in the config (aws organizations list-accounts), or invite ${account.id} to the organization`);
+          return;
+        }
         let session: AwsClients;
         try {
           const creds = (await ctx.clients.sts().send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'ir-guardrails-preflight', DurationSeconds: 900 }))).Credentials!;
           session = ctx.clients.withCredentials({ accessKeyId: creds.AccessKeyId!, secretAccessKey: creds.SecretAccessKey!, sessionToken: creds.SessionToken });
           pass(ctx, `deployment role assumable in ${account.name} (${account.id})`);
         } catch (err) {
-          fail(ctx, 'deployment role', `cannot assume ${roleArn}: ${why(err)}`, `create the role in ${account.name} trusting the management account, or set deployment.roleName to the role that exists`);
+          // AWS answers AccessDenied both for a missing role and for one that does not trust the caller.
+          fail(ctx, 'deployment role', `cannot assume ${roleArn}: ${why(err)}`, `create ${config.deployment.roleName} in ${account.name} trusting the management account ${config.accounts.management.id} (and let the caller sts:AssumeRole it), or set deployment.roleName to the role that exists`);
           return;
         }
         for (const region of config.regions.allowed) {
@@ -204,9 +252,11 @@ const CHECKS: ReadonlyArray<[string, Check]> = [
 /** Run every check; one that cannot run at all becomes a problem, and the others still run. */
 export async function runPreflight(config: OrgConfig, clients: AwsClients): Promise<PreflightReport> {
   const ctx: Context = { config, clients, orgs: clients.organizations(), report: { passed: [], problems: [] } };
+  const caller = await reach(ctx);
+  if (caller === undefined) return ctx.report;
   for (const [name, check] of CHECKS) {
     try {
-      await check(ctx);
+      await check(ctx, caller);
     } catch (err) {
       fail(ctx, name, `the check could not run: ${why(err)}`, 'run with the management account\'s credentials (organizations:Describe*/List*, sts:AssumeRole into the deployment role)');
     }

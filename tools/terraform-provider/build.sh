@@ -19,12 +19,40 @@ grep -q "=> ${PROVIDER_MODULE} ${PROVIDER_MODULE_VERSION}\$" "$here/go.mod" || {
 cache_root="${IR_GUARDRAILS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/aws-ir-guardrails}"
 dir="$cache_root/terraform-provider-aws/${PROVIDER_MODULE_VERSION}"
 bin="$dir/terraform-provider-aws_v${PROVIDER_VERSION}"
+need_go() { command -v go >/dev/null || { echo "tools/terraform-provider: 'go' is not on PATH; install Go >= 1.25 to build the provider" >&2; exit 2; }; }
+
+# The mirror serves the binary as PROVIDER_VERSION: that label must be what the module says it is
+# (its version/VERSION), or every report would name the wrong provider. Checked once per cached
+# binary (a stamp beside it), from the Go module cache, downloading only that module if absent.
+verify_version() {
+  local modcache file actual
+  modcache="${GOMODCACHE:-}"
+  if [[ -z "$modcache" ]]; then need_go; modcache="$(go env GOMODCACHE)"; fi
+  file="$modcache/${PROVIDER_MODULE}@${PROVIDER_MODULE_VERSION}/version/VERSION"
+  if [[ ! -f "$file" ]]; then
+    need_go
+    (cd "$here" && GONOSUMDB="${PROVIDER_MODULE}" go mod download "${PROVIDER_MODULE}@${PROVIDER_MODULE_VERSION}") >&2 || {
+      echo "tools/terraform-provider: cannot download ${PROVIDER_MODULE}@${PROVIDER_MODULE_VERSION} to read its version/VERSION" >&2; exit 1; }
+  fi
+  actual="$(tr -d '[:space:]' < "$file")"
+  if [[ "$actual" != "$PROVIDER_VERSION" ]]; then
+    echo "tools/terraform-provider: VERSION MISMATCH: versions.env says PROVIDER_VERSION=${PROVIDER_VERSION}, but ${PROVIDER_MODULE}@${PROVIDER_MODULE_VERSION} is provider ${actual} (its version/VERSION). Set PROVIDER_VERSION=${actual} in tools/terraform-provider/versions.env (and regenerate the schema fixture: npm run schema:terraform)." >&2
+    exit 2
+  fi
+}
+stamp="$bin.version-verified"
+
 if [[ -x "$bin" ]]; then
+  if [[ "$(cat "$stamp" 2>/dev/null)" != "${PROVIDER_MODULE_VERSION} ${PROVIDER_VERSION}" ]]; then
+    verify_version
+    echo "${PROVIDER_MODULE_VERSION} ${PROVIDER_VERSION}" > "$stamp"
+  fi
   echo "$bin"
   exit 0
 fi
 
-command -v go >/dev/null || { echo "tools/terraform-provider: 'go' is not on PATH; install Go >= 1.25 to build the provider" >&2; exit 2; }
+verify_version
+need_go
 mkdir -p "$dir"
 echo "building terraform-provider-aws ${PROVIDER_VERSION} (${PROVIDER_MODULE}@${PROVIDER_MODULE_VERSION}) into $dir; a cold build takes ~30 min" >&2
 start=$(date +%s)
@@ -35,5 +63,6 @@ start=$(date +%s)
   go build -trimpath -o "$bin.partial" github.com/hashicorp/terraform-provider-aws
 ) || { rm -f "$bin.partial"; echo "tools/terraform-provider: go build failed (see above); nothing was cached" >&2; exit 1; }
 mv "$bin.partial" "$bin"
+echo "${PROVIDER_MODULE_VERSION} ${PROVIDER_VERSION}" > "$stamp"
 echo "built in $(( $(date +%s) - start )) s: $bin" >&2
 echo "$bin"
