@@ -44,15 +44,18 @@ function strings(value: unknown): string[] {
   return [];
 }
 
+/** ISO instants read from the clock: the two runs read it in an order concurrency decides, so compare lines without them. */
+const instants = (line: string) => line.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<instant>');
+
 /** Text lines the JSON document does not carry (the outcome-count line is derived from `results`). */
 function missing(command: string, text: { out: string; err: string }, jsonText: string, dirs: { text: string; json: string }): string[] {
   const json = JSON.parse(jsonText.split(dirs.json).join(dirs.text)) as { failures?: StepFailure[] };
-  const known = new Set([...strings(json), ...(json.failures ?? []).map(failureLine)]);
+  const known = new Set([...strings(json), ...(json.failures ?? []).map(failureLine)].map(instants));
   return `${text.out}\n${text.err}`
     .split('\n')
     .filter((l) => l.trim() && !new RegExp(`^${command}: (nothing changed in AWS|\\d+ [a-z-]+(, \\d+ [a-z-]+)*)$`).test(l))
     .map((l) => l.replace(/^warning: /, '').replace(/^irctl: /, ''))
-    .filter((l) => !known.has(l));
+    .filter((l) => !known.has(instants(l)));
 }
 
 const COMMANDS: ReadonlyArray<{ name: string; args: () => string[] }> = [
