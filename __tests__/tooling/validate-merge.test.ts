@@ -78,3 +78,11 @@ test('the mining-pool host:port in the UserData is kept in validation.json and f
   expect(instance.poolEndpoints).toEqual(['pool.supportxmr.com:3333']);
   expect(caseIndicators(read(caseDir).subjects, undefined)['pool-domain']).toEqual(['pool.supportxmr.com']);
 });
+
+test('an instance validated without --region is recorded in the region it was found in', async () => {
+  const caseDir = mkdtempSync(join(tmpdir(), 'irctl-val-region-'));
+  const miner = scenario.instances.find((i) => i.region !== 'us-east-1')!;
+  // Searched in us-east-1 first (the default), then in the case's other regions.
+  expect((await irctl(caseDir, ['--regions', 'us-east-1,eu-west-1,ap-southeast-2', 'validate', '--instance', miner.instanceId])).code).toBe(0);
+  expect(read(caseDir).subjects[0].subject).toEqual({ kind: 'instance', instanceId: miner.instanceId, region: miner.region });
+});

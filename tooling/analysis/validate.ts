@@ -64,7 +64,8 @@ export async function validate(clients: AwsClients, subject: Subject, opts: Vali
       const result = await inspectInstance(subject.instanceId, subject.region, true);
       if (typeof result === 'string') throw new Error(result);
       return {
-        subject,
+        // Where it was found: without --region the search starts in a default region.
+        subject: { ...subject, region: result.instance.region },
         accountId: result.ownerAccountId ?? callerAccountId,
         principalArn: result.launchedBy?.principalArn,
         accessKeyId: result.launchedBy?.accessKeyId,
