@@ -1,6 +1,7 @@
 /** Every proof table, for the tests and for the auditors' report (`npm run policies`). */
 import type { OrgConfig } from '../../config';
-import { analystProofs, analystUnderGuardrailsProofs, breakGlassProofs, breakGlassUnderGuardrailsProofs, deployAndAdminProofs, trustProofs } from './role-proofs';
+import { analystProofs, breakGlassProofs, deployAndAdminProofs, trustProofs } from './role-proofs';
+import { analystUnderGuardrailsProofs, breakGlassUnderGuardrailsProofs } from './role-guardrail-proofs';
 import { resourceProofTables } from './resource-proofs';
 import { forensicsProofs, imdsProofs, instanceTypeProofs, regionProofs, tamperProofs } from './scp-proofs';
 import { launchPathProofs } from './launch-path-proofs';
@@ -13,6 +14,7 @@ export type { Expected, ProofRequest, ProofRow, ProofTable } from './types';
 export { proofFixtures, globMatches, concreteArn } from './fixtures';
 export * from './scp-proofs';
 export * from './role-proofs';
+export * from './role-guardrail-proofs';
 export * from './launch-path-proofs';
 export * from './alerting-proofs';
 export * from './perimeter-proofs';
