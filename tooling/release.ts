@@ -181,7 +181,11 @@ export function planRelease(entries: readonly JournalEntry[], selection: Release
         return wholeCase(selection) || heldBy(record.autoScalingGroupName).every((id) => selection.instanceIds?.includes(id));
       }
       if (!selected(record, selection)) {
-        if (record.kind === 'fleet-capacity') manual.push(`${record.fleetKind === 'spot-fleet' ? 'Spot Fleet' : 'EC2 Fleet'} ${record.fleetId} stays held at capacity 0 (it serves every instance it launched); release the whole case to restore ${record.targetCapacity}`);
+        // Only releasing one of its instances can leave a fleet held that the responder expects back; a credential release never touches one.
+        const served = record.kind === 'fleet-capacity' && (selection.instanceIds ?? []).some((id) => record.instanceIds?.includes(id) ?? true);
+        if (record.kind === 'fleet-capacity' && served) {
+          manual.push(`${record.fleetKind === 'spot-fleet' ? 'Spot Fleet' : 'EC2 Fleet'} ${record.fleetId} stays held at capacity 0 (it serves every instance it launched, not only the ones released); to restore its capacity ${record.targetCapacity}, release the whole case: irctl release (no --instance, --user, --role or --access-key)`);
+        }
         return false;
       }
       if (confirmed && CREDENTIAL_KINDS.has(record.kind)) {
