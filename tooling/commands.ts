@@ -153,7 +153,7 @@ export async function containCredentialsCommand(rt: Runtime, flags: TargetFlags)
     accessKeyIds: flags.accessKey ? [flags.accessKey] : named ? [] : validated.accessKeyIds,
     principalArns: flags.principal ? [flags.principal] : named ? [] : validated.principalArns,
     userNames,
-    roles: roles.map((r) => ({ name: r.name, why: r.tie ? `tied to the attacker by ${r.tie.why}` : 'named with --role' })),
+    roles: roles.map((r) => ({ name: r.name, why: r.tie ? `tied to the attacker by ${r.tie.why}` : 'named with --role', notBefore: r.tie?.tiedAt })),
   };
   const result = await writePhase(rt, 'contain-credentials', (env) => containCredentials(env, target, new Once()));
   // Computed from what the phase did: every tied or changed user and role is contained or listed with its flag.

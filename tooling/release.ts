@@ -10,7 +10,7 @@
 import { CONTAINMENT_POLICIES } from '../shared/names';
 import { ATTACKER_COMPUTE_FLAG, type ActionOutcome } from './case/executor';
 import type { PhaseEnv } from './case/phase';
-import { type UndoRecord, undoInstance } from './case/undo';
+import { type UndoOf, type UndoRecord, undoInstance } from './case/undo';
 import { principalFromArn } from './contain/credentials';
 import { attributedRoles } from './contain/suspects';
 import { findInstances } from './contain/state';
@@ -119,14 +119,19 @@ export function attackerTie(
     const why = attacker.accessKeys.get(r.accessKeyId) ?? attacker.principals.get(`user/${r.userName}`);
     return why ? { expected: r.accessKeyId, why: `access key ${r.accessKeyId} of ${r.userName} (${why})`, kind: 'credential' } : undefined;
   }
-  if (r.kind === 'delete-inline-policy') {
+  if (inlinePolicy(r)) {
     const why = attacker.principals.get(`${r.principal.kind}/${r.principal.name}`);
     return why ? { expected: r.principal.name, why: `${r.principal.kind} ${r.principal.name} (${why})`, kind: 'credential' } : undefined;
   }
   return undefined;
 }
 
-const CREDENTIAL_KINDS: ReadonlySet<UndoRecord['kind']> = new Set(['access-key-activate', 'delete-inline-policy']);
+const CREDENTIAL_KINDS: ReadonlySet<UndoRecord['kind']> = new Set(['access-key-activate', 'delete-inline-policy', 'restore-inline-policy']);
+
+/** An inline policy irctl attached (removed on release) or rewrote (put back on release). */
+function inlinePolicy(r: UndoRecord): r is UndoOf<'delete-inline-policy'> | UndoOf<'restore-inline-policy'> {
+  return r.kind === 'delete-inline-policy' || r.kind === 'restore-inline-policy';
+}
 const RELEASED_MEMBER_STEPS = new Set(['release/asg-attach', 'release/asg-exit-standby']);
 
 function wholeCase(s: ReleaseSelection): boolean {
@@ -139,7 +144,7 @@ function selected(r: UndoRecord, s: ReleaseSelection): boolean {
   const instance = undoInstance(r);
   if (instance) return !!s.instanceIds?.includes(instance);
   if (r.kind === 'access-key-activate') return !!s.accessKeyIds?.includes(r.accessKeyId) || !!s.userNames?.includes(r.userName);
-  if (r.kind === 'delete-inline-policy') return !!(r.principal.kind === 'user' ? s.userNames : s.roleNames)?.includes(r.principal.name);
+  if (inlinePolicy(r)) return !!(r.principal.kind === 'user' ? s.userNames : s.roleNames)?.includes(r.principal.name);
   return false;
 }
 
@@ -192,14 +197,14 @@ export function planRelease(entries: readonly JournalEntry[], selection: Release
         manual.push(
           record.kind === 'access-key-activate'
             ? `access key ${record.accessKeyId} of ${record.userName} left inactive: eradication confirmed the compromise; issue the user a new key instead`
-            : record.kind === 'delete-inline-policy'
+            : inlinePolicy(record)
               ? `${record.policyName} left on ${record.principal.kind} ${record.principal.name}: eradication confirmed the compromise; remove it by hand once its credentials are rotated`
               : '',
         );
         return false;
       }
       const owner =
-        undoInstance(record) ?? (record.kind === 'delete-inline-policy' ? record.principal.name : record.kind === 'access-key-activate' ? record.userName : undefined);
+        undoInstance(record) ?? (inlinePolicy(record) ? record.principal.name : record.kind === 'access-key-activate' ? record.userName : undefined);
       const ownerGone = (owner && (gone.has(owner) || gone.has(`user/${owner}`))) || (record.kind === 'eip-associate' && gone.has(record.allocationId)) || (record.kind === 'fleet-capacity' && gone.has(record.fleetId)) || ('autoScalingGroupName' in record && gone.has(record.autoScalingGroupName));
       const what = owner ?? ('autoScalingGroupName' in record ? record.autoScalingGroupName : record.kind === 'fleet-capacity' ? record.fleetId : record.key);
       if (ownerGone) manual.push(`${record.kind} on ${what}: not restored, the resource was removed by eradicate`);
@@ -221,8 +226,8 @@ export function planRelease(entries: readonly JournalEntry[], selection: Release
   const known = records.map((r) => r.record);
   const unknown = [
     ...(selection.instanceIds ?? []).filter((id) => !known.some((r) => undoInstance(r) === id)),
-    ...(selection.userNames ?? []).filter((u) => !known.some((r) => (r.kind === 'access-key-activate' && r.userName === u) || (r.kind === 'delete-inline-policy' && r.principal.kind === 'user' && r.principal.name === u))),
-    ...(selection.roleNames ?? []).filter((n) => !known.some((r) => r.kind === 'delete-inline-policy' && r.principal.kind === 'role' && r.principal.name === n)),
+    ...(selection.userNames ?? []).filter((u) => !known.some((r) => (r.kind === 'access-key-activate' && r.userName === u) || (inlinePolicy(r) && r.principal.kind === 'user' && r.principal.name === u))),
+    ...(selection.roleNames ?? []).filter((n) => !known.some((r) => inlinePolicy(r) && r.principal.kind === 'role' && r.principal.name === n)),
     ...(selection.accessKeyIds ?? []).filter((k) => !known.some((r) => r.kind === 'access-key-activate' && r.accessKeyId === k)),
   ];
   return { undo, manual: [...new Set(manual)], unknown };

@@ -163,3 +163,29 @@ test('--role names a suspect role: only it is contained, and the role the eviden
     `IAM role ${scenario.pivotRole} is tied to the attacker (CloudTrail event e-assume: ${ASSUME_REASON()}) and was NOT contained by this run. Fix: irctl contain-credentials --role ${scenario.pivotRole}`,
   ]);
 });
+
+test("a revocation already on the role from before the attacker's session is rewritten (it would leave that session working), and release puts it back; one from after it is kept", async () => {
+  const old = '2026-11-20T00:00:00.000Z';
+  const revocation = (at: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*', Condition: { DateLessThan: { 'aws:TokenIssueTime': at } } }] });
+  const cutoff = async () =>
+    JSON.parse(decodeURIComponent((await iam().send(new GetRolePolicyCommand({ RoleName: scenario.pivotRole, PolicyName: CONTAINMENT_POLICIES.revokeOlderSessions }))).PolicyDocument!)).Statement[0].Condition.DateLessThan['aws:TokenIssueTime'];
+  await iam().send(new PutRolePolicyCommand({ RoleName: scenario.pivotRole, PolicyName: CONTAINMENT_POLICIES.revokeOlderSessions, PolicyDocument: revocation(old) }));
+  const caseDir = caseWithInventory();
+  const plan = await irctl(caseDir, ['contain-credentials']);
+  const step = plan.json.results!.find((r) => r.target === `role/${scenario.pivotRole}`)!;
+  expect(step.outcome).toBe('planned');
+  expect(step.summary).toContain(`replaces the revocation of ${old}, older than the attacker's session (2026-11-21T00:10:00.000Z)`);
+  expect((await irctl(caseDir, ['--apply', 'contain-credentials'])).code).toBe(0);
+  const now = await cutoff();
+  expect(Date.parse(now)).toBeGreaterThan(Date.parse('2026-11-21T00:10:00Z'));
+  // Covering the session now: a rerun keeps it as it is.
+  const rerun = await irctl(caseDir, ['--apply', 'contain-credentials']);
+  expect(rerun.json.results!.find((r) => r.target === `role/${scenario.pivotRole}`)!.outcome).toBe('skipped-already-done');
+  expect(await cutoff()).toBe(now);
+  // Release puts back what was there before the case, not nothing: exactly the inverse of the rewrite.
+  const released = await irctl(caseDir, ['--apply', 'release', '--role', scenario.pivotRole, '--release-attacker-credentials']);
+  expect(released.code).toBe(0);
+  expect(released.json.results!.map((r) => `${r.step} ${r.action} ${r.outcome}`)).toEqual(['release/restore-inline-policy iam:PutRolePolicy applied']);
+  expect(await cutoff()).toBe(old);
+  expect((await rolePolicies(scenario.pivotRole)).sort()).toEqual(['app-sync', CONTAINMENT_POLICIES.revokeOlderSessions]);
+});

@@ -58,6 +58,8 @@ export type UndoRecord =
   | (Regional & { readonly kind: 'containment-tag' })
   /** deny-all / revoke-sessions (credentials: never undone by releasing an instance). */
   | { readonly key: string; readonly kind: 'delete-inline-policy'; readonly principal: IamPrincipal; readonly policyName: string }
+  /** revoke-sessions that rewrote a revocation already in place (one older than the attacker's session): the document it replaced. */
+  | { readonly key: string; readonly kind: 'restore-inline-policy'; readonly principal: IamPrincipal; readonly policyName: string; readonly document: string }
   /** deactivate-key. */
   | { readonly key: string; readonly kind: 'access-key-activate'; readonly userName: string; readonly accessKeyId: string };
 

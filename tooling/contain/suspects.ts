@@ -48,6 +48,8 @@ export interface AttributedRole {
   readonly why: string;
   /** Why irctl never revokes it (an IR or service-linked role), with the fix. */
   readonly refusal?: string;
+  /** When the attributing event happened (the attacker's session began): a revocation must be later. */
+  readonly tiedAt?: Date;
 }
 
 const ROLE_ARN = /^arn:aws[\w-]*:iam::(\d{12}):role(\/(?:.*\/)?)([^/]+)$/;
@@ -61,7 +63,9 @@ export function attributedRoles(inv: Inventory | undefined): AttributedRole[] {
     if (!m || out.has(a.id)) continue;
     const [, accountId, path, roleName] = m;
     const why = a.basis === 'cloudtrail' ? `CloudTrail${a.eventId ? ` event ${a.eventId}` : ''}: ${a.reason}` : a.reason;
-    out.set(a.id, { roleName, accountId, basis: a.basis, why, refusal: protectedRole(roleName, path) });
+    const at = inv?.events.find((e) => a.eventId && e.eventId === a.eventId)?.eventTime ?? / at (\d{4}-\d\d-\d\dT[\d:.]+Z)/.exec(a.reason)?.[1];
+    const tiedAt = a.basis === 'cloudtrail' && at && !Number.isNaN(Date.parse(at)) ? new Date(at) : undefined;
+    out.set(a.id, { roleName, accountId, basis: a.basis, why, refusal: protectedRole(roleName, path), ...(tiedAt ? { tiedAt } : {}) });
   }
   return [...out.values()];
 }
