@@ -13,9 +13,9 @@ import { journalPath, readJournal, verifyJournal } from './case/journal';
 import { withWriteCase } from './case/open';
 import { Once } from './case/phase';
 import { readCaseFile, readValidations, type Runtime, writeCaseFile } from './case/runtime';
-import { containCredentials, protectedRole } from './contain/credentials';
+import { containCredentials } from './contain/credentials';
 import { containInstances } from './contain/instances';
-import { attributedRoles, containedRoles, containedUsers, failedUsers, tiedRoles, tiedUsers, uncontainedListing } from './contain/suspects';
+import { containedRoles, containedUsers, failedUsers, refusedRoles, roleTargets, tiedUsers, uncontainedListing } from './contain/suspects';
 import { eradicate, type EradicationTargets } from './eradicate';
 import { handOff, handoffTarget } from './handoff';
 import { verifyEvidence } from './evidence/collect';
@@ -140,20 +140,12 @@ export async function containCredentialsCommand(rt: Runtime, flags: TargetFlags)
   // Naming users or roles (--user, --role) acts on those only: the tied ones left out are listed.
   const userNames = flags.user ?? (flags.role ? [] : tiedUsers(inv, []).map((u) => u.userName));
   const accountId = rt.ctx.accountId;
-  for (const name of flags.role ?? []) {
-    const refusal = protectedRole(name);
-    if (refusal) throw new UsageError(`contain-credentials: refusing to revoke the sessions of IAM role ${name}: ${refusal}.`);
-  }
-  const tied = tiedRoles(inv, accountId);
-  const roles = flags.role
-    ? flags.role.map((name) => ({ name, tie: tied.find((t) => t.roleName === name) }))
-    : (flags.user ? [] : tied).map((t) => ({ name: t.roleName, tie: t }));
   const named = !!(flags.accessKey || flags.principal);
   const target = {
     accessKeyIds: flags.accessKey ? [flags.accessKey] : named ? [] : validated.accessKeyIds,
     principalArns: flags.principal ? [flags.principal] : named ? [] : validated.principalArns,
     userNames,
-    roles: roles.map((r) => ({ name: r.name, why: r.tie ? `tied to the attacker by ${r.tie.why}` : 'named with --role', notBefore: r.tie?.tiedAt })),
+    roles: roleTargets(inv, accountId, flags),
   };
   const result = await writePhase(rt, 'contain-credentials', (env) => containCredentials(env, target, new Once()));
   // Computed from what the phase did: every tied or changed user and role is contained or listed with its flag.
@@ -165,8 +157,8 @@ export async function containCredentialsCommand(rt: Runtime, flags: TargetFlags)
     roles: { accountId, contained: containedRoles(result.results), failed: failedUsers(result.results, result.failures, 'role') },
   });
   // A role the evidence says to revoke but irctl must not (an IR or service-linked role) is work left undone: a failure, printed once.
-  const refused = flags.user || flags.role ? [] : attributedRoles(inv).filter((r) => r.basis === 'cloudtrail' && r.accountId === accountId && r.refusal);
-  const failures = [...result.failures, ...refused.map((r) => ({ step: 'contain-credentials/refused-role', target: `role/${r.roleName}`, message: `IAM role ${r.roleName} is tied to the attacker (${r.why}) but NOT revoked: ${r.refusal}` }))];
+  const refused = refusedRoles(inv, accountId, !!(flags.user || flags.role));
+  const failures = [...result.failures, ...refused];
   for (const line of listing) if (!failures.some((f) => f.message === line)) rt.reporter.warn(line);
   return { ...result, failures, exitCode: refused.length ? 1 : result.exitCode, manual: [...(result.manual ?? []), ...listing] };
 }

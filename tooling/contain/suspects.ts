@@ -5,6 +5,7 @@
  * is either contained by it or listed with the flag that contains it (or why irctl never will).
  */
 import type { ActionResult } from '../case/executor';
+import { UsageError } from '../case/usage';
 import type { Inventory, StepFailure, Validation } from '../model';
 import { protectedRole } from './credentials';
 
@@ -75,6 +76,39 @@ export function tiedRoles(inv: Inventory | undefined, accountId: string): Attrib
   return attributedRoles(inv).filter((r) => r.basis === 'cloudtrail' && r.accountId === accountId && !r.refusal);
 }
 
+/**
+ * The roles contain-credentials acts on, with what ties each and when the attacker's session
+ * began: those named with --role (an IR role is refused here, before any AWS call), else, unless
+ * --user names the users to contain, those CloudTrail ties to the attacker.
+ */
+export function roleTargets(inv: Inventory | undefined, accountId: string, named: { readonly user?: readonly string[]; readonly role?: readonly string[] }): Array<{ name: string; why: string; notBefore?: Date }> {
+  for (const name of named.role ?? []) {
+    const refusal = protectedRole(name);
+    if (refusal) throw new UsageError(`contain-credentials: refusing to revoke the sessions of IAM role ${name}: ${refusal}.`);
+  }
+  const tied = tiedRoles(inv, accountId);
+  const chosen = named.role ? named.role.map((name) => ({ name, tie: tied.find((t) => t.roleName === name) })) : (named.user ? [] : tied).map((t) => ({ name: t.roleName, tie: t }));
+  return chosen.map((r) => ({ name: r.name, why: r.tie ? `tied to the attacker by ${r.tie.why}` : 'named with --role', ...(r.tie?.tiedAt ? { notBefore: r.tie.tiedAt } : {}) }));
+}
+
+/**
+ * Roles of this account CloudTrail ties to the attacker that irctl must not revoke (an IR or
+ * service-linked role): work left undone, so failures of a run that would have revoked them
+ * (none when --user or --role name the targets: they stay listed).
+ */
+export function refusedRoles(inv: Inventory | undefined, accountId: string, namedTargets: boolean): StepFailure[] {
+  if (namedTargets) return [];
+  return attributedRoles(inv)
+    .filter((r) => r.basis === 'cloudtrail' && r.accountId === accountId && r.refusal)
+    .map((r) => ({ step: 'contain-credentials/refused-role', target: `role/${r.roleName}`, message: refusalLine(r, accountId) }));
+}
+
+/** The sentence for a role irctl will not revoke: the same in the listing and as a failure, so it is printed once. */
+function refusalLine(r: AttributedRole, accountId: string): string {
+  const name = `IAM role ${r.roleName}${r.accountId !== accountId ? ` in account ${r.accountId}` : ''}`;
+  return `${name} is ${r.basis === 'cloudtrail' ? 'tied to the attacker' : 'a suspect'} (${r.why}) but NOT revoked: ${r.refusal}`;
+}
+
 const OK_OUTCOMES = new Set(['applied', 'dry-run-ok', 'planned', 'skipped-already-done']);
 
 /** Users whose deny-all this run applied, planned or found in place: contained (or to be, on --apply). */
@@ -130,7 +164,7 @@ function roleListing(inv: Inventory | undefined, run: NonNullable<Parameters<typ
     const elsewhere = r.accountId !== run.accountId;
     const name = `IAM role ${r.roleName}${elsewhere ? ` in account ${r.accountId}` : ''}`;
     const fix = `irctl ${elsewhere ? `--account ${r.accountId} --case <a case for that account> ` : ''}contain-credentials --role ${r.roleName}`;
-    if (r.refusal) return [`${name} is ${r.basis === 'cloudtrail' ? 'tied to the attacker' : 'a suspect'} (${r.why}) but NOT revoked: ${r.refusal}`];
+    if (r.refusal) return [refusalLine(r, run.accountId)];
     if (r.basis === 'cloudtrail') {
       if (elsewhere) return [`${name} is tied to the attacker (${r.why}), but this case is account ${run.accountId}: NOT revoked here. Fix: ${fix}`];
       if (run.contained.has(r.roleName)) return [];
