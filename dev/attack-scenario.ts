@@ -65,6 +65,7 @@ export const SCENARIO_NAMES = {
   backdoorUser: 'backup-admin',
   backdoorPolicy: 'ops-admin',
   instanceRole: 'miner-node',
+  pivotRole: 'ops-automation',
   minerKey: MINER_KEY,
   minerType: 'p3.2xlarge',
   launchTemplate: 'miner-lt',
@@ -92,6 +93,8 @@ export interface AttackScenario {
   readonly backdoorPolicyArn: string;
   /** Role behind the instance profile of the us-east-1 plain miner. */
   readonly instanceRole: string;
+  /** The team's role the stolen key may assume (created before the window): the attacker's role pivot. */
+  readonly pivotRole: string;
   /** Every attacker instance, with its region. */
   readonly instances: ReadonlyArray<{ readonly region: ScenarioRegion; readonly instanceId: string; readonly kind: MinerKind }>;
   /** The miner the attacker launched by hand in each region (us-east-1 plain, eu-west-1 two ENIs, ap-southeast-2 stopped). */
@@ -161,6 +164,10 @@ export async function seedAttack(endpoint: string): Promise<AttackScenario> {
   const attackerUser = SCENARIO_NAMES.attackerUser;
   const attackerUserArn = (await iam.send(new CreateUserCommand({ UserName: attackerUser }))).User!.Arn!;
   const attackerKeyId = (await iam.send(new CreateAccessKeyCommand({ UserName: attackerUser }))).AccessKey!.AccessKeyId!;
+
+  // The team's automation role, assumable from the account: the stolen key pivots into it (sts:AssumeRole).
+  const pivotRole = SCENARIO_NAMES.pivotRole;
+  await iam.send(new CreateRoleCommand({ RoleName: pivotRole, AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${SCENARIO_ACCOUNT}:root` }, Action: 'sts:AssumeRole' }] }) }));
 
   const start = await nextSecond();
 
@@ -273,6 +280,7 @@ export async function seedAttack(endpoint: string): Promise<AttackScenario> {
     backdoorKeyId,
     backdoorPolicyArn,
     instanceRole,
+    pivotRole,
     instances,
     minerInstances: { 'us-east-1': plain, 'eu-west-1': twoEni, 'ap-southeast-2': stopped },
     asgName,

@@ -46,16 +46,16 @@ const COMMANDS: ReadonlyArray<{ name: string; summary: string; flags: ReadonlyAr
   },
   {
     name: 'contain-credentials',
-    summary: 'deactivate keys, attach deny-all, revoke sessions: of the named key/principal/--user and of users CloudTrail ties to the attacker; other users scope found are listed as suspects, untouched',
-    flags: ['accessKey', 'principal', 'user'],
+    summary: 'deactivate keys, attach deny-all, revoke sessions: of the named key/principal/--user/--role and of users and roles CloudTrail ties to the attacker (a role: its older sessions only); other users and roles scope found are listed as suspects, untouched',
+    flags: ['accessKey', 'principal', 'user', 'role'],
     run: containCredentialsCommand,
   },
   { name: 'contain-instances', summary: 'instances CloudTrail ties to the attacker, or --instance (heuristic suspects are listed): evidence, snapshots, isolation, Auto Scaling/ELB/profile hold, fleets held at capacity 0, Elastic IPs disassociated (all reversible)', flags: ['instance', 'networkAclCut', 'includeHeuristic'], run: containInstancesCommand },
   { name: 'eradicate', summary: 'cancel Spot requests and fleets, terminate after snapshots complete, release Elastic IPs; delete key pairs, AMIs, backdoor users (each confirmed)', flags: ['instance', 'keyPair', 'image', 'user', 'includeHeuristic'], run: eradicateCommand },
   {
     name: 'release',
-    summary: 'undo the containment recorded in the journal: the whole case, or only --instance / --user / --access-key (releasing an instance never re-enables a credential)',
-    flags: ['instance', 'user', 'accessKey', 'releaseAttackerCredentials', 'releaseAttackerCompute'],
+    summary: 'undo the containment recorded in the journal: the whole case, or only --instance / --user / --role / --access-key (releasing an instance never re-enables a credential)',
+    flags: ['instance', 'user', 'role', 'accessKey', 'releaseAttackerCredentials', 'releaseAttackerCompute'],
     run: releaseCommand,
   },
   {
@@ -77,6 +77,8 @@ const TARGET_FLAGS = {
   principal: () => new Option('--principal <arn>', 'attacker IAM user/role ARN'),
   user: () =>
     new Option('--user <name>', 'IAM user name (repeatable). contain-credentials: contain this user (a suspect is contained only when named here); eradicate: delete it; release: release only it').argParser(collect),
+  role: () =>
+    new Option('--role <name>', "IAM role name (repeatable). contain-credentials: revoke this role's sessions issued before now (a suspect role is revoked only when named here; never an IR or service-linked role); release: remove only its revocation").argParser(collect),
   keyPair: () => new Option('--key-pair <region:name>', 'key pair to delete (repeatable)').argParser(collect),
   image: () => new Option('--image <region:ami>', 'AMI to deregister (repeatable)').argParser(collect),
   networkAclCut: () =>
@@ -232,7 +234,7 @@ function closingLines(result: CommandResult): { err: string[]; out: string[] } {
     err.push('Some irreversible steps were not confirmed and did not run. Fix: rerun with --yes-irreversible, or answer the prompt on a terminal.');
   }
   if (unconfirmed.some((r) => r.step.startsWith('release/'))) {
-    err.push(`Credentials tied to the attacker were left contained: not confirmed. Fix: rerun and type the key ID or user name when asked, or pass ${ATTACKER_CREDENTIALS_FLAG}.`);
+    err.push(`Credentials tied to the attacker were left contained: not confirmed. Fix: rerun and type the key ID, user or role name when asked, or pass ${ATTACKER_CREDENTIALS_FLAG}.`);
   }
   const plan = result.results.some((r) => r.outcome === 'dry-run-ok' || r.outcome === 'planned');
   return { err, out: plan ? ['This was a plan: nothing changed. Add --apply to act.'] : [] };

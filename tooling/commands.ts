@@ -15,7 +15,7 @@ import { Once } from './case/phase';
 import { readCaseFile, readValidations, type Runtime, writeCaseFile } from './case/runtime';
 import { containCredentials } from './contain/credentials';
 import { containInstances } from './contain/instances';
-import { containedUsers, failedUsers, tiedUsers, uncontainedListing } from './contain/suspects';
+import { containedRoles, containedUsers, failedUsers, refusedRoles, roleTargets, tiedUsers, uncontainedListing } from './contain/suspects';
 import { eradicate, type EradicationTargets } from './eradicate';
 import { handOff, handoffTarget } from './handoff';
 import { verifyEvidence } from './evidence/collect';
@@ -34,6 +34,8 @@ export interface TargetFlags {
   readonly finding?: string;
   readonly region?: string;
   readonly user?: readonly string[];
+  /** contain-credentials: revoke these roles' older sessions (instead of the roles CloudTrail ties); release: only these roles. */
+  readonly role?: readonly string[];
   readonly keyPair?: readonly string[];
   readonly image?: readonly string[];
   /** contain-instances, eradicate: also act on what scope tied to the attacker by heuristics only. */
@@ -134,19 +136,31 @@ export async function containCredentialsCommand(rt: Runtime, flags: TargetFlags)
   const validations = readValidations(rt.ctx);
   const validated = validatedCredentials(validations);
   const inv = readCaseFile<Inventory>(rt.ctx, 'inventory.json');
-  // Users CloudTrail ties to the attacker (created, backdoored, or acted as); the rest of scope's users are suspects.
-  const userNames = flags.user ?? tiedUsers(inv, []).map((u) => u.userName);
+  // Users and roles CloudTrail ties to the attacker (created, backdoored, acted as, assumed); the rest of scope's are suspects.
+  // Naming users or roles (--user, --role) acts on those only: the tied ones left out are listed.
+  const userNames = flags.user ?? (flags.role ? [] : tiedUsers(inv, []).map((u) => u.userName));
+  const accountId = rt.ctx.accountId;
   const named = !!(flags.accessKey || flags.principal);
   const target = {
     accessKeyIds: flags.accessKey ? [flags.accessKey] : named ? [] : validated.accessKeyIds,
     principalArns: flags.principal ? [flags.principal] : named ? [] : validated.principalArns,
     userNames,
+    roles: roleTargets(inv, accountId, flags),
   };
   const result = await writePhase(rt, 'contain-credentials', (env) => containCredentials(env, target, new Once()));
-  // Computed from what the phase did: every tied or changed user is contained or listed with its flag.
-  const listing = uncontainedListing({ inventory: inv, validations, contained: containedUsers(result.results), failed: failedUsers(result.results, result.failures) });
-  for (const line of listing) rt.reporter.warn(line);
-  return { ...result, manual: [...(result.manual ?? []), ...listing] };
+  // Computed from what the phase did: every tied or changed user and role is contained or listed with its flag.
+  const listing = uncontainedListing({
+    inventory: inv,
+    validations,
+    contained: containedUsers(result.results),
+    failed: failedUsers(result.results, result.failures),
+    roles: { accountId, contained: containedRoles(result.results), failed: failedUsers(result.results, result.failures, 'role') },
+  });
+  // A role the evidence says to revoke but irctl must not (an IR or service-linked role) is work left undone: a failure, printed once.
+  const refused = refusedRoles(inv, accountId, !!(flags.user || flags.role));
+  const failures = [...result.failures, ...refused];
+  for (const line of listing) if (!failures.some((f) => f.message === line)) rt.reporter.warn(line);
+  return { ...result, failures, exitCode: refused.length ? 1 : result.exitCode, manual: [...(result.manual ?? []), ...listing] };
 }
 
 /**
@@ -273,7 +287,7 @@ function requireRecord(rt: Runtime, command: string, needs: 'journal' | 'any'): 
 /** release: undo the case's containment from its journal (all of it, or only the named instances, users, keys). */
 export async function releaseCommand(rt: Runtime, flags: TargetFlags = {}): Promise<CommandResult> {
   requireRecord(rt, 'release', 'journal');
-  const selection = { instanceIds: flags.instance, userNames: flags.user, accessKeyIds: flags.accessKey ? [flags.accessKey] : undefined };
+  const selection = { instanceIds: flags.instance, userNames: flags.user, roleNames: flags.role, accessKeyIds: flags.accessKey ? [flags.accessKey] : undefined };
   // A name the journal never contained is a typo or another case: refuse before journaling anything.
   const plan = planRelease(readJournal(rt.ctx.caseDir), selection);
   const unknown = plan.unknown;
@@ -285,7 +299,7 @@ export async function releaseCommand(rt: Runtime, flags: TargetFlags = {}): Prom
   const compute = attackerCompute(inventory);
   const ties = plan.undo.flatMap((u) => attackerTie(u.record, attacker, compute) ?? []);
   const pending = [
-    { kind: 'credential', flag: ATTACKER_CREDENTIALS_FLAG, given: !!flags.releaseAttackerCredentials, typed: 'key ID or user name' },
+    { kind: 'credential', flag: ATTACKER_CREDENTIALS_FLAG, given: !!flags.releaseAttackerCredentials, typed: 'key ID, user or role name' },
     { kind: 'compute', flag: ATTACKER_COMPUTE_FLAG, given: !!flags.releaseAttackerCompute, typed: 'instance ID, fleet ID or group name' },
   ].flatMap((k) => {
     const why = [...new Set(ties.filter((t) => t.kind === k.kind).map((t) => t.why))];
@@ -298,7 +312,7 @@ export async function releaseCommand(rt: Runtime, flags: TargetFlags = {}): Prom
     const typed = pending.map((p) => p.typed).join(', or ');
     const said = `${what} ${count > 1 ? 'are' : 'is'} tied to the attacker by the case's evidence, and releasing gives ${count > 1 ? 'them' : 'it'} back`;
     if (rt.apply && !rt.ask) {
-      throw new UsageError(`release: ${said}; there is no terminal to confirm on, so nothing was released. Fix: rerun on a terminal and type each ${typed} when asked, or pass ${flagsNeeded} if the case is a false positive, or release only the rest (--instance, --user).`);
+      throw new UsageError(`release: ${said}; there is no terminal to confirm on, so nothing was released. Fix: rerun on a terminal and type each ${typed} when asked, or pass ${flagsNeeded} if the case is a false positive, or release only the rest (--instance, --user, --role).`);
     }
     if (!rt.apply) rt.reporter.warn(`release: ${said}. --apply will ask you to type each ${typed} (${flagsNeeded} in automation).`);
   }

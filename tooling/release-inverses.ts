@@ -8,7 +8,7 @@ import type { PhaseEnv } from './case/phase';
 import type { Inverse } from './case/inverse';
 import type { UndoKind, UndoRecord } from './case/undo';
 import { exitStandby, reattachInstance, restoreScaleInProtection, resumeProcesses } from './contain/auto-scaling';
-import { reactivateKey, removeInlinePolicy } from './contain/credentials';
+import { reactivateKey, removeInlinePolicy, restoreInlinePolicy } from './contain/credentials';
 import { reassociateAddress } from './contain/elastic-ips';
 import { restoreFleetCapacity } from './contain/fleets';
 import { restoreDeleteOnTermination, restoreInstanceFlag, restoreShutdownBehavior } from './contain/instance-attributes';
@@ -33,6 +33,7 @@ export const INVERSES: { readonly [K in UndoKind]: Inverse<K> } = {
   'fleet-capacity': restoreFleetCapacity,
   'containment-tag': tagReleased,
   'delete-inline-policy': removeInlinePolicy,
+  'restore-inline-policy': restoreInlinePolicy,
   'access-key-activate': reactivateKey,
 };
 

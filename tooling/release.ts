@@ -1,6 +1,6 @@
 /**
  * release: undo a containment from the journal — the whole case, or only what was done for
- * some instances, users or access keys. For every resource setting the containment changed, the
+ * some instances, users, roles or access keys. For every resource setting the containment changed, the
  * first applied entry holds the original state; release restores it, newest change first (so an
  * instance rejoins its Auto Scaling group before its scale-in protection is lifted, and the
  * group's processes resume last). Releasing an instance never touches a credential. What cannot
@@ -10,8 +10,9 @@
 import { CONTAINMENT_POLICIES } from '../shared/names';
 import { ATTACKER_COMPUTE_FLAG, type ActionOutcome } from './case/executor';
 import type { PhaseEnv } from './case/phase';
-import { type UndoRecord, undoInstance } from './case/undo';
+import { type UndoOf, type UndoRecord, undoInstance } from './case/undo';
 import { principalFromArn } from './contain/credentials';
+import { attributedRoles } from './contain/suspects';
 import { findInstances } from './contain/state';
 import type { Inventory, JournalEntry, Validation } from './model';
 import { inverseOf } from './release-inverses';
@@ -20,6 +21,7 @@ import { inverseOf } from './release-inverses';
 export interface ReleaseSelection {
   readonly instanceIds?: readonly string[];
   readonly userNames?: readonly string[];
+  readonly roleNames?: readonly string[];
   readonly accessKeyIds?: readonly string[];
 }
 
@@ -43,7 +45,9 @@ export interface AttackerCredentials {
 /**
  * What the evidence ties to the attacker: the validated stolen key and its owner (whose deny-all
  * and session revocation also stop the key and the sessions issued with it), keys seen in the
- * attacker's CloudTrail events, and users CloudTrail shows the attacker created or backdoored.
+ * attacker's CloudTrail events, users CloudTrail shows the attacker created or backdoored, and
+ * roles of the case's account the attacker assumed (removing their revocation gives the
+ * attacker's sessions back while they last).
  */
 export function attackerCredentials(validations: readonly Validation[], inventory: Inventory | undefined): AttackerCredentials {
   const accessKeys = new Map<string, string>();
@@ -61,6 +65,9 @@ export function attackerCredentials(validations: readonly Validation[], inventor
   }
   for (const e of inventory?.events ?? []) if (e.accessKeyId?.startsWith('AKIA') && !accessKeys.has(e.accessKeyId)) accessKeys.set(e.accessKeyId, `used in the attacker's CloudTrail event ${e.eventName}`);
   for (const a of inventory?.attributions ?? []) if (a.kind === 'iam-user' && a.basis === 'cloudtrail') principals.set(`user/${a.id}`, `CloudTrail: ${a.reason}`);
+  for (const r of attributedRoles(inventory)) {
+    if (r.basis === 'cloudtrail' && (!inventory?.accountId || r.accountId === inventory.accountId)) principals.set(`role/${r.roleName}`, r.why);
+  }
   return { accessKeys, principals };
 }
 
@@ -112,18 +119,23 @@ export function attackerTie(
     const why = attacker.accessKeys.get(r.accessKeyId) ?? attacker.principals.get(`user/${r.userName}`);
     return why ? { expected: r.accessKeyId, why: `access key ${r.accessKeyId} of ${r.userName} (${why})`, kind: 'credential' } : undefined;
   }
-  if (r.kind === 'delete-inline-policy') {
+  if (inlinePolicy(r)) {
     const why = attacker.principals.get(`${r.principal.kind}/${r.principal.name}`);
     return why ? { expected: r.principal.name, why: `${r.principal.kind} ${r.principal.name} (${why})`, kind: 'credential' } : undefined;
   }
   return undefined;
 }
 
-const CREDENTIAL_KINDS: ReadonlySet<UndoRecord['kind']> = new Set(['access-key-activate', 'delete-inline-policy']);
+const CREDENTIAL_KINDS: ReadonlySet<UndoRecord['kind']> = new Set(['access-key-activate', 'delete-inline-policy', 'restore-inline-policy']);
+
+/** An inline policy irctl attached (removed on release) or rewrote (put back on release). */
+function inlinePolicy(r: UndoRecord): r is UndoOf<'delete-inline-policy'> | UndoOf<'restore-inline-policy'> {
+  return r.kind === 'delete-inline-policy' || r.kind === 'restore-inline-policy';
+}
 const RELEASED_MEMBER_STEPS = new Set(['release/asg-attach', 'release/asg-exit-standby']);
 
 function wholeCase(s: ReleaseSelection): boolean {
-  return !s.instanceIds?.length && !s.userNames?.length && !s.accessKeyIds?.length;
+  return !s.instanceIds?.length && !s.userNames?.length && !s.roleNames?.length && !s.accessKeyIds?.length;
 }
 
 /** Whether a record belongs to the selection (group-level Auto Scaling records are decided apart). */
@@ -132,7 +144,7 @@ function selected(r: UndoRecord, s: ReleaseSelection): boolean {
   const instance = undoInstance(r);
   if (instance) return !!s.instanceIds?.includes(instance);
   if (r.kind === 'access-key-activate') return !!s.accessKeyIds?.includes(r.accessKeyId) || !!s.userNames?.includes(r.userName);
-  if (r.kind === 'delete-inline-policy') return r.principal.kind === 'user' && !!s.userNames?.includes(r.principal.name);
+  if (inlinePolicy(r)) return !!(r.principal.kind === 'user' ? s.userNames : s.roleNames)?.includes(r.principal.name);
   return false;
 }
 
@@ -174,21 +186,25 @@ export function planRelease(entries: readonly JournalEntry[], selection: Release
         return wholeCase(selection) || heldBy(record.autoScalingGroupName).every((id) => selection.instanceIds?.includes(id));
       }
       if (!selected(record, selection)) {
-        if (record.kind === 'fleet-capacity') manual.push(`${record.fleetKind === 'spot-fleet' ? 'Spot Fleet' : 'EC2 Fleet'} ${record.fleetId} stays held at capacity 0 (it serves every instance it launched); release the whole case to restore ${record.targetCapacity}`);
+        // Only releasing one of its instances can leave a fleet held that the responder expects back; a credential release never touches one.
+        const served = record.kind === 'fleet-capacity' && (selection.instanceIds ?? []).some((id) => record.instanceIds?.includes(id) ?? true);
+        if (record.kind === 'fleet-capacity' && served) {
+          manual.push(`${record.fleetKind === 'spot-fleet' ? 'Spot Fleet' : 'EC2 Fleet'} ${record.fleetId} stays held at capacity 0 (it serves every instance it launched, not only the ones released); to restore its capacity ${record.targetCapacity}, release the whole case: irctl release (no --instance, --user, --role or --access-key)`);
+        }
         return false;
       }
       if (confirmed && CREDENTIAL_KINDS.has(record.kind)) {
         manual.push(
           record.kind === 'access-key-activate'
             ? `access key ${record.accessKeyId} of ${record.userName} left inactive: eradication confirmed the compromise; issue the user a new key instead`
-            : record.kind === 'delete-inline-policy'
+            : inlinePolicy(record)
               ? `${record.policyName} left on ${record.principal.kind} ${record.principal.name}: eradication confirmed the compromise; remove it by hand once its credentials are rotated`
               : '',
         );
         return false;
       }
       const owner =
-        undoInstance(record) ?? (record.kind === 'delete-inline-policy' ? record.principal.name : record.kind === 'access-key-activate' ? record.userName : undefined);
+        undoInstance(record) ?? (inlinePolicy(record) ? record.principal.name : record.kind === 'access-key-activate' ? record.userName : undefined);
       const ownerGone = (owner && (gone.has(owner) || gone.has(`user/${owner}`))) || (record.kind === 'eip-associate' && gone.has(record.allocationId)) || (record.kind === 'fleet-capacity' && gone.has(record.fleetId)) || ('autoScalingGroupName' in record && gone.has(record.autoScalingGroupName));
       const what = owner ?? ('autoScalingGroupName' in record ? record.autoScalingGroupName : record.kind === 'fleet-capacity' ? record.fleetId : record.key);
       if (ownerGone) manual.push(`${record.kind} on ${what}: not restored, the resource was removed by eradicate`);
@@ -210,7 +226,8 @@ export function planRelease(entries: readonly JournalEntry[], selection: Release
   const known = records.map((r) => r.record);
   const unknown = [
     ...(selection.instanceIds ?? []).filter((id) => !known.some((r) => undoInstance(r) === id)),
-    ...(selection.userNames ?? []).filter((u) => !known.some((r) => (r.kind === 'access-key-activate' && r.userName === u) || (r.kind === 'delete-inline-policy' && r.principal.name === u))),
+    ...(selection.userNames ?? []).filter((u) => !known.some((r) => (r.kind === 'access-key-activate' && r.userName === u) || (inlinePolicy(r) && r.principal.kind === 'user' && r.principal.name === u))),
+    ...(selection.roleNames ?? []).filter((n) => !known.some((r) => inlinePolicy(r) && r.principal.kind === 'role' && r.principal.name === n)),
     ...(selection.accessKeyIds ?? []).filter((k) => !known.some((r) => r.kind === 'access-key-activate' && r.accessKeyId === k)),
   ];
   return { undo, manual: [...new Set(manual)], unknown };

@@ -19,7 +19,10 @@ import {
   EC2Client,
   RequestSpotFleetCommand,
 } from '@aws-sdk/client-ec2';
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { readJournal } from '../../tooling/case/journal';
+import { Once } from '../../tooling/case/phase';
+import { containCredentials } from '../../tooling/contain/credentials';
 import { eradicate } from '../../tooling/eradicate';
 import { releaseCase } from '../../tooling/release';
 import { containInstances } from '../../tooling/contain/instances';
@@ -122,6 +125,32 @@ test('containment holds both fleets at capacity 0, reversibly, instances kept an
   expect(released.failures).toEqual([]);
   expect((await ec2().send(new DescribeSpotFleetRequestsCommand({ SpotFleetRequestIds: [spotFleetId] }))).SpotFleetRequestConfigs![0].SpotFleetRequestConfig!.TargetCapacity).toBe(1);
   expect(sent.at(-1)).toEqual({ FleetId: fleetId, TargetCapacitySpecification: { TotalTargetCapacity: 1 } });
+});
+
+test('a release that leaves a fleet held says so with the exact command only when it released instances; a key or user release says nothing of fleets', async () => {
+  await moto.reset();
+  const { spotFleetId, instanceIds } = await seedFleets();
+  const iam = new IAMClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
+  await iam.send(new CreateUserCommand({ UserName: 'key-holder' }));
+  const keyId = (await iam.send(new CreateAccessKeyCommand({ UserName: 'key-holder' }))).AccessKey!.AccessKeyId!;
+  const ctx = newCtx();
+  const sent: Parameters<typeof recordedModifyFleet>[0] = [];
+  const contained = await runPhase({ endpoint: moto.endpoint, ctx, apply: true, onClient: recordedModifyFleet(sent) }, async (env) => {
+    const once = new Once();
+    await containCredentials(env, { accessKeyId: keyId }, once);
+    await containInstances(env, { instanceIds }, once);
+  });
+  expect(contained.exec.failures).toEqual([]);
+  const plan = (selection: Parameters<typeof releaseCase>[1]) =>
+    runPhase({ endpoint: moto.endpoint, ctx, apply: false, onClient: recordedModifyFleet(sent) }, (env) => releaseCase(env, selection)).then((r) => r.lines.filter((l) => l.startsWith('[manual]')));
+  expect((await plan({ accessKeyIds: [keyId] })).filter((l) => /Fleet|whole case/.test(l))).toEqual([]);
+  expect((await plan({ userNames: ['key-holder'] })).filter((l) => /Fleet|whole case/.test(l))).toEqual([]);
+  // The Spot Fleet's instance: that fleet (not the EC2 Fleet) stays held, and the line says how to restore it.
+  const spotInstance = (await ec2().send(new DescribeSpotFleetInstancesCommand({ SpotFleetRequestId: spotFleetId }))).ActiveInstances![0].InstanceId!;
+  const held = await plan({ instanceIds: [spotInstance] });
+  expect(held.filter((l) => /stays held/.test(l))).toEqual([
+    `[manual] Spot Fleet ${spotFleetId} stays held at capacity 0 (it serves every instance it launched, not only the ones released); to restore its capacity 1, release the whole case: irctl release (no --instance, --user, --role or --access-key)`,
+  ]);
 });
 
 test('eradicate cancels the fleets only with the confirmation every irreversible step gets', async () => {

@@ -87,7 +87,8 @@ beforeAll(async () => {
     withWriteCase({ ctx, sessions, reporter: memoryReporter(), apply, yesIrreversible, clock: steppingClock(), anchor }, async (env) => void (await fn(env)));
   const contain = async (env: PhaseEnv) => {
     const once = new Once();
-    await containCredentials(env, { accessKeyId: scenario.attackerKeyId, userNames: [scenario.backdoorUser] }, once);
+    // The role the stolen key pivoted into: its older sessions revoked (iam:GetRole to check it, iam:PutRolePolicy; release: iam:DeleteRolePolicy).
+    await containCredentials(env, { accessKeyId: scenario.attackerKeyId, userNames: [scenario.backdoorUser], roles: [{ name: scenario.pivotRole }] }, once);
     await containInstances(env, { instanceIds: scenario.instances.map((i) => i.instanceId), networkAclCut: true }, once);
   };
   // Plan; contain; release (all of it comes back); contain again; rerun; then eradicate
@@ -160,6 +161,11 @@ test('the scenario exercised both roles: reads as the analyst, writes as break-g
       'ec2:ReplaceNetworkAclAssociation',
     ]),
   );
+});
+
+test('the role pivot went through the proof: checked as the analyst, its older sessions revoked and released as break-glass', () => {
+  const on = (role: SessionRole, action: string) => calls[role].some((c) => c.action === action && c.input.RoleName === scenario.pivotRole);
+  expect([on('analyst', 'iam:GetRole'), on('breakGlass', 'iam:PutRolePolicy'), on('breakGlass', 'iam:DeleteRolePolicy')]).toEqual([true, true, true]);
 });
 
 test('SecurityAnalyst allows every read irctl made', async () => {

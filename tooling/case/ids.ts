@@ -23,6 +23,7 @@ export const ID_FORMATS = {
   image: { flag: '--image', what: 'an AMI ID', pattern: /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, example: 'us-east-1:ami-0123456789abcdef0' },
   principal: { flag: '--principal', what: 'an IAM user, role or assumed-role ARN', pattern: /^arn:aws[\w-]*:(?:iam|sts)::\d{12}:(?:user|role|assumed-role)\/[\w+=,.@/-]+$/, example: 'arn:aws:iam::123456789012:user/name' },
   user: { flag: '--user', what: 'an IAM user name', pattern: /^[\w+=,.@-]{1,64}$/, example: 'backdoor-admin' },
+  role: { flag: '--role', what: 'an IAM role name (the last part of its ARN)', pattern: /^[\w+=,.@-]{1,64}$/, example: 'ops-automation' },
 } as const satisfies Record<string, IdFormat>;
 
 /** The sentence for a malformed value. */
@@ -51,6 +52,7 @@ export interface IdInputs {
   readonly finding?: string;
   readonly principal?: string;
   readonly user?: readonly string[];
+  readonly role?: readonly string[];
   readonly keyPair?: readonly string[];
   readonly image?: readonly string[];
 }
@@ -67,6 +69,7 @@ export function checkIds(input: IdInputs): void {
   if (input.finding !== undefined) checkId('finding', input.finding);
   if (input.principal !== undefined) checkId('principal', input.principal);
   for (const u of input.user ?? []) checkId('user', u);
+  for (const r of input.role ?? []) checkId('role', r);
   for (const v of input.keyPair ?? []) regionalId('--key-pair', v, 'us-east-1:miner-key', () => undefined);
   for (const v of input.image ?? []) regionalId('--image', v, ID_FORMATS.image.example, (id) => checkId('image', id));
 }

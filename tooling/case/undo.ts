@@ -44,11 +44,22 @@ export type UndoRecord =
   /** network-acl-cut: the subnet's association before the cut. */
   | (Regional & { readonly kind: 'network-acl-restore'; readonly subnetId: string; readonly networkAclId: string })
   /** fleet-hold: a maintain-type Spot Fleet or EC2 Fleet held at capacity 0 (group-level: restored with the whole case). */
-  | { readonly key: string; readonly region: string; readonly kind: 'fleet-capacity'; readonly fleetKind: 'spot-fleet' | 'ec2-fleet'; readonly fleetId: string; readonly targetCapacity: number }
+  | {
+      readonly key: string;
+      readonly region: string;
+      readonly kind: 'fleet-capacity';
+      readonly fleetKind: 'spot-fleet' | 'ec2-fleet';
+      readonly fleetId: string;
+      readonly targetCapacity: number;
+      /** The fleet's instances when it was held (absent in journals written before this field). */
+      readonly instanceIds?: readonly string[];
+    }
   /** tag. */
   | (Regional & { readonly kind: 'containment-tag' })
   /** deny-all / revoke-sessions (credentials: never undone by releasing an instance). */
   | { readonly key: string; readonly kind: 'delete-inline-policy'; readonly principal: IamPrincipal; readonly policyName: string }
+  /** revoke-sessions that rewrote a revocation already in place (one older than the attacker's session): the document it replaced. */
+  | { readonly key: string; readonly kind: 'restore-inline-policy'; readonly principal: IamPrincipal; readonly policyName: string; readonly document: string }
   /** deactivate-key. */
   | { readonly key: string; readonly kind: 'access-key-activate'; readonly userName: string; readonly accessKeyId: string };
 

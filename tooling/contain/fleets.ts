@@ -85,8 +85,12 @@ async function currentCapacity(env: PhaseEnv, region: string, kind: FleetOwner['
   return (await ec2.send(new DescribeFleetsCommand({ FleetIds: [id] }))).Fleets?.[0]?.TargetCapacitySpecification?.TotalTargetCapacity;
 }
 
-/** Hold a replenishing fleet at capacity 0, instances kept: reversible (undefined: a fleet type that never relaunches). */
-export function holdFleetAction(env: PhaseEnv, region: string, owner: FleetOwner, step: string): Action | undefined {
+/**
+ * Hold a replenishing fleet at capacity 0, instances kept: reversible (undefined: a fleet type
+ * that never relaunches). `launched`: the fleet's instances now, kept in the undo record so a
+ * release of one of them can say the fleet stays held.
+ */
+export function holdFleetAction(env: PhaseEnv, region: string, owner: FleetOwner, step: string, launched?: readonly string[]): Action | undefined {
   if (owner.type !== 'maintain') return undefined;
   const ec2 = env.write.ec2(region);
   const common = {
@@ -94,7 +98,7 @@ export function holdFleetAction(env: PhaseEnv, region: string, owner: FleetOwner
     region,
     target: owner.id,
     reversible: true,
-    undo: { key: `fleet:${owner.id}`, region, kind: 'fleet-capacity', fleetKind: owner.kind, fleetId: owner.id, targetCapacity: owner.targetCapacity },
+    undo: { key: `fleet:${owner.id}`, region, kind: 'fleet-capacity', fleetKind: owner.kind, fleetId: owner.id, targetCapacity: owner.targetCapacity, ...(launched ? { instanceIds: launched } : {}) },
     isDone: async () => (await currentCapacity(env, region, owner.kind, owner.id)) === 0,
   } as const;
   if (owner.kind === 'spot-fleet') {

@@ -166,7 +166,8 @@ async function containInstance(env: PhaseEnv, once: Once, state: RegionState, in
   }
   // 7. No fleet relaunches it: held at capacity 0, reversibly (cancelling is eradication).
   const fleet = state.fleets.get(id);
-  const hold = fleet && holdFleetAction(env, region, fleet, 'contain-instances/fleet-hold');
+  const launched = fleet && [...state.fleets].flatMap(([instance, f]) => (f.id === fleet.id ? [instance] : []));
+  const hold = fleet && holdFleetAction(env, region, fleet, 'contain-instances/fleet-hold', launched);
   if (fleet && hold) {
     const outcome = await once.run(`fleet/${region}/${fleet.id}`, () => env.exec.run(hold));
     if (!COMPLETE.has(outcome)) complete = false;
