@@ -102,7 +102,11 @@ export async function validateCommand(rt: Runtime, flags: TargetFlags): Promise<
   const subjects = same >= 0 ? earlier.map((v, i) => (i === same ? validation : v)) : [...earlier, validation];
   const note = `validation.json now holds ${subjects.length} subject${subjects.length > 1 ? 's' : ''} (${same >= 0 ? 'refreshed' : 'added'} ${subjectKey(subject)}): ${subjects.map((v) => subjectKey(v.subject)).join(', ')}; scope and contain-credentials start from all of them`;
   rt.reporter.progress(note);
-  return { command: 'validate', results: [], failures: [], notes: [...validation.facts, note], files: [writeCaseFile(rt.ctx, 'validation.json', { subjects })], exitCode: 0 };
+  const files = [writeCaseFile(rt.ctx, 'validation.json', { subjects })];
+  // A lookup that failed leaves the subject recorded but partial: it must not read as a clean validation.
+  const failures = validation.incomplete ?? [];
+  if (failures.length) rt.reporter.warn(`validation of ${subjectKey(subject)} is partial (${failures.length} lookup${failures.length > 1 ? 's' : ''} failed; recorded as "incomplete" in validation.json): fix what the FAILED lines say, then rerun the same validate command`);
+  return { command: 'validate', results: [], failures, notes: [...validation.facts, note], files, exitCode: failures.length ? 1 : 0 };
 }
 
 /** Whom scope looks for: the flags, else every subject validated in the case; throws a UsageError for no one. */
