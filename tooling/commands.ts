@@ -22,7 +22,7 @@ import { verifyEvidence } from './evidence/collect';
 import type { Attribution, CaseContext, Inventory, StepFailure, Subject, Validation } from './model';
 import { athenaScopeSource } from './hunt/command';
 import { readHuntSummaries } from './hunt/report';
-import { attackerCompute, attackerCredentials, attackerTie, planRelease, releaseCase } from './release';
+import { attackerCompute, attackerCredentials, attackerTie, planRelease, releaseCase, type ReleasePlan, type ReleaseSelection } from './release';
 import { ATTACKER_COMPUTE_FLAG, ATTACKER_CREDENTIALS_FLAG } from './case/executor';
 import { noCaseDirectory, UsageError } from './case/usage';
 
@@ -83,7 +83,7 @@ function subjectKey(s: Subject): string {
 }
 
 /** Every validated key and principal of the case. */
-function validatedCredentials(vs: readonly Validation[]): { accessKeyIds: string[]; principalArns: string[] } {
+export function validatedCredentials(vs: readonly Validation[]): { accessKeyIds: string[]; principalArns: string[] } {
   return {
     accessKeyIds: [...new Set(vs.flatMap((v) => v.accessKeyId ?? []))],
     principalArns: [...new Set(vs.flatMap((v) => v.principalArn ?? []))],
@@ -286,16 +286,21 @@ export function requireRecord(rt: { readonly ctx: Pick<CaseContext, 'caseDir' | 
   if (!any) throw new Error(`${command}: ${caseDir} holds no journal, validation.json, inventory.json or hunt results of case ${caseId}. ${fix}, or run validate/scope/hunt first.`);
 }
 
-/** release: undo the case's containment from its journal (all of it, or only the named instances, users, keys). */
-export async function releaseCommand(rt: Runtime, flags: TargetFlags = {}): Promise<CommandResult> {
-  requireRecord(rt, 'release', 'journal');
+/** What release would undo for the flags; throws (before any AWS call) for a case without a journal or a name it never contained. */
+export function releasePlan(ctx: Pick<CaseContext, 'caseDir' | 'caseId'>, flags: TargetFlags): { selection: ReleaseSelection; plan: ReleasePlan } {
+  requireRecord({ ctx }, 'release', 'journal');
   const selection = { instanceIds: flags.instance, userNames: flags.user, accessKeyIds: flags.accessKey ? [flags.accessKey] : undefined };
   // A name the journal never contained is a typo or another case: refuse before journaling anything.
-  const plan = planRelease(readJournal(rt.ctx.caseDir), selection);
-  const unknown = plan.unknown;
-  if (unknown.length) {
-    throw new Error(`release: the journal of case ${rt.ctx.caseId} records no containment of ${unknown.join(', ')}. Fix: check the ID and --case/--case-dir (irctl report lists what was contained).`);
+  const plan = planRelease(readJournal(ctx.caseDir), selection);
+  if (plan.unknown.length) {
+    throw new UsageError(`release: the journal of case ${ctx.caseId} records no containment of ${plan.unknown.join(', ')}. Fix: check the ID and --case/--case-dir (irctl report lists what was contained).`);
   }
+  return { selection, plan };
+}
+
+/** release: undo the case's containment from its journal (all of it, or only the named instances, users, keys). */
+export async function releaseCommand(rt: Runtime, flags: TargetFlags = {}): Promise<CommandResult> {
+  const { selection, plan } = releasePlan(rt.ctx, flags);
   const inventory = readCaseFile<Inventory>(rt.ctx, 'inventory.json');
   const attacker = attackerCredentials(readValidations(rt.ctx), inventory);
   const compute = attackerCompute(inventory);

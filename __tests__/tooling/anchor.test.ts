@@ -56,7 +56,7 @@ test('every phase anchors the journal head in the bucket; verify matches it', as
 
   // Releasing something the journal never contained (a typo) is refused before anything is journaled.
   const typo = await irctl(caseDir, ['--anchor-bucket', BUCKET, '--apply', 'release', '--instance', 'i-0123456789abcdef0']);
-  expect(typo.code).toBe(1);
+  expect(typo.code).toBe(2);
   expect(typo.err.trimEnd().split('\n')).toEqual([expect.stringMatching(/^irctl: release: the journal of case IR-ANCHOR-1 records no containment of i-0123456789abcdef0\. Fix:/)]);
   expect(readJournal(caseDir)).toHaveLength(entries.length);
 });

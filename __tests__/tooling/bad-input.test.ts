@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CallRecord, recordCalls } from '../../tooling/aws/record';
 import { CHECKED_ELSEWHERE, FLAG_CHECKS } from '../../tooling/case/ids';
+import { Journal } from '../../tooling/case/journal';
 import { irctlProgram, main } from '../../tooling/cli';
 import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
 import { captureOutput, steppingClock } from './case-harness';
@@ -24,12 +25,17 @@ const KEY = 'AKIAIOSFODNN7EXAMPLE';
 const INSTANCE = 'i-0123456789abcdef0';
 const FINDING = '12c9f3a6e5b14d2f8a7b6c5d4e3f2a1b';
 
-/** Where the row's case directory is: a fresh empty one, or one that does not exist. */
-type CaseDir = 'empty' | 'missing';
+/** Where the row's case directory is: a fresh empty one, one that does not exist, or one whose journal contained an instance. */
+type CaseDir = 'empty' | 'missing' | 'journal';
+
+const CONTAINED = 'i-0fedcba9876543210';
 
 async function irctl(args: readonly string[], caseDir: CaseDir = 'empty') {
   const parent = mkdtempSync(join(tmpdir(), 'irctl-input-'));
   const dir = caseDir === 'missing' ? join(parent, 'no-such-case') : parent;
+  if (caseDir === 'journal') {
+    Journal.open(dir, { caseId: 'IR-INPUT-1', caller: 'test' }).append({ step: 'contain-instances/isolate', action: 'ec2:ModifyNetworkInterfaceAttribute', region: 'us-east-1', target: CONTAINED, outcome: 'applied', request: {}, reversible: true });
+  }
   const calls: CallRecord[] = [];
   const io = captureOutput();
   const code = await main(['node', 'irctl', '--case', 'IR-INPUT-1', '--no-assume', '--endpoint', moto.endpoint, '--case-dir', dir, ...args], {
@@ -46,6 +52,8 @@ interface Row {
   /** A pattern the one error line must match (it names the flag and says "Fix:"). */
   readonly message: RegExp;
   readonly caseDir?: CaseDir;
+  /** 2 unless said: a directory without a journal may have lost it (verify tells), so it is a failure, 1. */
+  readonly code?: number;
 }
 
 const R = ['--regions', 'us-east-1'];
@@ -121,14 +129,17 @@ const rows: Row[] = [
   { name: 'scope with no attacker named or validated', args: [...R, 'scope'], message: /scope needs the attacker\. Fix: pass --access-key or --principal/ },
   { name: 'contain-instances with no instance named or scoped', args: [...R, 'contain-instances'], message: /No instances to act on\. Fix: pass --instance/ },
   { name: 'eradicate with no target and no inventory', args: [...R, 'eradicate'], message: /eradicate needs targets\. Fix: run scope first/ },
+  { name: 'contain-credentials with no target named, validated or tied', args: [...R, 'contain-credentials'], message: /contain-credentials needs a target: .*Fix: pass --access-key <id>, --principal <arn> or --user <name>/ },
+  { name: 'release in a directory without a journal', args: [...R, 'release'], message: /release: .*journal\.jsonl does not exist: no phase of case IR-INPUT-1 has run.*Fix: pass --case-dir/, code: 1 },
+  { name: 'release --instance the journal never contained (a typo)', args: [...R, '--apply', 'release', '--instance', INSTANCE], caseDir: 'journal', message: new RegExp(`release: the journal of case IR-INPUT-1 records no containment of ${INSTANCE}\\. Fix:`) },
 ];
 
-test.each(rows)('$name: exit 2, one line naming the fix, no AWS call', async ({ args, message, caseDir }) => {
+test.each(rows)('$name: exit 2 (unless the row says), one line naming the fix, no AWS call', async ({ args, message, caseDir, code }) => {
   const run = await irctl(args, caseDir);
   expect({ err: run.err, calls: run.calls.map((c) => c.action) }).toEqual({ err: expect.stringMatching(message), calls: [] });
   expect(run.err.trimEnd().split('\n')).toHaveLength(1);
   expect(run.err).toMatch(/^irctl: .*Fix: /);
-  expect(run.code).toBe(2);
+  expect(run.code).toBe(code ?? 2);
   expect(run.out).toBe('');
   if (caseDir === 'missing') expect(existsSync(run.dir)).toBe(false);
 });

@@ -6,11 +6,13 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { instanceSelection, requireRecord, scopeTarget, subjectOf, type TargetFlags } from '../commands';
+import { instanceSelection, releasePlan, requireRecord, scopeTarget, subjectOf, type TargetFlags, validatedCredentials } from '../commands';
+import { tiedUsers } from '../contain/suspects';
+import type { Inventory } from '../model';
 import { huntInputs, type HuntFlags } from '../hunt/command';
 import { checkIds } from './ids';
 import type { Clock } from '../clock';
-import { caseDirOf, checkCaseId, checkLocalOptions, type GlobalOptions } from './runtime';
+import { caseDirOf, checkCaseId, checkLocalOptions, type GlobalOptions, readCaseFile, readValidations } from './runtime';
 import { noCaseDirectory, UsageError } from './usage';
 
 /** The options object commander gives a command's action (its shape is the command's). */
@@ -18,6 +20,11 @@ type CommandFlags = object;
 
 /** A command's checks beyond the flag formats; `caseDir` is where its records are (it may not exist). */
 type CommandCheck = (flags: CommandFlags, at: { readonly caseDir: string; readonly caseId: string; readonly global: GlobalOptions }) => void;
+
+/** True when the command got a flag naming what to act on (any flag but the switches that only widen the inventory's list). */
+function given(flags: CommandFlags): boolean {
+  return Object.entries(flags as Record<string, unknown>).some(([k, v]) => k !== 'includeHeuristic' && v !== undefined && v !== false);
+}
 
 /** The anchor bucket verify would compare with: named, or the config's when irctl assumes roles. */
 function anchorOf(global: GlobalOptions): string | undefined {
@@ -36,12 +43,20 @@ const COMMAND_CHECKS: Readonly<Record<string, CommandCheck>> = {
   'contain-instances': (flags, at) => void instanceSelection(at, flags as TargetFlags),
   eradicate: (flags, at) => {
     // Any target flag (this command's or one added later) makes the run targeted; without one the inventory is the list.
-    const targeted = Object.entries(flags as Record<string, unknown>).some(([k, v]) => k !== 'includeHeuristic' && v !== undefined && v !== false);
-    if (!targeted && !existsSync(join(at.caseDir, 'inventory.json'))) {
+    if (!given(flags) && !existsSync(join(at.caseDir, 'inventory.json'))) {
       throw new UsageError('eradicate needs targets. Fix: run scope first, or pass --instance / --key-pair region:name / --image region:ami / --user name.');
     }
   },
-  release: (_flags, at) => requireRecord({ ctx: at }, 'release', 'journal'),
+  release: (flags, at) => void releasePlan(at, flags as TargetFlags),
+  'contain-credentials': (flags, at) => {
+    // A named target (these flags or one added later) is checked by format above; without one, the case must name someone.
+    if (given(flags)) return;
+    const validated = validatedCredentials(readValidations(at));
+    if (validated.accessKeyIds.length || validated.principalArns.length || tiedUsers(readCaseFile<Inventory>(at, 'inventory.json'), []).length) return;
+    throw new UsageError(
+      'contain-credentials needs a target: no --access-key, --principal or --user, and the case has no validated key or principal and no user CloudTrail ties to the attacker. Fix: pass --access-key <id>, --principal <arn> or --user <name>, or run validate and scope first.',
+    );
+  },
   handoff: (_flags, at) => requireRecord({ ctx: at }, 'handoff', 'journal'),
   report: (_flags, at) => requireRecord({ ctx: at }, 'report', 'any'),
   // With an anchor, a journal missing from an existing directory is compared with it (deleted, or never written).
