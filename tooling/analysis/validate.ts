@@ -59,7 +59,7 @@ export async function validate(clients: AwsClients, subject: Subject, opts: Vali
     }
     const failed = errors.length ? ` (lookups failed in ${errors.join('; ')})` : '';
     if (mustExist) {
-      throw new Error(`instance ${instanceId} not found in regions ${searched.join(', ')}${failed}; pass --regions with the region it runs in`);
+      throw new Error(`Instance ${instanceId} was not found in regions ${searched.join(', ')}${failed}. Fix: check the instance ID, pass --regions with the region it runs in, and --account if it is another account's.`);
     }
     return `instance ${instanceId} is not found in ${searched.join(', ')}${failed}: terminated already, or in another account or region`;
   };
