@@ -28,7 +28,7 @@ function given(flags: CommandFlags): boolean {
 
 /** The anchor bucket verify would compare with: named, or the config's when irctl assumes roles. */
 function anchorOf(global: GlobalOptions): string | undefined {
-  return global.anchorBucket ? `s3://${global.anchorBucket}` : global.assume !== false ? 'the forensics evidence bucket' : undefined;
+  return global.anchorBucket ? `anchor bucket ${global.anchorBucket}` : global.assume !== false ? 'the forensics evidence bucket' : undefined;
 }
 
 const COMMAND_CHECKS: Readonly<Record<string, CommandCheck>> = {
