@@ -3,7 +3,6 @@
  * off to plain async functions (tooling/commands.ts); errors go to stderr as a sentence with
  * the fix, and the exit code says whether everything completed.
  */
-import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { CommandResult } from './command-result';
 import type { StepFailure } from './model';
@@ -20,17 +19,15 @@ import {
   validateCommand,
   verifyCommand,
 } from './commands';
-import { checkIds } from './case/ids';
+import { checkCommandLine } from './case/command-line';
+import { systemClock } from './clock';
 import { ATTACKER_CREDENTIALS_FLAG } from './case/executor';
 import { UsageError } from './case/usage';
 import { type Reporter, streamReporter } from './case/output';
 import { huntCommand, type HuntFlags } from './hunt/command';
-import { caseDirOf, checkCaseId, type GlobalOptions, openRuntime, type Runtime, type RuntimeHooks } from './case/runtime';
+import { type GlobalOptions, openRuntime, type Runtime, type RuntimeHooks } from './case/runtime';
 
 type Handler = (rt: Runtime, flags: TargetFlags) => Promise<CommandResult>;
-
-/** Commands that only read or undo an existing case. */
-const READS_CASE: ReadonlySet<string> = new Set(['verify', 'report', 'release']);
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -145,24 +142,18 @@ function program(io: CliIo, said: Said, onResult: (r: CommandResult, json: boole
     .option('--since <iso>', 'start of the investigation window (UTC; default: as far back as CloudTrail LookupEvents keeps, 90 days less an hour)')
     .option('--until <iso>', 'end of the investigation window (UTC; default now)')
     .option('--anchor-bucket <name>', 'S3 bucket (Object Lock) where each phase anchors the journal head so verify detects a cut journal (default: the forensics evidence bucket of the config; none with --no-assume)')
-    .showHelpAfterError()
     .exitOverride();
+  root.configureOutput({ outputError: commanderError() });
   if (io.stdout || io.stderr) root.configureOutput({ writeOut: (s) => io.stdout?.write(s), writeErr: (s) => io.stderr?.write(s) });
   for (const c of COMMANDS) {
     const sub = root.command(c.name).description(c.summary).exitOverride();
+    sub.configureOutput({ outputError: commanderError(c.name) });
     if (io.stdout || io.stderr) sub.configureOutput({ writeOut: (s) => io.stdout?.write(s), writeErr: (s) => io.stderr?.write(s) });
     for (const f of c.flags) sub.addOption(TARGET_FLAGS[f]());
     sub.action(async (flags: TargetFlags) => {
       const global = root.opts<GlobalOptions>();
-      // A mistyped ID is refused here, before any AWS call (even the caller-identity one).
-      checkIds({ account: global.account, regions: global.regions, ...flags });
-      // Every command, reads included: the case ID becomes a path (../../etc would leave cases/).
-      checkCaseId(global.case);
-      // Reading a case that is not there needs no AWS call to refuse (unless verify can ask the anchor bucket).
-      const anchored = c.name === 'verify' && (global.anchorBucket || global.assume !== false);
-      if (READS_CASE.has(c.name) && !anchored && global.case && !existsSync(caseDirOf(global))) {
-        throw new Error(`${c.name}: case directory ${caseDirOf(global)} does not exist, so case ${global.case} has no record here. Fix: pass --case-dir with the case's directory (default cases/<case ID>) or the --case it was opened with.`);
-      }
+      // A mistyped ID, a missing case or a flag the command cannot use is refused here, before any AWS call (even the caller-identity one).
+      checkCommandLine(c.name, global, flags, io.hooks?.clock ?? systemClock);
       const base = io.hooks?.reporter ?? streamReporter({ json: !!global.json, out: io.stdout, err: io.stderr });
       const reporter: Reporter = {
         progress: (m) => (said.progress.push(m), base.progress(m)),
@@ -173,6 +164,24 @@ function program(io: CliIo, said: Said, onResult: (r: CommandResult, json: boole
     });
   }
   return root;
+}
+
+/**
+ * commander's own refusals (unknown flag or command, a flag without its value, a value not in
+ * its choices) as one line like irctl's: the problem, commander's suggestion, and where the
+ * flags are listed, instead of the whole help text after it.
+ */
+function commanderError(command?: string): (text: string, write: (s: string) => void) => void {
+  return (text, write) => {
+    const problem = text.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
+    const help = command ? `irctl ${command} --help lists its flags` : /unknown command/.test(problem) ? 'irctl --help lists the commands' : 'irctl --help lists the flags';
+    write(`irctl: ${problem}. Fix: correct the command line; ${help}.\n`);
+  };
+}
+
+/** The command line irctl parses (every command and flag), for tests that walk it. */
+export function irctlProgram(): Command {
+  return program({}, { progress: [], warnings: [] }, () => undefined);
 }
 
 /** Run irctl with `argv` (as process.argv); resolves to the exit code. */

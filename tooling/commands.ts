@@ -19,12 +19,12 @@ import { containedRoles, containedUsers, failedUsers, refusedRoles, roleTargets,
 import { eradicate, type EradicationTargets } from './eradicate';
 import { handOff, handoffTarget } from './handoff';
 import { verifyEvidence } from './evidence/collect';
-import type { Inventory, StepFailure, Subject, Validation } from './model';
+import type { Attribution, CaseContext, Inventory, StepFailure, Subject, Validation } from './model';
 import { athenaScopeSource } from './hunt/command';
 import { readHuntSummaries } from './hunt/report';
-import { attackerCompute, attackerCredentials, attackerTie, planRelease, releaseCase } from './release';
+import { attackerCompute, attackerCredentials, attackerTie, planRelease, releaseCase, type ReleasePlan, type ReleaseSelection } from './release';
 import { ATTACKER_COMPUTE_FLAG, ATTACKER_CREDENTIALS_FLAG } from './case/executor';
-import { UsageError } from './case/usage';
+import { noCaseDirectory, UsageError } from './case/usage';
 
 /** Flags naming what a phase acts on; absent ones come from validation.json / inventory.json. */
 export interface TargetFlags {
@@ -64,14 +64,15 @@ async function writePhase(rt: Runtime, command: string, fn: Parameters<typeof wi
   return { command, results: exec.results, failures: exec.failures, manual, exitCode: exitCode(exec.results, exec.failures) };
 }
 
-function subjectOf(flags: TargetFlags): Subject {
+/** The one subject a validate run checks; throws a UsageError for none, two, or a finding without its region. */
+export function subjectOf(flags: TargetFlags): Subject {
   const given = [...(flags.finding ? [`--finding ${flags.finding}`] : []), ...(flags.instance ?? []).map((i) => `--instance ${i}`), ...(flags.accessKey ? [`--access-key ${flags.accessKey}`] : [])];
   if (given.length > 1) {
     // One validation per run: taking the first and dropping the rest would lose a subject without a word.
     throw new UsageError(`validate checks one subject per run, and got ${given.join(', ')}. Fix: run validate once per subject, e.g. irctl validate ${given[0]}.`);
   }
   if (flags.finding) {
-    if (!flags.region) throw new UsageError('A GuardDuty finding is regional. Fix: pass --region with --finding.');
+    if (!flags.region) throw new UsageError(`--finding ${flags.finding} needs --region: a GuardDuty finding ID is regional. Fix: pass --region with the finding's region, e.g. irctl validate --finding ${flags.finding} --region us-east-1.`);
     return { kind: 'finding', findingId: flags.finding, region: flags.region };
   }
   if (flags.instance?.length) return { kind: 'instance', instanceId: flags.instance[0], region: flags.region ?? 'us-east-1' };
@@ -84,7 +85,7 @@ function subjectKey(s: Subject): string {
 }
 
 /** Every validated key and principal of the case. */
-function validatedCredentials(vs: readonly Validation[]): { accessKeyIds: string[]; principalArns: string[] } {
+export function validatedCredentials(vs: readonly Validation[]): { accessKeyIds: string[]; principalArns: string[] } {
   return {
     accessKeyIds: [...new Set(vs.flatMap((v) => v.accessKeyId ?? []))],
     principalArns: [...new Set(vs.flatMap((v) => v.principalArn ?? []))],
@@ -103,15 +104,24 @@ export async function validateCommand(rt: Runtime, flags: TargetFlags): Promise<
   const subjects = same >= 0 ? earlier.map((v, i) => (i === same ? validation : v)) : [...earlier, validation];
   const note = `validation.json now holds ${subjects.length} subject${subjects.length > 1 ? 's' : ''} (${same >= 0 ? 'refreshed' : 'added'} ${subjectKey(subject)}): ${subjects.map((v) => subjectKey(v.subject)).join(', ')}; scope and contain-credentials start from all of them`;
   rt.reporter.progress(note);
-  return { command: 'validate', results: [], failures: [], notes: [...validation.facts, note], files: [writeCaseFile(rt.ctx, 'validation.json', { subjects })], exitCode: 0 };
+  const files = [writeCaseFile(rt.ctx, 'validation.json', { subjects })];
+  // A lookup that failed leaves the subject recorded but partial: it must not read as a clean validation.
+  const failures = validation.incomplete ?? [];
+  if (failures.length) rt.reporter.warn(`validation of ${subjectKey(subject)} is partial (${failures.length} lookup${failures.length > 1 ? 's' : ''} failed; recorded as "incomplete" in validation.json): fix what the FAILED lines say, then rerun the same validate command`);
+  return { command: 'validate', results: [], failures, notes: [...validation.facts, note], files, exitCode: failures.length ? 1 : 0 };
+}
+
+/** Whom scope looks for: the flags, else every subject validated in the case; throws a UsageError for no one. */
+export function scopeTarget(ctx: Pick<CaseContext, 'caseDir'>, flags: TargetFlags): { accessKeyIds: string[]; principalArns: string[] } {
+  const validated = validatedCredentials(readValidations(ctx));
+  const target = { accessKeyIds: flags.accessKey ? [flags.accessKey] : validated.accessKeyIds, principalArns: flags.principal ? [flags.principal] : validated.principalArns };
+  if (!target.accessKeyIds.length && !target.principalArns.length) throw new UsageError('scope needs the attacker. Fix: pass --access-key or --principal, or run validate first.');
+  return target;
 }
 
 /** scope: everything the attacker touched, in every region. */
 export async function scopeCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
-  const validated = validatedCredentials(readValidations(rt.ctx));
-  // Flags name the attacker for this run; otherwise every subject validated in the case.
-  const target = { accessKeyIds: flags.accessKey ? [flags.accessKey] : validated.accessKeyIds, principalArns: flags.principal ? [flags.principal] : validated.principalArns };
-  if (!target.accessKeyIds.length && !target.principalArns.length) throw new UsageError('scope needs the attacker. Fix: pass --access-key or --principal, or run validate first.');
+  const target = scopeTarget(rt.ctx, flags);
   const trailSource = flags.source === 'athena' ? await athenaScopeSource(rt) : undefined;
   const analyst = await rt.sessions.session('analyst');
   const found = await scope(analyst.clients, rt.ctx, target, { onProgress: (m) => rt.reporter.progress(m), trailSource, clock: rt.clock });
@@ -170,22 +180,28 @@ export async function containCredentialsCommand(rt: Runtime, flags: TargetFlags)
  */
 function instanceTargets(rt: Runtime, flags: TargetFlags): { instanceIds: string[]; suspects: string[] } {
   if (flags.instance?.length) return { instanceIds: [...flags.instance], suspects: [] };
-  const inv = readCaseFile<Inventory>(rt.ctx, 'inventory.json');
-  const all = (inv?.attributions ?? []).filter((a) => a.kind === 'instance');
-  const chosen = all.filter((a) => a.basis === 'cloudtrail' || flags.includeHeuristic);
+  const { all, chosen } = instanceSelection(rt.ctx, flags);
   for (const a of chosen) {
     rt.reporter.progress(`[target] instance ${a.id} (${a.region}) — ${a.basis === 'cloudtrail' ? 'evidence (CloudTrail)' : 'heuristic, included by --include-heuristic'}: ${a.reason}`);
   }
   const suspects = all
     .filter((a) => !chosen.includes(a))
     .map((a) => `suspect instance ${a.id} (${a.region}), heuristic only (${a.reason}): NOT contained. Confirm, then: irctl contain-instances --instance ${a.id} (or --include-heuristic for every suspect)`);
-  if (chosen.length === 0) {
-    const fix = suspects.length
-      ? `No instance is tied to the attacker by CloudTrail; ${suspects.length} heuristic suspect(s): ${all.map((a) => `${a.id} (${a.reason})`).join('; ')}. Fix: check each, then pass --instance <id> for the attacker's, or --include-heuristic to contain them all.`
+  return { instanceIds: chosen.map((a) => a.id), suspects };
+}
+
+/** The inventory's instances, and those contain-instances acts on without --instance; throws a UsageError when that is none. */
+export function instanceSelection(ctx: Pick<CaseContext, 'caseDir'>, flags: TargetFlags): { all: Attribution[]; chosen: Attribution[] } {
+  const inv = readCaseFile<Inventory>(ctx, 'inventory.json');
+  const all = (inv?.attributions ?? []).filter((a) => a.kind === 'instance');
+  const chosen = all.filter((a) => a.basis === 'cloudtrail' || flags.includeHeuristic);
+  if (chosen.length === 0 && !flags.instance?.length) {
+    const fix = all.length
+      ? `No instance is tied to the attacker by CloudTrail; ${all.length} heuristic suspect(s): ${all.map((a) => `${a.id} (${a.reason})`).join('; ')}. Fix: check each, then pass --instance <id> for the attacker's, or --include-heuristic to contain them all.`
       : 'No instances to act on. Fix: pass --instance <id> (repeatable), or run scope first so the attacker\'s instances are known.';
     throw new UsageError(fix);
   }
-  return { instanceIds: chosen.map((a) => a.id), suspects };
+  return { all, chosen };
 }
 
 /** contain-instances: evidence, snapshots, isolation and the rest of the hold (all reversible but the snapshots; docs/runbook.md). */
@@ -273,10 +289,10 @@ export async function eradicateCommand(rt: Runtime, flags: TargetFlags): Promise
  * A command that reads a case's record must find it: a mistyped --case or --case-dir would
  * otherwise verify an empty journal as intact, or release nothing and exit 0. Creates nothing.
  */
-function requireRecord(rt: Runtime, command: string, needs: 'journal' | 'any'): void {
+export function requireRecord(rt: { readonly ctx: Pick<CaseContext, 'caseDir' | 'caseId'> }, command: string, needs: 'journal' | 'any'): void {
   const { caseDir, caseId } = rt.ctx;
   const fix = `Fix: pass --case-dir with the case's directory (default cases/<case ID>) or the --case it was opened with`;
-  if (!existsSync(caseDir)) throw new Error(`${command}: case directory ${caseDir} does not exist, so case ${caseId} has no record here. ${fix}.`);
+  if (!existsSync(caseDir)) throw noCaseDirectory(command, { caseId, caseDir });
   const hasJournal = existsSync(journalPath(caseDir));
   if (needs === 'journal' && !hasJournal) throw new Error(`${command}: ${journalPath(caseDir)} does not exist: no phase of case ${caseId} has run in ${caseDir}. ${fix}.`);
   // A hunt alone is a record too: it writes only under hunt/, never the journal.
@@ -284,16 +300,21 @@ function requireRecord(rt: Runtime, command: string, needs: 'journal' | 'any'): 
   if (!any) throw new Error(`${command}: ${caseDir} holds no journal, validation.json, inventory.json or hunt results of case ${caseId}. ${fix}, or run validate/scope/hunt first.`);
 }
 
-/** release: undo the case's containment from its journal (all of it, or only the named instances, users, keys). */
-export async function releaseCommand(rt: Runtime, flags: TargetFlags = {}): Promise<CommandResult> {
-  requireRecord(rt, 'release', 'journal');
+/** What release would undo for the flags; throws (before any AWS call) for a case without a journal or a name it never contained. */
+export function releasePlan(ctx: Pick<CaseContext, 'caseDir' | 'caseId'>, flags: TargetFlags): { selection: ReleaseSelection; plan: ReleasePlan } {
+  requireRecord({ ctx }, 'release', 'journal');
   const selection = { instanceIds: flags.instance, userNames: flags.user, roleNames: flags.role, accessKeyIds: flags.accessKey ? [flags.accessKey] : undefined };
   // A name the journal never contained is a typo or another case: refuse before journaling anything.
-  const plan = planRelease(readJournal(rt.ctx.caseDir), selection);
-  const unknown = plan.unknown;
-  if (unknown.length) {
-    throw new Error(`release: the journal of case ${rt.ctx.caseId} records no containment of ${unknown.join(', ')}. Fix: check the ID and --case/--case-dir (irctl report lists what was contained).`);
+  const plan = planRelease(readJournal(ctx.caseDir), selection);
+  if (plan.unknown.length) {
+    throw new UsageError(`release: the journal of case ${ctx.caseId} records no containment of ${plan.unknown.join(', ')}. Fix: check the ID and --case/--case-dir (irctl report lists what was contained).`);
   }
+  return { selection, plan };
+}
+
+/** release: undo the case's containment from its journal (all of it, or only the named instances, users, keys). */
+export async function releaseCommand(rt: Runtime, flags: TargetFlags = {}): Promise<CommandResult> {
+  const { selection, plan } = releasePlan(rt.ctx, flags);
   const inventory = readCaseFile<Inventory>(rt.ctx, 'inventory.json');
   const attacker = attackerCredentials(readValidations(rt.ctx), inventory);
   const compute = attackerCompute(inventory);

@@ -37,6 +37,8 @@ export interface Validation {
   readonly poolEndpoints?: readonly string[];
   /** Indicators the subject names (a finding's pool IP or domain, an attack sequence's actors, UserData's pool hosts), for `hunt`. */
   readonly indicators?: Partial<Readonly<Record<IndicatorClass, readonly string[]>>>;
+  /** Lookups that failed, each with the fix: present means the validation is partial (validate exits 1). */
+  readonly incomplete?: readonly StepFailure[];
 }
 
 /** validation.json: every subject validated in the case (one validate run each), in the order validated. */

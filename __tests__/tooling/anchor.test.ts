@@ -56,7 +56,7 @@ test('every phase anchors the journal head in the bucket; verify matches it', as
 
   // Releasing something the journal never contained (a typo) is refused before anything is journaled.
   const typo = await irctl(caseDir, ['--anchor-bucket', BUCKET, '--apply', 'release', '--instance', 'i-0123456789abcdef0']);
-  expect(typo.code).toBe(1);
+  expect(typo.code).toBe(2);
   expect(typo.err.trimEnd().split('\n')).toEqual([expect.stringMatching(/^irctl: release: the journal of case IR-ANCHOR-1 records no containment of i-0123456789abcdef0\. Fix:/)]);
   expect(readJournal(caseDir)).toHaveLength(entries.length);
 });
@@ -83,11 +83,11 @@ test('verify detects a truncated, a rewritten and a deleted journal against the 
   expect((await verify()).code).toBe(0);
 });
 
-test.each(['verify', 'report', 'release'])('%s on a case directory that does not exist: one error line naming the fix, exit 1, nothing created', async (command) => {
+test.each(['verify', 'report', 'release'])('%s on a case directory that does not exist: one error line naming the fix, exit 2 (a wrong --case or --case-dir), nothing created', async (command) => {
   const caseDir = join(mkdtempSync(join(tmpdir(), 'irctl-none-')), 'no-such-case');
   const { code, err, out } = await irctl(caseDir, [command]);
-  expect(code).toBe(1);
-  expect(err.trimEnd().split('\n')).toEqual([expect.stringMatching(new RegExp(`^irctl: ${command}: case directory .*no-such-case does not exist.*Fix: pass --case-dir`))]);
+  expect(code).toBe(2);
+  expect(err.trimEnd().split('\n')).toEqual([expect.stringMatching(new RegExp(`^irctl: ${command}: no case directory at .*no-such-case .*Fix: pass --case-dir`))]);
   expect(out).toBe('');
   expect(existsSync(caseDir)).toBe(false);
 });

@@ -5,7 +5,8 @@
  */
 import { DescribeInstanceAttributeCommand, DescribeInstancesCommand, type Instance } from '@aws-sdk/client-ec2';
 import type { AwsClients } from '../aws/clients';
-import type { InstanceRecord } from '../model';
+import { explainAwsError } from '../aws/errors';
+import type { InstanceRecord, StepFailure } from '../model';
 import { autoScalingGroupsOf, errorMessage, isInstanceNotFound, toInstanceRecord } from './instances';
 import type { TokenBucket } from './rate-limit';
 import { LOOKUP_EVENTS_HORIZON_DAYS, lookupEvents } from './trail';
@@ -21,6 +22,15 @@ export interface InstanceFacts {
   readonly facts: string[];
   /** Pool endpoints (`host:port`) in its UserData. */
   readonly poolEndpoints: readonly string[];
+  /** Lookups that failed (the facts say what is unknown): the validation is partial. */
+  readonly gaps: readonly StepFailure[];
+}
+
+/** A failed lookup as a step failure: what is unknown because of it, why, and the fix. */
+export function lookupGap(step: string, what: string, error: unknown, at: { readonly action: string; readonly region?: string; readonly target?: string }): StepFailure {
+  const explained = explainAwsError(error, at);
+  const fix = /Fix:/.test(explained) ? '' : ' Fix: rerun the same validate command (it refreshes this subject\'s entry); if it fails again, check the role\'s permissions for it.';
+  return { step, region: at.region, target: at.target, message: `${what} unknown (validation incomplete): ${explained}${fix}` };
 }
 
 /** An instance found in a region, with the account owning its reservation. */
@@ -59,6 +69,7 @@ export async function instanceFacts(
   const { region } = found;
   const id = found.instance.InstanceId ?? '';
   const facts: string[] = [];
+  const gaps: StepFailure[] = [];
 
   let asg: string | undefined;
   let asgFailure: string | undefined;
@@ -66,6 +77,7 @@ export async function instanceFacts(
     asg = (await autoScalingGroupsOf(clients, region, [id])).get(id);
   } catch (error) {
     asgFailure = errorMessage(error);
+    gaps.push(lookupGap('validate/auto-scaling', 'Auto Scaling membership', error, { action: 'autoscaling:DescribeAutoScalingInstances', region, target: id }));
   }
   const instance = toInstanceRecord(region, found.instance, { autoScalingGroup: asg });
 
@@ -99,6 +111,7 @@ export async function instanceFacts(
     else facts.push(`UserData (${userData.text.length} bytes) has no mining indicators`);
   } catch (error) {
     facts.push(`UserData not read (DescribeInstanceAttribute failed: ${errorMessage(error)})`);
+    gaps.push(lookupGap('validate/userdata', 'UserData (mining indicators, pool endpoints)', error, { action: 'ec2:DescribeInstanceAttribute', region, target: id }));
   }
 
   let launchedBy: InstanceFacts['launchedBy'];
@@ -117,6 +130,7 @@ export async function instanceFacts(
     }
   } catch (error) {
     facts.push(`launching principal unknown (CloudTrail LookupEvents failed: ${errorMessage(error)})`);
+    gaps.push(lookupGap('validate/cloudtrail', 'the launching principal and key (RunInstances event)', error, { action: 'cloudtrail:LookupEvents', region, target: id }));
   }
-  return { instance, ownerAccountId: found.ownerAccountId, launchedBy, facts, poolEndpoints: pools };
+  return { instance, ownerAccountId: found.ownerAccountId, launchedBy, facts, poolEndpoints: pools, gaps };
 }

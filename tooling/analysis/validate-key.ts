@@ -6,13 +6,17 @@ import { GetAccessKeyInfoCommand } from '@aws-sdk/client-sts';
 import { GetAccessKeyLastUsedCommand, paginateListAccessKeys, paginateListUsers, type User } from '@aws-sdk/client-iam';
 import pLimit from 'p-limit';
 import type { AwsClients } from '../aws/clients';
+import type { StepFailure } from '../model';
 import { errorMessage } from './instances';
+import { lookupGap } from './validate-instance';
 
 /** What validate learns about an access key. */
 export interface KeyFacts {
   readonly ownerAccountId: string;
   readonly user?: { readonly userName: string; readonly arn: string };
   readonly facts: string[];
+  /** Lookups that failed after the key was placed: the validation is partial. */
+  readonly gaps: readonly StepFailure[];
 }
 
 /** Validate an access key ID; throws when the key cannot be placed, with the fix in the message. */
@@ -32,13 +36,13 @@ export async function accessKeyFacts(clients: AwsClients, accessKeyId: string, c
     facts.push(
       `access key ${accessKeyId} belongs to account ${ownerAccountId}, not this account (${callerAccountId}): a third party's key or another account's; contain it from that account, or report it to its owner`,
     );
-    return { ownerAccountId, facts };
+    return { ownerAccountId, facts, gaps: [] };
   }
   if (accessKeyId.startsWith('ASIA')) {
     facts.push(
       `access key ${accessKeyId} is temporary (STS) and belongs to this account (${ownerAccountId}): no IAM user holds it; find the role session it came from in CloudTrail (scope looks it up by AccessKeyId)`,
     );
-    return { ownerAccountId, facts };
+    return { ownerAccountId, facts, gaps: [] };
   }
 
   const user = await userHoldingKey(clients, accessKeyId);
@@ -50,6 +54,7 @@ export async function accessKeyFacts(clients: AwsClients, accessKeyId: string, c
   facts.push(
     `access key ${accessKeyId} belongs to this account (${ownerAccountId}), IAM user ${user.user.UserName} (${user.user.Arn}), status ${user.status}, created ${user.createdAt ?? 'at an unknown time'}`,
   );
+  const gaps: StepFailure[] = [];
   try {
     const used = await clients.iam().send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }));
     const last = used.AccessKeyLastUsed;
@@ -60,8 +65,9 @@ export async function accessKeyFacts(clients: AwsClients, accessKeyId: string, c
     );
   } catch (error) {
     facts.push(`last use unknown (GetAccessKeyLastUsed failed: ${errorMessage(error)})`);
+    gaps.push(lookupGap('validate/key-last-used', 'when and where the key was last used', error, { action: 'iam:GetAccessKeyLastUsed', target: accessKeyId }));
   }
-  return { ownerAccountId, user: { userName: user.user.UserName ?? '', arn: user.user.Arn ?? '' }, facts };
+  return { ownerAccountId, user: { userName: user.user.UserName ?? '', arn: user.user.Arn ?? '' }, facts, gaps };
 }
 
 /** Scan the account's users for the one holding the key (ListAccessKeys per user, 3 at a time). */

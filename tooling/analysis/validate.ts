@@ -5,7 +5,7 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../aws/clients';
 import { isIP } from 'node:net';
-import type { IndicatorClass, Subject, Validation } from '../model';
+import type { IndicatorClass, StepFailure, Subject, Validation } from '../model';
 import { systemClock, type Clock } from '../clock';
 import { errorMessage } from './instances';
 import { LOOKUP_EVENTS_RATE, RateLimiters } from './rate-limit';
@@ -46,15 +46,20 @@ export async function validate(clients: AwsClients, subject: Subject, opts: Vali
   }
   if (!callerAccountId) throw new Error('sts:GetCallerIdentity returned no account; check the credentials irctl runs with');
 
+  // Lookups that failed along the way: the validation is recorded, marked partial, and validate exits 1.
+  const gaps: StepFailure[] = [];
+  const partial = (): Pick<Validation, 'incomplete'> => (gaps.length ? { incomplete: [...gaps] } : {});
   const inspectInstance = async (instanceId: string, region: string, mustExist: boolean): Promise<InstanceFacts | string> => {
     const searched = [...new Set([region, ...opts.regions])];
     const { found, errors } = await findInstance(clients, instanceId, searched);
     if (found) {
-      return instanceFacts(clients, found, { callerAccountId, limiter: limiters.forRegion(callerAccountId, found.region), nowMs: clock.now() });
+      const facts = await instanceFacts(clients, found, { callerAccountId, limiter: limiters.forRegion(callerAccountId, found.region), nowMs: clock.now() });
+      gaps.push(...facts.gaps);
+      return facts;
     }
     const failed = errors.length ? ` (lookups failed in ${errors.join('; ')})` : '';
     if (mustExist) {
-      throw new Error(`instance ${instanceId} not found in regions ${searched.join(', ')}${failed}; pass --regions with the region it runs in`);
+      throw new Error(`Instance ${instanceId} was not found in regions ${searched.join(', ')}${failed}. Fix: check the instance ID, pass --regions with the region it runs in, and --account if it is another account's.`);
     }
     return `instance ${instanceId} is not found in ${searched.join(', ')}${failed}: terminated already, or in another account or region`;
   };
@@ -72,11 +77,13 @@ export async function validate(clients: AwsClients, subject: Subject, opts: Vali
         instance: result.instance,
         facts: result.facts,
         ...poolSeeds(result.poolEndpoints),
+        ...partial(),
       };
     }
     case 'access-key': {
       const key = await accessKeyFacts(clients, subject.accessKeyId, callerAccountId);
-      return { subject, accountId: key.ownerAccountId, principalArn: key.user?.arn, accessKeyId: subject.accessKeyId, facts: key.facts };
+      gaps.push(...key.gaps);
+      return { subject, accountId: key.ownerAccountId, principalArn: key.user?.arn, accessKeyId: subject.accessKeyId, facts: key.facts, ...partial() };
     }
     case 'finding': {
       const finding = findingFacts(await fetchFinding(clients, subject), subject.region);
@@ -89,7 +96,10 @@ export async function validate(clients: AwsClients, subject: Subject, opts: Vali
       let instance: InstanceFacts | undefined;
       if (finding.instanceId) {
         const result = await inspectInstance(finding.instanceId, finding.region, false);
-        if (typeof result === 'string') facts.push(result);
+        if (typeof result === 'string') {
+          facts.push(result);
+          if (/lookups failed/.test(result)) gaps.push({ step: 'validate/instance', region: finding.region, target: finding.instanceId, message: `the finding's instance could not be looked up everywhere (validation incomplete): ${result}. Fix: rerun the same validate command; if it fails again, check --regions and the role's permissions there.` });
+        }
         else {
           instance = result;
           facts.push(...result.facts);
@@ -97,8 +107,11 @@ export async function validate(clients: AwsClients, subject: Subject, opts: Vali
       }
       if (finding.accessKeyId) {
         try {
-          facts.push(...(await accessKeyFacts(clients, finding.accessKeyId, callerAccountId)).facts);
+          const key = await accessKeyFacts(clients, finding.accessKeyId, callerAccountId);
+          facts.push(...key.facts);
+          gaps.push(...key.gaps);
         } catch (error) {
+          // A key no user holds (deleted, root's) is a fact about the key, not a failed lookup.
           facts.push(errorMessage(error));
         }
       }
@@ -110,6 +123,7 @@ export async function validate(clients: AwsClients, subject: Subject, opts: Vali
         instance: instance?.instance,
         facts,
         ...poolSeeds([...finding.poolEndpoints, ...(instance?.poolEndpoints ?? [])], finding.indicators),
+        ...partial(),
       };
     }
   }

@@ -40,6 +40,7 @@ export function notAnAwsAnswer(err: unknown): string | undefined {
   return `the endpoint answered${what ? ` (${what})` : ''} with something that is not an AWS API response: it does not implement this call (check --endpoint)`;
 }
 
+const THROTTLED = new Set(['ThrottlingException', 'Throttling', 'RequestLimitExceeded', 'TooManyRequestsException', 'RequestThrottled', 'RequestThrottledException', 'SlowDown']);
 const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedAccess', 'Forbidden']);
 const UNKNOWN_REGION = new Set(['UnrecognizedClientException', 'AuthFailure', 'InvalidClientTokenId', 'OptInRequired']);
 
@@ -83,6 +84,9 @@ export function explainAwsError(err: unknown, ctx: ErrorContext = {}): string {
       `${action}${where ? ` on ${where}` : ''} was denied for ${ctx.role ?? 'the current credentials'} (${code}). ` +
       `Fix: run as the IR role that grants it (reads as SecurityAnalyst, writes as SecurityBreakGlass: drop --no-assume, pass --account), and ask the platform team whether an SCP denies ${action} in that region.`
     );
+  }
+  if (THROTTLED.has(code)) {
+    return `${action}${where ? ` on ${where}` : ''} was throttled by AWS (${code}), still after the SDK's retries. Fix: wait a minute, then rerun the same command.`;
   }
   if (/^InvalidInstanceID\.(NotFound|Malformed)$/.test(code)) {
     return `Instance ${ctx.target ?? ''} was not found${ctx.region ? ` in ${ctx.region}` : ''} (${code}: ${msg}). Fix: check the instance ID, --account and --regions.`;

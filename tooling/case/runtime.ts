@@ -17,6 +17,7 @@ import type { CaseContext, CaseValidation, Inventory, Validation } from '../mode
 import type { AnchorTarget } from './anchor';
 import { currentDate, systemClock, type Clock } from '../clock';
 import { type Reporter, streamReporter } from './output';
+import { FLAG_CHECKS } from './ids';
 import { UsageError } from './usage';
 
 /** Global options every command accepts. */
@@ -88,16 +89,8 @@ export function caseDirOf(opts: GlobalOptions): string {
 /** Build the runtime; throws a sentence naming the problem and the fix. */
 export async function openRuntime(opts: GlobalOptions, hooks: RuntimeHooks = {}): Promise<Runtime> {
   checkCaseId(opts.case);
-  // A named config that is not there must not be silently replaced by the example (verify, report
-  // and --no-assume runs would otherwise never read it).
-  if (opts.config && !existsSync(resolve(opts.config))) {
-    throw new UsageError(`--config ${opts.config}: file not found (${resolve(opts.config)}). Fix: pass --config with an existing org config file, or drop --config to use $${CONFIG_ENV_VAR} or the example.`);
-  }
   const clock = hooks.clock ?? systemClock;
-  // An impossible window would query nothing and report "0 events" as if the account were clean.
-  const end = opts.until ? parseDate(opts.until, '--until') : currentDate(clock);
-  const start = opts.since ? parseDate(opts.since, '--since') : defaultWindowStart(end);
-  checkWindow(start, end, currentDate(clock), opts);
+  const { start, end } = checkLocalOptions(opts, clock);
   const reporter = hooks.reporter ?? streamReporter({ json: !!opts.json });
   const base = new AwsClients({ endpoint: opts.endpoint, onClient: hooks.onClient, credentials: hooks.credentials });
   const assume = opts.assume !== false;
@@ -133,6 +126,20 @@ export async function openRuntime(opts: GlobalOptions, hooks: RuntimeHooks = {})
   };
 }
 
+/** The global options that need no AWS call to check (config file, window); throws a UsageError, else returns the window. */
+export function checkLocalOptions(opts: GlobalOptions, clock: Clock): { start: Date; end: Date } {
+  // A named config that is not there must not be silently replaced by the example (verify, report
+  // and --no-assume runs would otherwise never read it).
+  if (opts.config && !existsSync(resolve(opts.config))) {
+    throw new UsageError(`--config ${opts.config}: file not found (${resolve(opts.config)}). Fix: pass --config with an existing org config file, or drop --config to use $${CONFIG_ENV_VAR} or the example.`);
+  }
+  // An impossible window would query nothing and report "0 events" as if the account were clean.
+  const end = opts.until ? parseDate(opts.until, '--until') : currentDate(clock);
+  const start = opts.since ? parseDate(opts.since, '--since') : defaultWindowStart(end);
+  checkWindow(start, end, currentDate(clock), opts);
+  return { start, end };
+}
+
 /** --config wins over $IR_GUARDRAILS_CONFIG (a flag is the more specific choice), else the example. */
 function configPathOf(opts: GlobalOptions): string {
   return opts.config ? resolve(opts.config) : resolveConfigPath();
@@ -145,7 +152,7 @@ function configPathOf(opts: GlobalOptions): string {
  */
 function anchorTarget(opts: GlobalOptions, assume: boolean): AnchorTarget | undefined {
   if (opts.anchorBucket) {
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(opts.anchorBucket)) throw new UsageError(`--anchor-bucket "${opts.anchorBucket}" is not an S3 bucket name. Fix: pass the bucket name only, e.g. --anchor-bucket ir-evidence-123456789012-us-east-1.`);
+    FLAG_CHECKS.anchorBucket(opts.anchorBucket);
     const config = assume ? loadOrgConfig(configPathOf(opts)) : undefined;
     return { bucket: opts.anchorBucket, region: config ? forensicsRegion(config) : 'us-east-1' };
   }
@@ -215,13 +222,13 @@ async function terminalQuestion(question: string): Promise<string> {
 }
 
 /** Read a phase output saved in the case directory, if present. */
-export function readCaseFile<T>(ctx: CaseContext, name: 'validation.json' | 'inventory.json'): T | undefined {
+export function readCaseFile<T>(ctx: Pick<CaseContext, 'caseDir'>, name: 'validation.json' | 'inventory.json'): T | undefined {
   const file = resolve(ctx.caseDir, name);
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
 }
 
 /** Every subject validated in the case (validation.json holds `{ subjects }`; an older file holds one validation). */
-export function readValidations(ctx: CaseContext): Validation[] {
+export function readValidations(ctx: Pick<CaseContext, 'caseDir'>): Validation[] {
   const file = readCaseFile<CaseValidation | Validation>(ctx, 'validation.json');
   if (!file) return [];
   return 'subjects' in file ? [...file.subjects] : [file];

@@ -5,18 +5,18 @@
  */
 import { GetWorkGroupCommand } from '@aws-sdk/client-athena';
 import { loadOrgConfig } from '../../config';
-import { isCommercialRegion } from '../../config/regions';
 import { ATHENA } from '../../shared/names';
 import { errorMessage } from '../aws/errors';
 import type { TrailSource } from '../analysis/scope';
 import type { SessionSource } from '../aws/session';
 import { readCaseFile, readValidations, type Runtime } from '../case/runtime';
 import type { CommandResult } from '../command-result';
-import type { IndicatorClass, Inventory, StepFailure } from '../model';
+import type { CaseContext, IndicatorClass, Inventory, StepFailure } from '../model';
 import { athenaFix } from './athena';
 import { hunt } from './hunt';
 import { athenaTrailSource } from './scope-source';
 import { caseIndicators, checkIndicators, indicatorCount, mergeIndicators, type IndicatorSet } from './indicators';
+import { checkRegion, wholeNumber } from '../case/ids';
 import { UsageError } from '../case/usage';
 
 /** Flags of `hunt` (commander names; repeatable ones are lists). */
@@ -44,11 +44,29 @@ function flagIndicators(flags: HuntFlags): IndicatorSet {
   return Object.fromEntries(pick.filter(([, v]) => v?.length).map(([k, v]) => [k, [...v!]]));
 }
 
-function positiveInt(text: string | undefined, flag: string, fallback: number, max: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${flag} "${text}" is not a whole number from 1 to ${max}. Fix: e.g. ${flag} ${fallback}.`);
-  return n;
+/** What a hunt run searches and with which limits, from its flags and the case's records. */
+interface HuntInputs {
+  readonly flagged: IndicatorSet;
+  readonly indicators: IndicatorSet;
+  readonly maxRows: number;
+  readonly timeoutMinutes: number;
+}
+
+/**
+ * Every check of hunt's input that needs no AWS call (the CLI runs it before opening a session,
+ * huntCommand again on its own); throws a UsageError naming the flag and the fix.
+ */
+export function huntInputs(ctx: Pick<CaseContext, 'caseDir'>, flags: HuntFlags): HuntInputs {
+  const flagged = checkIndicators(flagIndicators(flags));
+  const maxRows = flags.maxRows === undefined ? 10_000 : wholeNumber('--max-rows', flags.maxRows, 1_000_000, 10_000);
+  const timeoutMinutes = flags.queryTimeout === undefined ? 15 : wholeNumber('--query-timeout', flags.queryTimeout, 24 * 60, 15);
+  if (flags.athenaRegion !== undefined) checkRegion('--athena-region', flags.athenaRegion);
+  const fromCase = flags.caseIndicators === false ? {} : caseIndicators(readValidations(ctx), readCaseFile<Inventory>(ctx, 'inventory.json'));
+  const indicators = mergeIndicators(flagged, fromCase);
+  if (indicatorCount(indicators) === 0) {
+    throw new UsageError('Nothing to hunt for. Fix: pass indicators (--access-key, --source-ip, --user-agent, --ami, --key-name, --pool-domain, --pool-ip), or run validate and scope first so the case has them.');
+  }
+  return { flagged, indicators, maxRows, timeoutMinutes };
 }
 
 /** The workgroup must exist and be enabled where the hunt looks for it. */
@@ -70,18 +88,9 @@ async function checkWorkgroup(sessions: SessionSource, region: string, account: 
 /** hunt: search every account and region of the organization's logs for the case's indicators. */
 export async function huntCommand(rt: Runtime, flags: HuntFlags): Promise<CommandResult> {
   // Every flag value is checked before anything else: a typo must not cost a query.
-  const flagged = checkIndicators(flagIndicators(flags));
-  const maxRows = positiveInt(flags.maxRows, '--max-rows', 10_000, 1_000_000);
-  const timeoutMinutes = positiveInt(flags.queryTimeout, '--query-timeout', 15, 24 * 60);
+  const { flagged, indicators, maxRows, timeoutMinutes } = huntInputs(rt.ctx, flags);
   const config = loadOrgConfig(rt.configPath);
   const region = flags.athenaRegion ?? config.organization.homeRegion;
-  if (!isCommercialRegion(region)) throw new UsageError(`--athena-region "${region}" is not a known region. Fix: pass the org's home region, e.g. --athena-region ${config.organization.homeRegion}.`);
-
-  const fromCase = flags.caseIndicators === false ? {} : caseIndicators(readValidations(rt.ctx), readCaseFile<Inventory>(rt.ctx, 'inventory.json'));
-  const indicators = mergeIndicators(flagged, fromCase);
-  if (indicatorCount(indicators) === 0) {
-    throw new UsageError('Nothing to hunt for. Fix: pass indicators (--access-key, --source-ip, --user-agent, --ami, --key-name, --pool-domain, --pool-ip), or run validate and scope first so the case has them.');
-  }
   rt.reporter.progress(`hunting ${indicatorCount(indicators)} indicator(s) (${indicatorCount(flagged)} from flags) from ${rt.ctx.window.start.toISOString()} to ${rt.ctx.window.end.toISOString()}`);
 
   const security = config.accounts.security.id;

@@ -87,7 +87,7 @@ describe('validate', () => {
     recordTrail();
     await expect(
       validate(clients, { kind: 'instance', instanceId: 'i-0123456789abcdef0', region: 'us-east-1' }, { regions: ['eu-west-1'], clock }),
-    ).rejects.toThrow('instance i-0123456789abcdef0 not found in regions us-east-1, eu-west-1; pass --regions with the region it runs in');
+    ).rejects.toThrow("Instance i-0123456789abcdef0 was not found in regions us-east-1, eu-west-1. Fix: check the instance ID, pass --regions with the region it runs in, and --account if it is another account's.");
   });
 
   test('by access key: this account, the IAM user holding it, its status', async () => {
