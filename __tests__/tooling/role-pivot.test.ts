@@ -102,7 +102,7 @@ test("the role the stolen key assumed is revoked by default (sessions before now
   expect(await rolePolicies(scenario.pivotRole)).toContain(CONTAINMENT_POLICIES.revokeOlderSessions);
   // A role the journal never contained is a typo: refused.
   const unknown = await irctl(caseDir, ['--apply', 'release', '--role', SUSPECT_ROLE]);
-  expect(unknown.code).toBe(1);
+  expect(unknown.code).toBe(2);
   expect(unknown.err).toContain(`records no containment of ${SUSPECT_ROLE}`);
 
   const released = await irctl(caseDir, ['--apply', 'release', '--role', scenario.pivotRole, '--release-attacker-credentials']);
