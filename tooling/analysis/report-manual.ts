@@ -3,12 +3,9 @@
  * journal: failed steps to retry, keys left inactive for hunting, case snapshots to copy to
  * the forensics account, planned steps never applied, attributions to confirm.
  */
-import { FORENSICS } from '../../shared/names';
+import { FORENSICS, TAGS } from '../../shared/names';
 import type { Attribution, Inventory, JournalEntry, StepFailure } from '../model';
 import { attributionKeys, describeFate, type Fate, isDone, journalState, type JournalState, regionalKeys, resolvedBy } from './journal-state';
-
-// The tag a case snapshot carries naming the instance it was taken of.
-const SNAPSHOT_SOURCE_TAG = 'ir:source-instance';
 
 /** Manual follow-ups derived from what the tooling recorded. */
 export function derivedManualSteps(input: { readonly inventory?: Inventory; readonly journal: readonly JournalEntry[] }): string[] {
@@ -98,7 +95,7 @@ export function caseSnapshots(journal: readonly JournalEntry[]): CaseSnapshot[] 
 // The snapshot's ir:source-instance tag, as the step asked for it.
 function sourceInstance(request: unknown): string | undefined {
   const specs = (request as { TagSpecifications?: Array<{ Tags?: Array<{ Key?: string; Value?: string }> }> } | undefined)?.TagSpecifications ?? [];
-  return specs.flatMap((s) => s.Tags ?? []).find((t) => t.Key === SNAPSHOT_SOURCE_TAG)?.Value;
+  return specs.flatMap((s) => s.Tags ?? []).find((t) => t.Key === TAGS.sourceInstance)?.Value;
 }
 
 // What to hand to the clean room, what was handed, and what was handed but belongs to a released (innocent) instance.
