@@ -58,6 +58,9 @@ export function targetKeys(e: JournalEntry): { primary: string[]; related: strin
     const owner = iamKeys(iam[1] as 'user' | 'role', iam[2]);
     return iam[3] ? { primary: [`access-key:${iam[3]}`], related: owner } : { primary: owner, related: [] };
   }
+  // A bare name in an IAM call: the action says whether it names a role or a user.
+  const bare = e.action.startsWith('iam:') && !/[/:]/.test(t) ? (/Role/.test(e.action) ? 'role' : /User|AccessKey|LoginProfile|MFA/.test(e.action) ? 'user' : undefined) : undefined;
+  if (bare) return { primary: iamKeys(bare, t), related: [] };
   return { primary: regionalKeys(e.region, t), related: [] };
 }
 
@@ -149,7 +152,12 @@ export function journalState(journal: readonly JournalEntry[]): JournalState {
   };
 }
 
-/** The later done entry that made the same call on the same target (a failure since resolved), if any. */
-export function resolvedBy(journal: readonly JournalEntry[], failed: JournalEntry): JournalEntry | undefined {
-  return journal.find((j) => j.seq > failed.seq && isDone(j) && j.action === failed.action && j.target === failed.target && j.region === failed.region);
+/** The later done entry that made the same call on the same target (a failure since resolved, a plan since applied), if any. */
+export function resolvedBy(journal: readonly JournalEntry[], earlier: JournalEntry): JournalEntry | undefined {
+  return journal.find((j) => j.seq > earlier.seq && isDone(j) && j.action === earlier.action && j.target === earlier.target && j.region === earlier.region);
+}
+
+/** Instances done steps acted on (tagged, terminated), with their region, by ID. */
+export function instancesActedOn(journal: readonly JournalEntry[]): ReadonlyMap<string, string | undefined> {
+  return new Map(journal.filter((e) => isDone(e) && /^ec2:(CreateTags|TerminateInstances)$/.test(e.action) && e.target.startsWith('i-')).map((e) => [e.target, e.region]));
 }

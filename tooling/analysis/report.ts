@@ -8,7 +8,7 @@ import type { JournalAnchor } from '../case/anchor';
 import { canonicalJson, GENESIS_HASH } from '../case/journal';
 import type { Attribution, CaseContext, Inventory, JournalEntry, JournalOutcome, Sighting, Subject, Validation } from '../model';
 import { escapeMarkdown as md, table, utc } from './markdown';
-import { attributionKeys, describeFate, iamKeys, journalState, type JournalState, regionalKeys, resolvedBy } from './journal-state';
+import { attributionKeys, describeFate, iamKeys, instancesActedOn, journalState, type JournalState, regionalKeys, resolvedBy } from './journal-state';
 import { derivedManualSteps, elasticIps } from './report-manual';
 import type { HuntSummary } from '../hunt/hunt';
 import { huntManualSteps, huntSection } from '../hunt/report';
@@ -63,7 +63,9 @@ function summary(input: ReportInput, journal: readonly JournalEntry[], head: str
   const count = (kind: Attribution['kind'], basis: Attribution['basis'] = 'cloudtrail'): number => attributions.filter((a) => a.kind === kind && a.basis === basis).length;
   const suspects = SUSPECT_KINDS.map(([kind, what]) => [count(kind, 'heuristic'), what] as const).filter(([n]) => n > 0);
   const byOutcome = OUTCOMES.map((o) => [o, journal.filter((j) => j.outcome === o).length] as const).filter(([, n]) => n > 0);
-  const failureCount = (inventory?.failures.length ?? 0) + journal.filter((j) => j.outcome === 'failed').length;
+  const failed = journal.filter((j) => j.outcome === 'failed');
+  const resolved = failed.filter((j) => resolvedBy(journal, j)).length;
+  const failureCount = `${(inventory?.failures.length ?? 0) + failed.length}${resolved ? ` (${resolved} resolved by a later run)` : ''}`;
   const rows: Array<[string, string | undefined]> = [
     ['Case', ctx.caseId],
     ['Account', ctx.accountId],
@@ -82,7 +84,7 @@ function summary(input: ReportInput, journal: readonly JournalEntry[], head: str
     ['Suspects to confirm (heuristic, no CloudTrail event)', inventory ? suspects.map(([n, what]) => `${n} ${what}`).join(', ') || 'none' : undefined],
     ['CloudTrail events of the attacker', inventory ? String(inventory.events.length) : undefined],
     ['Actions', byOutcome.length ? byOutcome.map(([o, n]) => `${n} ${o}`).join(', ') : 'none recorded'],
-    ['Failures', String(failureCount)],
+    ['Failures', failureCount],
     ['Journal chain head', head ? `${head} (${journal.length} entries)` : 'empty journal'],
   ];
   return `## Summary\n\n${table(['Item', 'Value'], rows.filter(([, v]) => v !== undefined))}`;
@@ -255,11 +257,21 @@ function inventoryTables(inv: Inventory, state: JournalState, journal: readonly 
         attacker('iam-user', undefined, u.userName),
       ]),
     ),
+    section(
+      'IAM roles assumed',
+      ['Role', 'State', 'Why'],
+      (inv.attributions ?? []).filter((a) => a.kind === 'iam-role').map((a) => [a.id, ((f) => (f ? describeFate(f) : ''))(state.fateOf(attributionKeys(a, inv))), attacker('iam-role', a.region, a.id)]),
+    ),
     elasticIpTable(journal, state),
   ];
   const rest = hidden.length ? ` Not shown, not tied to the attacker: ${hidden.join(', ')} (inventory.json lists everything).` : '';
+  const scoped = new Set(inv.instances.map((i) => i.instanceId));
+  const unscoped = [...instancesActedOn(journal)].filter(([id]) => !scoped.has(id));
+  const extra = unscoped.length
+    ? md(`Acted on by irctl but not in inventory.json (launched after scope, or named by hand): ${unscoped.map(([id, region]) => `${id}${region ? ` (${region})` : ''}${((f) => (f ? `: ${describeFate(f)}` : ''))(state.fateOf(regionalKeys(region, id)))}`).join('; ')}.`)
+    : '';
   const legend = 'Attacker: a CloudTrail event of the attacker ties it. Suspect: inferred from times and key names only; confirm before acting on it. State: as scope saw it, then the latest change the journal records.';
-  return [`Scoped ${utc(inv.generatedAt)} across ${inv.regions.join(', ')}.${rest}\n\n${legend}`, ...sections].join('\n\n');
+  return [`Scoped ${utc(inv.generatedAt)} across ${inv.regions.join(', ')}.${rest}\n\n${legend}${extra ? `\n\n${extra}` : ''}`, ...sections].join('\n\n');
 }
 
 // Elastic IPs are not scoped: the journal's address records are what the case knows of them.
@@ -274,9 +286,13 @@ function stateOf(state: string | undefined, seen: Sighting | undefined): string 
 }
 
 function planned(journal: readonly JournalEntry[]): string {
-  const rows = journal.filter((j) => !happened(j));
-  if (rows.length === 0) return '_nothing only planned_';
-  return `Steps a plan run checked (dry run where AWS has one) and nobody has applied in that run; rerun the phase with --apply to act.\n\n${table(
+  const plans = journal.filter((j) => !happened(j));
+  // A plan a later run applied is an action now, not a plan.
+  const rows = plans.filter((j) => !resolvedBy(journal, j));
+  const applied = plans.length - rows.length;
+  const later = applied ? ` ${applied} planned step${applied > 1 ? 's' : ''} applied later ${applied > 1 ? 'are' : 'is'} listed under Actions taken.` : '';
+  if (rows.length === 0) return `_nothing only planned_${later ? `\n\n${later.trim()}` : ''}`;
+  return `Steps a plan run checked (dry run where AWS has one) and no later run applied; rerun the phase with --apply to act.${later}\n\n${table(
     ['#', 'Time (UTC)', 'Step', 'Action', 'Target', 'Region', 'Outcome', 'Reversible'],
     rows.map((j) => [j.seq, utc(j.ts), j.step, j.action, j.target, j.region, j.outcome, j.reversible ? 'yes' : 'no']),
   )}`;

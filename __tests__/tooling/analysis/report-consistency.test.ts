@@ -148,3 +148,53 @@ describe('the report agrees with the journal', () => {
     expect(manual).not.toContain(said('Elastic IP 198.51.100.1'));
   });
 });
+
+describe('a journal target matches the resource in any form it names it', () => {
+  const entry = (target: string, action: string, region?: string) =>
+    writeJournal(ctx.caseId, [{ ts: '2026-12-01T06:00:00Z', step: 'contain-credentials/revoke-sessions', action, region, target, request: { PolicyName: 'ir-revoke-older-sessions' }, outcome: 'applied', reversible: true }]);
+  test.each([
+    { name: 'role/<name>', target: 'role/ops-automation', action: 'iam:PutRolePolicy' },
+    { name: 'the role ARN', target: ROLE_ARN, action: 'iam:PutRolePolicy' },
+    { name: 'a role ARN with a path', target: 'arn:aws:iam::123456789012:role/service/ops-automation', action: 'iam:PutRolePolicy' },
+    { name: 'the bare role name of a role call', target: 'ops-automation', action: 'iam:PutRolePolicy' },
+  ])('an attributed role acted on as $name is not "no action recorded"', ({ target, action }) => {
+    const text = renderReport({ ctx, inventory, journal: entry(target, action), manual: [] });
+    expect(text).not.toContain(said(`No action recorded yet on attacker iam-role ${ROLE_ARN}`));
+    expect(text).toMatch(new RegExp(`\\| ${said(ROLE_ARN).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\| older sessions revoked by contain-credentials at 2026-12-01 06:00:00Z \\|`));
+  });
+
+  test('a user name alone does not match a role of the same name', () => {
+    const text = renderReport({ ctx, inventory, journal: entry('user/ops-automation', 'iam:PutUserPolicy'), manual: [] });
+    expect(text).toContain(said(`No action recorded yet on attacker iam-role ${ROLE_ARN}`));
+  });
+});
+
+describe('plans, failures and instances scope never saw', () => {
+  const later = writeJournal(ctx.caseId, [
+    { ts: '2026-12-01T05:58:37Z', step: 'eradicate/key-pair', action: 'ec2:DeleteKeyPair', region: W, target: 'deploy-key', request: { KeyName: 'deploy-key' }, outcome: 'dry-run-ok', reversible: false },
+    { ts: '2026-12-01T05:58:37Z', step: 'eradicate/key-pair', action: 'ec2:DeleteKeyPair', region: EU, target: 'deploy-key', request: { KeyName: 'deploy-key' }, outcome: 'dry-run-ok', reversible: false },
+    { ts: '2026-12-01T05:58:38Z', step: 'eradicate/cancel-fleet', action: 'ec2:CancelSpotFleetRequests', region: W, target: 'sfr-0fleet', request: {}, outcome: 'failed', error: 'throttled', reversible: false },
+    { ts: '2026-12-01T05:58:48Z', step: 'eradicate/key-pair', action: 'ec2:DeleteKeyPair', region: W, target: 'deploy-key', request: { KeyName: 'deploy-key' }, outcome: 'applied', reversible: false },
+    { ts: '2026-12-01T05:58:49Z', step: 'eradicate/cancel-fleet', action: 'ec2:CancelSpotFleetRequests', region: W, target: 'sfr-0fleet', request: {}, outcome: 'applied', reversible: false },
+    // A group replacement launched after scope: contained and terminated, never in inventory.json.
+    { ts: '2026-12-01T05:58:50Z', step: 'contain-instances/tag', action: 'ec2:CreateTags', region: W, target: 'i-0replacement', request: { Tags: [{ Key: 'ir:containment', Value: 'contained' }] }, outcome: 'applied', reversible: true },
+    { ts: '2026-12-01T05:58:51Z', step: 'eradicate/terminate', action: 'ec2:TerminateInstances', region: W, target: 'i-0replacement', request: {}, outcome: 'applied', reversible: false },
+  ]);
+  const text = renderReport({ ctx, inventory, journal: later, manual: [] });
+  const part = (title: string) => text.split(/\n(?=## )/).find((s) => s.startsWith(`## ${title}`)) ?? '';
+
+  test('a planned step applied later is not listed as planned, not applied; one in another region still is', () => {
+    const planned = part('Planned, not applied');
+    expect(planned).not.toMatch(/\| ec2:DeleteKeyPair \| deploy-key \| us-west-2 \|/);
+    expect(planned).toMatch(/\| ec2:DeleteKeyPair \| deploy-key \| eu-central-1 \|/);
+    expect(planned).toContain('1 planned step applied later is listed under Actions taken.');
+  });
+
+  test('the summary counts a failure a later run resolved as resolved', () => {
+    expect(part('Summary')).toContain('| Failures | 1 (1 resolved by a later run) |');
+  });
+
+  test('an instance irctl acted on that scope never saw is named with what became of it', () => {
+    expect(part("Attacker's resources")).toContain(said('Acted on by irctl but not in inventory.json (launched after scope, or named by hand): i-0replacement (us-west-2): terminated by eradicate at 2026-12-01 05:58:51Z.'));
+  });
+});
