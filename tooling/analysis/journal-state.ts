@@ -114,7 +114,7 @@ const STATES: Readonly<Record<string, (req: Request, e: JournalEntry) => string 
   'iam:DeleteUserPolicy': (req, e) => (e.step.startsWith('release/') && containmentPolicy(req) ? 'released' : undefined),
   'iam:DeleteRolePolicy': (req, e) => (e.step.startsWith('release/') && containmentPolicy(req) ? 'released' : undefined),
   'iam:DeleteUser': () => 'deleted',
-  'iam:UpdateAccessKey': (req) => (req?.Status === 'Inactive' ? 'inactive' : req?.Status === 'Active' ? 'active again' : undefined),
+  'iam:UpdateAccessKey': (req) => (req?.Status === 'Inactive' ? 'deactivated' : req?.Status === 'Active' ? 're-activated' : undefined),
   'iam:DeleteAccessKey': () => 'deleted',
 };
 
