@@ -200,7 +200,11 @@ function inventoryTables(inv: Inventory, state: JournalState, journal: readonly 
     const a = mark(kind, region, id);
     const fate = state.fateOf(a ? attributionKeys(a, inv) : regionalKeys(region, id));
     const before = stateOf(scoped, seen);
-    return fate ? `${before ? `${before} at scope; ` : ''}${describeFate(fate)}` : before;
+    if (!fate) return before;
+    // A scope run after the change (a re-scope to confirm eradication) saw the newer state.
+    const scopedAt = seen?.lastSeenAt ?? inv.generatedAt;
+    if (before && Date.parse(scopedAt) > Date.parse(fate.at)) return `${before} (scope, ${utc(scopedAt)}; earlier: ${describeFate(fate)})`;
+    return `${before ? `${before} at scope; ` : ''}${describeFate(fate)}`;
   };
   const hidden: string[] = [];
   // Only what is tied to the attacker: an account's default snapshots and AMIs would bury it.

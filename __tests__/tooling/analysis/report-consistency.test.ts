@@ -198,3 +198,14 @@ describe('plans, failures and instances scope never saw', () => {
     expect(part("Attacker's resources")).toContain(said('Acted on by irctl but not in inventory.json (launched after scope, or named by hand): i-0replacement (us-west-2): terminated by eradicate at 2026-12-01 05:58:51Z.'));
   });
 });
+
+test('scope run again after eradicate: its newer state comes first, the journal\'s change is said to be earlier', () => {
+  const rescoped: Inventory = {
+    ...inventory,
+    generatedAt: '2026-12-01T06:30:00Z',
+    fleets: [{ region: W, id: 'sfr-0fleet', state: 'cancelled_terminating', seen: { firstSeenAt: '2026-12-01T05:56:59Z', lastSeenAt: '2026-12-01T06:30:00Z' } }],
+  };
+  const text = renderReport({ ctx, inventory: rescoped, journal, manual: [] });
+  const fleet = text.split('\n').find((l) => l.startsWith(`| ${W} | sfr-0fleet |`)) ?? '';
+  expect(fleet).toContain(said('cancelled_terminating (scope, 2026-12-01 06:30:00Z; earlier: cancelled by eradicate at 2026-12-01 05:58:41Z)'));
+});
