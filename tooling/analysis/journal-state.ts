@@ -161,3 +161,22 @@ export function resolvedBy(journal: readonly JournalEntry[], earlier: JournalEnt
 export function instancesActedOn(journal: readonly JournalEntry[]): ReadonlyMap<string, string | undefined> {
   return new Map(journal.filter((e) => isDone(e) && /^ec2:(CreateTags|TerminateInstances)$/.test(e.action) && e.target.startsWith('i-')).map((e) => [e.target, e.region]));
 }
+
+/** An Elastic IP the journal recorded (containment disassociated it; eradicate may have released it). */
+export interface JournaledAddress {
+  readonly region: string;
+  readonly allocationId: string;
+  readonly publicIp?: string;
+  readonly instanceId?: string;
+}
+
+/** Every Elastic IP a done step acted on, once, from the address record the steps carry. */
+export function elasticIps(journal: readonly JournalEntry[]): JournaledAddress[] {
+  const out = new Map<string, JournaledAddress>();
+  for (const e of journal.filter((j) => isDone(j) && /^ec2:(Disassociate|Release)Address$/.test(j.action))) {
+    const a = (e.request as { address?: { AllocationId?: string; PublicIp?: string; InstanceId?: string } } | undefined)?.address;
+    const key = `${e.region ?? ''}|${e.target}`;
+    if (!out.has(key)) out.set(key, { region: e.region ?? '', allocationId: e.target, publicIp: a?.PublicIp, instanceId: a?.InstanceId });
+  }
+  return [...out.values()];
+}

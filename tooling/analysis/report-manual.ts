@@ -1,11 +1,12 @@
 /**
  * What a responder still has to do after irctl ran, derived from the inventory and the
  * journal: failed steps to retry, keys left inactive for hunting, case snapshots to copy to
- * the forensics account, planned steps never applied, attributions to confirm.
+ * the forensics account (never a released instance's; a share made before the release is to
+ * be revoked), Elastic IPs left allocated, planned steps never applied, suspects to confirm.
  */
 import { FORENSICS, TAGS } from '../../shared/names';
 import type { Attribution, Inventory, JournalEntry, StepFailure } from '../model';
-import { attributionKeys, describeFate, type Fate, isDone, journalState, type JournalState, regionalKeys, resolvedBy } from './journal-state';
+import { attributionKeys, describeFate, elasticIps, type Fate, isDone, journalState, type JournalState, regionalKeys, resolvedBy } from './journal-state';
 
 /** Manual follow-ups derived from what the tooling recorded. */
 export function derivedManualSteps(input: { readonly inventory?: Inventory; readonly journal: readonly JournalEntry[] }): string[] {
@@ -67,7 +68,7 @@ export function derivedManualSteps(input: { readonly inventory?: Inventory; read
   return [...new Set(out)];
 }
 
-/** A case snapshot the journal recorded, by ID where any entry gave it. */
+// A case snapshot the journal recorded, by ID where any entry gave it.
 interface CaseSnapshot {
   readonly id?: string;
   readonly region?: string;
@@ -75,11 +76,9 @@ interface CaseSnapshot {
   readonly instanceId?: string;
 }
 
-/**
- * Every case snapshot once. A rerun that finds the snapshot already taken journals the volume
- * without a response: it is the snapshot an earlier entry of the same volume named.
- */
-export function caseSnapshots(journal: readonly JournalEntry[]): CaseSnapshot[] {
+// Every case snapshot once. A rerun that finds the snapshot already taken journals the volume
+// without a response: it is the snapshot another entry of the same volume named.
+function caseSnapshots(journal: readonly JournalEntry[]): CaseSnapshot[] {
   const made = journal.filter((j) => isDone(j) && j.action === 'ec2:CreateSnapshot');
   const volumeKey = (j: JournalEntry) => `${j.region ?? ''}|${j.target}`;
   const known = new Map(made.flatMap((j) => (stringField(j.response, 'SnapshotId') ? [[volumeKey(j), stringField(j.response, 'SnapshotId')!] as const] : [])));
@@ -138,27 +137,8 @@ function elasticIpSteps(journal: readonly JournalEntry[], state: JournalState): 
     .filter((a) => state.fateOf(regionalKeys(a.region, a.allocationId))?.state === 'disassociated (still allocated)')
     .map(
       (a) =>
-        `Elastic IP ${a.publicIp ?? ''} (${a.allocationId}, ${a.region}) of ${a.instanceId ?? 'a contained instance'} is disassociated but still allocated to the account: irctl --apply eradicate releases it (confirmed), or irctl release re-associates it if the instance is innocent`.replace('IP  (', 'IP ('),
+        `Elastic IP ${a.publicIp ? `${a.publicIp} ` : ''}(${a.allocationId}, ${a.region}) of ${a.instanceId ?? 'a contained instance'} is disassociated but still allocated to the account: irctl --apply eradicate releases it (confirmed), or irctl release re-associates it if the instance is innocent`,
     );
-}
-
-/** An Elastic IP the journal recorded (containment disassociated it; eradicate may have released it). */
-export interface JournaledAddress {
-  readonly region: string;
-  readonly allocationId: string;
-  readonly publicIp?: string;
-  readonly instanceId?: string;
-}
-
-/** Every Elastic IP a done step acted on, once, from the address record the steps carry. */
-export function elasticIps(journal: readonly JournalEntry[]): JournaledAddress[] {
-  const out = new Map<string, JournaledAddress>();
-  for (const e of journal.filter((j) => isDone(j) && /^ec2:(Disassociate|Release)Address$/.test(j.action))) {
-    const a = (e.request as { address?: { AllocationId?: string; PublicIp?: string; InstanceId?: string } } | undefined)?.address;
-    const key = `${e.region ?? ''}|${e.target}`;
-    if (!out.has(key)) out.set(key, { region: e.region ?? '', allocationId: e.target, publicIp: a?.PublicIp, instanceId: a?.InstanceId });
-  }
-  return [...out.values()];
 }
 
 // What the forensics team runs, in the forensics account, to examine a shared copy.

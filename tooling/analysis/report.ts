@@ -8,8 +8,8 @@ import type { JournalAnchor } from '../case/anchor';
 import { canonicalJson, GENESIS_HASH } from '../case/journal';
 import type { Attribution, CaseContext, Inventory, JournalEntry, JournalOutcome, Sighting, Subject, Validation } from '../model';
 import { escapeMarkdown as md, table, utc } from './markdown';
-import { attributionKeys, describeFate, iamKeys, instancesActedOn, journalState, type JournalState, regionalKeys, resolvedBy } from './journal-state';
-import { derivedManualSteps, elasticIps } from './report-manual';
+import { attributionKeys, describeFate, elasticIps, iamKeys, instancesActedOn, journalState, type JournalState, regionalKeys, resolvedBy } from './journal-state';
+import { derivedManualSteps } from './report-manual';
 import type { HuntSummary } from '../hunt/hunt';
 import { huntManualSteps, huntSection } from '../hunt/report';
 
