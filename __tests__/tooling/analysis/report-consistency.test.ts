@@ -163,6 +163,13 @@ describe('a journal target matches the resource in any form it names it', () => 
     expect(text).toMatch(new RegExp(`\\| ${said(ROLE_ARN).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\| older sessions revoked by contain-credentials at 2026-12-01 06:00:00Z \\|`));
   });
 
+  test('an Auto Scaling group deleted by its ARN reads deleted in the groups table', () => {
+    const arn = `arn:aws:autoscaling:${W}:123456789012:autoScalingGroup:0b1c2d3e-0000-4000-8000-000000000000:autoScalingGroupName/asg-miner`;
+    const deleted = writeJournal(ctx.caseId, [{ ts: '2026-12-01T06:00:00Z', step: 'eradicate/auto-scaling-group', action: 'autoscaling:DeleteAutoScalingGroup', target: arn, request: {}, outcome: 'applied', reversible: false }]);
+    const text = renderReport({ ctx, inventory, journal: deleted, manual: [] });
+    expect(text.split('\n').find((l) => l.startsWith(`| ${W} | asg-miner |`))).toContain('active at scope; deleted by eradicate at 2026-12-01 06:00:00Z');
+  });
+
   test('a user name alone does not match a role of the same name', () => {
     const text = renderReport({ ctx, inventory, journal: entry('user/ops-automation', 'iam:PutUserPolicy'), manual: [] });
     expect(text).toContain(said(`No action recorded yet on attacker iam-role ${ROLE_ARN}`));
