@@ -27,6 +27,8 @@ export const TAGS = {
   caseId: 'ir:case-id',
   /** Containment state written on an instance by irctl (`contained`, `released`). */
   containment: 'ir:containment',
+  /** On a case snapshot: the instance it was taken of (the hand-off and the report follow it). */
+  sourceInstance: 'ir:source-instance',
 } as const;
 
 /** Value of TAGS.managedBy. */

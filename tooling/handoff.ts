@@ -4,7 +4,9 @@
  * under the default aws/ebs key cannot be shared at all, and the copy does not depend on the
  * source account's key — then shared with the forensics account only (never publicly). The
  * copy is tagged with its source, so a rerun finds it instead of copying again. The report
- * then says how to attach each copy to a workstation in the clean room.
+ * then says how to attach each copy to a workstation in the clean room. A snapshot of an
+ * instance the case released (the responder judged it not the attacker's) is not handed off:
+ * the clean room is for the attacker's disks, not a colleague's.
  */
 import {
   CopySnapshotCommand,
@@ -16,6 +18,7 @@ import {
 import type { OrgConfig } from '../config';
 import { cleanRoom } from '../shared/addresses';
 import { TAGS } from '../shared/names';
+import { describeFate, journalState } from './analysis/journal-state';
 import type { Action } from './case/executor';
 import type { PhaseEnv } from './case/phase';
 
@@ -55,7 +58,14 @@ export async function handOff(env: PhaseEnv, target: HandoffTarget, wait: CopyWa
     for (const s of out.Snapshots ?? []) if (!s.Tags?.some((t) => t.Key === HANDOFF_SOURCE_TAG)) sources.push({ region, snapshot: s });
   });
   if (sources.length === 0) env.reporter.progress(`handoff: no snapshot tagged ${TAGS.caseId}=${env.ctx.caseId} in ${env.ctx.regions.join(', ')}; run contain-instances --apply first.`);
-  await env.exec.each(sources, env.concurrency.resources, 'handoff/snapshot', (s) => ({ region: s.region, target: s.snapshot.SnapshotId }), (s) => handOffSnapshot(env, target, s.region, s.snapshot, wait));
+  const released = journalState(env.exec.options.journal.entries()).released;
+  const kept = sources.filter(({ region, snapshot }) => {
+    const instance = snapshot.Tags?.find((t) => t.Key === TAGS.sourceInstance)?.Value;
+    const fate = instance ? released.get(instance) : undefined;
+    if (fate) env.reporter.progress(`handoff: ${snapshot.SnapshotId} (${region}) of ${instance} not handed off: the case released that instance (${describeFate(fate)}); irctl report says how to revoke a copy shared before.`);
+    return !fate;
+  });
+  await env.exec.each(kept, env.concurrency.resources, 'handoff/snapshot', (s) => ({ region: s.region, target: s.snapshot.SnapshotId }), (s) => handOffSnapshot(env, target, s.region, s.snapshot, wait));
 }
 
 async function findCopy(env: PhaseEnv, target: HandoffTarget, sourceId: string): Promise<Snapshot | undefined> {
@@ -83,7 +93,7 @@ async function handOffSnapshot(env: PhaseEnv, target: HandoffTarget, region: str
         Tags: [
           { Key: TAGS.caseId, Value: env.ctx.caseId },
           { Key: HANDOFF_SOURCE_TAG, Value: sourceId },
-          ...(source.Tags ?? []).filter((t) => t.Key === 'ir:source-instance' || t.Key === 'ir:source-device'),
+          ...(source.Tags ?? []).filter((t) => t.Key === TAGS.sourceInstance || t.Key === 'ir:source-device'),
         ],
       },
     ],
@@ -116,7 +126,7 @@ async function handOffSnapshot(env: PhaseEnv, target: HandoffTarget, region: str
     target: id,
     summary: `share ${id} (copy of ${sourceId}) with the forensics account ${target.forensicsAccountId} only`,
     reversible: false,
-    request: { ...share, sourceSnapshotId: sourceId, sourceRegion: region, instanceId: source.Tags?.find((t) => t.Key === 'ir:source-instance')?.Value },
+    request: { ...share, sourceSnapshotId: sourceId, sourceRegion: region, instanceId: source.Tags?.find((t) => t.Key === TAGS.sourceInstance)?.Value },
     isDone: async () =>
       ((await env.read.ec2(target.region).send(new DescribeSnapshotAttributeCommand({ SnapshotId: id, Attribute: 'createVolumePermission' }))).CreateVolumePermissions ?? []).some(
         (p) => p.UserId === target.forensicsAccountId,

@@ -213,3 +213,41 @@ test('eradicate cancels the attacker fleet and deletes their group as targets of
   expect(release.code).toBe(0);
   expect(release.out).not.toMatch(/ec2:ModifySpotFleetRequest|autoscaling:ResumeProcesses/);
 }, 300_000);
+
+test('after eradicate, handoff and the report agree with the journal: what was deleted, cancelled and released reads so, suspects are not the attacker', async () => {
+  const handoff = await irctl(caseDir, ['--apply', 'handoff']);
+  expect(handoff.code).toBe(0);
+  expect(handoff.out).toMatch(new RegExp(`handoff: snap-\\w+ \\(${EU}\\) of ${s.colleague} not handed off: the case released that instance`));
+  expect((await irctl(caseDir, ['report'])).code).toBe(0);
+  const report = readFileSync(join(caseDir, 'report.md'), 'utf8');
+  const inv = JSON.parse(readFileSync(join(caseDir, 'inventory.json'), 'utf8')) as Inventory;
+  // The row of a resource table whose ID column (after Region) holds the ID.
+  const line = (id: string) => report.split('\n').find((l) => l.startsWith('| ') && l.split(' | ')[1] === id) ?? '';
+  const manual = report.slice(report.indexOf('## What remains manual'), report.indexOf('## Integrity'));
+  const westKey = inv.keyPairs.find((k) => k.region === WEST)!.id;
+  const euKey = inv.keyPairs.find((k) => k.region === EU)!.id;
+
+  // a: eradicate deleted the key pair by name; the report matches it to the inventory's key pair ID, in its region only.
+  expect(line(westKey)).toMatch(/deleted by eradicate at \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ/);
+  expect(manual).not.toContain(`attacker key-pair ${westKey}`);
+  expect(line(euKey)).not.toContain('deleted');
+  // b: the colleague's key pair and instance are suspects, counted apart.
+  expect(report).toMatch(/\| Attributed to the attacker \(CloudTrail\) \| 3 instances, 1 key pairs, .*1 fleets, 1 Auto Scaling groups/);
+  expect(report).toMatch(/\| Suspects to confirm \(heuristic, no CloudTrail event\) \| 1 instances, 1 key pairs/);
+  expect(line(euKey)).toContain('suspect, to confirm (heuristic)');
+  // f: the fleet and the group read as eradicate left them, as do the instances.
+  expect(line(s.fleetId)).toMatch(/at scope; cancelled by eradicate at /);
+  expect(line('asg-miner')).toMatch(/at scope; deleted by eradicate at /);
+  expect(line(s.miner)).toMatch(/running at scope; terminated by eradicate at /);
+  expect(manual).not.toMatch(/still exists/);
+  // d: the released colleague stays out of the clean room; c: every case snapshot is named once, by its ID.
+  expect(line(s.colleague)).toMatch(/released by release at /);
+  expect(manual).toMatch(new RegExp(`Case snapshot snap-\\w+ \\(${EU}\\) of ${s.colleague} stays out of the clean room`));
+  expect(manual).not.toMatch(new RegExp(`Clean room: .*of ${s.colleague}`));
+  expect(manual).not.toMatch(/the snapshot of vol-|Hand snap-/);
+  const shared = [...manual.matchAll(/Clean room: (snap-\w+) .*copy of (snap-\w+) of (i-\w+)/g)];
+  // Every contained attacker instance's disk (and a group replacement's, snapshotted by eradicate), the colleague's not.
+  expect(shared.map((m) => m[3])).toEqual(expect.arrayContaining([s.miner, ...s.fleetInstances, s.groupInstance]));
+  expect(shared.map((m) => m[3])).not.toContain(s.colleague);
+  expect(new Set(shared.map((m) => m[2])).size).toBe(shared.length);
+}, 120_000);

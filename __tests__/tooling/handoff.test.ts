@@ -11,7 +11,7 @@ import { EXAMPLE_CONFIG_PATH, loadOrgConfig } from '../../config';
 import { TAGS } from '../../shared/names';
 import { derivedManualSteps } from '../../tooling/analysis/report-manual';
 import { type CallRecord, isMutating } from '../../tooling/aws/record';
-import { readJournal } from '../../tooling/case/journal';
+import { Journal, readJournal } from '../../tooling/case/journal';
 import { HANDOFF_SOURCE_TAG, handOff, handoffTarget } from '../../tooling/handoff';
 import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
 import { runPhase } from './case-harness';
@@ -67,4 +67,21 @@ test('apply: copied re-encrypted into the forensics region, shared with the fore
   await runPhase({ endpoint: moto.endpoint, ctx, apply: true, calls }, (env) => handOff(env, target));
   expect(calls.filter(isMutating)).toEqual([]);
   expect(await copies()).toHaveLength(1);
+});
+
+test('a case snapshot of an instance the case released is not handed off: release judged it not the attacker\'s', async () => {
+  const released = { ...ctx, caseId: 'IR-HAND-2', caseDir: mkdtempSync(join(tmpdir(), 'irctl-handoff-rel-')) };
+  const volumeId = (await ec2(SOURCE_REGION).send(new CreateVolumeCommand({ AvailabilityZone: `${SOURCE_REGION}a`, Size: 8 }))).VolumeId!;
+  const tags = (instance: string) => [{ ResourceType: 'snapshot' as const, Tags: [{ Key: TAGS.caseId, Value: released.caseId }, { Key: 'ir:source-instance', Value: instance }] }];
+  const innocent = (await ec2(SOURCE_REGION).send(new CreateSnapshotCommand({ VolumeId: volumeId, TagSpecifications: tags('i-0aaaaaaaaaaaaaaa1') }))).SnapshotId!;
+  const miner = (await ec2(SOURCE_REGION).send(new CreateSnapshotCommand({ VolumeId: volumeId, TagSpecifications: tags('i-0bbbbbbbbbbbbbbb2') }))).SnapshotId!;
+  const journal = Journal.open(released.caseDir, { caseId: released.caseId, caller: 'arn:aws:sts::123456789012:user/moto' });
+  for (const [instance, value] of [['i-0aaaaaaaaaaaaaaa1', 'contained'], ['i-0bbbbbbbbbbbbbbb2', 'contained'], ['i-0aaaaaaaaaaaaaaa1', 'released']]) {
+    journal.append({ step: value === 'released' ? 'release/tag' : 'contain-instances/tag', action: 'ec2:CreateTags', region: SOURCE_REGION, target: instance, request: { Resources: [instance], Tags: [{ Key: TAGS.containment, Value: value }] }, outcome: 'applied', reversible: true });
+  }
+  const { exec, lines } = await runPhase({ endpoint: moto.endpoint, ctx: released, apply: true }, (env) => handOff(env, target));
+  expect(exec.failures).toEqual([]);
+  const copiedFrom = exec.results.filter((r) => r.action === 'ec2:CopySnapshot').map((r) => r.target);
+  expect(copiedFrom).toEqual([miner]);
+  expect(lines.join('\n')).toContain(`handoff: ${innocent} (${SOURCE_REGION}) of i-0aaaaaaaaaaaaaaa1 not handed off: the case released that instance`);
 });

@@ -1,12 +1,12 @@
 /**
  * What a responder still has to do after irctl ran, derived from the inventory and the
  * journal: failed steps to retry, keys left inactive for hunting, case snapshots to copy to
- * the forensics account, planned steps never applied, attributions to confirm.
+ * the forensics account (never a released instance's; a share made before the release is to
+ * be revoked), Elastic IPs left allocated, planned steps never applied, suspects to confirm.
  */
-import { FORENSICS } from '../../shared/names';
+import { FORENSICS, TAGS } from '../../shared/names';
 import type { Attribution, Inventory, JournalEntry, StepFailure } from '../model';
-
-const DONE = new Set(['applied', 'skipped-already-done']);
+import { attributionKeys, describeFate, elasticIps, type Fate, isDone, journalState, type JournalState, regionalKeys, resolvedBy } from './journal-state';
 
 /** Manual follow-ups derived from what the tooling recorded. */
 export function derivedManualSteps(input: { readonly inventory?: Inventory; readonly journal: readonly JournalEntry[] }): string[] {
@@ -14,16 +14,19 @@ export function derivedManualSteps(input: { readonly inventory?: Inventory; read
   const out: string[] = [];
 
   for (const f of inventory?.failures ?? []) out.push(`Retry or check by hand: ${describeFailure(f)}`);
-  for (const e of journal.filter((j) => j.outcome === 'failed')) {
+  // A failure a later run made good (the same call on the same target, done) is history, not a step to retry.
+  for (const e of journal.filter((j) => j.outcome === 'failed' && !resolvedBy(journal, j))) {
     out.push(`Retry: ${e.step} ${e.action} on ${e.target}${e.region ? ` in ${e.region}` : ''} failed${e.error ? `: ${e.error}` : ''}`);
   }
 
-  const done = journal.filter((j) => DONE.has(j.outcome));
-  const doneKeys = new Set(done.map((j) => `${j.action}|${j.target}`));
-  const planned = journal.filter((j) => (j.outcome === 'planned' || j.outcome === 'dry-run-ok') && !doneKeys.has(`${j.action}|${j.target}`));
+  const done = journal.filter(isDone);
+  // Region counts: deleting key pair deploy-key in one region is not deleting its namesake in another.
+  const stepKey = (j: JournalEntry) => `${j.action}|${j.region ?? ''}|${j.target}`;
+  const doneKeys = new Set(done.map(stepKey));
+  const planned = journal.filter((j) => (j.outcome === 'planned' || j.outcome === 'dry-run-ok') && !doneKeys.has(stepKey(j)));
   const plannedSeen = new Set<string>();
   for (const e of planned) {
-    const key = `${e.action}|${e.target}`;
+    const key = stepKey(e);
     if (plannedSeen.has(key)) continue;
     plannedSeen.add(key);
     out.push(`Planned, not applied: ${e.action} on ${e.target}${e.region ? ` in ${e.region}` : ''} (${e.reversible ? 'reversible' : 'irreversible'}; rerun with --apply)`);
@@ -39,31 +42,103 @@ export function derivedManualSteps(input: { readonly inventory?: Inventory; read
     if (status === 'Inactive') out.push(`Access key ${keyId} is inactive, not deleted: keep it for hunting, delete it when the investigation closes`);
   }
 
-  const shared = done.filter((j) => j.step === 'handoff/share');
-  const handedOff = new Set(shared.map((j) => stringField(j.request, 'sourceSnapshotId')));
-  for (const e of done.filter((j) => j.action === 'ec2:CreateSnapshot')) {
-    const snapshotId = stringField(e.response, 'SnapshotId') ?? `the snapshot of ${e.target}`;
-    if (handedOff.has(snapshotId)) continue;
-    out.push(`Hand ${snapshotId}${e.region ? ` (${e.region})` : ''} to the clean room: irctl handoff --apply copies it re-encrypted with the forensics key and shares it with the forensics account`);
-  }
-  for (const e of shared) out.push(attachInCleanRoom(e));
+  const state = journalState(journal);
+  out.push(...cleanRoomSteps(done, state));
+  out.push(...elasticIpSteps(journal, state));
 
-  // Targets are IDs, ARNs or paths such as user/<name>/<key>: match any segment.
-  const touched = new Set(done.flatMap((j) => [j.target, ...j.target.split(/[/:]/)]));
   for (const a of inventory?.attributions ?? []) {
-    if (a.basis === 'heuristic') out.push(`Confirm the heuristic attribution of ${label(a)}: ${a.reason}`);
-    if (!touched.has(a.id)) {
+    const keys = attributionKeys(a, inventory);
+    const fate = state.fateOf(keys);
+    if (a.basis === 'heuristic') {
+      // A suspect the responder released was judged not the attacker's: nothing left to confirm.
+      if (fate?.state === 'released') continue;
+      out.push(`Confirm suspect ${label(a)} (heuristic, no CloudTrail event: ${a.reason}): ${state.touched(keys) ? `acted on${fate ? `, ${describeFate(fate)}` : ''}` : 'no action recorded yet'}`);
+    } else if (!state.touched(keys)) {
       out.push(`No action recorded yet on attacker ${label(a)}: contain or eradicate it, or record why not`);
     }
   }
   // A fleet or group held at capacity 0 counts as touched above, yet it still exists and can relaunch: say so until eradicate removed it.
-  const removed = new Set(done.filter((j) => /^(ec2:CancelSpotFleetRequests|ec2:DeleteFleets|autoscaling:DeleteAutoScalingGroup)$/.test(j.action)).map((j) => j.target));
-  for (const a of (inventory?.attributions ?? []).filter((x) => (x.kind === 'fleet' || x.kind === 'auto-scaling-group') && !removed.has(x.id))) {
+  for (const a of (inventory?.attributions ?? []).filter((x) => x.kind === 'fleet' || x.kind === 'auto-scaling-group')) {
+    const fate = state.fateOf(attributionKeys(a, inventory));
+    if (fate && /^(cancelled|deleted)$/.test(fate.state)) continue;
     const fix = a.basis === 'cloudtrail' ? 'irctl --apply eradicate cancels/deletes it (confirmed)' : 'if it is theirs, irctl --apply eradicate --include-heuristic';
-    out.push(`Attacker ${label(a)} still exists (${a.basis}: ${a.reason}); containment at most held it at capacity 0 or suspended it: ${fix}`);
+    out.push(`${a.basis === 'cloudtrail' ? 'Attacker' : 'Suspect'} ${label(a)} still exists (${a.basis}: ${a.reason}); containment at most held it at capacity 0 or suspended it: ${fix}`);
   }
   // One line per fact: a step journaled on two runs (applied, then skipped-already-done) is one hand-off.
   return [...new Set(out)];
+}
+
+// A case snapshot the journal recorded, by ID where any entry gave it.
+interface CaseSnapshot {
+  readonly id?: string;
+  readonly region?: string;
+  readonly volumeId: string;
+  readonly instanceId?: string;
+}
+
+// Every case snapshot once. A rerun that finds the snapshot already taken journals the volume
+// without a response: it is the snapshot another entry of the same volume named.
+function caseSnapshots(journal: readonly JournalEntry[]): CaseSnapshot[] {
+  const made = journal.filter((j) => isDone(j) && j.action === 'ec2:CreateSnapshot');
+  const volumeKey = (j: JournalEntry) => `${j.region ?? ''}|${j.target}`;
+  const known = new Map(made.flatMap((j) => (stringField(j.response, 'SnapshotId') ? [[volumeKey(j), stringField(j.response, 'SnapshotId')!] as const] : [])));
+  const out = new Map<string, CaseSnapshot>();
+  for (const j of made) {
+    const id = stringField(j.response, 'SnapshotId') ?? known.get(volumeKey(j));
+    const key = id ?? volumeKey(j);
+    if (!out.has(key)) out.set(key, { id, region: j.region, volumeId: j.target, instanceId: sourceInstance(j.request) });
+  }
+  return [...out.values()];
+}
+
+// The snapshot's ir:source-instance tag, as the step asked for it.
+function sourceInstance(request: unknown): string | undefined {
+  const specs = (request as { TagSpecifications?: Array<{ Tags?: Array<{ Key?: string; Value?: string }> }> } | undefined)?.TagSpecifications ?? [];
+  return specs.flatMap((s) => s.Tags ?? []).find((t) => t.Key === TAGS.sourceInstance)?.Value;
+}
+
+// What to hand to the clean room, what was handed, and what was handed but belongs to a released (innocent) instance.
+function cleanRoomSteps(done: readonly JournalEntry[], state: JournalState): string[] {
+  const out: string[] = [];
+  const shared = done.filter((j) => j.step === 'handoff/share');
+  const handedOff = new Set(shared.map((j) => stringField(j.request, 'sourceSnapshotId')));
+  for (const s of caseSnapshots(done)) {
+    const what = `${s.id ?? `the case snapshot of ${s.volumeId}`}${s.region ? ` (${s.region})` : ''}`;
+    const released = s.instanceId ? state.released.get(s.instanceId) : undefined;
+    if (released) {
+      out.push(`Case snapshot ${what} of ${s.instanceId} stays out of the clean room: the instance was ${describeFate(released)} (judged not the attacker's); delete the snapshot when the case closes`);
+      continue;
+    }
+    if (s.id && handedOff.has(s.id)) continue;
+    out.push(`Hand ${what} to the clean room: irctl handoff --apply copies it re-encrypted with the forensics key and shares it with the forensics account`);
+  }
+  for (const e of shared) {
+    const instance = stringField(e.request, 'instanceId');
+    const released = instance ? state.released.get(instance) : undefined;
+    out.push(released ? revokeShare(e, instance!, released) : attachInCleanRoom(e));
+  }
+  return out;
+}
+
+// A copy already shared before its instance was released: the forensics account can still read it until the share is removed.
+function revokeShare(e: JournalEntry, instance: string, released: Fate): string {
+  const copy = stringField(e.request, 'SnapshotId') ?? e.target;
+  const account = (e.request as { UserIds?: string[] }).UserIds?.[0] ?? '<forensics account>';
+  return (
+    `Revoke the clean-room share of ${copy} (${e.region}; copy of ${stringField(e.request, 'sourceSnapshotId') ?? 'a case snapshot'} of ${instance}, ${describeFate(released)}): ` +
+    `aws ec2 modify-snapshot-attribute --region ${e.region} --snapshot-id ${copy} --attribute createVolumePermission --operation-type remove --user-ids ${account}; ` +
+    `then aws ec2 delete-snapshot --region ${e.region} --snapshot-id ${copy}, and ask the forensics team to delete any copy they made of it`
+  );
+}
+
+// An address containment disassociated stays allocated (billed, still the account's) until eradicate releases it or release re-associates it.
+function elasticIpSteps(journal: readonly JournalEntry[], state: JournalState): string[] {
+  return elasticIps(journal)
+    .filter((a) => state.fateOf(regionalKeys(a.region, a.allocationId))?.state === 'disassociated (still allocated)')
+    .map(
+      (a) =>
+        `Elastic IP ${a.publicIp ? `${a.publicIp} ` : ''}(${a.allocationId}, ${a.region}) of ${a.instanceId ?? 'a contained instance'} is disassociated but still allocated to the account: irctl --apply eradicate releases it (confirmed), or irctl release re-associates it if the instance is innocent`,
+    );
 }
 
 // What the forensics team runs, in the forensics account, to examine a shared copy.

@@ -8,6 +8,7 @@ import type { JournalAnchor } from '../case/anchor';
 import { canonicalJson, GENESIS_HASH } from '../case/journal';
 import type { Attribution, CaseContext, Inventory, JournalEntry, JournalOutcome, Sighting, Subject, Validation } from '../model';
 import { escapeMarkdown as md, table, utc } from './markdown';
+import { attributionKeys, describeFate, elasticIps, iamKeys, instancesActedOn, journalState, type JournalState, regionalKeys, resolvedBy } from './journal-state';
 import { derivedManualSteps } from './report-manual';
 import type { HuntSummary } from '../hunt/hunt';
 import { huntManualSteps, huntSection } from '../hunt/report';
@@ -42,7 +43,7 @@ export function renderReport(input: ReportInput): string {
     summary(input, journal, integrity.head),
     validations.length ? validationFacts(validations) : '### Validation facts\n\n_validate has not run_',
     `## Timeline (UTC)\n\n${timeline(inventory, journal.filter(happened), ctx.accountId)}`,
-    `## Attacker's resources\n\n${inventory ? inventoryTables(inventory) : '_scope has not run_'}`,
+    `## Attacker's resources\n\n${inventory ? inventoryTables(inventory, journalState(journal), journal) : '_scope has not run_'}`,
     huntSection(input.hunts ?? []),
     `## Actions taken\n\n${actions(journal.filter(happened))}`,
     `## Planned, not applied\n\n${planned(journal)}`,
@@ -58,9 +59,13 @@ function summary(input: ReportInput, journal: readonly JournalEntry[], head: str
   const validations = input.validations ?? [];
   const list = (values: ReadonlyArray<string | undefined>) => [...new Set(values.filter((v): v is string => !!v))].join(', ') || undefined;
   const attributions = inventory?.attributions ?? [];
-  const count = (kind: Attribution['kind']): number => attributions.filter((a) => a.kind === kind).length;
+  // Only CloudTrail evidence makes a resource the attacker's; a heuristic tie is a suspect until a responder confirms it.
+  const count = (kind: Attribution['kind'], basis: Attribution['basis'] = 'cloudtrail'): number => attributions.filter((a) => a.kind === kind && a.basis === basis).length;
+  const suspects = SUSPECT_KINDS.map(([kind, what]) => [count(kind, 'heuristic'), what] as const).filter(([n]) => n > 0);
   const byOutcome = OUTCOMES.map((o) => [o, journal.filter((j) => j.outcome === o).length] as const).filter(([, n]) => n > 0);
-  const failureCount = (inventory?.failures.length ?? 0) + journal.filter((j) => j.outcome === 'failed').length;
+  const failed = journal.filter((j) => j.outcome === 'failed');
+  const resolved = failed.filter((j) => resolvedBy(journal, j)).length;
+  const failureCount = `${(inventory?.failures.length ?? 0) + failed.length}${resolved ? ` (${resolved} resolved by a later run)` : ''}`;
   const rows: Array<[string, string | undefined]> = [
     ['Case', ctx.caseId],
     ['Account', ctx.accountId],
@@ -71,18 +76,31 @@ function summary(input: ReportInput, journal: readonly JournalEntry[], head: str
     ['Principal', list(validations.map((v) => v.principalArn))],
     ['Access key', list(validations.map((v) => v.accessKeyId))],
     [
-      'Attributed to the attacker',
+      'Attributed to the attacker (CloudTrail)',
       inventory
         ? `${count('instance')} instances, ${count('key-pair')} key pairs, ${count('image')} AMIs, ${count('snapshot')} snapshots, ${count('spot-request')} Spot requests, ${count('fleet')} fleets, ${count('auto-scaling-group')} Auto Scaling groups, ${count('iam-user')} IAM users, ${count('iam-role')} IAM roles assumed`
         : undefined,
     ],
+    ['Suspects to confirm (heuristic, no CloudTrail event)', inventory ? suspects.map(([n, what]) => `${n} ${what}`).join(', ') || 'none' : undefined],
     ['CloudTrail events of the attacker', inventory ? String(inventory.events.length) : undefined],
     ['Actions', byOutcome.length ? byOutcome.map(([o, n]) => `${n} ${o}`).join(', ') : 'none recorded'],
-    ['Failures', String(failureCount)],
+    ['Failures', failureCount],
     ['Journal chain head', head ? `${head} (${journal.length} entries)` : 'empty journal'],
   ];
   return `## Summary\n\n${table(['Item', 'Value'], rows.filter(([, v]) => v !== undefined))}`;
 }
+
+const SUSPECT_KINDS: ReadonlyArray<readonly [Attribution['kind'], string]> = [
+  ['instance', 'instances'],
+  ['key-pair', 'key pairs'],
+  ['image', 'AMIs'],
+  ['snapshot', 'snapshots'],
+  ['spot-request', 'Spot requests'],
+  ['fleet', 'fleets'],
+  ['auto-scaling-group', 'Auto Scaling groups'],
+  ['iam-user', 'IAM users'],
+  ['iam-role', 'IAM roles'],
+];
 
 function scopeRuns(inventory: Inventory | undefined): string {
   if (!inventory) return 'none yet: run irctl scope';
@@ -131,7 +149,7 @@ function timeline(inventory: Inventory | undefined, journal: readonly JournalEnt
   for (const a of inventory?.attributions ?? []) {
     if (a.basis !== 'heuristic') continue;
     const created = createdAt(inventory, a);
-    if (created) push(created, ['inventory', a.region, `${a.kind} ${a.id} created`, `attributed: ${a.reason}`]);
+    if (created) push(created, ['inventory', a.region, `${a.kind} ${a.id} created`, `suspect, to confirm (heuristic): ${a.reason}`]);
   }
   for (const j of journal) {
     push(j.ts, ['irctl', j.region, `${j.step}: ${j.action} on ${j.target}`, `${j.outcome} by ${j.caller}`]);
@@ -169,12 +187,24 @@ function createdAt(inventory: Inventory | undefined, a: Attribution): string | u
   }
 }
 
-function inventoryTables(inv: Inventory): string {
+function inventoryTables(inv: Inventory, state: JournalState, journal: readonly JournalEntry[]): string {
   const marks = new Map((inv.attributions ?? []).map((a) => [`${a.kind}/${a.region ?? ''}/${a.id}`, a]));
   const mark = (kind: Attribution['kind'], region: string | undefined, id: string) => marks.get(`${kind}/${region ?? ''}/${id}`);
   const attacker = (kind: Attribution['kind'], region: string | undefined, id: string): string => {
     const a = mark(kind, region, id);
-    return a ? `${a.basis}: ${a.reason}` : '';
+    if (!a) return '';
+    return a.basis === 'cloudtrail' ? `attacker (CloudTrail): ${a.reason}` : `suspect, to confirm (heuristic): ${a.reason}`;
+  };
+  // Scope's state, then what the journal recorded since: the same rule for every table.
+  const now = (kind: Attribution['kind'], region: string | undefined, id: string, scoped: string | undefined, seen: Sighting | undefined): string | undefined => {
+    const a = mark(kind, region, id);
+    const fate = state.fateOf(a ? attributionKeys(a, inv) : regionalKeys(region, id));
+    const before = stateOf(scoped, seen);
+    if (!fate) return before;
+    // A scope run after the change (a re-scope to confirm eradication) saw the newer state.
+    const scopedAt = seen?.lastSeenAt ?? inv.generatedAt;
+    if (before && Date.parse(scopedAt) > Date.parse(fate.at)) return `${before} (scope, ${utc(scopedAt)}; earlier: ${describeFate(fate)})`;
+    return `${before ? `${before} at scope; ` : ''}${describeFate(fate)}`;
   };
   const hidden: string[] = [];
   // Only what is tied to the attacker: an account's default snapshots and AMIs would bury it.
@@ -189,7 +219,7 @@ function inventoryTables(inv: Inventory): string {
     section(
       title,
       ['Region', 'ID', 'Name', 'State', 'Created (UTC)', ...detailKeys, 'Why'],
-      mine(title, kind, list, (r) => [r.region, r.id]).map((r) => [r.region, r.id, r.name, stateOf(r.state, r.seen), utc(r.createdAt), ...detailKeys.map((k) => r.details?.[k]), attacker(kind, r.region, r.id)]),
+      mine(title, kind, list, (r) => [r.region, r.id]).map((r) => [r.region, r.id, r.name, now(kind, r.region, r.id, r.state, r.seen), utc(r.createdAt), ...detailKeys.map((k) => r.details?.[k]), attacker(kind, r.region, r.id)]),
     );
   const sections = [
     section(
@@ -198,7 +228,7 @@ function inventoryTables(inv: Inventory): string {
       mine('Instances', 'instance', inv.instances, (i) => [i.region, i.instanceId]).map((i) => [
         i.region,
         i.instanceId,
-        stateOf(i.state, i.seen),
+        now('instance', i.region, i.instanceId, i.state, i.seen),
         i.instanceType,
         utc(i.launchTime),
         i.keyName,
@@ -219,20 +249,39 @@ function inventoryTables(inv: Inventory): string {
     regional('Auto Scaling groups', 'auto-scaling-group', inv.autoScalingGroups ?? [], ['desiredCapacity', 'minSize', 'launchTemplate', 'instanceIds']),
     section(
       'IAM users',
-      ['User', 'Created (UTC)', 'Access keys', 'Console password', 'Attached policies', 'Inline policies', 'Why'],
+      ['User', 'State', 'Created (UTC)', 'Access keys', 'Console password', 'Attached policies', 'Inline policies', 'Why'],
       mine('IAM users', 'iam-user', inv.iamUsers, (u) => [undefined, u.userName]).map((u) => [
         u.userName,
+        ((f) => (f ? describeFate(f) : stateOf('', u.seen)))(state.fateOf(iamKeys('user', u.userName))),
         utc(u.createdAt),
-        u.accessKeys.map((k) => `${k.id} (${k.status})`).join(', '),
+        u.accessKeys.map((k) => ((f) => `${k.id} (${f ? `${k.status} at scope; ${describeFate(f)}` : k.status})`)(state.fateOf([`access-key:${k.id}`]))).join(', '),
         u.hasLoginProfile ? 'yes' : 'no',
         u.attachedPolicies.join(', '),
         u.inlinePolicies.join(', '),
         attacker('iam-user', undefined, u.userName),
       ]),
     ),
+    section(
+      'IAM roles assumed',
+      ['Role', 'State', 'Why'],
+      (inv.attributions ?? []).filter((a) => a.kind === 'iam-role').map((a) => [a.id, ((f) => (f ? describeFate(f) : ''))(state.fateOf(attributionKeys(a, inv))), attacker('iam-role', a.region, a.id)]),
+    ),
+    elasticIpTable(journal, state),
   ];
   const rest = hidden.length ? ` Not shown, not tied to the attacker: ${hidden.join(', ')} (inventory.json lists everything).` : '';
-  return [`Scoped ${utc(inv.generatedAt)} across ${inv.regions.join(', ')}.${rest}`, ...sections].join('\n\n');
+  const scoped = new Set(inv.instances.map((i) => i.instanceId));
+  const unscoped = [...instancesActedOn(journal)].filter(([id]) => !scoped.has(id));
+  const extra = unscoped.length
+    ? md(`Acted on by irctl but not in inventory.json (launched after scope, or named by hand): ${unscoped.map(([id, region]) => `${id}${region ? ` (${region})` : ''}${((f) => (f ? `: ${describeFate(f)}` : ''))(state.fateOf(regionalKeys(region, id)))}`).join('; ')}.`)
+    : '';
+  const legend = 'Attacker: a CloudTrail event of the attacker ties it. Suspect: inferred from times and key names only; confirm before acting on it. State: as scope saw it, then the latest change the journal records.';
+  return [`Scoped ${utc(inv.generatedAt)} across ${inv.regions.join(', ')}.${rest}\n\n${legend}${extra ? `\n\n${extra}` : ''}`, ...sections].join('\n\n');
+}
+
+// Elastic IPs are not scoped: the journal's address records are what the case knows of them.
+function elasticIpTable(journal: readonly JournalEntry[], state: JournalState): string {
+  const rows = elasticIps(journal).map((a) => [a.region, a.allocationId, a.publicIp, a.instanceId, ((f) => (f ? describeFate(f) : ''))(state.fateOf(regionalKeys(a.region, a.allocationId)))]);
+  return `### Elastic IPs\n\n${rows.length ? table(['Region', 'Allocation', 'Public IP', 'Instance', 'State'], rows) : '_none acted on_'}`;
 }
 
 // A record a later scope no longer found stays listed (inventory.json merges every run), marked.
@@ -241,9 +290,13 @@ function stateOf(state: string | undefined, seen: Sighting | undefined): string 
 }
 
 function planned(journal: readonly JournalEntry[]): string {
-  const rows = journal.filter((j) => !happened(j));
-  if (rows.length === 0) return '_nothing only planned_';
-  return `Steps a plan run checked (dry run where AWS has one) and nobody has applied in that run; rerun the phase with --apply to act.\n\n${table(
+  const plans = journal.filter((j) => !happened(j));
+  // A plan a later run applied is an action now, not a plan.
+  const rows = plans.filter((j) => !resolvedBy(journal, j));
+  const applied = plans.length - rows.length;
+  const later = applied ? ` ${applied} planned step${applied > 1 ? 's' : ''} applied later ${applied > 1 ? 'are' : 'is'} listed under Actions taken.` : '';
+  if (rows.length === 0) return `_nothing only planned_${later ? `\n\n${later.trim()}` : ''}`;
+  return `Steps a plan run checked (dry run where AWS has one) and no later run applied; rerun the phase with --apply to act.${later}\n\n${table(
     ['#', 'Time (UTC)', 'Step', 'Action', 'Target', 'Region', 'Outcome', 'Reversible'],
     rows.map((j) => [j.seq, utc(j.ts), j.step, j.action, j.target, j.region, j.outcome, j.reversible ? 'yes' : 'no']),
   )}`;
@@ -273,7 +326,9 @@ function happenedOutcome(o: JournalOutcome): boolean {
 function failures(inventory: Inventory | undefined, journal: readonly JournalEntry[]): string {
   const rows = [
     ...(inventory?.failures ?? []).map((f) => ['scope', f.step, f.region, f.target, f.message]),
-    ...journal.filter((j) => j.outcome === 'failed').map((j) => [`journal #${j.seq}`, j.step, j.region, j.target, j.error ?? `${j.action} failed`]),
+    ...journal
+      .filter((j) => j.outcome === 'failed')
+      .map((j) => [`journal #${j.seq}`, j.step, j.region, j.target, `${j.error ?? `${j.action} failed`}${((r) => (r ? ` (resolved: done in entry #${r.seq})` : ''))(resolvedBy(journal, j))}`]),
   ];
   return rows.length ? table(['Source', 'Step', 'Region', 'Target', 'Message'], rows) : '_none_';
 }

@@ -36,7 +36,7 @@ export function snapshotActions(env: PhaseEnv, state: RegionState, instance: Ins
             ResourceType: 'snapshot' as const,
             Tags: [
               { Key: TAGS.caseId, Value: env.ctx.caseId },
-              { Key: 'ir:source-instance', Value: instance.InstanceId! },
+              { Key: TAGS.sourceInstance, Value: instance.InstanceId! },
               { Key: 'ir:source-device', Value: b.DeviceName ?? '' },
             ],
           },

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Journal, readJournal, type JournalInput } from '../../../tooling/case/journal';
 import { renderReport, escapeMarkdown } from '../../../tooling/analysis';
 import type { CaseContext, Inventory, JournalEntry, TrailEvent, Validation } from '../../../tooling/model';
+import { writeJournal as writeFixtureJournal } from './journal-fixture';
 
 const ctx: CaseContext = {
   caseId: 'IR-2026-0042',
@@ -18,24 +15,7 @@ const event = (id: string, eventTime: string, eventName: string, extra: Partial<
   accessKeyId: 'AKIAVICTIM0000000001', sourceIp: '203.0.113.7', resources: [], ...extra,
 });
 
-/** A real journal (the colleague's writer) in a temp dir, read back as the CLI would. */
-function writeJournal(entries: Array<{ ts: string } & JournalInput>): JournalEntry[] {
-  const dir = mkdtempSync(join(tmpdir(), 'ir-report-'));
-  let next = 0;
-  const journal = Journal.open(dir, {
-    caseId: ctx.caseId,
-    caller: 'arn:aws:sts::123456789012:assumed-role/SecurityBreakGlass/IR-2026-0042',
-    clock: { now: () => Date.parse(entries[next++].ts), sleep: async () => undefined },
-  });
-  for (const entry of entries) {
-    const input: Partial<typeof entry> = { ...entry };
-    delete input.ts; // the journal stamps its own time, from the clock above
-    journal.append(input as JournalInput);
-  }
-  const written = readJournal(dir);
-  rmSync(dir, { recursive: true, force: true });
-  return written;
-}
+const writeJournal = (entries: Parameters<typeof writeFixtureJournal>[1]): JournalEntry[] => writeFixtureJournal(ctx.caseId, entries);
 
 const journal = writeJournal([
   { ts: '2026-11-20T10:15:00+02:00', step: 'contain-credentials/deactivate-key', action: 'iam:UpdateAccessKey', target: 'user/svc-build/AKIAVICTIM0000000001', request: { UserName: 'svc-build', AccessKeyId: 'AKIAVICTIM0000000001', Status: 'Inactive' }, outcome: 'applied', reversible: true },
@@ -144,8 +124,8 @@ describe('renderReport', () => {
 
   test('the resources section shows what is tied to the attacker, with basis and reason, and counts the rest', () => {
     const instances = rows(section("Attacker's resources")).filter((r) => r.includes('i-0'));
-    expect(instances.find((r) => r.includes('i-0miner1'))).toContain('cloudtrail: RunInstances at 2026-11-20T07:30:00Z');
-    expect(instances.find((r) => r.includes('i-0miner2'))).toContain('heuristic: launched in the window');
+    expect(instances.find((r) => r.includes('i-0miner1'))).toContain('attacker (CloudTrail): RunInstances at 2026-11-20T07:30:00Z');
+    expect(instances.find((r) => r.includes('i-0miner2'))).toContain('suspect, to confirm (heuristic): launched in the window');
     expect(instances.some((r) => r.includes('i-0control'))).toBe(false);
     expect(section("Attacker's resources")).toContain('Not shown, not tied to the attacker: 1 instances');
     expect(section("Attacker's resources")).toContain('### AMIs\n\n_none tied to the attacker_');
@@ -175,7 +155,7 @@ describe('renderReport', () => {
     { name: 'keys left inactive for hunting', expected: 'Access key AKIAVICTIM0000000001 is inactive, not deleted: keep it for hunting' },
     { name: 'case snapshots to hand to the clean room', expected: 'Hand snap-0case1 (eu-west-1) to the clean room: irctl handoff --apply copies it re-encrypted' },
     { name: 'planned steps never applied', expected: 'Planned, not applied: ec2:TerminateInstances on i-0miner2 in eu-west-1 (irreversible; rerun with --apply)' },
-    { name: 'heuristic attributions to confirm', expected: 'Confirm the heuristic attribution of instance i-0miner2 (eu-west-1)' },
+    { name: 'heuristic suspects to confirm', expected: 'Confirm suspect instance i-0miner2 (eu-west-1) (heuristic, no CloudTrail event: launched in the window' },
     { name: 'attacker resources nobody acted on', expected: 'No action recorded yet on attacker iam-user backup-admin' },
   ])('what remains manual lists $name', ({ expected }) => expect(section('What remains manual')).toContain(escapeMarkdown(expected)));
 
