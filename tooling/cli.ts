@@ -132,7 +132,7 @@ function program(io: CliIo, said: Said, onResult: (r: CommandResult, json: boole
     .option('--account <id>', 'target account (12 digits)')
     .option('--regions <list>', 'comma-separated regions (default: org config allowed + enabled in the account)')
     .option('--config <file>', 'org config file (default: $IR_GUARDRAILS_CONFIG or the example)')
-    .option('--apply', 'act; without it irctl only plans (EC2 calls with DryRun)', false)
+    .option('--apply', 'act; without it irctl only plans (reversible EC2 steps sent with DryRun; irreversible steps never sent, their targets only read)', false)
     .option('--yes-irreversible', 'confirm every irreversible step (terminate, delete, release EIP) without asking', false)
     .option('--mfa-serial <arn>', 'MFA device for assuming the IR roles')
     .option('--mfa-token <code>', 'current MFA code (else prompted on a terminal)')
@@ -235,6 +235,13 @@ function closingLines(result: CommandResult): { err: string[]; out: string[] } {
     err.push(`Credentials tied to the attacker were left contained: not confirmed. Fix: rerun and type the key ID or user name when asked, or pass ${ATTACKER_CREDENTIALS_FLAG}.`);
   }
   const plan = result.results.some((r) => r.outcome === 'dry-run-ok' || r.outcome === 'planned');
+  // A DryRun call AWS carried out (or may have) did change something: the plan must not say otherwise.
+  const changed = result.results.filter((r) => r.mayHaveChanged);
+  if (changed.length) {
+    const list = changed.map((r) => `${r.action} ${r.target}${r.region ? ` (${r.region})` : ''}`).join(', ');
+    err.push(`This was a plan, but ${changed.length} call(s) sent with DryRun may have changed AWS: ${list}. Fix: inspect each of them now (see the FAILED lines above); every other step was only planned. Add --apply to act.`);
+    return { err, out: [] };
+  }
   return { err, out: plan ? ['This was a plan: nothing changed. Add --apply to act.'] : [] };
 }
 
