@@ -51,7 +51,12 @@ const COMMANDS: ReadonlyArray<{ name: string; summary: string; flags: ReadonlyAr
     run: containCredentialsCommand,
   },
   { name: 'contain-instances', summary: 'instances CloudTrail ties to the attacker, or --instance (heuristic suspects are listed): evidence, snapshots, isolation, Auto Scaling/ELB/profile hold, fleets held at capacity 0, Elastic IPs disassociated (all reversible)', flags: ['instance', 'networkAclCut', 'includeHeuristic'], run: containInstancesCommand },
-  { name: 'eradicate', summary: 'cancel Spot requests and fleets, terminate after snapshots complete, release Elastic IPs; delete key pairs, AMIs, backdoor users (each confirmed)', flags: ['instance', 'keyPair', 'image', 'user', 'includeHeuristic'], run: eradicateCommand },
+  {
+    name: 'eradicate',
+    summary: 'cancel Spot requests and fleets, terminate after snapshots complete, release Elastic IPs; delete Auto Scaling groups, key pairs, AMIs, backdoor users (each confirmed; the plan only reads them)',
+    flags: ['instance', 'keyPair', 'image', 'user', 'fleet', 'autoScalingGroup', 'includeHeuristic'],
+    run: eradicateCommand,
+  },
   {
     name: 'release',
     summary: 'undo the containment recorded in the journal: the whole case, or only --instance / --user / --access-key (releasing an instance never re-enables a credential)',
@@ -79,6 +84,12 @@ const TARGET_FLAGS = {
     new Option('--user <name>', 'IAM user name (repeatable). contain-credentials: contain this user (a suspect is contained only when named here); eradicate: delete it; release: release only it').argParser(collect),
   keyPair: () => new Option('--key-pair <region:name>', 'key pair to delete (repeatable)').argParser(collect),
   image: () => new Option('--image <region:ami>', 'AMI to deregister (repeatable)').argParser(collect),
+  fleet: () =>
+    new Option('--fleet <region:id>', 'Spot Fleet (sfr-…) or EC2 Fleet (fleet-…) to cancel, its running instances snapshotted then terminated first (repeatable; for a fleet scope did not tie to the attacker, or just this one)').argParser(
+      collect,
+    ),
+  autoScalingGroup: () =>
+    new Option('--auto-scaling-group <region:name>', 'Auto Scaling group to delete: sized to 0, its instances snapshotted then terminated first, then deleted (repeatable)').argParser(collect),
   networkAclCut: () =>
     new Option(
       '--network-acl-cut',

@@ -23,6 +23,10 @@ export const ID_FORMATS = {
   image: { flag: '--image', what: 'an AMI ID', pattern: /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, example: 'us-east-1:ami-0123456789abcdef0' },
   principal: { flag: '--principal', what: 'an IAM user, role or assumed-role ARN', pattern: /^arn:aws[\w-]*:(?:iam|sts)::\d{12}:(?:user|role|assumed-role)\/[\w+=,.@/-]+$/, example: 'arn:aws:iam::123456789012:user/name' },
   user: { flag: '--user', what: 'an IAM user name', pattern: /^[\w+=,.@-]{1,64}$/, example: 'backdoor-admin' },
+  // Spot Fleet sfr-… / EC2 Fleet fleet-…: a UUID on AWS, 17 hex digits on some emulators.
+  fleet: { flag: '--fleet', what: 'a Spot Fleet or EC2 Fleet ID', pattern: /^(?:sfr|fleet)-(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{17})$/, example: 'us-east-1:sfr-0123abcd-4567-89ab-cdef-0123456789ab' },
+  // AWS: 1-255 ASCII characters 33-126, no colon.
+  autoScalingGroup: { flag: '--auto-scaling-group', what: 'an Auto Scaling group name', pattern: /^[\x21-\x39\x3b-\x7e]{1,255}$/, example: 'us-east-1:miner-asg' },
 } as const satisfies Record<string, IdFormat>;
 
 /** The sentence for a malformed value. */
@@ -53,6 +57,8 @@ export interface IdInputs {
   readonly user?: readonly string[];
   readonly keyPair?: readonly string[];
   readonly image?: readonly string[];
+  readonly fleet?: readonly string[];
+  readonly autoScalingGroup?: readonly string[];
 }
 
 const list = (v: string | readonly string[] | undefined): readonly string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : v);
@@ -69,6 +75,8 @@ export function checkIds(input: IdInputs): void {
   for (const u of input.user ?? []) checkId('user', u);
   for (const v of input.keyPair ?? []) regionalId('--key-pair', v, 'us-east-1:miner-key', () => undefined);
   for (const v of input.image ?? []) regionalId('--image', v, ID_FORMATS.image.example, (id) => checkId('image', id));
+  for (const v of input.fleet ?? []) regionalId('--fleet', v, ID_FORMATS.fleet.example, (id) => checkId('fleet', id));
+  for (const v of input.autoScalingGroup ?? []) regionalId('--auto-scaling-group', v, ID_FORMATS.autoScalingGroup.example, (id) => checkId('autoScalingGroup', id));
 }
 
 /** Split `<region>:<id>` and check both halves. */
