@@ -37,6 +37,7 @@ import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
 import { simulate } from '../../dev/simulate';
 import { newCase, steppingClock } from './case-harness';
 import { athenaRequests, iamRequests } from './permission-map';
+import { IRREVERSIBLE_CALLS } from './irreversible-calls';
 
 /**
  * Known gaps: actions irctl needs that policies/roles does not grant yet. Each must be fixed in
@@ -119,7 +120,12 @@ beforeAll(async () => {
       fleets: [{ region: 'us-east-1', id: fleetId }],
     });
   // The plan validates the irreversible steps by reading their targets: those reads are proven too.
-  await phase(false, eradication);
+  const planned = (await phase(false, eradication)).exec;
+  expect(planned.failures).toEqual([]);
+  expect(planned.results.filter((r) => r.outcome === 'dry-run-ok' && IRREVERSIBLE_CALLS.includes(r.action))).toEqual([]);
+  const checked = planned.results.filter((r) => ['ec2:CancelSpotInstanceRequests', 'ec2:CancelSpotFleetRequests', 'ec2:ReleaseAddress', 'ec2:TerminateInstances'].includes(r.action));
+  expect(new Set(checked.map((r) => r.action)).size).toBe(4);
+  expect(new Set(checked.map((r) => r.outcome))).toEqual(new Set(['planned']));
   await phase(true, eradication);
   // verify reads the anchors back as the analyst.
   expect(await latestAnchor((await sessions.session('analyst')).clients, anchor, ctx.caseId)).toBeDefined();
