@@ -3,7 +3,8 @@
  * cancelled before anything is terminated (they would relaunch it), the attacker's fleets and
  * Auto Scaling groups go with their instances (tooling/eradicate-compute.ts), an instance is terminated
  * only once every one of its volumes has a completed case snapshot, its Elastic IPs are then
- * released, and key pairs, AMIs and backdoor users go. Every deletion is irreversible and confirmed (once per instance or user).
+ * released, and key pairs, AMIs and backdoor users go. Every deletion is irreversible and confirmed (once per instance or user);
+ * a plan sends none of them, not even with DryRun, and reads each target instead (Action.check).
  */
 import {
   DeleteKeyPairCommand,
