@@ -48,7 +48,12 @@ const COMMANDS: ReadonlyArray<{ name: string; summary: string; flags: ReadonlyAr
     run: containCredentialsCommand,
   },
   { name: 'contain-instances', summary: 'instances CloudTrail ties to the attacker, or --instance (heuristic suspects are listed): evidence, snapshots, isolation, Auto Scaling/ELB/profile hold, fleets held at capacity 0, Elastic IPs disassociated (all reversible)', flags: ['instance', 'networkAclCut', 'includeHeuristic'], run: containInstancesCommand },
-  { name: 'eradicate', summary: 'cancel Spot requests and fleets, terminate after snapshots complete, release Elastic IPs; delete key pairs, AMIs, backdoor users (each confirmed)', flags: ['instance', 'keyPair', 'image', 'user', 'includeHeuristic'], run: eradicateCommand },
+  {
+    name: 'eradicate',
+    summary: 'cancel Spot requests and fleets, terminate after snapshots complete, release Elastic IPs; delete Auto Scaling groups, key pairs, AMIs, backdoor users (each confirmed; the plan only reads them)',
+    flags: ['instance', 'keyPair', 'image', 'user', 'fleet', 'autoScalingGroup', 'includeHeuristic'],
+    run: eradicateCommand,
+  },
   {
     name: 'release',
     summary: 'undo the containment recorded in the journal: the whole case, or only --instance / --user / --role / --access-key (releasing an instance never re-enables a credential)',
@@ -78,6 +83,12 @@ const TARGET_FLAGS = {
     new Option('--role <name>', "IAM role name (repeatable). contain-credentials: revoke this role's sessions issued before now (a suspect role is revoked only when named here; never an IR or service-linked role); release: remove only its revocation").argParser(collect),
   keyPair: () => new Option('--key-pair <region:name>', 'key pair to delete (repeatable)').argParser(collect),
   image: () => new Option('--image <region:ami>', 'AMI to deregister (repeatable)').argParser(collect),
+  fleet: () =>
+    new Option('--fleet <region:id>', 'Spot Fleet (sfr-…) or EC2 Fleet (fleet-…) to cancel, its running instances snapshotted then terminated first (repeatable; for a fleet scope did not tie to the attacker, or just this one)').argParser(
+      collect,
+    ),
+  autoScalingGroup: () =>
+    new Option('--auto-scaling-group <region:name>', 'Auto Scaling group to delete: sized to 0, its instances snapshotted then terminated first, then deleted (repeatable)').argParser(collect),
   networkAclCut: () =>
     new Option(
       '--network-acl-cut',
@@ -131,7 +142,7 @@ function program(io: CliIo, said: Said, onResult: (r: CommandResult, json: boole
     .option('--account <id>', 'target account (12 digits)')
     .option('--regions <list>', 'comma-separated regions (default: org config allowed + enabled in the account)')
     .option('--config <file>', 'org config file (default: $IR_GUARDRAILS_CONFIG or the example)')
-    .option('--apply', 'act; without it irctl only plans (EC2 calls with DryRun)', false)
+    .option('--apply', 'act; without it irctl only plans (reversible EC2 steps sent with DryRun; irreversible steps never sent, their targets only read)', false)
     .option('--yes-irreversible', 'confirm every irreversible step (terminate, delete, release EIP) without asking', false)
     .option('--mfa-serial <arn>', 'MFA device for assuming the IR roles')
     .option('--mfa-token <code>', 'current MFA code (else prompted on a terminal)')
@@ -246,6 +257,13 @@ function closingLines(result: CommandResult): { err: string[]; out: string[] } {
     err.push(`Credentials tied to the attacker were left contained: not confirmed. Fix: rerun and type the key ID, user or role name when asked, or pass ${ATTACKER_CREDENTIALS_FLAG}.`);
   }
   const plan = result.results.some((r) => r.outcome === 'dry-run-ok' || r.outcome === 'planned');
+  // A DryRun call AWS carried out (or may have) did change something: the plan must not say otherwise.
+  const changed = result.results.filter((r) => r.mayHaveChanged);
+  if (changed.length) {
+    const list = changed.map((r) => `${r.action} ${r.target}${r.region ? ` (${r.region})` : ''}`).join(', ');
+    err.push(`This was a plan, but ${changed.length} call(s) sent with DryRun may have changed AWS: ${list}. Fix: inspect each of them now (see the FAILED lines above); every other step was only planned. Add --apply to act.`);
+    return { err, out: [] };
+  }
   return { err, out: plan ? ['This was a plan: nothing changed. Add --apply to act.'] : [] };
 }
 

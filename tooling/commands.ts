@@ -38,6 +38,10 @@ export interface TargetFlags {
   readonly role?: readonly string[];
   readonly keyPair?: readonly string[];
   readonly image?: readonly string[];
+  /** eradicate: fleets (`region:sfr-…` / `region:fleet-…`) to cancel, named by the responder. */
+  readonly fleet?: readonly string[];
+  /** eradicate: Auto Scaling groups (`region:name`) to delete, named by the responder. */
+  readonly autoScalingGroup?: readonly string[];
   /** contain-instances, eradicate: also act on what scope tied to the attacker by heuristics only. */
   readonly includeHeuristic?: boolean;
   /** scope: `cloudtrail` (LookupEvents) or `athena` (the organization trail). */
@@ -239,7 +243,7 @@ function stolenCredentials(vs: readonly Validation[], flagged: string | string[]
 /** eradicate: terminate, delete key pairs and AMIs, delete backdoor users. */
 export async function eradicateCommand(rt: Runtime, flags: TargetFlags): Promise<CommandResult> {
   const inv = readCaseFile<Inventory>(rt.ctx, 'inventory.json');
-  const flagged = !!(flags.instance?.length || flags.keyPair?.length || flags.image?.length || flags.user?.length);
+  const flagged = !!(flags.instance?.length || flags.keyPair?.length || flags.image?.length || flags.user?.length || flags.fleet?.length || flags.autoScalingGroup?.length);
   const proven = { cloudTrailOnly: !flags.includeHeuristic };
   const stolen = stolenCredentials(readValidations(rt.ctx), flags.accessKey);
   const keyName = (id: string, region?: string) => inv?.keyPairs.find((k) => k.id === id && k.region === region)?.name ?? id;
@@ -249,6 +253,9 @@ export async function eradicateCommand(rt: Runtime, flags: TargetFlags): Promise
         keyPairs: regional(flags.keyPair, '--key-pair').map((k) => ({ region: k.region, name: k.id })),
         images: regional(flags.image, '--image').map((i) => ({ region: i.region, imageId: i.id })),
         userNames: flags.user,
+        // Named launchers: one scope did not attribute, or just this one of several.
+        fleets: regional(flags.fleet, '--fleet').map((f) => ({ ...f, named: true })),
+        autoScalingGroups: regional(flags.autoScalingGroup, '--auto-scaling-group').map((g) => ({ ...g, named: true })),
         stolen,
       }
     : {
@@ -262,22 +269,23 @@ export async function eradicateCommand(rt: Runtime, flags: TargetFlags): Promise
         autoScalingGroups: attributed(inv, 'auto-scaling-group', proven).map((g) => ({ region: g.region!, id: g.id })),
         stolen,
       };
-  if (!flagged && !inv) throw new UsageError('eradicate needs targets. Fix: run scope first, or pass --instance / --key-pair region:name / --image region:ami / --user name.');
+  if (!flagged && !inv) throw new UsageError('eradicate needs targets. Fix: run scope first, or pass --instance / --key-pair region:name / --image region:ami / --user name / --fleet region:id / --auto-scaling-group region:name.');
   const guessed = (inv?.attributions ?? []).filter((a) => a.basis !== 'cloudtrail' && ['instance', 'key-pair', 'image', 'iam-user', 'fleet', 'auto-scaling-group'].includes(a.kind));
   const notEradicated: string[] = [];
   if (!flagged && !flags.includeHeuristic && guessed.length) {
     rt.reporter.warn(
       `${guessed.length} resource(s) are tied to the attacker by heuristics only and are NOT eradicated: ${guessed.map((a) => `${a.kind} ${a.id}`).join(', ')}. ` +
-        'Fix: check each one, then name those that are the attacker\'s with --instance/--key-pair/--image/--user, or pass --include-heuristic (the stolen key and its owner are never deleted).',
+        'Fix: check each one, then name those that are the attacker\'s with --instance/--key-pair/--image/--user/--fleet/--auto-scaling-group, or pass --include-heuristic (the stolen key and its owner are never deleted).',
     );
     // A launcher left running relaunches miners: each one is a line of its own in the report.
     for (const a of guessed.filter((g) => g.kind === 'fleet' || g.kind === 'auto-scaling-group')) {
-      notEradicated.push(`${a.kind === 'fleet' ? 'Fleet' : 'Auto Scaling group'} ${a.id} (${a.region}) is tied to the attacker by heuristics only (${a.reason}) and was NOT cancelled or deleted: if it is theirs, run irctl eradicate --include-heuristic, or cancel/delete it by hand`);
+      notEradicated.push(`${a.kind === 'fleet' ? 'Fleet' : 'Auto Scaling group'} ${a.id} (${a.region}) is tied to the attacker by heuristics only (${a.reason}) and was NOT cancelled or deleted: if it is theirs, run irctl eradicate ${a.kind === 'fleet' ? '--fleet' : '--auto-scaling-group'} ${a.region}:${a.id} (or --include-heuristic)`);
     }
   }
   if (flagged) {
-    for (const a of (inv?.attributions ?? []).filter((x) => x.basis === 'cloudtrail' && (x.kind === 'fleet' || x.kind === 'auto-scaling-group'))) {
-      notEradicated.push(`${a.kind === 'fleet' ? 'Fleet' : 'Auto Scaling group'} ${a.id} (${a.region}) is the attacker's (${a.reason}) and not part of this targeted run: run irctl eradicate without target flags to cancel/delete it`);
+    const named = new Set([...(targets.fleets ?? []), ...(targets.autoScalingGroups ?? [])].map((t) => `${t.region}:${t.id}`));
+    for (const a of (inv?.attributions ?? []).filter((x) => x.basis === 'cloudtrail' && (x.kind === 'fleet' || x.kind === 'auto-scaling-group') && !named.has(`${x.region}:${x.id}`))) {
+      notEradicated.push(`${a.kind === 'fleet' ? 'Fleet' : 'Auto Scaling group'} ${a.id} (${a.region}) is the attacker's (${a.reason}) and not part of this targeted run: run irctl eradicate ${a.kind === 'fleet' ? '--fleet' : '--auto-scaling-group'} ${a.region}:${a.id}, or eradicate without target flags, to cancel/delete it`);
     }
   }
   for (const line of notEradicated) rt.reporter.warn(line);

@@ -6,18 +6,22 @@
  * deleted only once none of its instances is left running, so no instance dies unsnapshotted.
  */
 import { DeleteAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeFleetsCommand, DescribeSpotFleetRequestsCommand } from '@aws-sdk/client-ec2';
 import { readFleetInstances, readInstances, readSpotFleetInstances } from './aws/ec2-state';
 import type { Action } from './case/executor';
 import type { Once, PhaseEnv } from './case/phase';
-import { cancelFleetAction, type FleetOwner } from './contain/fleets';
+import { cancelFleetAction, type FleetOwner, fleetLive, readFleetOwner } from './contain/fleets';
 
 /** A fleet or Auto Scaling group to remove. */
 export interface LauncherTarget {
   readonly region: string;
   /** Fleet ID (`sfr-…` Spot Fleet, `fleet-…` EC2 Fleet) or Auto Scaling group name. */
   readonly id: string;
+  /** Named by the responder (--fleet / --auto-scaling-group): one that is not there is an error, not "already removed". */
+  readonly named?: boolean;
 }
+
+/** The calls that remove a launcher, as the journal records them. */
+const REMOVALS = new Set(['ec2:CancelSpotFleetRequests', 'ec2:DeleteFleets', 'autoscaling:DeleteAutoScalingGroup']);
 
 /** A launcher as it is now: its state and running instances (undefined: not found). */
 interface Launcher {
@@ -26,22 +30,14 @@ interface Launcher {
   readonly live: boolean;
 }
 
-const CANCELLED = /^(cancelled|deleted)/;
-
 async function readFleet(env: PhaseEnv, t: LauncherTarget): Promise<Launcher | undefined> {
   const ec2 = env.read.ec2(t.region);
-  if (t.id.startsWith('sfr-')) {
-    const f = (await ec2.send(new DescribeSpotFleetRequestsCommand({ SpotFleetRequestIds: [t.id] })).catch(() => ({ SpotFleetRequestConfigs: [] }))).SpotFleetRequestConfigs?.[0];
-    if (!f) return undefined;
-    const owner: FleetOwner = { kind: 'spot-fleet', id: t.id, state: f.SpotFleetRequestState ?? '', type: f.SpotFleetRequestConfig?.Type ?? 'maintain', targetCapacity: f.SpotFleetRequestConfig?.TargetCapacity ?? 0 };
-    const live = !CANCELLED.test(owner.state);
-    return { owner, live, instanceIds: live ? (await readSpotFleetInstances(ec2, t.id)).flatMap((i) => i.InstanceId ?? []) : [] };
-  }
-  const f = (await ec2.send(new DescribeFleetsCommand({ FleetIds: [t.id] })).catch(() => ({ Fleets: [] }))).Fleets?.[0];
-  if (!f) return undefined;
-  const owner: FleetOwner = { kind: 'ec2-fleet', id: t.id, state: f.FleetState ?? '', type: f.Type ?? 'maintain', targetCapacity: f.TargetCapacitySpecification?.TotalTargetCapacity ?? 0 };
-  const live = !CANCELLED.test(owner.state);
-  return { owner, live, instanceIds: live ? (await readFleetInstances(ec2, t.id)).flatMap((i) => i.InstanceId ?? []) : [] };
+  const spot = t.id.startsWith('sfr-');
+  const owner = await readFleetOwner(env, t.region, spot ? 'spot-fleet' : 'ec2-fleet', t.id);
+  if (!owner) return undefined;
+  const live = fleetLive(owner);
+  const instances = live ? await (spot ? readSpotFleetInstances(ec2, t.id) : readFleetInstances(ec2, t.id)) : [];
+  return { owner, live, instanceIds: instances.flatMap((i) => i.InstanceId ?? []) };
 }
 
 async function readGroup(env: PhaseEnv, t: LauncherTarget): Promise<Launcher | undefined> {
@@ -53,13 +49,19 @@ async function readGroup(env: PhaseEnv, t: LauncherTarget): Promise<Launcher | u
 /** The running instances of every live target launcher, to eradicate with them; missing launchers are reported. */
 export async function launcherInstances(env: PhaseEnv, fleets: readonly LauncherTarget[], groups: readonly LauncherTarget[]): Promise<string[]> {
   const ids: string[] = [];
-  const read = async (t: LauncherTarget, what: string, reader: typeof readFleet) => {
+  const read = async (t: LauncherTarget, step: string, what: string, reader: typeof readFleet, fix: string) => {
     const found = await reader(env, t);
-    if (!found) env.reporter.progress(`[skipped-already-done] ${what} ${t.id} (${t.region}) — not found: already removed`);
-    else ids.push(...found.instanceIds);
+    if (found) return void ids.push(...found.instanceIds);
+    const removed = env.exec.options.journal.entries().some((e) => REMOVALS.has(e.action) && e.target === t.id && e.region === t.region && e.outcome === 'applied');
+    if (removed || !t.named) env.reporter.progress(`[skipped-already-done] ${what} ${t.id} (${t.region}) — not found: ${removed ? 'removed by an earlier run' : 'already removed'}`);
+    else env.exec.fail(step, `${what} ${t.id} was not found in ${t.region}; nothing was done for it. Fix: check the name and region (${fix} --region ${t.region}), then rerun with the right one.`, { region: t.region, target: t.id });
   };
-  await env.exec.each(fleets, env.concurrency.resources, 'eradicate/fleet', (t) => ({ region: t.region, target: t.id }), (t) => read(t, 'fleet', readFleet));
-  await env.exec.each(groups, env.concurrency.resources, 'eradicate/auto-scaling-group', (t) => ({ region: t.region, target: t.id }), (t) => read(t, 'Auto Scaling group', readGroup));
+  await env.exec.each(fleets, env.concurrency.resources, 'eradicate/fleet', (t) => ({ region: t.region, target: t.id }), (t) =>
+    read(t, 'eradicate/fleet', t.id.startsWith('sfr-') ? 'Spot Fleet' : 'EC2 Fleet', readFleet, `aws ec2 ${t.id.startsWith('sfr-') ? 'describe-spot-fleet-requests' : 'describe-fleets'}`),
+  );
+  await env.exec.each(groups, env.concurrency.resources, 'eradicate/auto-scaling-group', (t) => ({ region: t.region, target: t.id }), (t) =>
+    read(t, 'eradicate/auto-scaling-group', 'Auto Scaling group', readGroup, 'aws autoscaling describe-auto-scaling-groups'),
+  );
   return [...new Set(ids)];
 }
 

@@ -3,12 +3,14 @@
  * cancelled before anything is terminated (they would relaunch it), the attacker's fleets and
  * Auto Scaling groups go with their instances (tooling/eradicate-compute.ts), an instance is terminated
  * only once every one of its volumes has a completed case snapshot, its Elastic IPs are then
- * released, and key pairs, AMIs and backdoor users go. Every deletion is irreversible and confirmed (once per instance or user).
+ * released, and key pairs, AMIs and backdoor users go. Every deletion is irreversible and confirmed (once per instance or user);
+ * a plan sends none of them, not even with DryRun, and reads each target instead (Action.check).
  */
 import {
   DeleteKeyPairCommand,
   DeregisterImageCommand,
   DescribeImagesCommand,
+  DescribeInstancesCommand,
   DescribeKeyPairsCommand,
   DescribeSnapshotsCommand,
   type Instance,
@@ -32,7 +34,7 @@ import {
   RemoveUserFromGroupCommand,
 } from '@aws-sdk/client-iam';
 import { TAGS } from '../shared/names';
-import { errorCode } from './aws/errors';
+import { errorCode, notFound } from './aws/errors';
 import type { Action } from './case/executor';
 import { Once, type PhaseEnv } from './case/phase';
 import { autoScalingActions } from './contain/auto-scaling';
@@ -116,7 +118,7 @@ async function eradicateInstance(env: PhaseEnv, once: Once, state: RegionState, 
   const spot = spotRequestAction(env, state, instance);
   if (spot) {
     // A cancelled request cannot be reopened: confirmed with the termination it protects.
-    const outcome = await once.run(`spot/${region}/${spot.target}`, () => env.exec.run({ ...spot, irreversible: true, confirmGroup: `terminate/${id}` }));
+    const outcome = await once.run(`spot/${region}/${spot.target}`, () => env.exec.run({ ...spot, confirmGroup: `terminate/${id}` }));
     if (outcome === 'failed') return;
   }
   const asg = autoScalingActions(env, state, id);
@@ -133,7 +135,9 @@ async function eradicateInstance(env: PhaseEnv, once: Once, state: RegionState, 
   // 3. Terminate (removing our own termination protection first, confirmed together).
   const ec2 = env.write.ec2(region);
   const group = `terminate/${id}`;
-  const common = { region, target: id, reversible: false, irreversible: true, confirmGroup: group, isDone: async () => false } as const;
+  // Planned by reading the instance: a plan sends neither call, not even with DryRun.
+  const check = () => terminable(env, region, id);
+  const common = { region, target: id, reversible: false, irreversible: true, confirmGroup: group, isDone: async () => false, check } as const;
   const unprotect: Action = {
     ...common,
     step: 'eradicate/terminate',
@@ -141,7 +145,6 @@ async function eradicateInstance(env: PhaseEnv, once: Once, state: RegionState, 
     summary: `lift termination protection of ${id} to terminate it`,
     request: { InstanceId: id, DisableApiTermination: { Value: false } },
     isDone: async () => state.attributes.get(id)?.disableApiTermination !== true,
-    dryRun: () => ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: id, DisableApiTermination: { Value: false }, DryRun: true })),
     apply: () => ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: id, DisableApiTermination: { Value: false } })),
   };
   const terminate: Action = {
@@ -150,12 +153,19 @@ async function eradicateInstance(env: PhaseEnv, once: Once, state: RegionState, 
     action: 'ec2:TerminateInstances',
     summary: `terminate ${id} (${instance.InstanceType}); volumes are kept (DeleteOnTermination=false) and snapshotted`,
     request: { InstanceIds: [id] },
-    dryRun: () => ec2.send(new TerminateInstancesCommand({ InstanceIds: [id], DryRun: true })),
     apply: () => ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] })),
   };
   if (!(await env.exec.sequence([unprotect, terminate]))) return;
   // 4. Its Elastic IPs, disassociated by containment, are given up (each confirmed on its own).
   for (const release of releaseAddressActions(env, region, id, state.addresses)) await env.exec.run(release);
+}
+
+/** A plan's read of an instance about to be terminated: a sentence when it cannot be, else undefined. */
+async function terminable(env: PhaseEnv, region: string, id: string): Promise<string | undefined> {
+  const found = (await env.read.ec2(region).send(new DescribeInstancesCommand({ InstanceIds: [id] })).catch(notFound))?.Reservations?.[0]?.Instances?.[0];
+  if (!found) return `Instance ${id} was not found in ${region}. Fix: check the ID and --regions, then rerun.`;
+  const state = found.State?.Name ?? 'unknown';
+  return /^(shutting-down|terminated)$/.test(state) ? `Instance ${id} is already ${state} in ${region}: nothing to terminate. Fix: none; rerun eradicate to record it.` : undefined;
 }
 
 async function snapshotsCompleted(env: PhaseEnv, region: string, instance: Instance, wait: SnapshotWait): Promise<boolean> {
@@ -194,7 +204,6 @@ function deleteKeyPair(env: PhaseEnv, region: string, name: string): Action {
     irreversible: true,
     request: { KeyName: name },
     isDone: async () => (await env.read.ec2(region).send(new DescribeKeyPairsCommand({ Filters: [{ Name: 'key-name', Values: [name] }] }))).KeyPairs?.length === 0,
-    dryRun: () => ec2.send(new DeleteKeyPairCommand({ KeyName: name, DryRun: true })),
     apply: () => ec2.send(new DeleteKeyPairCommand({ KeyName: name })),
   };
 }
@@ -219,7 +228,12 @@ function deregisterImage(env: PhaseEnv, region: string, imageId: string): Action
         throw err;
       }
     },
-    dryRun: () => ec2.send(new DeregisterImageCommand({ ImageId: imageId, DryRun: true })),
+    check: async () => {
+      const owner = (await env.read.ec2(region).send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0]?.OwnerId;
+      return owner && owner !== env.ctx.accountId
+        ? `AMI ${imageId} belongs to account ${owner}, not ${env.ctx.accountId}: only its owner can deregister it. Fix: drop --image ${region}:${imageId}; report the AMI to its owner.`
+        : undefined;
+    },
     apply: () => ec2.send(new DeregisterImageCommand({ ImageId: imageId })),
   };
 }

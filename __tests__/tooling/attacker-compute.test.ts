@@ -195,7 +195,14 @@ test('release never puts the attacker\'s compute back without a typed confirmati
 }, 180_000);
 
 test('eradicate cancels the attacker fleet and deletes their group as targets of their own; release then restores nothing of theirs', async () => {
-  // No plan run first: moto's CancelSpotFleetRequests ignores DryRun (the plan would cancel the fleet; irctl reports that as failed).
+  // A plan sends no irreversible call, not even with DryRun (moto's CancelSpotFleetRequests ignores DryRun and
+  // would cancel the fleet): the maintain fleet stays active, nothing fails, and the plan truly changed nothing.
+  const full = await irctl(caseDir, ['eradicate']);
+  expect((await fleetCapacity(s)).SpotFleetRequestState).toBe('active');
+  expect(full.out).toMatch(new RegExp(`\\[planned\\] ec2:CancelSpotFleetRequests ${s.fleetId} `));
+  expect(`${full.out}${full.err}`).not.toMatch(/\[failed\]|FAILED/);
+  expect(full.out).toMatch(/This was a plan: nothing changed/);
+  expect(full.code).toBe(0);
   const plan = await irctl(caseDir, ['eradicate', '--instance', s.miner]);
   expect(plan.err).toMatch(new RegExp(`Fleet ${s.fleetId} \\(${WEST}\\) is the attacker's .*not part of this targeted run`));
   const done = await irctl(caseDir, ['--apply', '--yes-irreversible', 'eradicate']);

@@ -28,7 +28,9 @@ import { releaseCase } from '../../tooling/release';
 import { containInstances } from '../../tooling/contain/instances';
 import { normalizeMotoGroups } from '../../dev/attack-scenario';
 import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
+import type { CallRecord } from '../../tooling/aws/record';
 import { runPhase } from './case-harness';
+import { IRREVERSIBLE_CALLS } from './irreversible-calls';
 
 let moto: MotoServer;
 const region = 'us-west-2';
@@ -172,7 +174,16 @@ test('an attacker fleet is an eradication target of its own: cancelled, and its 
   const { spotFleetId, instanceIds } = await seedFleets();
   const spotInstance = instanceIds[0];
   const ctx = newCtx();
-  // Applied directly: moto's CancelSpotFleetRequests ignores DryRun, so a plan run would already cancel it.
+  // The plan reads the fleet and its instances and sends none of the irreversible calls, not even with DryRun
+  // (moto's CancelSpotFleetRequests ignores DryRun: a DryRun cancel would cancel the fleet for good).
+  const calls: CallRecord[] = [];
+  const plan = await runPhase({ endpoint: moto.endpoint, ctx, apply: false, calls }, (env) => eradicate(env, { fleets: [{ region, id: spotFleetId }] }));
+  expect(plan.exec.failures).toEqual([]);
+  expect(plan.exec.results.filter((r) => r.action === 'ec2:CancelSpotFleetRequests').map((r) => [r.target, r.outcome])).toEqual([[spotFleetId, 'planned']]);
+  expect(plan.exec.results.filter((r) => r.action === 'ec2:TerminateInstances').map((r) => [r.target, r.outcome])).toEqual([[spotInstance, 'planned']]);
+  expect(calls.map((c) => c.action).filter((a) => IRREVERSIBLE_CALLS.includes(a))).toEqual([]);
+  expect(calls.map((c) => c.action)).toEqual(expect.arrayContaining(['ec2:DescribeSpotFleetRequests', 'ec2:DescribeInstances']));
+  expect((await ec2().send(new DescribeSpotFleetRequestsCommand({ SpotFleetRequestIds: [spotFleetId] }))).SpotFleetRequestConfigs![0].SpotFleetRequestState).toBe('active');
   const done = await runPhase({ endpoint: moto.endpoint, ctx, apply: true, yesIrreversible: true }, (env) => eradicate(env, { fleets: [{ region, id: spotFleetId }] }, { timeoutMs: 60_000, pollMs: 1 }));
   expect(done.exec.failures).toEqual([]);
   expect(done.exec.results.filter((r) => r.action === 'ec2:CancelSpotFleetRequests').map((r) => [r.target, r.outcome])).toEqual([[spotFleetId, 'applied']]);

@@ -26,6 +26,8 @@ const ID_TYPES: ReadonlyArray<[RegExp, string]> = [
   [/^vpc-/, 'vpc'],
   [/^subnet-/, 'subnet'],
   [/^acl-/, 'network-acl'],
+  [/^sfr-/, 'spot-fleet-request'],
+  [/^fleet-/, 'fleet'],
 ];
 
 function ec2Arn(region: string, account: string, id: string): string {
@@ -89,6 +91,8 @@ export function iamRequests(call: CallRecord, account: string, resourceTags: Res
     ...asList(input.VolumeId),
     ...asList(input.AllocationId),
     ...asList(input.SpotInstanceRequestIds),
+    ...asList(input.SpotFleetRequestIds),
+    ...asList(input.FleetIds),
     ...asList(input.SnapshotId),
     ...asList(input.NetworkAclId),
     ...asList(input.ImageId),

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { AthenaClient, CreateWorkGroupCommand } from '@aws-sdk/client-athena';
 import { AutoScalingClient, CreateAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeInstancesCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeImagesCommand, DescribeInstancesCommand, DescribeSecurityGroupsCommand, EC2Client, RequestSpotFleetCommand } from '@aws-sdk/client-ec2';
 import { EXAMPLE_CONFIG_PATH, loadOrgConfig } from '../../config';
 import { irRoleDefinitions } from '../../policies/roles';
 import { LOG_ARCHIVE_BUCKET_POLICIES } from '../../policies/resource/log-archive-buckets';
@@ -37,6 +37,7 @@ import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
 import { simulate } from '../../dev/simulate';
 import { newCase, steppingClock } from './case-harness';
 import { athenaRequests, iamRequests } from './permission-map';
+import { IRREVERSIBLE_CALLS } from './irreversible-calls';
 
 /**
  * Known gaps: actions irctl needs that policies/roles does not grant yet. Each must be fixed in
@@ -73,9 +74,18 @@ async function wideGroupInstance(endpoint: string, besides: string): Promise<str
   return id;
 }
 
+/** A maintain Spot Fleet of the attacker's, eradicated as a target of its own (cancelled, its instance terminated). */
+async function attackerFleet(endpoint: string): Promise<string> {
+  const ec2 = new EC2Client({ endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
+  const image = (await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }))).Images![0].ImageId!;
+  const config = { IamFleetRole: `arn:aws:iam::${SCENARIO_ACCOUNT}:role/fleet`, TargetCapacity: 1, Type: 'maintain' as const, AllocationStrategy: 'lowestPrice' as const, LaunchSpecifications: [{ ImageId: image, InstanceType: 'c5.large' as const }] };
+  return (await ec2.send(new RequestSpotFleetCommand({ SpotFleetRequestConfig: config }))).SpotFleetRequestId!;
+}
+
 beforeAll(async () => {
   moto = await workerMoto();
   scenario = await seedAttack(moto.endpoint);
+  const fleetId = await attackerFleet(moto.endpoint);
   const wide = await wideGroupInstance(moto.endpoint, scenario.instances.find((i) => i.kind === 'asg')!.instanceId);
   scenario = { ...scenario, instances: [...scenario.instances, { region: 'us-east-1', instanceId: wide, kind: 'asg' }] };
   const ctx = newCase('IR-PROOF-1');
@@ -100,16 +110,24 @@ beforeAll(async () => {
   await phase(true, contain);
   // The clean room gets the case snapshots: copied re-encrypted, shared with forensics only.
   await phase(true, (env) => handOff(env, handoffTarget(config)));
-  await phase(true, (env) =>
+  const eradication = (env: PhaseEnv) =>
     eradicate(env, {
       instanceIds: scenario.instances.map((i) => i.instanceId),
       keyPairs: scenario.keyPairs,
       images: scenario.images,
       userNames: [scenario.backdoorUser],
-      // The attacker's Auto Scaling group as a target of its own: sized to 0, then deleted.
+      // The attacker's Auto Scaling group and Spot Fleet as targets of their own: the group sized to 0, then deleted; the fleet cancelled.
       autoScalingGroups: [{ region: 'us-east-1', id: scenario.asgName }],
-    }),
-  );
+      fleets: [{ region: 'us-east-1', id: fleetId }],
+    });
+  // The plan validates the irreversible steps by reading their targets: those reads are proven too.
+  const planned = (await phase(false, eradication)).exec;
+  expect(planned.failures).toEqual([]);
+  expect(planned.results.filter((r) => r.outcome === 'dry-run-ok' && IRREVERSIBLE_CALLS.includes(r.action))).toEqual([]);
+  const checked = planned.results.filter((r) => ['ec2:CancelSpotInstanceRequests', 'ec2:CancelSpotFleetRequests', 'ec2:ReleaseAddress', 'ec2:TerminateInstances'].includes(r.action));
+  expect(new Set(checked.map((r) => r.action)).size).toBe(4);
+  expect(new Set(checked.map((r) => r.outcome))).toEqual(new Set(['planned']));
+  await phase(true, eradication);
   // verify reads the anchors back as the analyst.
   expect(await latestAnchor((await sessions.session('analyst')).clients, anchor, ctx.caseId)).toBeDefined();
 }, 180_000);
@@ -151,7 +169,7 @@ test('the scenario exercised both roles: reads as the analyst, writes as break-g
     new Set([
       'ec2:CreateSnapshot', 'ec2:ModifyInstanceAttribute', 'ec2:ModifyNetworkInterfaceAttribute', 'ec2:CreateSecurityGroup', 'ec2:RevokeSecurityGroupEgress',
       'ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:DisassociateAddress', 'ec2:ReleaseAddress', 'ec2:DisassociateIamInstanceProfile',
-      'ec2:CancelSpotInstanceRequests', 'ec2:CreateTags', 'ec2:TerminateInstances', 'ec2:DeleteKeyPair', 'ec2:DeregisterImage', 'ec2:AssociateIamInstanceProfile', 'ec2:AssociateAddress',
+      'ec2:CancelSpotInstanceRequests', 'ec2:CancelSpotFleetRequests', 'ec2:CreateTags', 'ec2:TerminateInstances', 'ec2:DeleteKeyPair', 'ec2:DeregisterImage', 'ec2:AssociateIamInstanceProfile', 'ec2:AssociateAddress',
       'autoscaling:SuspendProcesses', 'autoscaling:SetInstanceProtection', 'autoscaling:DetachInstances', 'autoscaling:AttachInstances', 'autoscaling:ResumeProcesses',
       'autoscaling:EnterStandby', 'autoscaling:ExitStandby', 'autoscaling:UpdateAutoScalingGroup', 'autoscaling:DeleteAutoScalingGroup',
       'elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:RegisterTargets',

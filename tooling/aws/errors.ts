@@ -49,6 +49,12 @@ export function isAccessDenied(err: unknown): boolean {
   return DENIED.has(errorCode(err));
 }
 
+/** For `.catch`: a NotFound / Malformed answer becomes undefined (the resource is not there); any other error is rethrown. */
+export function notFound(err: unknown): undefined {
+  if (/NotFound|Malformed|NoSuchEntity/.test(errorCode(err))) return undefined;
+  throw err;
+}
+
 /** True when an EC2 `DryRun: true` call reports that the real call would have been allowed. */
 export function isDryRunOk(err: unknown): boolean {
   return errorCode(err) === 'DryRunOperation';

@@ -4,10 +4,16 @@
  * to confirm the write is visible (IAM is eventually consistent). The executor plans by
  * default, applies only when told to, asks before anything irreversible, journals every
  * outcome and records failures without stopping the other regions and resources.
+ *
+ * A plan never sends an irreversible call, not even with DryRun: an API (or an emulator)
+ * that ignores DryRun would act for good. Irreversible steps are planned by reading their
+ * target instead (`check`); DryRun stays for reversible EC2 steps, where it proves the
+ * permission, and a DryRun call that may have acted is flagged so the plan never claims
+ * that nothing changed.
  */
 import pLimit from 'p-limit';
 import type { JournalOutcome, StepFailure } from '../model';
-import { explainAwsError, errorMessage, isDryRunOk } from '../aws/errors';
+import { explainAwsError, errorMessage, isDryRunOk, unreachableCode } from '../aws/errors';
 import { systemClock, type Clock } from '../clock';
 import type { Journal } from './journal';
 import type { Reporter } from './output';
@@ -44,8 +50,14 @@ export interface Action {
   readonly undo?: UndoRecord;
   /** Reads current state; true when there is nothing left to do. */
   readonly isDone: () => Promise<boolean>;
-  /** The same EC2 call with `DryRun: true`; absent for APIs without dry run (IAM, Auto Scaling, ELB). */
+  /** The same EC2 call with `DryRun: true`; absent for APIs without dry run (IAM, Auto Scaling, ELB). Never sent for an irreversible step. */
   readonly dryRun?: () => Promise<unknown>;
+  /**
+   * How a plan validates an irreversible step without sending it: read-only calls on the target
+   * (describe it, check its state). Resolves to a sentence naming the problem (with its fix) when
+   * the step would fail, else undefined.
+   */
+  readonly check?: () => Promise<string | undefined>;
   readonly apply: () => Promise<unknown>;
   /** Re-reads after applying; resolves true once the change is visible. */
   readonly verify?: () => Promise<boolean>;
@@ -80,6 +92,8 @@ export interface ActionResult {
   readonly reversible: boolean;
   readonly outcome: ActionOutcome;
   readonly error?: string;
+  /** A plan's DryRun call that AWS accepted, or that failed in a way that does not exclude it acted: the plan may have changed this. */
+  readonly mayHaveChanged?: boolean;
 }
 
 /** Flag that confirms every typed-confirmation step (re-enabling the attacker's credentials) without a prompt. */
@@ -111,11 +125,12 @@ export class Executor {
     let response: unknown;
     let error: string | undefined;
     let accepted = false;
+    let mayHaveChanged = false;
     try {
       if (await a.isDone()) {
         outcome = 'skipped-already-done';
       } else if (!this.options.apply) {
-        ({ outcome, response, error } = await this.plan(a));
+        ({ outcome, response, error, mayHaveChanged = false } = await this.plan(a));
       } else if ((a.irreversible || a.typedConfirmation) && !(await this.confirm(a))) {
         outcome = 'needs-confirmation';
       } else {
@@ -148,7 +163,7 @@ export class Executor {
       reversible: a.reversible,
       undo: a.undo,
     });
-    this.record(a, outcome, error);
+    this.record(a, outcome, error, mayHaveChanged);
     return outcome;
   }
 
@@ -209,15 +224,21 @@ export class Executor {
     return answer;
   }
 
-  private async plan(a: Action): Promise<{ outcome: ActionOutcome; response?: unknown; error?: string }> {
+  private async plan(a: Action): Promise<{ outcome: ActionOutcome; response?: unknown; error?: string; mayHaveChanged?: boolean }> {
+    if (a.irreversible) {
+      // Read, never send: what cannot be undone is validated by looking at its target.
+      const problem = a.check ? await a.check() : undefined;
+      return problem ? { outcome: 'failed', error: problem } : { outcome: 'planned' };
+    }
     if (!a.dryRun) return { outcome: 'planned' };
     try {
       const response = await a.dryRun();
       // The API accepted the call although DryRun was set: it may have acted. Say so loudly.
-      return { outcome: 'failed', response, error: `${a.action} ignored DryRun and may have made the change on ${a.target}; inspect it` };
+      return { outcome: 'failed', response, error: `${a.action} ignored DryRun and may have made the change on ${a.target}; inspect it`, mayHaveChanged: true };
     } catch (err) {
       if (isDryRunOk(err)) return { outcome: 'dry-run-ok' };
-      throw err;
+      const error = explainAwsError(err, { action: a.action, role: this.options.role, region: a.region, target: a.target });
+      return { outcome: 'failed', error, mayHaveChanged: !refusedUnacted(err) };
     }
   }
 
@@ -231,14 +252,30 @@ export class Executor {
     return false;
   }
 
-  private record(a: Action, outcome: ActionOutcome, error?: string): void {
-    const result: ActionResult = { step: a.step, action: a.action, region: a.region, target: a.target, summary: a.summary, reversible: a.reversible, outcome, error };
+  private record(a: Action, outcome: ActionOutcome, error?: string, mayHaveChanged = false): void {
+    const result: ActionResult = { step: a.step, action: a.action, region: a.region, target: a.target, summary: a.summary, reversible: a.reversible, outcome, error, ...(mayHaveChanged ? { mayHaveChanged } : {}) };
     this.results.push(result);
     if (outcome === 'failed') this.failures.push({ step: a.step, region: a.region, target: a.target, message: error ?? 'failed' });
     const where = a.region ? ` (${a.region})` : '';
     const flag = a.irreversible ? 'IRREVERSIBLE' : a.typedConfirmation ? `ATTACKER ${a.typedConfirmation.kind === 'compute' ? 'COMPUTE' : 'CREDENTIAL'}: typed confirmation` : `reversible: ${a.reversible ? 'yes' : 'no'}`;
     this.options.reporter.progress(`[${outcome}] ${a.action} ${a.target}${where} — ${a.summary} [${flag}]${error ? `: ${error}` : ''}`);
   }
+}
+
+/** Network errors raised before a request left the machine: nothing reached AWS. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * True when a failed call certainly did not act: AWS refused it (a 4xx answer: denied,
+ * malformed, not found) or it never reached AWS. A server error or a cut connection leaves
+ * open whether the request was carried out.
+ */
+export function refusedUnacted(err: unknown): boolean {
+  const e = err as { $fault?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  const status = e?.$metadata?.httpStatusCode;
+  if (e?.$fault === 'client' || (status !== undefined && status >= 400 && status < 500)) return true;
+  const code = unreachableCode(err);
+  return code !== undefined && NOT_SENT.has(code);
 }
 
 /** Message of a thrown value (re-exported for phases that build their own sentences). */

@@ -24,6 +24,10 @@ export const ID_FORMATS = {
   principal: { flag: '--principal', what: 'an IAM user, role or assumed-role ARN', pattern: /^arn:aws[\w-]*:(?:iam|sts)::\d{12}:(?:user|role|assumed-role)\/[\w+=,.@/-]+$/, example: 'arn:aws:iam::123456789012:user/name' },
   user: { flag: '--user', what: 'an IAM user name', pattern: /^[\w+=,.@-]{1,64}$/, example: 'backdoor-admin' },
   role: { flag: '--role', what: 'an IAM role name (the last part of its ARN)', pattern: /^[\w+=,.@-]{1,64}$/, example: 'ops-automation' },
+  // Spot Fleet sfr-… / EC2 Fleet fleet-…: a UUID on AWS, 17 hex digits on some emulators.
+  fleet: { flag: '--fleet', what: 'a Spot Fleet or EC2 Fleet ID', pattern: /^(?:sfr|fleet)-(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{17})$/, example: 'us-east-1:sfr-0123abcd-4567-89ab-cdef-0123456789ab' },
+  // AWS: 1-255 ASCII characters 33-126, no colon.
+  autoScalingGroup: { flag: '--auto-scaling-group', what: 'an Auto Scaling group name', pattern: /^[\x21-\x39\x3b-\x7e]{1,255}$/, example: 'us-east-1:miner-asg' },
 } as const satisfies Record<string, IdFormat>;
 
 /** The sentence for a malformed value. */
@@ -73,6 +77,8 @@ export const FLAG_CHECKS: Readonly<Record<string, FlagCheck>> = {
   role: (v) => checkId('role', v),
   keyPair: (v) => regionalId('--key-pair', v, { what: 'name', example: 'us-east-1:miner-key', pattern: KEY_PAIR_NAME }),
   image: (v) => regionalId('--image', v, { what: 'ami-id', example: ID_FORMATS.image.example, pattern: ID_FORMATS.image.pattern }),
+  fleet: (v) => regionalId('--fleet', v, { what: 'fleet-id', example: ID_FORMATS.fleet.example, pattern: ID_FORMATS.fleet.pattern }),
+  autoScalingGroup: (v) => regionalId('--auto-scaling-group', v, { what: 'group-name', example: ID_FORMATS.autoScalingGroup.example, pattern: ID_FORMATS.autoScalingGroup.pattern }),
   maxRows: (v) => void wholeNumber('--max-rows', v, 1_000_000, 10_000),
   queryTimeout: (v) => void wholeNumber('--query-timeout', v, 24 * 60, 15),
   anchorBucket: (v) => {

@@ -74,7 +74,13 @@ export function releaseAddressActions(env: PhaseEnv, region: string, instanceId:
     irreversible: true,
     request: { AllocationId: a.AllocationId, address: a },
     isDone: async () => !(await stillAllocated(a.AllocationId!)),
-    dryRun: () => ec2.send(new ReleaseAddressCommand({ AllocationId: a.AllocationId, DryRun: true })),
+    // Planned by reading the address (never a DryRun release): AWS refuses to release one in use elsewhere.
+    check: async () => {
+      const now = (await env.read.ec2(region).send(new DescribeAddressesCommand({ AllocationIds: [a.AllocationId!] }))).Addresses?.[0];
+      return now?.InstanceId && now.InstanceId !== instanceId
+        ? `Elastic IP ${a.PublicIp} (${a.AllocationId}) is now associated with ${now.InstanceId}, not ${instanceId}: not released. Fix: check who re-associated it; release it by hand once it is the attacker's.`
+        : undefined;
+    },
     apply: () => ec2.send(new ReleaseAddressCommand({ AllocationId: a.AllocationId })),
   }));
 }

@@ -18,6 +18,7 @@ import {
   ModifySpotFleetRequestCommand,
 } from '@aws-sdk/client-ec2';
 import type { AwsClients } from '../aws/clients';
+import { notFound } from '../aws/errors';
 import { readFleetInstances, readFleets, readSpotFleetInstances, readSpotFleetRequests } from '../aws/ec2-state';
 import type { Action } from '../case/executor';
 import type { PhaseEnv } from '../case/phase';
@@ -79,10 +80,28 @@ function fleetOwner(f: Fleet): FleetOwner {
   return { kind: 'ec2-fleet', id: f.FleetId!, state: f.FleetState ?? '', type: f.Type ?? 'maintain', targetCapacity: f.TargetCapacitySpecification?.TotalTargetCapacity ?? 0 };
 }
 
-async function currentCapacity(env: PhaseEnv, region: string, kind: FleetOwner['kind'], id: string): Promise<number | undefined> {
+/**
+ * One fleet as it is now (undefined: not found). EC2 answers an unknown ID with
+ * InvalidSpotFleetRequestId.NotFound / InvalidFleetId.NotFound (moto with an empty list); any
+ * other error (a denied read) is thrown, never taken for "gone".
+ */
+export async function readFleetOwner(env: PhaseEnv, region: string, kind: FleetOwner['kind'], id: string): Promise<FleetOwner | undefined> {
   const ec2 = env.read.ec2(region);
-  if (kind === 'spot-fleet') return (await ec2.send(new DescribeSpotFleetRequestsCommand({ SpotFleetRequestIds: [id] }))).SpotFleetRequestConfigs?.[0]?.SpotFleetRequestConfig?.TargetCapacity;
-  return (await ec2.send(new DescribeFleetsCommand({ FleetIds: [id] }))).Fleets?.[0]?.TargetCapacitySpecification?.TotalTargetCapacity;
+  if (kind === 'spot-fleet') {
+    const f = (await ec2.send(new DescribeSpotFleetRequestsCommand({ SpotFleetRequestIds: [id] })).catch(notFound))?.SpotFleetRequestConfigs?.[0];
+    return f ? spotOwner(f) : undefined;
+  }
+  const f = (await ec2.send(new DescribeFleetsCommand({ FleetIds: [id] })).catch(notFound))?.Fleets?.[0];
+  return f ? fleetOwner(f) : undefined;
+}
+
+/** True while a fleet can still launch (not cancelled or deleted). */
+export function fleetLive(owner: FleetOwner): boolean {
+  return (owner.kind === 'spot-fleet' ? LIVE_SPOT_FLEET : LIVE_EC2_FLEET).has(owner.state);
+}
+
+async function currentCapacity(env: PhaseEnv, region: string, kind: FleetOwner['kind'], id: string): Promise<number | undefined> {
+  return (await readFleetOwner(env, region, kind, id))?.targetCapacity;
 }
 
 /**
@@ -139,7 +158,18 @@ export const restoreFleetCapacity: Inverse<'fleet-capacity'> = (env, r) => {
 /** Cancel the fleet that owns an instance, keeping its instances running (they are evidence). Irreversible: eradicate only. */
 export function cancelFleetAction(env: PhaseEnv, region: string, owner: FleetOwner, step: string): Action {
   const ec2 = env.write.ec2(region);
-  const base = { step, region, target: owner.id, reversible: false, irreversible: true, isDone: async () => false } as const;
+  const what = owner.kind === 'spot-fleet' ? 'Spot Fleet' : 'EC2 Fleet';
+  // No DryRun, ever: moto's CancelSpotFleetRequests ignores it, and a cancelled fleet cannot be reopened. The plan reads the fleet instead.
+  const check = async () => {
+    const now = await readFleetOwner(env, region, owner.kind, owner.id);
+    if (!now) return `${what} ${owner.id} was not found in ${region}. Fix: check the fleet ID and region (aws ec2 describe-${owner.kind === 'spot-fleet' ? 'spot-fleet-requests' : 'fleets'} --region ${region}), then rerun.`;
+    return undefined;
+  };
+  const isDone = async () => {
+    const now = await readFleetOwner(env, region, owner.kind, owner.id);
+    return !!now && !fleetLive(now);
+  };
+  const base = { step, region, target: owner.id, reversible: false, irreversible: true, isDone, check } as const;
   if (owner.kind === 'spot-fleet') {
     const request = { SpotFleetRequestIds: [owner.id], TerminateInstances: false };
     return {
@@ -147,7 +177,6 @@ export function cancelFleetAction(env: PhaseEnv, region: string, owner: FleetOwn
       action: 'ec2:CancelSpotFleetRequests',
       summary: `cancel Spot Fleet ${owner.id} (instances kept) so it does not relaunch capacity`,
       request,
-      dryRun: () => ec2.send(new CancelSpotFleetRequestsCommand({ ...request, DryRun: true })),
       apply: () => ec2.send(new CancelSpotFleetRequestsCommand(request)),
     };
   }
@@ -157,7 +186,6 @@ export function cancelFleetAction(env: PhaseEnv, region: string, owner: FleetOwn
     action: 'ec2:DeleteFleets',
     summary: `delete EC2 Fleet ${owner.id} (instances kept) so it does not relaunch capacity`,
     request,
-    dryRun: () => ec2.send(new DeleteFleetsCommand({ ...request, DryRun: true })),
     apply: () => ec2.send(new DeleteFleetsCommand(request)),
   };
 }

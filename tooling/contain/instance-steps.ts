@@ -13,9 +13,11 @@ import {
   AssociateIamInstanceProfileCommand,
   DescribeIamInstanceProfileAssociationsCommand,
   DescribeInstancesCommand,
+  DescribeSpotInstanceRequestsCommand,
 } from '@aws-sdk/client-ec2';
 import { DeregisterTargetsCommand, DescribeTargetHealthCommand, RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { TAGS } from '../../shared/names';
+import { notFound } from '../aws/errors';
 import type { Action } from '../case/executor';
 import type { PhaseEnv } from '../case/phase';
 import { type Inverse, inverseBase } from '../case/inverse';
@@ -110,9 +112,14 @@ export function spotRequestAction(env: PhaseEnv, state: RegionState, instance: I
     target: id,
     summary: `cancel ${req?.Type ?? ''} Spot request ${id} so terminated capacity is not relaunched`,
     reversible: false,
+    irreversible: true,
     request: { SpotInstanceRequestIds: [id] },
     isDone: async () => !req || ['cancelled', 'closed'].includes(req.State ?? ''),
-    dryRun: () => ec2.send(new CancelSpotInstanceRequestsCommand({ SpotInstanceRequestIds: [id], DryRun: true })),
+    // Planned by reading the request, never by a DryRun cancel.
+    check: async () => {
+      const now = (await env.read.ec2(state.region).send(new DescribeSpotInstanceRequestsCommand({ SpotInstanceRequestIds: [id] })).catch(notFound))?.SpotInstanceRequests?.[0];
+      return now ? undefined : `Spot request ${id} of ${instance.InstanceId} was not found in ${state.region}. Fix: check it with aws ec2 describe-spot-instance-requests --region ${state.region}, then rerun.`;
+    },
     apply: () => ec2.send(new CancelSpotInstanceRequestsCommand({ SpotInstanceRequestIds: [id] })),
   };
 }
