@@ -78,11 +78,11 @@ test('help names both flags', async () => {
 });
 
 test.each([
-  { value: ['--fleet', `${WEST}:sfr-not-a-fleet`], message: `--fleet "${WEST}:sfr-not-a-fleet" is not <region>:<id>. Fix: e.g. --fleet us-east-1:sfr-0123abcd-4567-89ab-cdef-0123456789ab.` },
-  { value: ['--fleet', 'sfr-0123abcd-4567-89ab-cdef-0123456789ab'], message: '--fleet "sfr-0123abcd-4567-89ab-cdef-0123456789ab" is not <region>:<id>.' },
-  { value: ['--fleet', 'us-nowhere-9:sfr-0123abcd-4567-89ab-cdef-0123456789ab'], message: '--fleet "us-nowhere-9" is not an AWS region.' },
-  { value: ['--auto-scaling-group', `${WEST}:bad:name`], message: `--auto-scaling-group "${WEST}:bad:name" is not <region>:<id>. Fix: e.g. --auto-scaling-group us-east-1:miner-asg.` },
-  { value: ['--auto-scaling-group', `${WEST}:has space`], message: 'is not <region>:<id>' },
+  { value: ['--fleet', `${WEST}:sfr-not-a-fleet`], message: `--fleet "${WEST}:sfr-not-a-fleet" is not <region>:<fleet-id>. Fix: e.g. --fleet us-east-1:sfr-0123abcd-4567-89ab-cdef-0123456789ab.` },
+  { value: ['--fleet', 'sfr-0123abcd-4567-89ab-cdef-0123456789ab'], message: '--fleet "sfr-0123abcd-4567-89ab-cdef-0123456789ab" is not <region>:<fleet-id>.' },
+  { value: ['--fleet', 'us-nowhere-9:sfr-0123abcd-4567-89ab-cdef-0123456789ab'], message: '"us-nowhere-9" is not an AWS region.' },
+  { value: ['--auto-scaling-group', `${WEST}:bad:name`], message: `--auto-scaling-group "${WEST}:bad:name" is not <region>:<group-name>. Fix: e.g. --auto-scaling-group us-east-1:miner-asg.` },
+  { value: ['--auto-scaling-group', `${WEST}:has space`], message: 'is not <region>:<group-name>' },
 ])('$value is refused by format before any AWS call, in one line', async ({ value, message }) => {
   const calls: CallRecord[] = [];
   const r = await irctl(['eradicate', ...value], calls);
