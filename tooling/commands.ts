@@ -8,8 +8,8 @@ import { renderReport, scope, validate } from './analysis';
 import { describeMerge, mergeInventory } from './analysis/inventory-merge';
 import type { ActionResult } from './case/executor';
 import type { CommandResult } from './command-result';
-import { compareWithAnchor, latestAnchor, readLocalAnchors } from './case/anchor';
-import { journalPath, readJournal, verifyJournal } from './case/journal';
+import { type AnchoredHead, diagnoseAnchor, latestAnchor, readLocalAnchors } from './case/anchor';
+import { journalPath, readJournal, scanJournal, verifyJournal } from './case/journal';
 import { withWriteCase } from './case/open';
 import { Once } from './case/phase';
 import { readCaseFile, readValidations, type Runtime, writeCaseFile } from './case/runtime';
@@ -336,25 +336,22 @@ export async function verifyCommand(rt: Runtime): Promise<CommandResult> {
   const anchor = rt.anchor ? await latestAnchor((await rt.sessions.session('analyst')).clients, rt.anchor, caseId) : undefined;
   // A deleted journal with an anchor is tampering to report; without one, most likely a wrong --case-dir.
   if (!anchor) requireRecord(rt, 'verify', 'journal');
-  const journal = existsSync(journalPath(caseDir)) ? verifyJournal(caseDir) : { ok: false, entries: 0, problems: [] };
+  const scan = scanJournal(caseDir);
+  const journal = verifyJournal(caseDir, scan);
   const failures: StepFailure[] = journal.problems.map((p) => {
     const m = /^(entry \d+): (.*)$/.exec(p);
     return { step: 'verify/journal', ...(m ? { target: m[1] } : {}), message: `${m ? m[2] : p}. ${TAMPERED}` };
   });
-  const entries = journal.problems.length === 0 && journal.entries > 0 ? readJournal(caseDir) : [];
-  if (anchor && rt.anchor) {
-    for (const p of compareWithAnchor(entries, anchor, rt.anchor.bucket)) failures.push({ step: 'verify/anchor', message: `${p}. ${TAMPERED}` });
-  } else {
-    const local = readLocalAnchors(caseDir).at(-1);
-    if (local && journal.problems.length === 0) {
-      const at = entries[local.seq - 1];
-      const recorded = `anchors.jsonl recorded entry ${local.seq} as the head after phase ${local.phase}`;
-      if (entries.length < local.seq) {
-        failures.push({ step: 'verify/anchor', message: `anchor mismatch: the journal ends at entry ${entries.length}, but ${recorded}: the journal was truncated (${local.seq - entries.length} entries missing). ${TAMPERED}` });
-      } else if (at && at.hash !== local.head) {
-        failures.push({ step: 'verify/anchor', message: `anchor mismatch: entry ${local.seq} hashes to ${at.hash.slice(0, 12)}…, but ${recorded} with hash ${local.head.slice(0, 12)}…: the journal was rewritten. ${TAMPERED}` });
-      }
-    }
+  // The bucket's anchor is outside the case directory; anchors.jsonl is the fallback (cut as easily as the journal).
+  const local = readLocalAnchors(caseDir);
+  const newestLocal = local.at(-1);
+  const head: AnchoredHead | undefined =
+    anchor && rt.anchor
+      ? { seq: anchor.seq, head: anchor.head, phase: anchor.phase ?? local.find((a) => a.seq === anchor.seq && a.head === anchor.head)?.phase, where: `at s3://${rt.anchor.bucket}/${anchor.key}` }
+      : newestLocal && { seq: newestLocal.seq, head: newestLocal.head, phase: newestLocal.phase, where: 'in anchors.jsonl' };
+  const mismatch = head && diagnoseAnchor(scan, head);
+  if (mismatch) failures.push({ step: 'verify/anchor', message: `${mismatch}. ${TAMPERED}` });
+  if (!anchor) {
     rt.reporter.progress(
       rt.anchor
         ? `no anchor of case ${caseId} in s3://${rt.anchor.bucket}: nothing outside the case directory to compare with`
@@ -365,8 +362,9 @@ export async function verifyCommand(rt: Runtime): Promise<CommandResult> {
   for (const id of instances) {
     for (const f of verifyEvidence(caseDir, id)) failures.push({ step: 'verify/evidence', target: `${id}/${f}`, message: `evidence file ${id}/${f} does not match its manifest hash` });
   }
-  const anchored = anchor ? `, anchor at entry ${anchor.seq} ${failures.some((f) => f.step === 'verify/anchor') ? 'NOT MATCHED' : 'matched'}` : '';
-  rt.reporter.progress(`journal: ${journal.entries} entries, ${journal.ok ? 'chain intact' : 'CHAIN BROKEN'}${anchored}; evidence: ${instances.length} instance(s) checked`);
+  const anchored = head ? `, ${anchor ? 'anchor' : 'anchors.jsonl head'} at entry ${head.seq} ${mismatch ? 'NOT MATCHED' : 'matched'}` : '';
+  const chain = scan.exists ? `${journal.entries} entries, ${journal.ok ? 'chain intact' : 'CHAIN BROKEN'}` : 'journal.jsonl ABSENT';
+  rt.reporter.progress(`journal: ${chain}${anchored}; evidence: ${instances.length} instance(s) checked`);
   return { command: 'verify', results: [], failures, exitCode: failures.length ? 1 : 0 };
 }
 
