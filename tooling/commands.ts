@@ -12,6 +12,7 @@ import { type AnchoredHead, diagnoseAnchor, latestAnchor, readLocalAnchors } fro
 import { journalPath, readJournal, scanJournal, verifyJournal } from './case/journal';
 import { withWriteCase } from './case/open';
 import { Once } from './case/phase';
+import { checkFiles, type FileProblem, fileProblemMessage, recordedFiles } from './case/recorded-files';
 import { readCaseFile, readValidations, type Runtime, writeCaseFile } from './case/runtime';
 import { containCredentials } from './contain/credentials';
 import { containInstances } from './contain/instances';
@@ -358,13 +359,15 @@ export async function verifyCommand(rt: Runtime): Promise<CommandResult> {
         : 'no anchor bucket (--anchor-bucket): a cut tail can only be checked against anchors.jsonl in the same directory',
     );
   }
+  // Files the journal records (evidence sets, hunt runs) first: its hashes are chained, a manifest's are not.
+  const recorded = recordedFiles(scan.lines.flatMap((l) => (l.entry ? [l.entry] : [])));
+  const problems = new Map<string, FileProblem>(checkFiles(caseDir, recorded).map((p) => [p.path, p]));
   const instances = existsSync(join(caseDir, 'evidence')) ? readdirSync(join(caseDir, 'evidence')) : [];
-  for (const id of instances) {
-    for (const f of verifyEvidence(caseDir, id)) failures.push({ step: 'verify/evidence', target: `${id}/${f}`, message: `evidence file ${id}/${f} does not match its manifest hash` });
-  }
+  for (const id of instances) for (const p of verifyEvidence(caseDir, id)) if (!problems.has(p.path)) problems.set(p.path, p);
+  for (const p of problems.values()) failures.push({ step: p.path.startsWith('hunt/') ? 'verify/hunt' : 'verify/evidence', target: p.path, message: fileProblemMessage(p) });
   const anchored = head ? `, ${anchor ? 'anchor' : 'anchors.jsonl head'} at entry ${head.seq} ${mismatch ? 'NOT MATCHED' : 'matched'}` : '';
   const chain = scan.exists ? `${journal.entries} entries, ${journal.ok ? 'chain intact' : 'CHAIN BROKEN'}` : 'journal.jsonl ABSENT';
-  rt.reporter.progress(`journal: ${chain}${anchored}; evidence: ${instances.length} instance(s) checked`);
+  rt.reporter.progress(`journal: ${chain}${anchored}; evidence: ${instances.length} instance(s) checked; ${recorded.length} file(s) recorded in the journal re-hashed`);
   return { command: 'verify', results: [], failures, exitCode: failures.length ? 1 : 0 };
 }
 
