@@ -23,6 +23,7 @@ import { verifyEvidence } from './evidence/collect';
 import type { Inventory, StepFailure, Subject, Validation } from './model';
 import { athenaScopeSource } from './hunt/command';
 import { readHuntSummaries } from './hunt/report';
+import { unrecordedHuntRuns } from './hunt/record';
 import { attackerCompute, attackerCredentials, attackerTie, planRelease, releaseCase } from './release';
 import { ATTACKER_COMPUTE_FLAG, ATTACKER_CREDENTIALS_FLAG } from './case/executor';
 import { UsageError } from './case/usage';
@@ -365,8 +366,11 @@ export async function verifyCommand(rt: Runtime): Promise<CommandResult> {
   const instances = existsSync(join(caseDir, 'evidence')) ? readdirSync(join(caseDir, 'evidence')) : [];
   for (const id of instances) for (const p of verifyEvidence(caseDir, id)) if (!problems.has(p.path)) problems.set(p.path, p);
   for (const p of problems.values()) failures.push({ step: p.path.startsWith('hunt/') ? 'verify/hunt' : 'verify/evidence', target: p.path, message: fileProblemMessage(p) });
+  for (const run of unrecordedHuntRuns(caseDir, recorded.map((r) => r.path))) {
+    rt.reporter.warn(`${run} is not recorded in the journal: no entry holds the hashes of its files, so verify cannot vouch for them (a run of an irctl that did not journal hunts, or files put there by hand). Treat its rows as unverified.`);
+  }
   const anchored = head ? `, ${anchor ? 'anchor' : 'anchors.jsonl head'} at entry ${head.seq} ${mismatch ? 'NOT MATCHED' : 'matched'}` : '';
-  const chain = scan.exists ? `${journal.entries} entries, ${journal.ok ? 'chain intact' : 'CHAIN BROKEN'}` : 'journal.jsonl ABSENT';
+  const chain = !scan.exists ? 'journal.jsonl ABSENT' : scan.lines.length === 0 ? 'journal.jsonl EMPTY' : `${journal.entries} entries, ${journal.ok ? 'chain intact' : 'CHAIN BROKEN'}`;
   rt.reporter.progress(`journal: ${chain}${anchored}; evidence: ${instances.length} instance(s) checked; ${recorded.length} file(s) recorded in the journal re-hashed`);
   return { command: 'verify', results: [], failures, exitCode: failures.length ? 1 : 0 };
 }

@@ -3,12 +3,13 @@
  * summary.json) with its SHA-256, as evidence sets do, so the chain and its anchor cover the
  * hunt's results and `verify` catches a changed or deleted one; and the run as data for --json.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Journal } from '../case/journal';
 import { hashFiles } from '../case/recorded-files';
 import type { HuntOutcome } from '../command-result';
 import type { JournalEntry } from '../model';
-import type { HuntSummary } from './hunt';
+import { HUNT_DIR, type HuntSummary } from './hunt';
 import { INDICATOR_CLASSES } from './indicators';
 
 /** Case-relative paths of every file the run wrote, summary.json last (it is written last). */
@@ -71,4 +72,14 @@ export function huntOutcome(caseDir: string, summary: HuntSummary, journalEntry:
       ),
     ),
   };
+}
+
+/** Run folders under hunt/ that no journal entry records a file of (given the recorded case-relative paths). */
+export function unrecordedHuntRuns(caseDir: string, recorded: readonly string[]): string[] {
+  const root = join(caseDir, HUNT_DIR);
+  if (!existsSync(root)) return [];
+  return readdirSync(root)
+    .sort()
+    .map((run) => `${HUNT_DIR}/${run}`)
+    .filter((run) => !recorded.some((p) => p.startsWith(`${run}/`)));
 }

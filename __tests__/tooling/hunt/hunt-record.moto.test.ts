@@ -101,6 +101,14 @@ test('every file a hunt writes is journaled with its SHA-256 and the head anchor
   expect(ok.code).toBe(0);
   expect(ok.out).toMatch(new RegExp(`anchor at entry ${entry.seq} matched; evidence: 0 instance\\(s\\) checked; 3 file\\(s\\) recorded in the journal re-hashed`));
 
+  // A run folder no journal entry records (planted, or from an irctl that did not journal hunts) is pointed out.
+  mkdirSync(join(caseDir, 'hunt', '20261130T000000.000Z'));
+  writeFileSync(join(caseDir, 'hunt', '20261130T000000.000Z', 'pool-ip.csv'), 'account\r\n');
+  const planted = await irctl(caseDir, ['verify']);
+  expect(planted.code).toBe(0);
+  expect(planted.err).toMatch(/^warning: hunt\/20261130T000000\.000Z is not recorded in the journal: no entry holds the hashes of its files, so verify cannot vouch for them \(a run of an irctl that did not journal hunts, or files put there by hand\)\. Treat its rows as unverified\.$/m);
+  rmSync(join(caseDir, 'hunt', '20261130T000000.000Z'), { recursive: true });
+
   writeFileSync(join(caseDir, rel, 'pool-ip.csv'), 'flow_start\r\n');
   rmSync(join(caseDir, rel, 'summary.json'));
   const bad = await irctl(caseDir, ['verify']);
