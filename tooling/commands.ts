@@ -332,7 +332,7 @@ const TAMPERED =
   'What to do: keep the case directory exactly as it is (copy it read-only for the investigation); run no further phase of this case (irctl refuses to append to it); ' +
   'check the hashes by hand as docs/journal.md shows, against the anchored head; and find out who or what changed it';
 
-/** verify: the journal's hash chain, its anchor outside the case directory, and every evidence manifest. */
+/** verify: the journal's hash chain, its anchor outside the case directory, every file the journal records (evidence, hunt runs) and every evidence manifest. */
 export async function verifyCommand(rt: Runtime): Promise<CommandResult> {
   const { caseDir, caseId } = rt.ctx;
   const anchor = rt.anchor ? await latestAnchor((await rt.sessions.session('analyst')).clients, rt.anchor, caseId) : undefined;
@@ -348,8 +348,8 @@ export async function verifyCommand(rt: Runtime): Promise<CommandResult> {
   const local = readLocalAnchors(caseDir);
   const newestLocal = local.at(-1);
   const head: AnchoredHead | undefined =
-    anchor && rt.anchor
-      ? { seq: anchor.seq, head: anchor.head, phase: anchor.phase ?? local.find((a) => a.seq === anchor.seq && a.head === anchor.head)?.phase, where: `at s3://${rt.anchor.bucket}/${anchor.key}` }
+    anchor
+      ? { seq: anchor.seq, head: anchor.head, phase: anchor.phase ?? local.find((a) => a.seq === anchor.seq && a.head === anchor.head)?.phase, where: `at ${anchor.location}` }
       : newestLocal && { seq: newestLocal.seq, head: newestLocal.head, phase: newestLocal.phase, where: 'in anchors.jsonl' };
   const mismatch = head && diagnoseAnchor(scan, head);
   if (mismatch) failures.push({ step: 'verify/anchor', message: `${mismatch}. ${TAMPERED}` });

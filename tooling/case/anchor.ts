@@ -50,6 +50,11 @@ export function anchorKey(caseId: string, seq: number, head: string, phase?: str
   return `${ANCHOR_PREFIX}/${caseId}/${String(seq).padStart(8, '0')}-${head}${tag}.json`;
 }
 
+/** `s3://bucket/key` of an anchor object. */
+export function anchorLocation(bucket: string, key: string): string {
+  return `s3://${bucket}/${key}`;
+}
+
 /** Local record of the anchors written for a case (read by the report). */
 export function anchorsPath(caseDir: string): string {
   return join(caseDir, 'anchors.jsonl');
@@ -95,22 +100,22 @@ export async function anchorJournal(
           'without it a cut journal goes unnoticed. Fix: check --anchor-bucket and that the break-glass role may put objects there, then rerun the phase (a rerun anchors again).',
       );
     }
-    location = `s3://${input.target.bucket}/${key}`;
+    location = anchorLocation(input.target.bucket, key);
   }
   const anchor: JournalAnchor = { ...base, location };
   appendFileSync(anchorsPath(input.caseDir), JSON.stringify(anchor) + '\n');
   return anchor;
 }
 
-/** The newest anchor of a case in the bucket (highest sequence number), if any; keys written before the phase was part of them have none. */
-export async function latestAnchor(clients: AwsClients, target: AnchorTarget, caseId: string): Promise<{ seq: number; head: string; key: string; phase?: string } | undefined> {
+/** The newest anchor of a case in the bucket (highest sequence number), if any, with its `s3://` location; keys written before the phase was part of them have none. */
+export async function latestAnchor(clients: AwsClients, target: AnchorTarget, caseId: string): Promise<{ seq: number; head: string; key: string; location: string; phase?: string } | undefined> {
   const keys: string[] = [];
   for await (const page of paginateListObjectsV2({ client: clients.s3(target.region) }, { Bucket: target.bucket, Prefix: `${ANCHOR_PREFIX}/${caseId}/` })) {
     keys.push(...(page.Contents ?? []).map((o) => o.Key!));
   }
   const anchors = keys.flatMap((key) => {
     const m = /\/(\d{8})-([0-9a-f]{64})(?:-([a-z0-9-]+))?\.json$/.exec(key);
-    return m ? [{ seq: Number(m[1]), head: m[2], key, ...(m[3] ? { phase: m[3] } : {}) }] : [];
+    return m ? [{ seq: Number(m[1]), head: m[2], key, location: anchorLocation(target.bucket, key), ...(m[3] ? { phase: m[3] } : {}) }] : [];
   });
   return anchors.sort((a, b) => b.seq - a.seq)[0];
 }
