@@ -67,7 +67,7 @@ const COMMANDS: ReadonlyArray<{ name: string; summary: string; flags: ReadonlyAr
     run: (rt) => handoffCommand(rt),
   },
   { name: 'report', summary: 'write report.md: timeline, inventory, actions, what remains manual', flags: [], run: (rt) => reportCommand(rt) },
-  { name: 'verify', summary: 'check the journal hash chain and the evidence manifests', flags: [], run: (rt) => verifyCommand(rt) },
+  { name: 'verify', summary: 'check the journal hash chain against its anchored head, and re-hash every evidence and hunt file it records', flags: [], run: (rt) => verifyCommand(rt) },
   { name: 'run', summary: 'validate, scope, contain credentials and instances, eradicate, report', flags: ['finding', 'region', 'instance', 'accessKey', 'principal', 'includeHeuristic', 'source'], run: runAllCommand },
 ];
 

@@ -8,10 +8,11 @@ import { renderReport, scope, validate } from './analysis';
 import { describeMerge, mergeInventory } from './analysis/inventory-merge';
 import type { ActionResult } from './case/executor';
 import type { CommandResult } from './command-result';
-import { compareWithAnchor, latestAnchor, readLocalAnchors } from './case/anchor';
-import { journalPath, readJournal, verifyJournal } from './case/journal';
+import { type AnchoredHead, diagnoseAnchor, latestAnchor, readLocalAnchors } from './case/anchor';
+import { journalPath, readJournal, scanJournal, verifyJournal } from './case/journal';
 import { withWriteCase } from './case/open';
 import { Once } from './case/phase';
+import { checkFiles, type FileProblem, fileProblemMessage, recordedFiles } from './case/recorded-files';
 import { readCaseFile, readValidations, type Runtime, writeCaseFile } from './case/runtime';
 import { containCredentials } from './contain/credentials';
 import { containInstances } from './contain/instances';
@@ -23,6 +24,7 @@ import type { Attribution, CaseContext, Inventory, StepFailure, Subject, Validat
 import { athenaScopeSource } from './hunt/command';
 import { readHuntSummaries } from './hunt/report';
 import { attackerCompute, attackerCredentials, attackerTie, planRelease, releaseCase, type ReleasePlan, type ReleaseSelection } from './release';
+import { unrecordedHuntRuns } from './hunt/record';
 import { ATTACKER_COMPUTE_FLAG, ATTACKER_CREDENTIALS_FLAG } from './case/executor';
 import { noCaseDirectory, UsageError } from './case/usage';
 
@@ -303,7 +305,7 @@ export function requireRecord(rt: { readonly ctx: Pick<CaseContext, 'caseDir' | 
   if (!existsSync(caseDir)) throw noCaseDirectory(command, { caseId, caseDir });
   const hasJournal = existsSync(journalPath(caseDir));
   if (needs === 'journal' && !hasJournal) throw new Error(`${command}: ${journalPath(caseDir)} does not exist: no phase of case ${caseId} has run in ${caseDir}. ${fix}.`);
-  // A hunt alone is a record too: it writes only under hunt/, never the journal.
+  // A case scoped or hunted before it had a journal (hunts before the journal recorded them) is a record too.
   const any = hasJournal || ['validation.json', 'inventory.json', 'hunt'].some((f) => existsSync(join(caseDir, f)));
   if (!any) throw new Error(`${command}: ${caseDir} holds no journal, validation.json, inventory.json or hunt results of case ${caseId}. ${fix}, or run validate/scope/hunt first.`);
 }
@@ -373,43 +375,46 @@ const TAMPERED =
   'What to do: keep the case directory exactly as it is (copy it read-only for the investigation); run no further phase of this case (irctl refuses to append to it); ' +
   'check the hashes by hand as docs/journal.md shows, against the anchored head; and find out who or what changed it';
 
-/** verify: the journal's hash chain, its anchor outside the case directory, and every evidence manifest. */
+/** verify: the journal's hash chain, its anchor outside the case directory, every file the journal records (evidence, hunt runs) and every evidence manifest. */
 export async function verifyCommand(rt: Runtime): Promise<CommandResult> {
   const { caseDir, caseId } = rt.ctx;
   const anchor = rt.anchor ? await latestAnchor((await rt.sessions.session('analyst')).clients, rt.anchor, caseId) : undefined;
   // A deleted journal with an anchor is tampering to report; without one, most likely a wrong --case-dir.
   if (!anchor) requireRecord(rt, 'verify', 'journal');
-  const journal = existsSync(journalPath(caseDir)) ? verifyJournal(caseDir) : { ok: false, entries: 0, problems: [] };
+  const scan = scanJournal(caseDir);
+  const journal = verifyJournal(caseDir, scan);
   const failures: StepFailure[] = journal.problems.map((p) => {
     const m = /^(entry \d+): (.*)$/.exec(p);
     return { step: 'verify/journal', ...(m ? { target: m[1] } : {}), message: `${m ? m[2] : p}. ${TAMPERED}` };
   });
-  const entries = journal.problems.length === 0 && journal.entries > 0 ? readJournal(caseDir) : [];
-  if (anchor && rt.anchor) {
-    for (const p of compareWithAnchor(entries, anchor, rt.anchor.bucket)) failures.push({ step: 'verify/anchor', message: `${p}. ${TAMPERED}` });
-  } else {
-    const local = readLocalAnchors(caseDir).at(-1);
-    if (local && journal.problems.length === 0) {
-      const at = entries[local.seq - 1];
-      const recorded = `anchors.jsonl recorded entry ${local.seq} as the head after phase ${local.phase}`;
-      if (entries.length < local.seq) {
-        failures.push({ step: 'verify/anchor', message: `anchor mismatch: the journal ends at entry ${entries.length}, but ${recorded}: the journal was truncated (${local.seq - entries.length} entries missing). ${TAMPERED}` });
-      } else if (at && at.hash !== local.head) {
-        failures.push({ step: 'verify/anchor', message: `anchor mismatch: entry ${local.seq} hashes to ${at.hash.slice(0, 12)}…, but ${recorded} with hash ${local.head.slice(0, 12)}…: the journal was rewritten. ${TAMPERED}` });
-      }
-    }
+  // The bucket's anchor is outside the case directory; anchors.jsonl is the fallback (cut as easily as the journal).
+  const local = readLocalAnchors(caseDir);
+  const newestLocal = local.at(-1);
+  const head: AnchoredHead | undefined =
+    anchor
+      ? { seq: anchor.seq, head: anchor.head, phase: anchor.phase ?? local.find((a) => a.seq === anchor.seq && a.head === anchor.head)?.phase, where: `at ${anchor.location}` }
+      : newestLocal && { seq: newestLocal.seq, head: newestLocal.head, phase: newestLocal.phase, where: 'in anchors.jsonl' };
+  const mismatch = head && diagnoseAnchor(scan, head);
+  if (mismatch) failures.push({ step: 'verify/anchor', message: `${mismatch}. ${TAMPERED}` });
+  if (!anchor) {
     rt.reporter.progress(
       rt.anchor
         ? `no anchor of case ${caseId} in s3://${rt.anchor.bucket}: nothing outside the case directory to compare with`
         : 'no anchor bucket (--anchor-bucket): a cut tail can only be checked against anchors.jsonl in the same directory',
     );
   }
+  // Files the journal records (evidence sets, hunt runs) first: its hashes are chained, a manifest's are not.
+  const recorded = recordedFiles(scan.lines.flatMap((l) => (l.entry ? [l.entry] : [])));
+  const problems = new Map<string, FileProblem>(checkFiles(caseDir, recorded).map((p) => [p.path, p]));
   const instances = existsSync(join(caseDir, 'evidence')) ? readdirSync(join(caseDir, 'evidence')) : [];
-  for (const id of instances) {
-    for (const f of verifyEvidence(caseDir, id)) failures.push({ step: 'verify/evidence', target: `${id}/${f}`, message: `evidence file ${id}/${f} does not match its manifest hash` });
+  for (const id of instances) for (const p of verifyEvidence(caseDir, id)) if (!problems.has(p.path)) problems.set(p.path, p);
+  for (const p of problems.values()) failures.push({ step: p.path.startsWith('hunt/') ? 'verify/hunt' : 'verify/evidence', target: p.path, message: fileProblemMessage(p) });
+  for (const run of unrecordedHuntRuns(caseDir, recorded.map((r) => r.path))) {
+    rt.reporter.warn(`${run} is not recorded in the journal: no entry holds the hashes of its files, so verify cannot vouch for them (a run of an irctl that did not journal hunts, or files put there by hand). Treat its rows as unverified.`);
   }
-  const anchored = anchor ? `, anchor at entry ${anchor.seq} ${failures.some((f) => f.step === 'verify/anchor') ? 'NOT MATCHED' : 'matched'}` : '';
-  rt.reporter.progress(`journal: ${journal.entries} entries, ${journal.ok ? 'chain intact' : 'CHAIN BROKEN'}${anchored}; evidence: ${instances.length} instance(s) checked`);
+  const anchored = head ? `, ${anchor ? 'anchor' : 'anchors.jsonl head'} at entry ${head.seq} ${mismatch ? 'NOT MATCHED' : 'matched'}` : '';
+  const chain = !scan.exists ? 'journal.jsonl ABSENT' : scan.lines.length === 0 ? 'journal.jsonl EMPTY' : `${journal.entries} entries, ${journal.ok ? 'chain intact' : 'CHAIN BROKEN'}`;
+  rt.reporter.progress(`journal: ${chain}${anchored}; evidence: ${instances.length} instance(s) checked; ${recorded.length} file(s) recorded in the journal re-hashed`);
   return { command: 'verify', results: [], failures, exitCode: failures.length ? 1 : 0 };
 }
 

@@ -42,6 +42,8 @@ import type { CaseContext } from '../../tooling/model';
 import { type AttackScenario, SCENARIO_ACCOUNT, SCENARIO_REGIONS } from '../../dev/attack-scenario';
 import { MOTO_CREDENTIALS } from '../../dev/moto';
 import type { Clock } from '../../tooling/clock';
+import { main } from '../../tooling/cli';
+import type { RuntimeHooks } from '../../tooling/case/runtime';
 import { steppingClock } from '../support/clocks';
 
 export { steppingClock } from '../support/clocks';
@@ -140,4 +142,15 @@ export function captureOutput(): { stdout: NodeJS.WritableStream; stderr: NodeJS
   stdout.on('data', (d: Buffer) => (text.out += d.toString()));
   stderr.on('data', (d: Buffer) => (text.err += d.toString()));
   return { stdout, stderr, get out() { return text.out; }, get err() { return text.err; } };
+}
+
+/** irctl's command line against moto without role assumption: `common` flags (case, case dir, regions) then `args`; output captured. */
+export async function runIrctl(endpoint: string, common: readonly string[], args: readonly string[], hooks: RuntimeHooks = {}): Promise<{ code: number; out: string; err: string }> {
+  const io = captureOutput();
+  const code = await main(['node', 'irctl', '--no-assume', '--endpoint', endpoint, ...common, ...args], {
+    stdout: io.stdout,
+    stderr: io.stderr,
+    hooks: { credentials: MOTO_CREDENTIALS, clock: steppingClock(), ...hooks },
+  });
+  return { code, out: io.out, err: io.err };
 }

@@ -147,7 +147,7 @@ test('verify: an edited evidence file is named and the exit code is 1', async ()
   appendFileSync(join(planned.caseDir, 'evidence', instanceId, 'plan', 'userdata.txt'), '# edited later\n');
   const { code, err } = await irctl([...caseArgs, 'verify']);
   expect(code).toBe(1);
-  expect(err).toContain(`evidence file ${instanceId}/plan/userdata.txt does not match its manifest hash`);
+  expect(err).toContain(`FAILED verify/evidence evidence/${instanceId}/plan/userdata.txt: modified: evidence/${instanceId}/plan/userdata.txt: its SHA-256 is `);
 });
 
 test('eradicate from the inventory removes only what CloudTrail proves; heuristic attributions are named, not touched', async () => {

@@ -51,9 +51,11 @@ test('an edited entry: its entry hash, then the next entry\'s chain link, each n
   const { code, err } = await irctl(caseDir, ['verify']);
   expect(code).toBe(1);
   const failed = err.split('\n').filter((l) => l.startsWith('FAILED'));
-  expect(failed).toHaveLength(2);
+  expect(failed).toHaveLength(3);
   expect(failed[0]).toMatch(new RegExp(`^FAILED verify/journal entry 2: entry hash mismatch: the entry records ${short(second.hash)}… but its content hashes to [0-9a-f]{12}…: entry 2 was edited after it was written\\. `));
   expect(failed[1]).toMatch(/^FAILED verify\/journal entry 3: chain link broken: its prevHash [0-9a-f]{12}… is not the SHA-256 of entry 2 as written \([0-9a-f]{12}…\): entry 2 was changed, or entries before entry 3 were removed, inserted or reordered\. /);
+  // anchors.jsonl still says where the intact chain should reach, and the anchor check says why it does not.
+  expect(failed[2]).toMatch(new RegExp(`^FAILED verify/anchor: anchor mismatch: the chain is intact through entry 1 only: entry 2 was edited \\(its hash does not match its content; chain broken at line 2\\), so the anchor of phase contain-credentials in anchors\\.jsonl \\(${lines.length} entries, head [0-9a-f]{12}…\\) is not reached by an intact chain; line ${lines.length} still records the anchored hash\\. `));
   for (const line of failed) expect(line).toMatch(WHAT_TO_DO);
 });
 
@@ -63,7 +65,8 @@ test('a removed entry and a cut line: the entry numbers and what each means', as
   const { code, err } = await irctl(caseDir, ['verify']);
   expect(code).toBe(1);
   expect(err).toMatch(/FAILED verify\/journal entry 2: sequence number 3 where 2 was expected: an entry was removed or inserted before it\. What to do: /);
-  expect(err).toMatch(new RegExp(`FAILED verify/journal entry ${lines.length}: not valid JSON: the line was edited, or cut off while being written \\(irctl killed mid-write\\)\\. What to do: `));
+  expect(err).toMatch(new RegExp(`FAILED verify/journal entry ${lines.length}: half-written: the last line is cut off after 40 bytes \\(not valid JSON\\): irctl was killed while writing it, or the file was cut mid-line\\. What to do: `));
+  expect(err).toMatch(new RegExp(`FAILED verify/anchor: anchor mismatch: the chain is intact through entry 1 only: entry 2 carries sequence number 3 \\(entries were removed or inserted before it\\), .* line ${lines.length} is half-written\\. What to do: `));
 });
 
 test('a cut tail against anchors.jsonl: the anchor check is named, with the entries missing and what to do', async () => {
@@ -71,5 +74,5 @@ test('a cut tail against anchors.jsonl: the anchor check is named, with the entr
   writeFileSync(journalPath(caseDir), lines.slice(0, -2).join('\n') + '\n');
   const { code, err } = await irctl(caseDir, ['verify']);
   expect(code).toBe(1);
-  expect(err).toMatch(new RegExp(`FAILED verify/anchor: anchor mismatch: the journal ends at entry ${lines.length - 2}, but anchors.jsonl recorded entry ${lines.length} as the head after phase contain-credentials: the journal was truncated \\(2 entries missing\\)\\. What to do: `));
+  expect(err).toMatch(new RegExp(`FAILED verify/anchor: anchor mismatch: the journal has ${lines.length - 2} entries, chain intact, head [0-9a-f]{12}…, but the anchor of phase contain-credentials in anchors\\.jsonl records ${lines.length} entries with head [0-9a-f]{12}…: the journal was truncated, 2 entries missing \\(entries ${lines.length - 1} to ${lines.length}\\)\\. What to do: `));
 });

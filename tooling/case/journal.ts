@@ -54,6 +54,105 @@ export function readJournal(caseDir: string): JournalEntry[] {
     });
 }
 
+/** How one line of a journal fails its checks. */
+export type LineDamage =
+  /** The last line does not parse and starts like an entry: cut off mid-write. */
+  | 'half-written'
+  /** A line before the last starts like an entry but does not parse: edited. */
+  | 'not-json'
+  /** Not a JSON object at all: something else was written into the journal. */
+  | 'garbage'
+  /** `seq` is not the line's position: entries removed or inserted before it. */
+  | 'renumbered'
+  /** `prevHash` is not the SHA-256 of the line before: that line changed, or lines were removed, inserted or reordered. */
+  | 'relinked'
+  /** `hash` does not match the entry's content: the entry was edited. */
+  | 'edited';
+
+/** One line of a journal as read back and checked. */
+export interface JournalLine {
+  /** Line number, from 1 (an entry's expected `seq`). */
+  readonly n: number;
+  /** The entry, when the line is a JSON object. */
+  readonly entry?: JournalEntry;
+  /** What is wrong with the line (first problem first); empty when it checks. */
+  readonly damage: ReadonlyArray<{ readonly kind: LineDamage; readonly message: string }>;
+  /** How the line starts, for messages about lines that are not entries. */
+  readonly preview: string;
+}
+
+/** A journal file read back with the chain recomputed line by line. */
+export interface JournalScan {
+  readonly exists: boolean;
+  readonly bytes: number;
+  readonly lines: readonly JournalLine[];
+}
+
+/** The line's first characters, quoted as JSON so control characters stay visible. */
+function preview(line: string): string {
+  return JSON.stringify(line.slice(0, 24)) + (line.length > 24 ? '…' : '');
+}
+
+/** Read a journal and recompute its chain: valid JSON, consecutive seq, prevHash = SHA-256 of the previous line, hash matches. */
+export function scanJournal(caseDir: string): JournalScan {
+  const file = journalPath(caseDir);
+  if (!existsSync(file)) return { exists: false, bytes: 0, lines: [] };
+  const text = readFileSync(file, 'utf8');
+  const raw = text.split('\n');
+  if (raw[raw.length - 1] === '') raw.pop();
+  const short = (h: string | undefined) => `${(h ?? '(none)').slice(0, 12)}…`;
+  let prevLineHash = GENESIS_HASH;
+  let offset = 0;
+  const lines = raw.map((line, i): JournalLine => {
+    const n = i + 1;
+    const damage: Array<JournalLine['damage'][number]> = [];
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      parsed = undefined;
+    }
+    const entry = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as JournalEntry) : undefined;
+    if (!entry) {
+      if (parsed === undefined && line.startsWith('{') && n === raw.length) {
+        damage.push({ kind: 'half-written', message: `half-written: the last line is cut off after ${Buffer.byteLength(line)} bytes (not valid JSON): irctl was killed while writing it, or the file was cut mid-line` });
+      } else if (parsed === undefined && line.startsWith('{')) {
+        damage.push({ kind: 'not-json', message: `not valid JSON: entry ${n} was edited into something that does not parse (only the last line can be cut off by an interrupted write)` });
+      } else {
+        damage.push({ kind: 'garbage', message: `not a journal entry: the line holds ${preview(line)} (not a JSON object): something other than irctl wrote into the journal` });
+      }
+      prevLineHash = sha256(line);
+      return { n, damage, preview: preview(line) };
+    }
+    // One removed or inserted entry shifts every later number: report where the shift starts.
+    if (entry.seq !== n + offset) {
+      damage.push({ kind: 'renumbered', message: `sequence number ${entry.seq} where ${n} was expected: an entry was removed or inserted before it` });
+      offset = entry.seq - n;
+    }
+    if (entry.prevHash !== prevLineHash) {
+      damage.push({
+        kind: 'relinked',
+        message:
+          n === 1
+            ? `chain link broken: its prevHash ${short(entry.prevHash)} is not the chain start (64 zeros): entries before it were removed`
+            : `chain link broken: its prevHash ${short(entry.prevHash)} is not the SHA-256 of entry ${n - 1} as written (${short(prevLineHash)}): entry ${n - 1} was changed, or entries before entry ${n} were removed, inserted or reordered`,
+      });
+    }
+    const { hash, ...rest } = entry;
+    const actual = entryHash(rest);
+    if (hash !== actual) damage.push({ kind: 'edited', message: `entry hash mismatch: the entry records ${short(hash)} but its content hashes to ${short(actual)}: entry ${n} was edited after it was written` });
+    prevLineHash = sha256(line);
+    return { n, entry, damage, preview: preview(line) };
+  });
+  return { exists: true, bytes: Buffer.byteLength(text), lines };
+}
+
+/** How many lines from the first check completely (the intact part of the chain). */
+export function intactPrefix(scan: JournalScan): number {
+  const broken = scan.lines.findIndex((l) => l.damage.length > 0);
+  return broken < 0 ? scan.lines.length : broken;
+}
+
 /** Result of verifying a journal's hash chain. */
 export interface JournalVerification {
   readonly ok: boolean;
@@ -62,44 +161,10 @@ export interface JournalVerification {
   readonly problems: readonly string[];
 }
 
-/** Check every line: valid JSON, consecutive seq, prevHash = SHA-256 of the previous line, hash matches. */
-export function verifyJournal(caseDir: string): JournalVerification {
-  const file = journalPath(caseDir);
-  if (!existsSync(file)) return { ok: true, entries: 0, problems: [] };
-  const lines = readFileSync(file, 'utf8').split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  const problems: string[] = [];
-  const short = (h: string | undefined) => `${(h ?? '(none)').slice(0, 12)}…`;
-  let prevLineHash = GENESIS_HASH;
-  let offset = 0;
-  lines.forEach((line, i) => {
-    const n = i + 1;
-    let entry: JournalEntry;
-    try {
-      entry = JSON.parse(line) as JournalEntry;
-    } catch {
-      problems.push(`entry ${n}: not valid JSON: the line was edited, or cut off while being written (irctl killed mid-write)`);
-      prevLineHash = sha256(line);
-      return;
-    }
-    // One removed or inserted entry shifts every later number: report where the shift starts.
-    if (entry.seq !== n + offset) {
-      problems.push(`entry ${n}: sequence number ${entry.seq} where ${n} was expected: an entry was removed or inserted before it`);
-      offset = entry.seq - n;
-    }
-    if (entry.prevHash !== prevLineHash) {
-      problems.push(
-        n === 1
-          ? `entry 1: chain link broken: its prevHash ${short(entry.prevHash)} is not the chain start (64 zeros): entries before it were removed`
-          : `entry ${n}: chain link broken: its prevHash ${short(entry.prevHash)} is not the SHA-256 of entry ${n - 1} as written (${short(prevLineHash)}): entry ${n - 1} was changed, or entries before entry ${n} were removed, inserted or reordered`,
-      );
-    }
-    const { hash, ...rest } = entry;
-    const actual = entryHash(rest);
-    if (hash !== actual) problems.push(`entry ${n}: entry hash mismatch: the entry records ${short(hash)} but its content hashes to ${short(actual)}: entry ${n} was edited after it was written`);
-    prevLineHash = sha256(line);
-  });
-  return { ok: problems.length === 0, entries: lines.length, problems };
+/** Check every line of a journal (a missing file is an empty journal); `scan` when already read. */
+export function verifyJournal(caseDir: string, scan: JournalScan = scanJournal(caseDir)): JournalVerification {
+  const problems = scan.lines.flatMap((l) => l.damage.map((d) => `entry ${l.n}: ${d.message}`));
+  return { ok: problems.length === 0, entries: scan.lines.length, problems };
 }
 
 /** Options for opening a journal. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { AwsClients } from '../aws/clients';
 import type { SessionSource } from '../aws/session';
 import { anchorJournal, type AnchorTarget } from './anchor';
-import type { CaseContext } from '../model';
+import type { CaseContext, StepFailure } from '../model';
 import { type Action, Executor } from './executor';
 import { currentDate, systemClock, type Clock } from '../clock';
 import { Journal } from './journal';
@@ -80,18 +80,30 @@ export async function withWriteCase<T>(options: WriteCaseOptions, fn: (env: Phas
 
 // The chain head leaves the case directory at the end of every phase, so a cut tail shows.
 async function anchorPhase(options: WriteCaseOptions, clients: AwsClients, journal: Journal, exec: Executor, clock: Clock): Promise<void> {
+  const failure = await anchorPhaseEnd({ ctx: options.ctx, phase: options.phase ?? 'phase', anchor: options.anchor, reporter: options.reporter }, clients, journal, clock);
+  if (failure) exec.failures.push(failure);
+}
+
+/** Anchor the journal head at the end of a phase and say where; a refused anchor is warned and returned as the phase's failure. */
+export async function anchorPhaseEnd(
+  input: { readonly ctx: CaseContext; readonly phase: string; readonly anchor?: AnchorTarget; readonly reporter: Reporter },
+  clients: AwsClients,
+  journal: Journal,
+  clock: Clock,
+): Promise<StepFailure | undefined> {
   try {
-    const anchor = await anchorJournal(clients, { caseId: options.ctx.caseId, caseDir: options.ctx.caseDir, phase: options.phase ?? 'phase', entries: journal.entries(), at: currentDate(clock), target: options.anchor });
-    if (!anchor) return;
-    options.reporter.progress(
+    const anchor = await anchorJournal(clients, { caseId: input.ctx.caseId, caseDir: input.ctx.caseDir, phase: input.phase, entries: journal.entries(), at: currentDate(clock), target: input.anchor });
+    if (!anchor) return undefined;
+    input.reporter.progress(
       anchor.location
         ? `journal head (entry ${anchor.seq}) anchored at ${anchor.location}`
         : `journal head (entry ${anchor.seq}) recorded in the case directory only (anchors.jsonl): verify detects a cut tail, but not the journal and anchors.jsonl cut or deleted together. Pass --anchor-bucket <evidence bucket> to anchor it outside.`,
     );
+    return undefined;
   } catch (err) {
     const message = (err as Error).message;
-    exec.failures.push({ step: 'anchor-journal', message });
-    options.reporter.warn(message);
+    input.reporter.warn(message);
+    return { step: 'anchor-journal', message };
   }
 }
 

@@ -25,6 +25,7 @@ import {
 import { GetInstanceProfileCommand } from '@aws-sdk/client-iam';
 import type { AwsClients } from '../aws/clients';
 import { currentDate, type Clock } from '../clock';
+import { checkFiles, type FileProblem } from '../case/recorded-files';
 
 /** One file in an evidence manifest. */
 export interface EvidenceFile {
@@ -176,19 +177,20 @@ function writeIndex(caseDir: string, instanceId: string, set: EvidenceIndex['set
   writeFileSync(join(evidenceDir(caseDir, instanceId), 'manifest.json'), json({ instanceId, sets: [...index.sets.filter((s) => s.purpose !== set.purpose), set] }));
 }
 
-/** Re-hash every set of an instance's evidence; returns the paths (`<purpose>/<file>`) that no longer match. */
-export function verifyEvidence(caseDir: string, instanceId: string): string[] {
+/** Re-hash every set of an instance's evidence against its manifests; returns the files (case-relative) missing or modified. */
+export function verifyEvidence(caseDir: string, instanceId: string): FileProblem[] {
   const root = evidenceDir(caseDir, instanceId);
-  const bad: string[] = [];
+  const rel = `evidence/${instanceId}`;
+  const bad: FileProblem[] = [];
   for (const set of readIndex(caseDir, instanceId).sets) {
-    const manifestFile = join(root, set.manifest);
-    if (!existsSync(manifestFile) || sha256(readFileSync(manifestFile)) !== set.sha256) {
-      bad.push(set.manifest);
+    const manifest = { path: `${rel}/${set.manifest}`, sha256: set.sha256, source: `the index ${rel}/manifest.json` };
+    const [problem] = checkFiles(caseDir, [manifest]);
+    if (problem) {
+      bad.push(problem);
       continue;
     }
-    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as EvidenceManifest;
-    const dir = join(root, set.purpose);
-    bad.push(...manifest.files.filter((f) => !existsSync(join(dir, f.name)) || sha256(readFileSync(join(dir, f.name))) !== f.sha256).map((f) => `${set.purpose}/${f.name}`));
+    const listed = JSON.parse(readFileSync(join(root, set.manifest), 'utf8')) as EvidenceManifest;
+    bad.push(...checkFiles(caseDir, listed.files.map((f) => ({ path: `${rel}/${set.purpose}/${f.name}`, sha256: f.sha256, source: `the manifest ${manifest.path}` }))));
   }
   return bad;
 }

@@ -3,17 +3,22 @@
  * before any AWS call, finds the investigation workgroup in the security account, and runs the
  * org-wide hunt as SecurityAnalyst there.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { GetWorkGroupCommand } from '@aws-sdk/client-athena';
 import { loadOrgConfig } from '../../config';
 import { ATHENA } from '../../shared/names';
 import { errorMessage } from '../aws/errors';
 import type { TrailSource } from '../analysis/scope';
 import type { SessionSource } from '../aws/session';
+import { Journal } from '../case/journal';
+import { anchorPhaseEnd, lockCase } from '../case/open';
 import { readCaseFile, readValidations, type Runtime } from '../case/runtime';
 import type { CommandResult } from '../command-result';
 import type { CaseContext, IndicatorClass, Inventory, StepFailure } from '../model';
 import { athenaFix } from './athena';
 import { hunt } from './hunt';
+import { huntFiles, huntOutcome, recordHunt } from './record';
 import { athenaTrailSource } from './scope-source';
 import { caseIndicators, checkIndicators, indicatorCount, mergeIndicators, type IndicatorSet } from './indicators';
 import { checkRegion, wholeNumber } from '../case/ids';
@@ -97,31 +102,45 @@ export async function huntCommand(rt: Runtime, flags: HuntFlags): Promise<Comman
   const sessions = rt.sessionsIn(security);
   await checkWorkgroup(sessions, region, security);
   const analyst = await sessions.session('analyst');
-  const summary = await hunt({
-    caseId: rt.ctx.caseId,
-    caseAccountId: rt.ctx.accountId,
-    caseDir: rt.ctx.caseDir,
-    indicators,
-    window: rt.ctx.window,
-    athena: analyst.clients.athena(region),
-    athenaRegion: region,
-    target: { workgroup: ATHENA.workgroup, database: ATHENA.database },
-    maxRows,
-    query: { timeoutMs: timeoutMinutes * 60_000 },
-    onProgress: (m) => rt.reporter.progress(m),
-    clock: rt.clock,
-  });
+  // The run's files go into the case journal and its head is anchored, as any phase's: a damaged
+  // journal is refused before a query costs anything, and the lock keeps two runs apart.
+  mkdirSync(rt.ctx.caseDir, { recursive: true });
+  const unlock = lockCase(rt.ctx.caseDir);
+  try {
+    const journal = Journal.open(rt.ctx.caseDir, { caseId: rt.ctx.caseId, caller: analyst.caller, clock: rt.clock });
+    const summary = await hunt({
+      caseId: rt.ctx.caseId,
+      caseAccountId: rt.ctx.accountId,
+      caseDir: rt.ctx.caseDir,
+      indicators,
+      window: rt.ctx.window,
+      athena: analyst.clients.athena(region),
+      athenaRegion: region,
+      target: { workgroup: ATHENA.workgroup, database: ATHENA.database },
+      maxRows,
+      query: { timeoutMs: timeoutMinutes * 60_000 },
+      onProgress: (m) => rt.reporter.progress(m),
+      clock: rt.clock,
+    });
+    const entry = recordHunt(journal, rt.ctx.caseDir, summary);
 
-  const failures: StepFailure[] = summary.results.filter((r) => r.error).map((r) => ({ step: `hunt/${r.cls}`, target: r.values.join(', '), message: r.error! }));
-  for (const r of summary.results) {
-    if (r.notSearched) rt.reporter.warn(`${r.cls} (${r.values.join(', ')}) not searched: ${r.notSearched}`);
-    if (r.truncated) rt.reporter.warn(`${r.cls}: ${r.rows} rows, the --max-rows limit; there may be more. Narrow --since/--until or raise --max-rows.`);
+    const failures: StepFailure[] = summary.results.filter((r) => r.error).map((r) => ({ step: `hunt/${r.cls}`, target: r.values.join(', '), message: r.error! }));
+    for (const r of summary.results) {
+      if (r.notSearched) rt.reporter.warn(`${r.cls} (${r.values.join(', ')}) not searched: ${r.notSearched}`);
+      if (r.truncated) rt.reporter.warn(`${r.cls}: ${r.rows} rows, the --max-rows limit; there may be more. Narrow --since/--until or raise --max-rows.`);
+    }
+    const outcome = huntOutcome(rt.ctx.caseDir, summary, entry.seq);
+    if (outcome.accountsOutsideCase.length) rt.reporter.warn(`indicators seen in other accounts: ${outcome.accountsOutsideCase.join(', ')}. Open a case per account (validate, scope) before containing there.`);
+    rt.reporter.progress(`hunt results in ${outcome.runDir}`);
+    // Only break-glass may put anchors in the evidence bucket; without a bucket nothing is sent.
+    const anchorClients = rt.anchor ? (await rt.sessions.session('breakGlass')).clients : analyst.clients;
+    const anchorFailure = await anchorPhaseEnd({ ctx: rt.ctx, phase: 'hunt', anchor: rt.anchor, reporter: rt.reporter }, anchorClients, journal, rt.clock);
+    if (anchorFailure) failures.push(anchorFailure);
+    const files = huntFiles(summary).map((f) => join(rt.ctx.caseDir, f));
+    return { command: 'hunt', results: [], failures, files, hunt: outcome, exitCode: failures.length ? 1 : 0 };
+  } finally {
+    unlock();
   }
-  const elsewhere = [...new Set(summary.results.flatMap((r) => r.accounts))].filter((a) => a !== rt.ctx.accountId);
-  if (elsewhere.length) rt.reporter.warn(`indicators seen in other accounts: ${elsewhere.join(', ')}. Open a case per account (validate, scope) before containing there.`);
-  const files = [`${summary.runDir}/summary.json`, ...summary.results.flatMap((r) => (r.csvFile ? [r.csvFile] : []))].map((f) => `${rt.ctx.caseDir}/${f}`);
-  rt.reporter.progress(`hunt results in ${rt.ctx.caseDir}/${summary.runDir}`);
-  return { command: 'hunt', results: [], failures, files, exitCode: failures.length ? 1 : 0 };
 }
 
 /** scope --source athena: the organization trail through the security account's workgroup, as SecurityAnalyst there. */

@@ -34,25 +34,14 @@ import { huntQuery } from '../../../tooling/hunt/sql';
 import type { Inventory } from '../../../tooling/model';
 import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../../support/moto';
 import { FakeClock } from '../../support/clocks';
+import { CT_COLUMNS, FLOW_COLUMNS, seedAthenaResults, type SeededResult } from './athena-seed';
 
 const REGION = 'us-east-1';
 const TARGET = { workgroup: ATHENA.workgroup, database: ATHENA.database };
 const window = { start: new Date('2026-11-01T00:00:00Z'), end: new Date('2026-12-01T00:00:00Z') };
 let moto: MotoServer;
 
-/** Queue the rows the next queries return, each with its header row, as Athena sends a SELECT's results. */
-async function seedResults(results: ReadonlyArray<{ columns: readonly string[]; rows: ReadonlyArray<ReadonlyArray<string | undefined>> }>): Promise<void> {
-  const cell = (v: string | undefined) => (v === undefined ? {} : { VarCharValue: v });
-  const body = {
-    region: REGION,
-    results: results.map((r) => ({
-      column_info: r.columns.map((c) => ({ Name: c, Label: c, Type: 'varchar' })),
-      rows: [r.columns, ...r.rows].map((row) => ({ Data: row.map(cell) })),
-    })),
-  };
-  const res = await fetch(`${moto.endpoint}/moto-api/static/athena/query-results`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-  expect(res.status).toBe(201);
-}
+const seedResults = (results: readonly SeededResult[]) => seedAthenaResults(moto.endpoint, REGION, results);
 
 /** Hold each query `polls` GetQueryExecution calls in QUEUED, then as many in RUNNING. */
 async function holdQueries(polls: number | 'immediate'): Promise<void> {
@@ -86,9 +75,6 @@ beforeAll(async () => {
   await athena.send(new CreateWorkGroupCommand({ Name: ATHENA.workgroup, Description: 'investigation workgroup (as the security-athena stack creates it)' }));
 }, 60_000);
 afterEach(async () => holdQueries('immediate'));
-
-const CT_COLUMNS = ['eventtime', 'account', 'awsregion', 'eventsource', 'eventname', 'principal_arn', 'access_key_id', 'sourceipaddress', 'useragent', 'errorcode', 'eventid', 'requestparameters'];
-const FLOW_COLUMNS = ['flow_start', 'account', 'region', 'vpc_id', 'instance_id', 'interface_id', 'srcaddr', 'srcport', 'dstaddr', 'dstport', 'protocol', 'packets', 'bytes', 'action', 'flow_direction'];
 
 test('one query per kind in the workgroup, polled with backoff until done; rows, SQL and summary land in the case', async () => {
   await holdQueries(2);
