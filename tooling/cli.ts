@@ -1,6 +1,6 @@
 /**
  * irctl: the incident-response playbook as a command line. A thin table of commands handing
- * off to plain async functions (tooling/commands.ts); errors go to stderr as a sentence with
+ * off to plain async functions (tooling/commands.ts, tooling/record-commands.ts); errors go to stderr as a sentence with
  * the fix, and the exit code says whether everything completed.
  */
 import { Command, CommanderError, Option } from 'commander';
@@ -10,15 +10,12 @@ import {
   containCredentialsCommand,
   containInstancesCommand,
   eradicateCommand,
-  handoffCommand,
-  releaseCommand,
-  reportCommand,
   runAllCommand,
   scopeCommand,
   type TargetFlags,
   validateCommand,
-  verifyCommand,
 } from './commands';
+import { handoffCommand, releaseCommand, reportCommand, verifyCommand } from './record-commands';
 import { checkCommandLine } from './case/command-line';
 import { systemClock } from './clock';
 import { ATTACKER_CREDENTIALS_FLAG } from './case/executor';

@@ -30,7 +30,7 @@ const REMAINING: Record<string, { count: number; why: string }> = {
   'tooling/analysis/attack-sequence.ts': { count: 1, why: 'the ARN of an IAM user AWS listed' },
   'tooling/analysis/validate-finding.ts': { count: 1, why: 'the ARN of the IAM user a GuardDuty finding names' },
   'tooling/case/anchor.ts': { count: 2, why: 'the location of one anchor object in the anchor bucket (named by addresses)' },
-  'tooling/commands.ts': { count: 1, why: 'a message naming the anchor bucket (named by addresses)' },
+  'tooling/record-commands.ts': { count: 1, why: 'a message naming the anchor bucket (named by addresses)' },
 };
 
 const shipped = ['config', 'shared', 'stacks', 'policies', 'tooling']

@@ -6,7 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { instanceSelection, releasePlan, requireRecord, scopeTarget, subjectOf, type TargetFlags, validatedCredentials } from '../commands';
+import { instanceSelection, scopeTarget, subjectOf, type TargetFlags, validatedCredentials } from '../commands';
+import { releasePlan, requireRecord } from '../record-commands';
 import { tiedUsers } from '../contain/suspects';
 import type { Inventory } from '../model';
 import { huntInputs, type HuntFlags } from '../hunt/command';
