@@ -5,7 +5,7 @@
  * instances go through instance eradication first (snapshots, then termination); a group is
  * deleted only once none of its instances is left running, so no instance dies unsnapshotted.
  */
-import { DeleteAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import { DeleteAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand, SetInstanceProtectionCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { readFleetInstances, readInstances, readSpotFleetInstances } from './aws/ec2-state';
 import type { Action } from './case/executor';
 import type { Once, PhaseEnv } from './case/phase';
@@ -79,42 +79,99 @@ export async function cancelAttackerFleet(env: PhaseEnv, once: Once, t: Launcher
 }
 
 /**
- * Size an attacker group to 0 (min, max, desired) once its instance is held (scale-in protected,
- * in Standby or detached), before that instance is terminated: a group whose processes resume,
- * or an emulator ignoring suspended processes, would otherwise launch a replacement. Confirmed
- * with the termination it protects.
+ * Size an attacker group to 0 (min, max, desired) once its instance is held, before that
+ * instance is terminated: a group whose processes resume, or an emulator ignoring suspended
+ * processes, would otherwise launch a replacement. The resize scales in every member not
+ * protected from scale-in, with no snapshot; so the group first protects what it launches from
+ * now on, then every member it has is protected, and only then is it resized. A member that
+ * joined after eradicate read the group is left running for the sweep (groupSweep) to eradicate
+ * like the others. Confirmed with the termination it protects. Resolves false when not drained.
  */
-export function drainAttackerGroup(env: PhaseEnv, region: string, name: string, confirmGroup: string): Action {
-  const request = { AutoScalingGroupName: name, MinSize: 0, MaxSize: 0, DesiredCapacity: 0 };
-  return {
-    step: 'eradicate/auto-scaling-group',
+export async function drainAttackerGroup(env: PhaseEnv, region: string, name: string, confirmGroup: string): Promise<boolean> {
+  const read = async () => (await env.read.autoScaling(region).send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }))).AutoScalingGroups?.[0];
+  const asg = env.write.autoScaling(region);
+  const base = { step: 'eradicate/auto-scaling-group', region, target: name, reversible: false } as const;
+  const guard = { NewInstancesProtectedFromScaleIn: true, AutoScalingGroupName: name };
+  const launchedProtected: Action = {
+    ...base,
     action: 'autoscaling:UpdateAutoScalingGroup',
-    region,
-    target: name,
-    summary: `size Auto Scaling group ${name}, which the attacker created, to 0 so it replaces nothing terminated (held instances are protected from scale-in)`,
-    reversible: false,
+    summary: `have Auto Scaling group ${name}, which the attacker created, protect any instance it still launches from scale-in, so sizing it to 0 terminates none unsnapshotted`,
+    request: guard,
+    isDone: async () => (await read())?.NewInstancesProtectedFromScaleIn === true,
+    apply: () => asg.send(new UpdateAutoScalingGroupCommand(guard)),
+  };
+  if (!(await env.exec.sequence([launchedProtected]))) return false;
+  const g = await read();
+  const exposed = (g?.Instances ?? []).filter((i) => !i.ProtectedFromScaleIn && !/^Terminat/.test(i.LifecycleState ?? '')).flatMap((i) => i.InstanceId ?? []);
+  const protect = { AutoScalingGroupName: name, InstanceIds: exposed, ProtectedFromScaleIn: true };
+  const members: Action[] = exposed.length
+    ? [
+        {
+          ...base,
+          action: 'autoscaling:SetInstanceProtection',
+          summary: `protect ${exposed.join(', ')} of ${name} from scale-in, so sizing the group to 0 terminates none of them unsnapshotted`,
+          request: protect,
+          isDone: async () => false,
+          apply: () => asg.send(new SetInstanceProtectionCommand(protect)),
+        },
+      ]
+    : [];
+  const request = { AutoScalingGroupName: name, MinSize: 0, MaxSize: 0, DesiredCapacity: 0 };
+  const drain: Action = {
+    ...base,
+    action: 'autoscaling:UpdateAutoScalingGroup',
+    summary: `size Auto Scaling group ${name}, which the attacker created, to 0 so it replaces nothing terminated (its instances are protected from scale-in)`,
     irreversible: true,
     confirmGroup,
     request,
-    isDone: async () => {
-      const g = (await env.read.autoScaling(region).send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }))).AutoScalingGroups?.[0];
-      return !g || (g.MaxSize === 0 && g.DesiredCapacity === 0);
-    },
-    apply: () => env.write.autoScaling(region).send(new UpdateAutoScalingGroupCommand(request)),
+    isDone: async () => !g || (g.MaxSize === 0 && g.DesiredCapacity === 0),
+    apply: () => asg.send(new UpdateAutoScalingGroupCommand(request)),
   };
+  return env.exec.sequence([...members, drain]);
+}
+
+/** How many times eradicate re-reads a drained group for members that joined after it read it. */
+export const GROUP_SWEEPS = 3;
+
+/**
+ * Running members of the target groups that eradicate has not handled yet (not in `handled`):
+ * instances the group launched after eradicate read it. Each is an attacker instance too.
+ */
+export async function groupSweep(env: PhaseEnv, groups: readonly LauncherTarget[], handled: ReadonlySet<string>): Promise<string[]> {
+  const fresh: string[] = [];
+  // A group that cannot be read is a failure of its own; the other groups are still swept.
+  await env.exec.each(groups, env.concurrency.resources, 'eradicate/auto-scaling-group', (t) => ({ region: t.region, target: t.id }), async (t) => {
+    const ids = ((await readGroup(env, t))?.instanceIds ?? []).filter((id) => !handled.has(id));
+    fresh.push(...(await runningOf(env, t.region, ids)));
+  });
+  return fresh;
+}
+
+/** Of these instance IDs, the ones EC2 does not show as shutting down or terminated (a group may still list them). */
+async function runningOf(env: PhaseEnv, region: string, ids: readonly string[]): Promise<string[]> {
+  if (!ids.length) return [];
+  const found = await readInstances(env.read.ec2(region), { filters: [{ Name: 'instance-id', Values: [...ids] }] });
+  return found.filter((i) => !/^(shutting-down|terminated)$/.test(i.State?.Name ?? '')).flatMap((i) => i.InstanceId ?? []);
 }
 
 /**
  * Delete an attacker Auto Scaling group with what is left in it. Refused while an instance of
- * it still runs: that instance's termination (after its snapshots) was not confirmed or failed,
- * and ForceDelete would terminate it without evidence. Returns a manual line when refused.
+ * it still runs, since ForceDelete would terminate it without evidence: either its termination
+ * (after its snapshots) was not confirmed or failed, or it joined after the last sweep
+ * (`handled` holds every instance eradicate took on). Returns a manual line when refused.
  */
-export async function deleteAttackerGroup(env: PhaseEnv, t: LauncherTarget): Promise<string | undefined> {
+export async function deleteAttackerGroup(env: PhaseEnv, t: LauncherTarget, handled: ReadonlySet<string>): Promise<string | undefined> {
   const group = await readGroup(env, t);
   if (!group) return undefined;
   // The group may still list an instance EC2 already terminated: EC2's state decides.
-  const members = group.instanceIds.length ? await readInstances(env.read.ec2(t.region), { filters: [{ Name: 'instance-id', Values: group.instanceIds }] }) : [];
-  const running = members.filter((i) => !/^(shutting-down|terminated)$/.test(i.State?.Name ?? '')).flatMap((i) => i.InstanceId ?? []);
+  const running = await runningOf(env, t.region, group.instanceIds);
+  const joined = running.filter((id) => !handled.has(id));
+  if (env.exec.applying && joined.length) {
+    const line = `Auto Scaling group ${t.id} (${t.region}) not deleted: instance(s) ${joined.join(', ')} joined it after eradicate's last re-read of its members (it re-reads up to ${GROUP_SWEEPS} times), so something keeps launching into it (a scaling policy, a scheduled action, a warm pool, or someone still holding access); they were neither snapshotted nor terminated. Fix: find and stop what launches them (aws autoscaling describe-policies / describe-scheduled-actions --auto-scaling-group-name ${t.id} --region ${t.region}), then rerun irctl --apply eradicate; their snapshots come before their termination and the group's deletion`;
+    // A failure, not only a manual line: the attacker's compute still runs, so the run must not exit 0.
+    env.exec.fail('eradicate/auto-scaling-group', line, { region: t.region, target: t.id });
+    return line;
+  }
   if (env.exec.applying && running.length) {
     const line = `Auto Scaling group ${t.id} (${t.region}) not deleted: its instance(s) ${running.join(', ')} still run (their termination was not confirmed or failed). Fix: rerun irctl --apply eradicate and confirm their termination; the group is deleted after them`;
     env.reporter.warn(line);

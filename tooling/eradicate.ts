@@ -43,7 +43,7 @@ import { releaseAddressActions } from './contain/elastic-ips';
 import { cancelFleetAction } from './contain/fleets';
 import { locateInstances } from './contain/instances';
 import { readRegionState, type RegionState } from './contain/state';
-import { cancelAttackerFleet, deleteAttackerGroup, drainAttackerGroup, launcherInstances, type LauncherTarget } from './eradicate-compute';
+import { cancelAttackerFleet, deleteAttackerGroup, drainAttackerGroup, GROUP_SWEEPS, groupSweep, launcherInstances, type LauncherTarget } from './eradicate-compute';
 
 /** What to remove. */
 export interface EradicationTargets {
@@ -72,27 +72,26 @@ export async function eradicate(env: PhaseEnv, targets: EradicationTargets, wait
   const fleets = targets.fleets ?? [];
   const groups = targets.autoScalingGroups ?? [];
   // An attacker fleet's or group's running instances go with it, through the snapshot-then-terminate path.
+  // The group is read before it is drained, not after: sizing it to 0 before its members are held
+  // (suspended, protected from scale-in) would have it scale them in at once, with no snapshot. A
+  // member launched between this read and the drain is caught by the sweeps below instead.
   const launched = await launcherInstances(env, fleets, groups);
   const instanceIds = [...new Set([...(targets.instanceIds ?? []), ...launched])];
-  if (instanceIds.length) {
-    const located = await locateInstances(env, instanceIds);
-    for (const id of located.missing) {
-      // Gone already (a rerun after termination, or never there): say which.
-      const terminated = env.exec.options.journal.entries().some((e) => e.action === 'ec2:TerminateInstances' && e.target === id && e.outcome === 'applied');
-      if (terminated) env.reporter.progress(`[skipped-already-done] ec2:TerminateInstances ${id} — terminated by an earlier run`);
-      else env.exec.fail('eradicate/locate', `Instance ${id} was not found (or is already terminated) in ${env.ctx.regions.join(', ')}. Fix: check the ID and --regions.`, { target: id });
-    }
-    await env.exec.each([...located.byRegion.keys()], env.concurrency.regions, 'eradicate/region', (region) => ({ region }), async (region) => {
-      const instances = located.byRegion.get(region)!;
-      const state = await readRegionState(env.read, region, instances, env.ctx.caseId);
-      const attackerGroups = new Set(groups.filter((g) => g.region === region).map((g) => g.id));
-      await env.exec.each(instances, env.concurrency.resources, 'eradicate/instance', (i) => ({ region, target: i.InstanceId }), (i) => eradicateInstance(env, once, state, i, wait, attackerGroups));
-    });
+  const handled = new Set(instanceIds);
+  await eradicateInstances(env, once, instanceIds, wait, groups);
+  // Re-read each drained group: a member eradicate has not handled is an attacker instance too
+  // (a scaling policy or health replacement launched it after the read) and goes the same way.
+  for (let sweep = 1; sweep <= GROUP_SWEEPS; sweep++) {
+    const joined = await groupSweep(env, groups, handled);
+    if (!joined.length) break;
+    env.reporter.progress(`[sweep ${sweep}/${GROUP_SWEEPS}] instance(s) ${joined.join(', ')} joined an attacker Auto Scaling group after eradicate read it: eradicated like its other instances`);
+    for (const id of joined) handled.add(id);
+    await eradicateInstances(env, once, joined, wait, groups);
   }
   await env.exec.each(fleets, env.concurrency.resources, 'eradicate/cancel-fleet', (t) => ({ region: t.region, target: t.id }), (t) => cancelAttackerFleet(env, once, t));
   const manual: string[] = [];
   await env.exec.each(groups, env.concurrency.resources, 'eradicate/auto-scaling-group', (t) => ({ region: t.region, target: t.id }), async (t) => {
-    const line = await deleteAttackerGroup(env, t);
+    const line = await deleteAttackerGroup(env, t, handled);
     if (line) manual.push(line);
   });
   await env.exec.each(targets.keyPairs ?? [], env.concurrency.resources, 'eradicate/key-pair', (k) => ({ region: k.region, target: k.name }), async (k) => {
@@ -103,6 +102,24 @@ export async function eradicate(env: PhaseEnv, targets: EradicationTargets, wait
   });
   await env.exec.each(targets.userNames ?? [], env.concurrency.resources, 'eradicate/user', (u) => ({ target: `user/${u}` }), (u) => deleteUser(env, u, targets.stolen));
   return manual;
+}
+
+/** Locate the instances and eradicate each in its region; one not found is reported (or already terminated by an earlier run). */
+async function eradicateInstances(env: PhaseEnv, once: Once, instanceIds: readonly string[], wait: SnapshotWait, groups: readonly LauncherTarget[]): Promise<void> {
+  if (!instanceIds.length) return;
+  const located = await locateInstances(env, [...instanceIds]);
+  for (const id of located.missing) {
+    // Gone already (a rerun after termination, or never there): say which.
+    const terminated = env.exec.options.journal.entries().some((e) => e.action === 'ec2:TerminateInstances' && e.target === id && e.outcome === 'applied');
+    if (terminated) env.reporter.progress(`[skipped-already-done] ec2:TerminateInstances ${id} — terminated by an earlier run`);
+    else env.exec.fail('eradicate/locate', `Instance ${id} was not found (or is already terminated) in ${env.ctx.regions.join(', ')}. Fix: check the ID and --regions.`, { target: id });
+  }
+  await env.exec.each([...located.byRegion.keys()], env.concurrency.regions, 'eradicate/region', (region) => ({ region }), async (region) => {
+    const instances = located.byRegion.get(region)!;
+    const state = await readRegionState(env.read, region, instances, env.ctx.caseId);
+    const attackerGroups = new Set(groups.filter((g) => g.region === region).map((g) => g.id));
+    await env.exec.each(instances, env.concurrency.resources, 'eradicate/instance', (i) => ({ region, target: i.InstanceId }), (i) => eradicateInstance(env, once, state, i, wait, attackerGroups));
+  });
 }
 
 async function eradicateInstance(env: PhaseEnv, once: Once, state: RegionState, instance: Instance, wait: SnapshotWait, attackerGroups: ReadonlySet<string>): Promise<void> {
@@ -126,8 +143,7 @@ async function eradicateInstance(env: PhaseEnv, once: Once, state: RegionState, 
   // The attacker's own group is going: sized to 0 once this instance is held, so it replaces nothing.
   const groupName = state.asgInstances.get(id)?.AutoScalingGroupName;
   if (groupName && attackerGroups.has(groupName)) {
-    const outcome = await once.run(`asg-drain/${region}/${groupName}`, () => env.exec.run(drainAttackerGroup(env, region, groupName, `terminate/${id}`)));
-    if (outcome === 'failed' || outcome === 'needs-confirmation') return;
+    if (!(await once.run(`asg-drain/${region}/${groupName}`, () => drainAttackerGroup(env, region, groupName, `terminate/${id}`)))) return;
   }
   // 2. Evidence: every volume has a case snapshot, and termination waits for completion.
   if (!(await env.exec.sequence(snapshotActions(env, state, instance, 'eradicate/snapshot')))) return;

@@ -215,6 +215,14 @@ test('eradicate cancels the attacker fleet and deletes their group as targets of
   expect((await fleetCapacity(s)).SpotFleetRequestState).toMatch(/^cancelled/);
   expect((await asg().send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['asg-miner'] }))).AutoScalingGroups).toEqual([]);
   for (const id of [s.miner, s.fleetInstances[0]]) expect(await stateOf(WEST, id)).toBe('terminated');
+  // Every instance the group launched (moto tags them with it), replacements launched during eradicate
+  // included, was snapshotted by the case and terminated: the resize to 0 scaled none in without evidence.
+  const byGroup = (await ec2(WEST).send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:aws:autoscaling:groupName', Values: ['asg-miner'] }] }))).Reservations!.flatMap((r) => r.Instances!);
+  expect(byGroup.map((i) => i.InstanceId)).toContain(s.groupInstance);
+  for (const i of byGroup) {
+    expect(i.State!.Name).toBe('terminated');
+    expect(done.out).toMatch(new RegExp(`\\[(applied|skipped-already-done)\\] ec2:CreateSnapshot .* of ${i.InstanceId}, tagged with the case`));
+  }
   const release = await irctl(caseDir, ['--apply', 'release']);
   expect(release.err).toBe('');
   expect(release.code).toBe(0);
