@@ -10,7 +10,7 @@ import { renderReport } from './analysis';
 import type { CommandResult } from './command-result';
 import { type AnchoredHead, diagnoseAnchor, type JournalAnchor, latestAnchor, readLocalAnchors } from './case/anchor';
 import { ATTACKER_COMPUTE_FLAG, ATTACKER_CREDENTIALS_FLAG } from './case/executor';
-import { journalPath, readJournal, scanJournal, verifyJournal } from './case/journal';
+import { interruptedEntries, journalPath, readJournal, scanJournal, verifyJournal } from './case/journal';
 import { checkFiles, type FileProblem, fileProblemMessage, recordedFiles } from './case/recorded-files';
 import { readCaseFile, readValidations, type Runtime, writeCaseFile } from './case/runtime';
 import { noCaseDirectory, UsageError } from './case/usage';
@@ -163,8 +163,15 @@ export async function verifyCommand(rt: Runtime): Promise<CommandResult> {
         : 'no anchor bucket (--anchor-bucket): a cut tail can only be checked against anchors.jsonl in the same directory',
     );
   }
+  // A step killed mid-call leaves an intent without outcome: the chain is intact, but the state is unknown.
+  const entries = scan.lines.flatMap((l) => (l.entry ? [l.entry] : []));
+  for (const e of interruptedEntries(entries)) {
+    rt.reporter.warn(
+      `entry ${e.seq}: ${e.action} on ${e.target}${e.region ? ` in ${e.region}` : ''} started at ${e.ts} has no outcome: the call may or may not have reached AWS; rerun ${e.step.split('/')[0]} (it re-checks the state) or check by hand`,
+    );
+  }
   // Files the journal records (evidence sets, hunt runs) first: its hashes are chained, a manifest's are not.
-  const recorded = recordedFiles(scan.lines.flatMap((l) => (l.entry ? [l.entry] : [])));
+  const recorded = recordedFiles(entries);
   const problems = new Map<string, FileProblem>(checkFiles(caseDir, recorded).map((p) => [p.path, p]));
   const instances = existsSync(join(caseDir, 'evidence')) ? readdirSync(join(caseDir, 'evidence')) : [];
   for (const id of instances) for (const p of verifyEvidence(caseDir, id)) if (!problems.has(p.path)) problems.set(p.path, p);

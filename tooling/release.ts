@@ -10,6 +10,7 @@
 import { CONTAINMENT_POLICIES } from '../shared/names';
 import { ATTACKER_COMPUTE_FLAG, type ActionOutcome } from './case/executor';
 import type { PhaseEnv } from './case/phase';
+import { interruptedEntries } from './case/journal';
 import { type UndoOf, type UndoRecord, undoInstance } from './case/undo';
 import { principalFromArn } from './contain/credentials';
 import { attributedRoles } from './contain/suspects';
@@ -151,9 +152,8 @@ function selected(r: UndoRecord, s: ReleaseSelection): boolean {
 /** Work out, from the journal alone, what release must restore. */
 export function planRelease(entries: readonly JournalEntry[], selection: ReleaseSelection = {}): ReleasePlan {
   // An intent with no outcome after it is a call a killed run may have made: undo it like an applied one.
-  const interrupted = (e: JournalEntry) =>
-    e.outcome === 'started' && !entries.some((x) => x.seq > e.seq && x.outcome !== 'started' && x.step === e.step && x.action === e.action && x.target === e.target);
-  const applied = entries.filter((e) => (e.outcome === 'applied' || interrupted(e)) && !e.step.startsWith('release/'));
+  const interrupted = new Set(interruptedEntries(entries).map((e) => e.seq));
+  const applied = entries.filter((e) => (e.outcome === 'applied' || interrupted.has(e.seq)) && !e.step.startsWith('release/'));
   // Removed by eradicate, by this case or before it (a removal found already done counts too).
   const removal = (e: JournalEntry) => e.step.startsWith('eradicate/') && e.outcome === 'skipped-already-done';
   const gone = new Set(

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { CreateUserCommand } from '@aws-sdk/client-iam';
 import { AwsClients } from '../../tooling/aws/clients';
 import { main } from '../../tooling/cli';
-import { journalPath } from '../../tooling/case/journal';
+import { Journal, journalPath } from '../../tooling/case/journal';
 import { type AttackScenario, seedAttack } from '../../dev/attack-scenario';
 import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
 import { captureOutput, steppingClock } from './case-harness';
@@ -100,4 +100,18 @@ test('a deleted journal without an anchor bucket: verify, report and release rea
   expect(release.code).toBe(1);
   expect(release.err).toMatch(new RegExp(`release: journal deleted: .*journal\\.jsonl is empty \\(0 bytes\\), but anchors\\.jsonl records .*: ${n} anchored entries missing\\. There is nothing to undo from, but the containment irctl applied is still in place\\..*ir-deny-all and ir-revoke-older-sessions`));
   expect(readFileSync(journalPath(caseDir), 'utf8')).toBe('');
+});
+
+test('an interrupted step (started, no outcome after it) is a warning naming the entry and what to do; the chain still verifies', async () => {
+  await new AwsClients({ endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }).iam().send(new CreateUserCommand({ UserName: 'verify-interrupted' }));
+  const { caseDir, lines } = await journaled('verify-interrupted');
+  // What a run killed mid-call leaves: the intent, written just before the call, and nothing after it.
+  const journal = Journal.open(caseDir, { caseId: 'IR-VERIFY-1', caller: 'arn:aws:iam::123456789012:user/responder', clock: steppingClock() });
+  const started = journal.append({ step: 'contain-credentials/deny-all', action: 'iam:PutUserPolicy', target: 'verify-interrupted', outcome: 'started', request: {}, reversible: true });
+  const { code, err } = await irctl(caseDir, ['verify']);
+  expect(code).toBe(0);
+  const warnings = err.split('\n').filter((l) => l.startsWith('warning:') && /has no outcome/.test(l));
+  expect(warnings).toEqual([
+    `warning: entry ${lines.length + 1}: iam:PutUserPolicy on verify-interrupted started at ${started.ts} has no outcome: the call may or may not have reached AWS; rerun contain-credentials (it re-checks the state) or check by hand`,
+  ]);
 });
