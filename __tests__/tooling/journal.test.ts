@@ -156,3 +156,26 @@ test('release plan: credentials come back after containment alone, never once er
   expect(plan.manual.join('\n')).toMatch(/access key AKIA1 of dev left inactive: eradication confirmed the compromise/);
   expect(plan.manual.join('\n')).toMatch(/deny left on user dev/);
 });
+
+test('release plan: a user or key eradicate deleted is reported deleted, with the time, not left for the responder to clean up', () => {
+  const d = dir();
+  const j = Journal.open(d, { caseId: 'IR-1', caller: 'arn:aws:sts::123456789012:assumed-role/SecurityBreakGlass/irctl-IR-1', clock: steppingClock() });
+  const base = { region: undefined, request: {}, outcome: 'applied' as const, reversible: true };
+  j.append({ ...base, step: 'contain-credentials/deactivate-key', action: 'iam:UpdateAccessKey', target: 'user/svc/AKIA2', undo: { key: 'key:AKIA2', kind: 'access-key-activate', userName: 'svc', accessKeyId: 'AKIA2' } });
+  j.append({ ...base, step: 'contain-credentials/deny-all', action: 'iam:PutUserPolicy', target: 'user/svc', undo: { key: 'inline:user/svc/ir-deny-all', kind: 'delete-inline-policy', principal: { kind: 'user', name: 'svc' }, policyName: 'ir-deny-all' } });
+  j.append({ ...base, step: 'contain-credentials/deactivate-key', action: 'iam:UpdateAccessKey', target: 'user/dev/AKIA3', undo: { key: 'key:AKIA3', kind: 'access-key-activate', userName: 'dev', accessKeyId: 'AKIA3' } });
+  const gone = { ...base, step: 'eradicate/user', reversible: false };
+  const key2 = j.append({ ...gone, action: 'iam:DeleteAccessKey', target: 'user/svc/AKIA2' });
+  const user = j.append({ ...gone, action: 'iam:DeleteUser', target: 'user/svc' });
+  const key3 = j.append({ ...gone, action: 'iam:DeleteAccessKey', target: 'user/dev/AKIA3' });
+  const plan = planRelease(readJournal(d));
+  expect(plan.undo).toEqual([]);
+  expect(plan.manual).toEqual(
+    expect.arrayContaining([
+      `access key AKIA2 of svc: deleted by eradicate at ${key2.ts}: nothing to release`,
+      `ir-deny-all on user svc: the user was deleted by eradicate at ${user.ts}: nothing to release`,
+      `access key AKIA3 of dev: deleted by eradicate at ${key3.ts}: nothing to release`,
+    ]),
+  );
+  expect(plan.manual.join('\n')).not.toMatch(/left inactive|remove it by hand|issue the user a new key/);
+});
