@@ -5,11 +5,12 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { SECURITY_GROUPS, TAGS } from '../shared/names';
 import { renderReport } from './analysis';
 import type { CommandResult } from './command-result';
-import { type AnchoredHead, diagnoseAnchor, latestAnchor, readLocalAnchors } from './case/anchor';
+import { type AnchoredHead, diagnoseAnchor, type JournalAnchor, latestAnchor, readLocalAnchors } from './case/anchor';
 import { ATTACKER_COMPUTE_FLAG, ATTACKER_CREDENTIALS_FLAG } from './case/executor';
-import { journalPath, readJournal, scanJournal, verifyJournal } from './case/journal';
+import { interruptedEntries, journalPath, readJournal, scanJournal, verifyJournal } from './case/journal';
 import { checkFiles, type FileProblem, fileProblemMessage, recordedFiles } from './case/recorded-files';
 import { readCaseFile, readValidations, type Runtime, writeCaseFile } from './case/runtime';
 import { noCaseDirectory, UsageError } from './case/usage';
@@ -30,11 +31,43 @@ export function requireRecord(rt: { readonly ctx: Pick<CaseContext, 'caseDir' | 
   const { caseDir, caseId } = rt.ctx;
   const fix = `Fix: pass --case-dir with the case's directory (default cases/<case ID>) or the --case it was opened with`;
   if (!existsSync(caseDir)) throw noCaseDirectory(command, { caseId, caseDir });
+  // A journal anchors.jsonl proves was written is tampering: verify diagnoses it against the anchor, the others refuse.
+  const deleted = deletedJournal(caseDir);
+  if (deleted && command === 'verify') return;
+  if (deleted) throw new Error(`${command}: ${deleted.said}. ${(DELETED_FIX[command] ?? DELETED_FIX.default).replace('<case>', caseId)}`);
   const hasJournal = existsSync(journalPath(caseDir));
   if (needs === 'journal' && !hasJournal) throw new Error(`${command}: ${journalPath(caseDir)} does not exist: no phase of case ${caseId} has run in ${caseDir}. ${fix}.`);
   // A case scoped or hunted before it had a journal (hunts before the journal recorded them) is a record too.
   const any = hasJournal || ['validation.json', 'inventory.json', 'hunt'].some((f) => existsSync(join(caseDir, f)));
   if (!any) throw new Error(`${command}: ${caseDir} holds no journal, validation.json, inventory.json or hunt results of case ${caseId}. ${fix}, or run validate/scope/hunt first.`);
+}
+
+/** What each command does when the journal is gone but anchors.jsonl proves it held entries. */
+const DELETED_FIX: Record<string, string> = {
+  report: 'No report was written: a report without the journal would show an empty case. Run irctl verify on this case directory, keep it exactly as it is, and find out who or what deleted the journal',
+  release:
+    'There is nothing to undo from, but the containment irctl applied is still in place. Run irctl verify on this case directory and keep it as it is; ' +
+    `find what irctl left by hand (docs/runbook.md, "When the journal is gone"): instances tagged ${TAGS.containment}=contained and ${TAGS.caseId}=<case>, ` +
+    `network interfaces in ${SECURITY_GROUPS.isolation} or ${SECURITY_GROUPS.transition}, inline policies ir-deny-all and ir-revoke-older-sessions on users and roles, inactive access keys, ` +
+    'Auto Scaling groups with suspended processes, Spot Fleets and EC2 Fleets held at 0',
+  default: 'Run irctl verify on this case directory, keep it exactly as it is, and find out who or what deleted the journal; run no further phase of this case',
+};
+
+/**
+ * The journal is absent or empty but anchors.jsonl, written beside it at the end of every phase,
+ * records a head: the journal was deleted or emptied, not a wrong --case-dir.
+ */
+export function deletedJournal(caseDir: string): { seq: number; phase: string; said: string } | undefined {
+  const newest = readLocalAnchors(caseDir).reduce<JournalAnchor | undefined>((a, b) => (a && a.seq >= b.seq ? a : b), undefined);
+  if (!newest || newest.seq < 1) return undefined;
+  const scan = scanJournal(caseDir);
+  if (scan.exists && scan.lines.length > 0) return undefined;
+  const state = scan.exists ? `is empty (${scan.bytes} bytes)` : 'does not exist';
+  return {
+    seq: newest.seq,
+    phase: newest.phase,
+    said: `journal deleted: ${journalPath(caseDir)} ${state}, but anchors.jsonl records that phase ${newest.phase} ended at entry ${newest.seq} (${newest.anchoredAt}): ${newest.seq} anchored ${newest.seq === 1 ? 'entry' : 'entries'} missing`,
+  };
 }
 
 /** What release would undo for the flags; throws (before any AWS call) for a case without a journal or a name it never contained. */
@@ -106,7 +139,7 @@ const TAMPERED =
 export async function verifyCommand(rt: Runtime): Promise<CommandResult> {
   const { caseDir, caseId } = rt.ctx;
   const anchor = rt.anchor ? await latestAnchor((await rt.sessions.session('analyst')).clients, rt.anchor, caseId) : undefined;
-  // A deleted journal with an anchor is tampering to report; without one, most likely a wrong --case-dir.
+  // A deleted journal with an anchor (bucket or anchors.jsonl) is tampering to report; without one, most likely a wrong --case-dir.
   if (!anchor) requireRecord(rt, 'verify', 'journal');
   const scan = scanJournal(caseDir);
   const journal = verifyJournal(caseDir, scan);
@@ -130,8 +163,15 @@ export async function verifyCommand(rt: Runtime): Promise<CommandResult> {
         : 'no anchor bucket (--anchor-bucket): a cut tail can only be checked against anchors.jsonl in the same directory',
     );
   }
+  // A step killed mid-call leaves an intent without outcome: the chain is intact, but the state is unknown.
+  const entries = scan.lines.flatMap((l) => (l.entry ? [l.entry] : []));
+  for (const e of interruptedEntries(entries)) {
+    rt.reporter.warn(
+      `entry ${e.seq}: ${e.action} on ${e.target}${e.region ? ` in ${e.region}` : ''} started at ${e.ts} has no outcome: the call may or may not have reached AWS; rerun ${e.step.split('/')[0]} (it re-checks the state) or check by hand`,
+    );
+  }
   // Files the journal records (evidence sets, hunt runs) first: its hashes are chained, a manifest's are not.
-  const recorded = recordedFiles(scan.lines.flatMap((l) => (l.entry ? [l.entry] : [])));
+  const recorded = recordedFiles(entries);
   const problems = new Map<string, FileProblem>(checkFiles(caseDir, recorded).map((p) => [p.path, p]));
   const instances = existsSync(join(caseDir, 'evidence')) ? readdirSync(join(caseDir, 'evidence')) : [];
   for (const id of instances) for (const p of verifyEvidence(caseDir, id)) if (!problems.has(p.path)) problems.set(p.path, p);

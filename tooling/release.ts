@@ -10,6 +10,7 @@
 import { CONTAINMENT_POLICIES } from '../shared/names';
 import { ATTACKER_COMPUTE_FLAG, type ActionOutcome } from './case/executor';
 import type { PhaseEnv } from './case/phase';
+import { interruptedEntries } from './case/journal';
 import { type UndoOf, type UndoRecord, undoInstance } from './case/undo';
 import { principalFromArn } from './contain/credentials';
 import { attributedRoles } from './contain/suspects';
@@ -132,6 +133,19 @@ const CREDENTIAL_KINDS: ReadonlySet<UndoRecord['kind']> = new Set(['access-key-a
 function inlinePolicy(r: UndoRecord): r is UndoOf<'delete-inline-policy'> | UndoOf<'restore-inline-policy'> {
   return r.kind === 'delete-inline-policy' || r.kind === 'restore-inline-policy';
 }
+/** `… deleted by eradicate at <time>: nothing to release` for a key or an inline policy whose key or user eradicate deleted. */
+function credentialDeleted(r: UndoRecord, gone: ReadonlyMap<string, string>): string | undefined {
+  if (r.kind === 'access-key-activate') {
+    const at = gone.get(`user/${r.userName}/${r.accessKeyId}`) ?? gone.get(`user/${r.userName}`);
+    return at && `access key ${r.accessKeyId} of ${r.userName}: deleted by eradicate at ${at}: nothing to release`;
+  }
+  if (inlinePolicy(r) && r.principal.kind === 'user') {
+    const at = gone.get(`user/${r.principal.name}`);
+    return at && `${r.policyName} on user ${r.principal.name}: the user was deleted by eradicate at ${at}: nothing to release`;
+  }
+  return undefined;
+}
+
 const RELEASED_MEMBER_STEPS = new Set(['release/asg-attach', 'release/asg-exit-standby']);
 
 function wholeCase(s: ReleaseSelection): boolean {
@@ -151,14 +165,15 @@ function selected(r: UndoRecord, s: ReleaseSelection): boolean {
 /** Work out, from the journal alone, what release must restore. */
 export function planRelease(entries: readonly JournalEntry[], selection: ReleaseSelection = {}): ReleasePlan {
   // An intent with no outcome after it is a call a killed run may have made: undo it like an applied one.
-  const interrupted = (e: JournalEntry) =>
-    e.outcome === 'started' && !entries.some((x) => x.seq > e.seq && x.outcome !== 'started' && x.step === e.step && x.action === e.action && x.target === e.target);
-  const applied = entries.filter((e) => (e.outcome === 'applied' || interrupted(e)) && !e.step.startsWith('release/'));
+  const interrupted = new Set(interruptedEntries(entries).map((e) => e.seq));
+  const applied = entries.filter((e) => (e.outcome === 'applied' || interrupted.has(e.seq)) && !e.step.startsWith('release/'));
   // Removed by eradicate, by this case or before it (a removal found already done counts too).
   const removal = (e: JournalEntry) => e.step.startsWith('eradicate/') && e.outcome === 'skipped-already-done';
-  const gone = new Set(
-    [...applied, ...entries.filter(removal)].filter((e) => /^(ec2:TerminateInstances|iam:DeleteUser|ec2:ReleaseAddress|ec2:CancelSpotFleetRequests|ec2:DeleteFleets|autoscaling:DeleteAutoScalingGroup)$/.test(e.action)).map((e) => e.target),
-  );
+  // Target → when it was removed (the first removal recorded).
+  const gone = new Map<string, string>();
+  for (const e of [...applied, ...entries.filter(removal)].sort((a, b) => a.seq - b.seq)) {
+    if (/^(ec2:TerminateInstances|iam:DeleteUser|iam:DeleteAccessKey|ec2:ReleaseAddress|ec2:CancelSpotFleetRequests|ec2:DeleteFleets|autoscaling:DeleteAutoScalingGroup)$/.test(e.action) && !gone.has(e.target)) gone.set(e.target, e.ts);
+  }
   const first = new Map<string, { record: UndoRecord; entry: JournalEntry; lastSeq: number }>();
   for (const e of applied) {
     const record = e.undo as UndoRecord | undefined;
@@ -191,6 +206,12 @@ export function planRelease(entries: readonly JournalEntry[], selection: Release
         if (record.kind === 'fleet-capacity' && served) {
           manual.push(`${record.fleetKind === 'spot-fleet' ? 'Spot Fleet' : 'EC2 Fleet'} ${record.fleetId} stays held at capacity 0 (it serves every instance it launched, not only the ones released); to restore its capacity ${record.targetCapacity}, release the whole case: irctl release (no --instance, --user, --role or --access-key)`);
         }
+        return false;
+      }
+      // A credential eradicate deleted has nothing left to release or to clean up by hand.
+      const deleted = credentialDeleted(record, gone);
+      if (deleted) {
+        manual.push(deleted);
         return false;
       }
       if (confirmed && CREDENTIAL_KINDS.has(record.kind)) {

@@ -141,12 +141,18 @@ test('confirmation is asked once per group, and a refusal holds for the whole gr
   expect(exec.results.map((r) => r.outcome)).toEqual(['needs-confirmation', 'needs-confirmation', 'needs-confirmation']);
 });
 
-test('release plan: credentials come back after containment alone, never once eradication confirmed the compromise', () => {
+/** A journal in which contain-credentials deactivated `key` of `user` and put `policy` on the user. */
+function containedUser(user: string, key: string, policy: string) {
   const d = dir();
   const j = Journal.open(d, { caseId: 'IR-1', caller: 'arn:aws:sts::123456789012:assumed-role/SecurityBreakGlass/irctl-IR-1', clock: steppingClock() });
   const base = { region: undefined, request: {}, outcome: 'applied' as const, reversible: true };
-  j.append({ ...base, step: 'contain-credentials/deactivate-key', action: 'iam:UpdateAccessKey', target: 'user/dev/AKIA1', undo: { key: 'key:AKIA1', kind: 'access-key-activate', userName: 'dev', accessKeyId: 'AKIA1' } });
-  j.append({ ...base, step: 'contain-credentials/deny-all', action: 'iam:PutUserPolicy', target: 'user/dev', undo: { key: 'inline:user/dev/deny', kind: 'delete-inline-policy', principal: { kind: 'user', name: 'dev' }, policyName: 'deny' } });
+  j.append({ ...base, step: 'contain-credentials/deactivate-key', action: 'iam:UpdateAccessKey', target: `user/${user}/${key}`, undo: { key: `key:${key}`, kind: 'access-key-activate', userName: user, accessKeyId: key } });
+  j.append({ ...base, step: 'contain-credentials/deny-all', action: 'iam:PutUserPolicy', target: `user/${user}`, undo: { key: `inline:user/${user}/${policy}`, kind: 'delete-inline-policy', principal: { kind: 'user', name: user }, policyName: policy } });
+  return { d, j, base };
+}
+
+test('release plan: credentials come back after containment alone, never once eradication confirmed the compromise', () => {
+  const { d, j, base } = containedUser('dev', 'AKIA1', 'deny');
   j.append({ ...base, step: 'contain-instances/tag', action: 'ec2:CreateTags', region: 'us-east-1', target: 'i-1', undo: { key: 'tag:i-1', kind: 'containment-tag', region: 'us-east-1', instanceId: 'i-1' } });
   expect(planRelease(readJournal(d)).undo.map((u) => u.record.kind).sort()).toEqual(['access-key-activate', 'containment-tag', 'delete-inline-policy']);
 
@@ -155,4 +161,23 @@ test('release plan: credentials come back after containment alone, never once er
   expect(plan.undo.map((u) => u.record.kind)).toEqual(['containment-tag']);
   expect(plan.manual.join('\n')).toMatch(/access key AKIA1 of dev left inactive: eradication confirmed the compromise/);
   expect(plan.manual.join('\n')).toMatch(/deny left on user dev/);
+});
+
+test('release plan: a user or key eradicate deleted is reported deleted, with the time, not left for the responder to clean up', () => {
+  const { d, j, base } = containedUser('svc', 'AKIA2', 'ir-deny-all');
+  j.append({ ...base, step: 'contain-credentials/deactivate-key', action: 'iam:UpdateAccessKey', target: 'user/dev/AKIA3', undo: { key: 'key:AKIA3', kind: 'access-key-activate', userName: 'dev', accessKeyId: 'AKIA3' } });
+  const gone = { ...base, step: 'eradicate/user', reversible: false };
+  const key2 = j.append({ ...gone, action: 'iam:DeleteAccessKey', target: 'user/svc/AKIA2' });
+  const user = j.append({ ...gone, action: 'iam:DeleteUser', target: 'user/svc' });
+  const key3 = j.append({ ...gone, action: 'iam:DeleteAccessKey', target: 'user/dev/AKIA3' });
+  const plan = planRelease(readJournal(d));
+  expect(plan.undo).toEqual([]);
+  expect(plan.manual).toEqual(
+    expect.arrayContaining([
+      `access key AKIA2 of svc: deleted by eradicate at ${key2.ts}: nothing to release`,
+      `ir-deny-all on user svc: the user was deleted by eradicate at ${user.ts}: nothing to release`,
+      `access key AKIA3 of dev: deleted by eradicate at ${key3.ts}: nothing to release`,
+    ]),
+  );
+  expect(plan.manual.join('\n')).not.toMatch(/left inactive|remove it by hand|issue the user a new key/);
 });

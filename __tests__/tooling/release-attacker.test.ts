@@ -89,13 +89,18 @@ test('on a terminal, "yes" is not enough: the key ID must be typed; the flag con
   expect(await keyStatus(scenario.attackerUser)).toEqual(['Inactive']);
   // Nothing was re-activated: no line may say the key is active again.
   expect(wrong.out).not.toMatch(/active again/);
+  // The label says what confirms it, not that it was typed.
+  expect(wrong.out).toMatch(/\[needs-confirmation\] iam:UpdateAccessKey .*\[ATTACKER CREDENTIAL: needs typed confirmation or --release-attacker-credentials\]/);
 
   const typed = await irctl(caseDir, ['--apply', 'release', '--access-key', scenario.attackerKeyId], async () => scenario.attackerKeyId);
   expect(typed.code).toBe(0);
   expect(await keyStatus(scenario.attackerUser)).toEqual(['Active']);
   expect(typed.out).toMatch(new RegExp(`\\[manual\\] .*key ${scenario.attackerKeyId} is active again but denied everything`));
+  expect(typed.out).toMatch(/\[applied\] iam:UpdateAccessKey .*\[ATTACKER CREDENTIAL: typed confirmation\]/);
 
   const flagged = await irctl(caseDir, ['--apply', 'release', '--user', scenario.attackerUser, '--release-attacker-credentials']);
   expect(flagged.code).toBe(0);
+  expect(flagged.out).toMatch(/\[applied\] iam:DeleteUserPolicy .*\[ATTACKER CREDENTIAL: confirmed by --release-attacker-credentials\]/);
+  expect(flagged.out).not.toMatch(/typed confirmation/);
   expect(await hasDenyAll(scenario.attackerUser)).toBe(false);
 });

@@ -4,11 +4,13 @@
  * involved, and what to do. The journal is a real one: contain-credentials --apply against live
  * moto with the project's attack scenario, then tampered with.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateUserCommand } from '@aws-sdk/client-iam';
+import { AwsClients } from '../../tooling/aws/clients';
 import { main } from '../../tooling/cli';
-import { journalPath } from '../../tooling/case/journal';
+import { Journal, journalPath } from '../../tooling/case/journal';
 import { type AttackScenario, seedAttack } from '../../dev/attack-scenario';
 import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
 import { captureOutput, steppingClock } from './case-harness';
@@ -75,4 +77,41 @@ test('a cut tail against anchors.jsonl: the anchor check is named, with the entr
   const { code, err } = await irctl(caseDir, ['verify']);
   expect(code).toBe(1);
   expect(err).toMatch(new RegExp(`FAILED verify/anchor: anchor mismatch: the journal has ${lines.length - 2} entries, chain intact, head [0-9a-f]{12}…, but the anchor of phase contain-credentials in anchors\\.jsonl records ${lines.length} entries with head [0-9a-f]{12}…: the journal was truncated, 2 entries missing \\(entries ${lines.length - 1} to ${lines.length}\\)\\. What to do: `));
+});
+
+test('a deleted journal without an anchor bucket: verify, report and release read anchors.jsonl and say the journal was deleted', async () => {
+  await new AwsClients({ endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }).iam().send(new CreateUserCommand({ UserName: 'verify-deleted' }));
+  const { caseDir, lines } = await journaled('verify-deleted');
+  const n = lines.length;
+  rmSync(journalPath(caseDir));
+  const verify = await irctl(caseDir, ['verify']);
+  expect(verify.code).toBe(1);
+  expect(verify.err).not.toMatch(/no phase of case/);
+  expect(verify.err).toMatch(new RegExp(`FAILED verify/anchor: anchor mismatch: journal\\.jsonl does not exist, but the anchor of phase contain-credentials in anchors\\.jsonl records ${n} entries with head [0-9a-f]{12}…: the journal was deleted \\(all ${n} entries missing\\)\\. What to do: `));
+
+  const report = await irctl(caseDir, ['report']);
+  expect(report.code).toBe(1);
+  expect(report.err).toMatch(new RegExp(`report: journal deleted: .*journal\\.jsonl does not exist, but anchors\\.jsonl records that phase contain-credentials ended at entry ${n} \\(.*\\): ${n} anchored entries missing\\. No report was written`));
+  expect(existsSync(join(caseDir, 'report.md'))).toBe(false);
+
+  // Emptied rather than deleted: the same, and release says where the containment still in place can be found.
+  writeFileSync(journalPath(caseDir), '');
+  const release = await irctl(caseDir, ['--apply', 'release']);
+  expect(release.code).toBe(1);
+  expect(release.err).toMatch(new RegExp(`release: journal deleted: .*journal\\.jsonl is empty \\(0 bytes\\), but anchors\\.jsonl records .*: ${n} anchored entries missing\\. There is nothing to undo from, but the containment irctl applied is still in place\\..*ir-deny-all and ir-revoke-older-sessions`));
+  expect(readFileSync(journalPath(caseDir), 'utf8')).toBe('');
+});
+
+test('an interrupted step (started, no outcome after it) is a warning naming the entry and what to do; the chain still verifies', async () => {
+  await new AwsClients({ endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }).iam().send(new CreateUserCommand({ UserName: 'verify-interrupted' }));
+  const { caseDir, lines } = await journaled('verify-interrupted');
+  // What a run killed mid-call leaves: the intent, written just before the call, and nothing after it.
+  const journal = Journal.open(caseDir, { caseId: 'IR-VERIFY-1', caller: 'arn:aws:iam::123456789012:user/responder', clock: steppingClock() });
+  const started = journal.append({ step: 'contain-credentials/deny-all', action: 'iam:PutUserPolicy', target: 'verify-interrupted', outcome: 'started', request: {}, reversible: true });
+  const { code, err } = await irctl(caseDir, ['verify']);
+  expect(code).toBe(0);
+  const warnings = err.split('\n').filter((l) => l.startsWith('warning:') && /has no outcome/.test(l));
+  expect(warnings).toEqual([
+    `warning: entry ${lines.length + 1}: iam:PutUserPolicy on verify-interrupted started at ${started.ts} has no outcome: the call may or may not have reached AWS; rerun contain-credentials (it re-checks the state) or check by hand`,
+  ]);
 });

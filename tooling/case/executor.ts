@@ -71,8 +71,8 @@ export interface ExecutorOptions {
   readonly journal: Journal;
   /** False (the default in the CLI): plan only. */
   readonly apply: boolean;
-  /** Asked once per irreversible (or typed-confirmation) action when applying; resolve true to go ahead. */
-  readonly confirmIrreversible: (action: Action) => Promise<boolean>;
+  /** Asked once per irreversible (or typed-confirmation) action when applying; resolve true (answered) or the flag that confirmed it to go ahead. */
+  readonly confirmIrreversible: (action: Action) => Promise<boolean | string>;
   readonly reporter: Reporter;
   /** Who makes the calls (for error sentences). */
   readonly role?: string;
@@ -111,7 +111,9 @@ function notConfirmed(a: Action): string {
 export class Executor {
   readonly results: ActionResult[] = [];
   readonly failures: StepFailure[] = [];
-  private readonly confirmations = new Map<string, Promise<boolean>>();
+  private readonly confirmations = new Map<string, Promise<boolean | string>>();
+  /** The flag that confirmed an action, when no answer was typed. */
+  private readonly confirmedByFlag = new Map<Action, string>();
 
   constructor(readonly options: ExecutorOptions) {}
 
@@ -131,7 +133,7 @@ export class Executor {
         outcome = 'skipped-already-done';
       } else if (!this.options.apply) {
         ({ outcome, response, error, mayHaveChanged = false } = await this.plan(a));
-      } else if ((a.irreversible || a.typedConfirmation) && !(await this.confirm(a))) {
+      } else if ((a.irreversible || a.typedConfirmation) && !(await this.confirmed(a))) {
         outcome = 'needs-confirmation';
       } else {
         // Intent first: if the process dies during the call, the journal still shows the step and its before-state.
@@ -214,7 +216,13 @@ export class Executor {
     return this.failures.length > 0 || this.results.some((r) => r.outcome === 'failed' || r.outcome === 'needs-confirmation');
   }
 
-  private confirm(a: Action): Promise<boolean> {
+  private async confirmed(a: Action): Promise<boolean> {
+    const answer = await this.confirm(a);
+    if (typeof answer === 'string') this.confirmedByFlag.set(a, answer);
+    return !!answer;
+  }
+
+  private confirm(a: Action): Promise<boolean | string> {
     if (!a.confirmGroup) return this.options.confirmIrreversible(a);
     let answer = this.confirmations.get(a.confirmGroup);
     if (!answer) {
@@ -252,12 +260,21 @@ export class Executor {
     return false;
   }
 
+  /** Whether a typed-confirmation action was typed, confirmed by its flag, or still needs either. */
+  private howConfirmed(a: Action, outcome: ActionOutcome): string {
+    const byFlag = this.confirmedByFlag.get(a);
+    if (byFlag) return `confirmed by ${byFlag}`;
+    if (outcome === 'skipped-already-done') return 'already done, nothing to confirm';
+    if (this.options.apply && outcome !== 'needs-confirmation') return 'typed confirmation';
+    return `needs typed confirmation or ${a.typedConfirmation?.kind === 'compute' ? ATTACKER_COMPUTE_FLAG : ATTACKER_CREDENTIALS_FLAG}`;
+  }
+
   private record(a: Action, outcome: ActionOutcome, error?: string, mayHaveChanged = false): void {
     const result: ActionResult = { step: a.step, action: a.action, region: a.region, target: a.target, summary: a.summary, reversible: a.reversible, outcome, error, ...(mayHaveChanged ? { mayHaveChanged } : {}) };
     this.results.push(result);
     if (outcome === 'failed') this.failures.push({ step: a.step, region: a.region, target: a.target, message: error ?? 'failed' });
     const where = a.region ? ` (${a.region})` : '';
-    const flag = a.irreversible ? 'IRREVERSIBLE' : a.typedConfirmation ? `ATTACKER ${a.typedConfirmation.kind === 'compute' ? 'COMPUTE' : 'CREDENTIAL'}: typed confirmation` : `reversible: ${a.reversible ? 'yes' : 'no'}`;
+    const flag = a.irreversible ? 'IRREVERSIBLE' : a.typedConfirmation ? `ATTACKER ${a.typedConfirmation.kind === 'compute' ? 'COMPUTE' : 'CREDENTIAL'}: ${this.howConfirmed(a, outcome)}` : `reversible: ${a.reversible ? 'yes' : 'no'}`;
     this.options.reporter.progress(`[${outcome}] ${a.action} ${a.target}${where} — ${a.summary} [${flag}]${error ? `: ${error}` : ''}`);
   }
 }

@@ -153,6 +153,17 @@ export function intactPrefix(scan: JournalScan): number {
   return broken < 0 ? scan.lines.length : broken;
 }
 
+/**
+ * Entries written as `started` with no outcome for the same step, action and target after them:
+ * a call a killed run may or may not have made (a rerun's outcome for it settles it).
+ */
+export function interruptedEntries(entries: readonly JournalEntry[]): JournalEntry[] {
+  const key = (e: JournalEntry) => `${e.step}\n${e.action}\n${e.target}`;
+  const settled = new Map<string, number>();
+  for (const e of entries) if (e.outcome !== 'started') settled.set(key(e), e.seq);
+  return entries.filter((e) => e.outcome === 'started' && (settled.get(key(e)) ?? 0) < e.seq);
+}
+
 /** Result of verifying a journal's hash chain. */
 export interface JournalVerification {
   readonly ok: boolean;

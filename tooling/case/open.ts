@@ -9,7 +9,7 @@ import type { AwsClients } from '../aws/clients';
 import type { SessionSource } from '../aws/session';
 import { anchorJournal, type AnchorTarget } from './anchor';
 import type { CaseContext, StepFailure } from '../model';
-import { type Action, Executor } from './executor';
+import { type Action, ATTACKER_COMPUTE_FLAG, ATTACKER_CREDENTIALS_FLAG, Executor } from './executor';
 import { currentDate, systemClock, type Clock } from '../clock';
 import { Journal } from './journal';
 import type { Reporter } from './output';
@@ -108,13 +108,13 @@ export async function anchorPhaseEnd(
 }
 
 // One question at a time, even when several regions reach an irreversible step together.
-function confirmer(options: WriteCaseOptions): (a: Action) => Promise<boolean> {
+function confirmer(options: WriteCaseOptions): (a: Action) => Promise<boolean | string> {
   let queue: Promise<unknown> = Promise.resolve();
   return (a) => {
     const typed = a.typedConfirmation;
     // --yes-irreversible is about destroying things; giving the attacker a credential back has its own flag.
     const byFlag = typed ? (typed.kind === 'compute' ? options.confirmAttackerCompute : options.confirmAttackerCredentials) : options.yesIrreversible;
-    if (byFlag) return Promise.resolve(true);
+    if (byFlag) return Promise.resolve(typed ? (typed.kind === 'compute' ? ATTACKER_COMPUTE_FLAG : ATTACKER_CREDENTIALS_FLAG) : '--yes-irreversible');
     const ask = options.ask;
     if (!ask) return Promise.resolve(false);
     const where = `[${a.action} ${a.target}${a.region ? ` in ${a.region}` : ''}]`;
