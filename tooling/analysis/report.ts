@@ -292,14 +292,19 @@ function stateOf(state: string | undefined, seen: Sighting | undefined): string 
 function planned(journal: readonly JournalEntry[]): string {
   const plans = journal.filter((j) => !happened(j));
   // A plan a later run applied is an action now, not a plan.
-  const rows = plans.filter((j) => !resolvedBy(journal, j));
-  const applied = plans.length - rows.length;
+  const open = plans.filter((j) => !resolvedBy(journal, j));
+  const applied = plans.length - open.length;
   const later = applied ? ` ${applied} planned step${applied > 1 ? 's' : ''} applied later ${applied > 1 ? 'are' : 'is'} listed under Actions taken.` : '';
-  if (rows.length === 0) return `_nothing only planned_${later ? `\n\n${later.trim()}` : ''}`;
-  return `Steps a plan run checked (dry run where AWS has one) and no later run applied; rerun the phase with --apply to act.${later}\n\n${table(
-    ['#', 'Time (UTC)', 'Step', 'Action', 'Target', 'Region', 'Outcome', 'Reversible'],
-    rows.map((j) => [j.seq, utc(j.ts), j.step, j.action, j.target, j.region, j.outcome, j.reversible ? 'yes' : 'no']),
-  )}`;
+  // Release steps undo containment: a preview of them is recorded, never offered as work to apply.
+  const previews = open.filter((j) => j.step.startsWith('release/'));
+  const rows = open.filter((j) => !j.step.startsWith('release/'));
+  const headers = ['#', 'Time (UTC)', 'Step', 'Action', 'Target', 'Region', 'Outcome', 'Reversible'];
+  const cells = (j: JournalEntry) => [j.seq, utc(j.ts), j.step, j.action, j.target, j.region, j.outcome, j.reversible ? 'yes' : 'no'];
+  const previewText = previews.length
+    ? `\n\nRelease previewed, not applied: a plan run of release checked these undo steps; a record of what release would give back, not work left to do.\n\n${table(headers, previews.map(cells))}`
+    : '';
+  if (rows.length === 0) return `_nothing only planned_${later ? `\n\n${later.trim()}` : ''}${previewText}`;
+  return `Steps a plan run checked (dry run where AWS has one) and no later run applied; rerun the phase with --apply to act.${later}\n\n${table(headers, rows.map(cells))}${previewText}`;
 }
 
 function anchorsText(anchors: readonly JournalAnchor[]): string {
