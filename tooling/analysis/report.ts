@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { JournalAnchor } from '../case/anchor';
+import type { FileProblem } from '../case/recorded-files';
 import { canonicalJson, GENESIS_HASH } from '../case/journal';
 import type { Attribution, CaseContext, Inventory, JournalEntry, JournalOutcome, Sighting, Subject, Validation } from '../model';
 import { escapeMarkdown as md, table, utc } from './markdown';
@@ -23,6 +24,8 @@ export interface ReportInput {
   readonly manual: readonly string[];
   /** Every org-wide hunt run of the case, oldest first. */
   readonly hunts?: readonly HuntSummary[];
+  /** Hunt files that fail the SHA-256 the journal records (hunt/report.ts huntFileProblems). */
+  readonly huntFileProblems?: readonly FileProblem[];
   /** Journal heads anchored at the end of each phase (anchors.jsonl). */
   readonly anchors?: readonly JournalAnchor[];
 }
@@ -44,11 +47,11 @@ export function renderReport(input: ReportInput): string {
     validations.length ? validationFacts(validations) : '### Validation facts\n\n_validate has not run_',
     `## Timeline (UTC)\n\n${timeline(inventory, journal.filter(happened), ctx.accountId)}`,
     `## Attacker's resources\n\n${inventory ? inventoryTables(inventory, journalState(journal), journal) : '_scope has not run_'}`,
-    huntSection(input.hunts ?? []),
+    huntSection(input.hunts ?? [], input.huntFileProblems),
     `## Actions taken\n\n${actions(journal.filter(happened))}`,
     `## Planned, not applied\n\n${planned(journal)}`,
     `## Failures\n\n${failures(inventory, journal)}`,
-    `## What remains manual\n\n${bullets([...input.manual, ...derivedManualSteps({ inventory, journal }), ...huntManualSteps(input.hunts ?? []), ...integrity.problems.map((p) => `Journal integrity: ${p}; preserve the file as it is and investigate`)]) || '_nothing recorded_'}`,
+    `## What remains manual\n\n${bullets([...input.manual, ...derivedManualSteps({ inventory, journal }), ...huntManualSteps(input.hunts ?? [], input.huntFileProblems), ...integrity.problems.map((p) => `Journal integrity: ${p}; preserve the file as it is and investigate`)]) || '_nothing recorded_'}`,
     `## Integrity\n\n${integrityText(journal, integrity)}${anchorsText(input.anchors ?? [])}`,
   ];
   return `${sections.join('\n\n')}\n`;
