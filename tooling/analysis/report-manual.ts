@@ -7,7 +7,7 @@
 import { FORENSICS, TAGS } from '../../shared/names';
 import { attributedRoles } from '../contain/suspects';
 import type { Attribution, Inventory, JournalEntry, StepFailure } from '../model';
-import { attributionKeys, describeFate, elasticIps, type Fate, isDone, journalState, type JournalState, regionalKeys, resolvedBy, targetKeys } from './journal-state';
+import { attributionKeys, containmentPolicies, describeFate, elasticIps, type Fate, isDone, journalState, type JournalState, regionalKeys, resolvedBy, targetKeys } from './journal-state';
 
 /** Manual follow-ups derived from what the tooling recorded. */
 export function derivedManualSteps(input: { readonly inventory?: Inventory; readonly journal: readonly JournalEntry[] }): string[] {
@@ -42,6 +42,7 @@ export function derivedManualSteps(input: { readonly inventory?: Inventory; read
   }
 
   out.push(...cleanRoomSteps(done, state));
+  out.push(...policiesLeft(journal));
   out.push(...elasticIpSteps(journal, state));
 
   for (const a of inventory?.attributions ?? []) {
@@ -151,6 +152,18 @@ function attachInCleanRoom(e: JournalEntry): string {
     'aws ec2 create-volume --snapshot-id <your copy> --availability-zone <the workstation\'s AZ>; aws ec2 attach-volume --volume-id <volume> --instance-id <workstation> --device /dev/sdf; ' +
     'on the workstation mount it read-only (mount -o ro,noload <device> /mnt/evidence) and hash it before looking'
   );
+}
+
+// Once eradicate acted the compromise is confirmed and release keeps containment policies on (release.ts): someone must take them off.
+function policiesLeft(journal: readonly JournalEntry[]): string[] {
+  if (!journal.some((j) => j.outcome === 'applied' && j.step.startsWith('eradicate/'))) return [];
+  return containmentPolicies(journal)
+    .filter((p) => p.inPlace)
+    .map((p) =>
+      p.kind === 'role'
+        ? `${p.policyName} left on role ${p.name}: remove it when every session issued before it has expired (a role session lasts at most 12 hours) and the role's users are confirmed clean: aws iam delete-role-policy --role-name ${p.name} --policy-name ${p.policyName}`
+        : `${p.policyName} left on user ${p.name}: remove it once the user's credentials are rotated, or delete the user: aws iam delete-user-policy --user-name ${p.name} --policy-name ${p.policyName}`,
+    );
 }
 
 // An AWS answer no retry changes: a name that does not exist, an ID of nothing, irctl's own refusal.

@@ -9,7 +9,7 @@ import type { FileProblem } from '../case/recorded-files';
 import { canonicalJson, GENESIS_HASH } from '../case/journal';
 import type { Attribution, CaseContext, Inventory, JournalEntry, JournalOutcome, Sighting, Subject, Validation } from '../model';
 import { escapeMarkdown as md, table, utc } from './markdown';
-import { attributionKeys, describeFate, elasticIps, iamKeys, instancesActedOn, journalState, type JournalState, regionalKeys, resolvedBy } from './journal-state';
+import { attributionKeys, containmentPolicies, type ContainmentPolicy, describeFate, elasticIps, iamKeys, instancesActedOn, journalState, type JournalState, regionalKeys, resolvedBy } from './journal-state';
 import { derivedManualSteps } from './report-manual';
 import type { HuntSummary } from '../hunt/hunt';
 import { huntManualSteps, huntSection } from '../hunt/report';
@@ -267,7 +267,14 @@ function inventoryTables(inv: Inventory, state: JournalState, journal: readonly 
     section(
       'IAM roles assumed',
       ['Role', 'State', 'Why'],
-      (inv.attributions ?? []).filter((a) => a.kind === 'iam-role').map((a) => [a.id, ((f) => (f ? describeFate(f) : ''))(state.fateOf(attributionKeys(a, inv))), attacker('iam-role', a.region, a.id)]),
+      [
+        ...(inv.attributions ?? []).filter((a) => a.kind === 'iam-role').map((a) => [a.id, ((f) => (f ? describeFate(f) : ''))(state.fateOf(attributionKeys(a, inv))), attacker('iam-role', a.region, a.id)]),
+        ...unattributedRoles(inv, journal).map((p) => [
+          p.name,
+          ((f) => (f ? describeFate(f) : ''))(state.fateOf(iamKeys('role', p.name))),
+          `not attributed by scope: ${p.phase} put ${p.policyName} on it${p.phase === 'contain-instances' ? ' (the instance profile of a contained instance)' : ''}`,
+        ]),
+      ],
     ),
     elasticIpTable(journal, state),
   ];
@@ -279,6 +286,13 @@ function inventoryTables(inv: Inventory, state: JournalState, journal: readonly 
     : '';
   const legend = 'Attacker: a CloudTrail event of the attacker ties it. Suspect: inferred from times and key names only; confirm before acting on it. State: as scope saw it, then the latest change the journal records.';
   return [`Scoped ${utc(inv.generatedAt)} across ${inv.regions.join(', ')}.${rest}\n\n${legend}${extra ? `\n\n${extra}` : ''}`, ...sections].join('\n\n');
+}
+
+// Roles irctl changed that scope never attributed (an instance profile's role): the case changed them, so the table shows them.
+function unattributedRoles(inv: Inventory, journal: readonly JournalEntry[]): ContainmentPolicy[] {
+  const attributed = new Set((inv.attributions ?? []).filter((a) => a.kind === 'iam-role').flatMap((a) => attributionKeys(a, inv)));
+  const roles = containmentPolicies(journal).filter((p) => p.kind === 'role' && !iamKeys('role', p.name).some((k) => attributed.has(k)));
+  return [...new Map(roles.map((p) => [p.name, p])).values()];
 }
 
 // Elastic IPs are not scoped: the journal's address records are what the case knows of them.

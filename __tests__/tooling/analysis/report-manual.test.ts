@@ -88,3 +88,25 @@ describe('what remains manual', () => {
     expect(matching(/^IAM role partner-deploy in account 444455556666 is tied to the attacker .*not revoked here.*irctl --account 444455556666 --case <a case for that account> contain-credentials --role partner-deploy/)).toHaveLength(1);
   });
 });
+
+describe('the instance-profile role contain-instances revoked', () => {
+  const ctx = { caseId: CASE, accountId: inventory.accountId, regions: [W], window: { start: new Date(0), end: new Date(0) }, caseDir: '/cases/x' };
+  const revoke = { ts: '2026-12-01T08:28:13Z', step: 'contain-instances/revoke-role-sessions', action: 'iam:PutRolePolicy', target: 'role/miner-role', request: { RoleName: 'miner-role', PolicyName: 'ir-revoke-older-sessions' }, outcome: 'applied' as const, reversible: true };
+  const terminate = { ts: '2026-12-01T08:40:00Z', step: 'eradicate/terminate', action: 'ec2:TerminateInstances', region: W, target: 'i-0miner', request: {}, outcome: 'applied' as const, reversible: false };
+  const roleRows = (report: string) => (report.split(/\n(?=### )/).find((s) => s.startsWith('### IAM roles assumed')) ?? '').split('\n').filter((l) => l.startsWith('| miner-role'));
+
+  test('appears in the role table with what was done to it, though scope never attributed it', () => {
+    const report = renderReport({ ctx, inventory, journal: writeJournal(CASE, [revoke]), manual: [] });
+    expect(roleRows(report)).toEqual([expect.stringMatching(/^\| miner-role \| older sessions revoked by contain-instances at 2026-12-01 08:28:13Z \| not attributed by scope: .*instance profile of a contained instance/)]);
+  });
+
+  test('left in place after eradicate, the manual list says to remove it and how; released, nothing is said', () => {
+    const left = derivedManualSteps({ inventory, journal: writeJournal(CASE, [revoke, terminate]) });
+    expect(left.filter((s) => /miner-role/.test(s))).toEqual([
+      expect.stringMatching(/^ir-revoke-older-sessions left on role miner-role: remove it when .*aws iam delete-role-policy --role-name miner-role --policy-name ir-revoke-older-sessions/),
+    ]);
+    expect(derivedManualSteps({ inventory, journal: writeJournal(CASE, [revoke]) }).filter((s) => /left on role miner-role/.test(s))).toEqual([]);
+    const released = writeJournal(CASE, [revoke, terminate, { ts: '2026-12-01T08:50:00Z', step: 'release/delete-inline-policy', action: 'iam:DeleteRolePolicy', target: 'role/miner-role', request: { name: 'miner-role', PolicyName: 'ir-revoke-older-sessions' }, outcome: 'applied', reversible: true }]);
+    expect(derivedManualSteps({ inventory, journal: released }).filter((s) => /miner-role/.test(s))).toEqual([]);
+  });
+});
