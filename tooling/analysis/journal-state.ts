@@ -157,6 +157,15 @@ export function resolvedBy(journal: readonly JournalEntry[], earlier: JournalEnt
   return journal.find((j) => j.seq > earlier.seq && isDone(j) && j.action === earlier.action && j.target === earlier.target && j.region === earlier.region);
 }
 
+const GONE = /^(terminated|deleted|cancelled|deregistered)$/;
+
+/** A planned step no longer worth applying: its resource is gone, or a later release undid the containment it followed up. */
+export function overtaken(planned: JournalEntry, state: JournalState): boolean {
+  const { primary, related } = targetKeys(planned);
+  const fate = state.fateOf([...primary, ...related]);
+  return !!fate && (GONE.test(fate.state) || (fate.phase === 'release' && fate.seq > planned.seq));
+}
+
 /** Instances done steps acted on (tagged, terminated), with their region, by ID. */
 export function instancesActedOn(journal: readonly JournalEntry[]): ReadonlyMap<string, string | undefined> {
   return new Map(journal.filter((e) => isDone(e) && /^ec2:(CreateTags|TerminateInstances)$/.test(e.action) && e.target.startsWith('i-')).map((e) => [e.target, e.region]));

@@ -7,7 +7,7 @@
 import { FORENSICS, TAGS } from '../../shared/names';
 import { attributedRoles } from '../contain/suspects';
 import type { Attribution, Inventory, JournalEntry, StepFailure } from '../model';
-import { attributionKeys, containmentPolicies, describeFate, elasticIps, type Fate, isDone, journalState, type JournalState, regionalKeys, resolvedBy, targetKeys } from './journal-state';
+import { attributionKeys, containmentPolicies, describeFate, elasticIps, type Fate, isDone, journalState, type JournalState, regionalKeys, overtaken, resolvedBy } from './journal-state';
 
 /** Manual follow-ups derived from what the tooling recorded. */
 export function derivedManualSteps(input: { readonly inventory?: Inventory; readonly journal: readonly JournalEntry[] }): string[] {
@@ -193,15 +193,10 @@ function pendingPlans(journal: readonly JournalEntry[], state: JournalState): { 
       previews.push(e);
       continue;
     }
-    const { primary, related } = targetKeys(e);
-    const fate = state.fateOf([...primary, ...related]);
-    if (fate && (GONE.test(fate.state) || (fate.phase === 'release' && fate.seq > e.seq))) continue;
-    pending.push(e);
+    if (!overtaken(e, state)) pending.push(e);
   }
   return { pending, previews };
 }
-
-const GONE = /^(terminated|deleted|cancelled|deregistered)$/;
 
 // A tied resource nothing acted on; for a role, why irctl would not (IR, service-linked) or where it must be done (another account).
 function untouchedAttacker(a: Attribution, inventory: Inventory | undefined): string {

@@ -9,7 +9,7 @@ import type { FileProblem } from '../case/recorded-files';
 import { canonicalJson, GENESIS_HASH } from '../case/journal';
 import type { Attribution, CaseContext, Inventory, JournalEntry, JournalOutcome, Sighting, Subject, Validation } from '../model';
 import { escapeMarkdown as md, table, utc } from './markdown';
-import { attributionKeys, containmentPolicies, type ContainmentPolicy, describeFate, elasticIps, iamKeys, instancesActedOn, journalState, type JournalState, regionalKeys, resolvedBy } from './journal-state';
+import { attributionKeys, containmentPolicies, type ContainmentPolicy, describeFate, elasticIps, iamKeys, instancesActedOn, journalState, type JournalState, overtaken, regionalKeys, resolvedBy } from './journal-state';
 import { derivedManualSteps } from './report-manual';
 import type { HuntSummary } from '../hunt/hunt';
 import { huntManualSteps, huntSection } from '../hunt/report';
@@ -314,14 +314,18 @@ function planned(journal: readonly JournalEntry[]): string {
   const later = applied ? ` ${applied} planned step${applied > 1 ? 's' : ''} applied later ${applied > 1 ? 'are' : 'is'} listed under Actions taken.` : '';
   // Release steps undo containment: a preview of them is recorded, never offered as work to apply.
   const previews = open.filter((j) => j.step.startsWith('release/'));
-  const rows = open.filter((j) => !j.step.startsWith('release/'));
+  const state = journalState(journal);
+  const forward = open.filter((j) => !j.step.startsWith('release/'));
+  const rows = forward.filter((j) => !overtaken(j, state));
+  const stale = forward.length - rows.length;
+  const overtakenText = stale ? ` ${stale} planned step${stale > 1 ? 's' : ''} a later release or the resource's removal overtook ${stale > 1 ? 'are' : 'is'} not listed.` : '';
   const headers = ['#', 'Time (UTC)', 'Step', 'Action', 'Target', 'Region', 'Outcome', 'Reversible'];
   const cells = (j: JournalEntry) => [j.seq, utc(j.ts), j.step, j.action, j.target, j.region, j.outcome, j.reversible ? 'yes' : 'no'];
   const previewText = previews.length
     ? `\n\nRelease previewed, not applied: a plan run of release checked these undo steps; a record of what release would give back, not work left to do.\n\n${table(headers, previews.map(cells))}`
     : '';
-  if (rows.length === 0) return `_nothing only planned_${later ? `\n\n${later.trim()}` : ''}${previewText}`;
-  return `Steps a plan run checked (dry run where AWS has one) and no later run applied; rerun the phase with --apply to act.${later}\n\n${table(headers, rows.map(cells))}${previewText}`;
+  if (rows.length === 0) return `_nothing only planned_${later || overtakenText ? `\n\n${`${later}${overtakenText}`.trim()}` : ''}${previewText}`;
+  return `Steps a plan run checked (dry run where AWS has one) and no later run applied; rerun the phase with --apply to act.${later}${overtakenText}\n\n${table(headers, rows.map(cells))}${previewText}`;
 }
 
 function anchorsText(anchors: readonly JournalAnchor[]): string {
