@@ -19,7 +19,7 @@ import type { TargetFlags } from './target-flags';
 import { verifyEvidence } from './evidence/collect';
 import { handOff, handoffTarget } from './handoff';
 import { unrecordedHuntRuns } from './hunt/record';
-import { readHuntSummaries } from './hunt/report';
+import { huntFileProblems, huntFileWarnings, readHuntSummaries } from './hunt/report';
 import type { CaseContext, Inventory, StepFailure } from './model';
 import { attackerCompute, attackerCredentials, attackerTie, planRelease, releaseCase, type ReleasePlan, type ReleaseSelection } from './release';
 
@@ -116,13 +116,17 @@ export async function releaseCommand(rt: Runtime, flags: TargetFlags = {}): Prom
 /** report: the case as Markdown (timeline, inventory, actions, what remains manual). */
 export async function reportCommand(rt: Runtime, manual: readonly string[] = []): Promise<CommandResult> {
   requireRecord(rt, 'report', 'any');
+  const journal = readJournal(rt.ctx.caseDir);
+  const huntProblems = huntFileProblems(rt.ctx.caseDir, journal);
+  for (const w of huntFileWarnings(huntProblems)) rt.reporter.warn(`report: ${w}`);
   const markdown = renderReport({
     ctx: rt.ctx,
     validations: readValidations(rt.ctx),
     inventory: readCaseFile<Inventory>(rt.ctx, 'inventory.json'),
-    journal: readJournal(rt.ctx.caseDir),
+    journal,
     manual,
     hunts: readHuntSummaries(rt.ctx.caseDir),
+    huntFileProblems: huntProblems,
     anchors: readLocalAnchors(rt.ctx.caseDir),
   });
   const file = writeCaseFile(rt.ctx, 'report.md', markdown);

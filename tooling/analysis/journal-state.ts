@@ -157,6 +157,15 @@ export function resolvedBy(journal: readonly JournalEntry[], earlier: JournalEnt
   return journal.find((j) => j.seq > earlier.seq && isDone(j) && j.action === earlier.action && j.target === earlier.target && j.region === earlier.region);
 }
 
+const GONE = /^(terminated|deleted|cancelled|deregistered)$/;
+
+/** A planned step no longer worth applying: its resource is gone, or a later release undid the containment it followed up. */
+export function overtaken(planned: JournalEntry, state: JournalState): boolean {
+  const { primary, related } = targetKeys(planned);
+  const fate = state.fateOf([...primary, ...related]);
+  return !!fate && (GONE.test(fate.state) || (fate.phase === 'release' && fate.seq > planned.seq));
+}
+
 /** Instances done steps acted on (tagged, terminated), with their region, by ID. */
 export function instancesActedOn(journal: readonly JournalEntry[]): ReadonlyMap<string, string | undefined> {
   return new Map(journal.filter((e) => isDone(e) && /^ec2:(CreateTags|TerminateInstances)$/.test(e.action) && e.target.startsWith('i-')).map((e) => [e.target, e.region]));
@@ -177,6 +186,40 @@ export function elasticIps(journal: readonly JournalEntry[]): JournaledAddress[]
     const a = (e.request as { address?: { AllocationId?: string; PublicIp?: string; InstanceId?: string } } | undefined)?.address;
     const key = `${e.region ?? ''}|${e.target}`;
     if (!out.has(key)) out.set(key, { region: e.region ?? '', allocationId: e.target, publicIp: a?.PublicIp, instanceId: a?.InstanceId });
+  }
+  return [...out.values()];
+}
+
+/** An inline containment policy a done step put on a user or role, and whether the journal shows it still there. */
+export interface ContainmentPolicy {
+  readonly kind: 'user' | 'role';
+  readonly name: string;
+  readonly policyName: string;
+  /** The phase that put it (contain-credentials, contain-instances). */
+  readonly phase: string;
+  /** No later done step deleted the policy (release) or its user. */
+  readonly inPlace: boolean;
+}
+
+/** Every containment policy done steps put, once per principal and policy, in the order first put. */
+export function containmentPolicies(journal: readonly JournalEntry[]): ContainmentPolicy[] {
+  const out = new Map<string, ContainmentPolicy>();
+  for (const e of [...journal].filter(isDone).sort((a, b) => a.seq - b.seq)) {
+    const m = /^iam:(Put|Delete)(User|Role)(Policy)?$/.exec(e.action);
+    if (!m) continue;
+    const kind = m[2] === 'User' ? 'user' : 'role';
+    const name = targetKeys(e).primary[0]?.replace(/^iam-(user|role):/, '');
+    if (!name) continue;
+    if (!m[3]) {
+      // The user or role itself deleted: nothing of it is left in place.
+      for (const [k, p] of out) if (p.kind === kind && p.name === name) out.set(k, { ...p, inPlace: false });
+      continue;
+    }
+    const req = e.request as Request;
+    if (!containmentPolicy(req)) continue;
+    const key = `${kind}/${name}/${String(req?.PolicyName)}`;
+    const put = m[1] === 'Put';
+    out.set(key, { kind, name, policyName: String(req?.PolicyName), phase: out.get(key)?.phase ?? e.step.split('/')[0], inPlace: put });
   }
   return [...out.values()];
 }

@@ -5,8 +5,9 @@
  * be revoked), Elastic IPs left allocated, planned steps never applied, suspects to confirm.
  */
 import { FORENSICS, TAGS } from '../../shared/names';
+import { attributedRoles } from '../contain/suspects';
 import type { Attribution, Inventory, JournalEntry, StepFailure } from '../model';
-import { attributionKeys, describeFate, elasticIps, type Fate, isDone, journalState, type JournalState, regionalKeys, resolvedBy } from './journal-state';
+import { attributionKeys, containmentPolicies, describeFate, elasticIps, type Fate, isDone, journalState, type JournalState, regionalKeys, overtaken, resolvedBy } from './journal-state';
 
 /** Manual follow-ups derived from what the tooling recorded. */
 export function derivedManualSteps(input: { readonly inventory?: Inventory; readonly journal: readonly JournalEntry[] }): string[] {
@@ -16,20 +17,18 @@ export function derivedManualSteps(input: { readonly inventory?: Inventory; read
   for (const f of inventory?.failures ?? []) out.push(`Retry or check by hand: ${describeFailure(f)}`);
   // A failure a later run made good (the same call on the same target, done) is history, not a step to retry.
   for (const e of journal.filter((j) => j.outcome === 'failed' && !resolvedBy(journal, j))) {
-    out.push(`Retry: ${e.step} ${e.action} on ${e.target}${e.region ? ` in ${e.region}` : ''} failed${e.error ? `: ${e.error}` : ''}`);
+    out.push(`${failedPrefix(e.error)}${e.step} ${e.action} on ${e.target}${e.region ? ` in ${e.region}` : ''} failed${e.error ? `: ${e.error}` : ''}`);
   }
 
   const done = journal.filter(isDone);
-  // Region counts: deleting key pair deploy-key in one region is not deleting its namesake in another.
-  const stepKey = (j: JournalEntry) => `${j.action}|${j.region ?? ''}|${j.target}`;
-  const doneKeys = new Set(done.map(stepKey));
-  const planned = journal.filter((j) => (j.outcome === 'planned' || j.outcome === 'dry-run-ok') && !doneKeys.has(stepKey(j)));
-  const plannedSeen = new Set<string>();
-  for (const e of planned) {
-    const key = stepKey(e);
-    if (plannedSeen.has(key)) continue;
-    plannedSeen.add(key);
-    out.push(`Planned, not applied: ${e.action} on ${e.target}${e.region ? ` in ${e.region}` : ''} (${e.reversible ? 'reversible' : 'irreversible'}; rerun with --apply)`);
+  const state = journalState(journal);
+  const { pending, previews } = pendingPlans(journal, state);
+  for (const e of pending) out.push(`Planned, not applied: ${e.action} on ${e.target}${e.region ? ` in ${e.region}` : ''} (${e.reversible ? 'reversible' : 'irreversible'}; rerun with --apply)`);
+  // Undoing containment gives the attacker back what it took away: a preview of it is a fact, never a to-do.
+  if (previews.length) {
+    const targets = [...new Set(previews.map((e) => e.target))];
+    const shown = targets.length > 5 ? `${targets.slice(0, 5).join(', ')} and ${targets.length - 5} more` : targets.join(', ');
+    out.push(`Release previewed, not applied: ${previews.length} undo step${previews.length > 1 ? 's' : ''} (on ${shown}); a preview, not work left to do: containment stays in place`);
   }
 
   // A key stays inactive unless a later entry (release) re-activated it.
@@ -42,8 +41,8 @@ export function derivedManualSteps(input: { readonly inventory?: Inventory; read
     if (status === 'Inactive') out.push(`Access key ${keyId} is inactive, not deleted: keep it for hunting, delete it when the investigation closes`);
   }
 
-  const state = journalState(journal);
   out.push(...cleanRoomSteps(done, state));
+  out.push(...policiesLeft(journal));
   out.push(...elasticIpSteps(journal, state));
 
   for (const a of inventory?.attributions ?? []) {
@@ -54,7 +53,7 @@ export function derivedManualSteps(input: { readonly inventory?: Inventory; read
       if (fate?.state === 'released') continue;
       out.push(`Confirm suspect ${label(a)} (heuristic, no CloudTrail event: ${a.reason}): ${state.touched(keys) ? `acted on${fate ? `, ${describeFate(fate)}` : ''}` : 'no action recorded yet'}`);
     } else if (!state.touched(keys)) {
-      out.push(`No action recorded yet on attacker ${label(a)}: contain or eradicate it, or record why not`);
+      out.push(untouchedAttacker(a, inventory));
     }
   }
   // A fleet or group held at capacity 0 counts as touched above, yet it still exists and can relaunch: say so until eradicate removed it.
@@ -153,6 +152,64 @@ function attachInCleanRoom(e: JournalEntry): string {
     'aws ec2 create-volume --snapshot-id <your copy> --availability-zone <the workstation\'s AZ>; aws ec2 attach-volume --volume-id <volume> --instance-id <workstation> --device /dev/sdf; ' +
     'on the workstation mount it read-only (mount -o ro,noload <device> /mnt/evidence) and hash it before looking'
   );
+}
+
+// Once eradicate acted the compromise is confirmed and release keeps containment policies on (release.ts): someone must take them off.
+function policiesLeft(journal: readonly JournalEntry[]): string[] {
+  if (!journal.some((j) => j.outcome === 'applied' && j.step.startsWith('eradicate/'))) return [];
+  return containmentPolicies(journal)
+    .filter((p) => p.inPlace)
+    .map((p) =>
+      p.kind === 'role'
+        ? `${p.policyName} left on role ${p.name}: remove it when every session issued before it has expired (a role session lasts at most 12 hours) and the role's users are confirmed clean: aws iam delete-role-policy --role-name ${p.name} --policy-name ${p.policyName}`
+        : `${p.policyName} left on user ${p.name}: remove it once the user's credentials are rotated, or delete the user: aws iam delete-user-policy --user-name ${p.name} --policy-name ${p.policyName}`,
+    );
+}
+
+// An AWS answer no retry changes: a name that does not exist, an ID of nothing, irctl's own refusal.
+const PERMANENT = /does not exist|not found|NoSuchEntity|NotFound|InvalidID|Malformed/i;
+
+function failedPrefix(error: string | undefined): string {
+  if (error && /Refusing to /.test(error)) return 'Refused by irctl (not retryable): ';
+  return error && PERMANENT.test(error) ? 'Failed, retrying will not help (fix as the error says): ' : 'Retry: ';
+}
+
+/**
+ * Planned steps still to apply, once each (region counts: deleting key pair deploy-key in one
+ * region is not deleting its namesake in another), and release steps only previewed. A plan is
+ * overtaken when the same call was made since, the resource is gone, or a later release undid
+ * the containment it followed up (deleting a key that release then re-activated).
+ */
+function pendingPlans(journal: readonly JournalEntry[], state: JournalState): { pending: JournalEntry[]; previews: JournalEntry[] } {
+  const stepKey = (j: JournalEntry) => `${j.action}|${j.region ?? ''}|${j.target}`;
+  const doneKeys = new Set(journal.filter(isDone).map(stepKey));
+  const seen = new Set<string>();
+  const pending: JournalEntry[] = [];
+  const previews: JournalEntry[] = [];
+  for (const e of journal.filter((j) => (j.outcome === 'planned' || j.outcome === 'dry-run-ok') && !doneKeys.has(stepKey(j)))) {
+    if (seen.has(stepKey(e))) continue;
+    seen.add(stepKey(e));
+    if (e.step.startsWith('release/')) {
+      previews.push(e);
+      continue;
+    }
+    if (!overtaken(e, state)) pending.push(e);
+  }
+  return { pending, previews };
+}
+
+// A tied resource nothing acted on; for a role, why irctl would not (IR, service-linked) or where it must be done (another account).
+function untouchedAttacker(a: Attribution, inventory: Inventory | undefined): string {
+  const role = a.kind === 'iam-role' ? attributedRoles(inventory).find((r) => a.id.endsWith(`/${r.roleName}`) && a.id.includes(`:${r.accountId}:`)) : undefined;
+  const caseAccount = inventory?.accountId;
+  if (role && caseAccount && role.accountId !== caseAccount) {
+    return `IAM role ${role.roleName} in account ${role.accountId} is tied to the attacker (${a.reason}), but this case is account ${caseAccount}: not revoked here. Fix: irctl --account ${role.accountId} --case <a case for that account> contain-credentials --role ${role.roleName}`;
+  }
+  if (role?.refusal) {
+    const [why, fix] = role.refusal.split('. Fix: ');
+    return `IAM role ${role.roleName} is tied to the attacker (${a.reason}); refused: ${why}${fix ? `; manual: ${fix}` : ''}`;
+  }
+  return `No action recorded yet on attacker ${label(a)}: contain or eradicate it, or record why not`;
 }
 
 function label(a: Attribution): string {

@@ -5,10 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { JournalAnchor } from '../case/anchor';
+import type { FileProblem } from '../case/recorded-files';
 import { canonicalJson, GENESIS_HASH } from '../case/journal';
 import type { Attribution, CaseContext, Inventory, JournalEntry, JournalOutcome, Sighting, Subject, Validation } from '../model';
 import { escapeMarkdown as md, table, utc } from './markdown';
-import { attributionKeys, describeFate, elasticIps, iamKeys, instancesActedOn, journalState, type JournalState, regionalKeys, resolvedBy } from './journal-state';
+import { attributionKeys, containmentPolicies, type ContainmentPolicy, describeFate, elasticIps, iamKeys, instancesActedOn, journalState, type JournalState, overtaken, regionalKeys, resolvedBy } from './journal-state';
 import { derivedManualSteps } from './report-manual';
 import type { HuntSummary } from '../hunt/hunt';
 import { huntManualSteps, huntSection } from '../hunt/report';
@@ -23,6 +24,8 @@ export interface ReportInput {
   readonly manual: readonly string[];
   /** Every org-wide hunt run of the case, oldest first. */
   readonly hunts?: readonly HuntSummary[];
+  /** Hunt files that fail the SHA-256 the journal records (hunt/report.ts huntFileProblems). */
+  readonly huntFileProblems?: readonly FileProblem[];
   /** Journal heads anchored at the end of each phase (anchors.jsonl). */
   readonly anchors?: readonly JournalAnchor[];
 }
@@ -44,11 +47,11 @@ export function renderReport(input: ReportInput): string {
     validations.length ? validationFacts(validations) : '### Validation facts\n\n_validate has not run_',
     `## Timeline (UTC)\n\n${timeline(inventory, journal.filter(happened), ctx.accountId)}`,
     `## Attacker's resources\n\n${inventory ? inventoryTables(inventory, journalState(journal), journal) : '_scope has not run_'}`,
-    huntSection(input.hunts ?? []),
+    huntSection(input.hunts ?? [], input.huntFileProblems),
     `## Actions taken\n\n${actions(journal.filter(happened))}`,
     `## Planned, not applied\n\n${planned(journal)}`,
     `## Failures\n\n${failures(inventory, journal)}`,
-    `## What remains manual\n\n${bullets([...input.manual, ...derivedManualSteps({ inventory, journal }), ...huntManualSteps(input.hunts ?? []), ...integrity.problems.map((p) => `Journal integrity: ${p}; preserve the file as it is and investigate`)]) || '_nothing recorded_'}`,
+    `## What remains manual\n\n${bullets([...input.manual, ...derivedManualSteps({ inventory, journal }), ...huntManualSteps(input.hunts ?? [], input.huntFileProblems), ...integrity.problems.map((p) => `Journal integrity: ${p}; preserve the file as it is and investigate`)]) || '_nothing recorded_'}`,
     `## Integrity\n\n${integrityText(journal, integrity)}${anchorsText(input.anchors ?? [])}`,
   ];
   return `${sections.join('\n\n')}\n`;
@@ -264,7 +267,14 @@ function inventoryTables(inv: Inventory, state: JournalState, journal: readonly 
     section(
       'IAM roles assumed',
       ['Role', 'State', 'Why'],
-      (inv.attributions ?? []).filter((a) => a.kind === 'iam-role').map((a) => [a.id, ((f) => (f ? describeFate(f) : ''))(state.fateOf(attributionKeys(a, inv))), attacker('iam-role', a.region, a.id)]),
+      [
+        ...(inv.attributions ?? []).filter((a) => a.kind === 'iam-role').map((a) => [a.id, ((f) => (f ? describeFate(f) : ''))(state.fateOf(attributionKeys(a, inv))), attacker('iam-role', a.region, a.id)]),
+        ...unattributedRoles(inv, journal).map((p) => [
+          p.name,
+          ((f) => (f ? describeFate(f) : ''))(state.fateOf(iamKeys('role', p.name))),
+          `not attributed by scope: ${p.phase} put ${p.policyName} on it${p.phase === 'contain-instances' ? ' (the instance profile of a contained instance)' : ''}`,
+        ]),
+      ],
     ),
     elasticIpTable(journal, state),
   ];
@@ -276,6 +286,13 @@ function inventoryTables(inv: Inventory, state: JournalState, journal: readonly 
     : '';
   const legend = 'Attacker: a CloudTrail event of the attacker ties it. Suspect: inferred from times and key names only; confirm before acting on it. State: as scope saw it, then the latest change the journal records.';
   return [`Scoped ${utc(inv.generatedAt)} across ${inv.regions.join(', ')}.${rest}\n\n${legend}${extra ? `\n\n${extra}` : ''}`, ...sections].join('\n\n');
+}
+
+// Roles irctl changed that scope never attributed (an instance profile's role): the case changed them, so the table shows them.
+function unattributedRoles(inv: Inventory, journal: readonly JournalEntry[]): ContainmentPolicy[] {
+  const attributed = new Set((inv.attributions ?? []).filter((a) => a.kind === 'iam-role').flatMap((a) => attributionKeys(a, inv)));
+  const roles = containmentPolicies(journal).filter((p) => p.kind === 'role' && !iamKeys('role', p.name).some((k) => attributed.has(k)));
+  return [...new Map(roles.map((p) => [p.name, p])).values()];
 }
 
 // Elastic IPs are not scoped: the journal's address records are what the case knows of them.
@@ -292,14 +309,23 @@ function stateOf(state: string | undefined, seen: Sighting | undefined): string 
 function planned(journal: readonly JournalEntry[]): string {
   const plans = journal.filter((j) => !happened(j));
   // A plan a later run applied is an action now, not a plan.
-  const rows = plans.filter((j) => !resolvedBy(journal, j));
-  const applied = plans.length - rows.length;
+  const open = plans.filter((j) => !resolvedBy(journal, j));
+  const applied = plans.length - open.length;
   const later = applied ? ` ${applied} planned step${applied > 1 ? 's' : ''} applied later ${applied > 1 ? 'are' : 'is'} listed under Actions taken.` : '';
-  if (rows.length === 0) return `_nothing only planned_${later ? `\n\n${later.trim()}` : ''}`;
-  return `Steps a plan run checked (dry run where AWS has one) and no later run applied; rerun the phase with --apply to act.${later}\n\n${table(
-    ['#', 'Time (UTC)', 'Step', 'Action', 'Target', 'Region', 'Outcome', 'Reversible'],
-    rows.map((j) => [j.seq, utc(j.ts), j.step, j.action, j.target, j.region, j.outcome, j.reversible ? 'yes' : 'no']),
-  )}`;
+  // Release steps undo containment: a preview of them is recorded, never offered as work to apply.
+  const previews = open.filter((j) => j.step.startsWith('release/'));
+  const state = journalState(journal);
+  const forward = open.filter((j) => !j.step.startsWith('release/'));
+  const rows = forward.filter((j) => !overtaken(j, state));
+  const stale = forward.length - rows.length;
+  const overtakenText = stale ? ` ${stale} planned step${stale > 1 ? 's' : ''} a later release or the resource's removal overtook ${stale > 1 ? 'are' : 'is'} not listed.` : '';
+  const headers = ['#', 'Time (UTC)', 'Step', 'Action', 'Target', 'Region', 'Outcome', 'Reversible'];
+  const cells = (j: JournalEntry) => [j.seq, utc(j.ts), j.step, j.action, j.target, j.region, j.outcome, j.reversible ? 'yes' : 'no'];
+  const previewText = previews.length
+    ? `\n\nRelease previewed, not applied: a plan run of release checked these undo steps; a record of what release would give back, not work left to do.\n\n${table(headers, previews.map(cells))}`
+    : '';
+  if (rows.length === 0) return `_nothing only planned_${later || overtakenText ? `\n\n${`${later}${overtakenText}`.trim()}` : ''}${previewText}`;
+  return `Steps a plan run checked (dry run where AWS has one) and no later run applied; rerun the phase with --apply to act.${later}${overtakenText}\n\n${table(headers, rows.map(cells))}${previewText}`;
 }
 
 function anchorsText(anchors: readonly JournalAnchor[]): string {

@@ -2,6 +2,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { escapeMarkdown as md, table, utc } from '../analysis/markdown';
+import { checkFiles, type FileProblem, recordedFiles } from '../case/recorded-files';
+import type { JournalEntry } from '../model';
 import { HUNT_DIR, type HuntSummary } from './hunt';
 import { INDICATOR_CLASSES } from './indicators';
 
@@ -16,10 +18,25 @@ export function readHuntSummaries(caseDir: string): HuntSummary[] {
     .map((file) => JSON.parse(readFileSync(file, 'utf8')) as HuntSummary);
 }
 
-/** Markdown for the report: every run, oldest first; says so when hunt has not run. */
-export function huntSection(summaries: readonly HuntSummary[]): string {
-  if (summaries.length === 0) return '## Org-wide hunt\n\n_hunt has not run_';
-  return ['## Org-wide hunt', ...summaries.map(huntRun)].join('\n\n');
+/** Hunt files (SQL, CSV, summary.json) the journal records whose SHA-256 no longer matches, or that are gone. */
+export function huntFileProblems(caseDir: string, journal: readonly JournalEntry[]): FileProblem[] {
+  const files = recordedFiles(journal.filter((e) => e.action === 'irctl:RecordHunt')).filter((f) => f.path.startsWith(`${HUNT_DIR}/`));
+  return checkFiles(caseDir, files);
+}
+
+/** One line per hunt file that fails its recorded hash: what the report quotes from it cannot be trusted. */
+export function huntFileWarnings(problems: readonly FileProblem[]): string[] {
+  return problems.map(
+    (p) =>
+      `${p.path} ${p.problem === 'missing' ? 'is gone' : 'does not match its recorded SHA-256'} (${p.source} records ${p.sha256.slice(0, 12)}…): what the report says of that hunt run may not be what hunt found; run irctl verify and keep the case directory as it is`,
+  );
+}
+
+/** Markdown for the report: every run, oldest first; says so when hunt has not run, and first of all when its files fail their hashes. */
+export function huntSection(summaries: readonly HuntSummary[], problems: readonly FileProblem[] = []): string {
+  if (summaries.length === 0 && problems.length === 0) return '## Org-wide hunt\n\n_hunt has not run_';
+  const warnings = huntFileWarnings(problems).map((w) => `**WARNING: ${md(w)}.**`);
+  return ['## Org-wide hunt', ...warnings, ...summaries.map(huntRun)].join('\n\n');
 }
 
 function huntRun(summary: HuntSummary): string {
@@ -42,8 +59,8 @@ function huntRun(summary: HuntSummary): string {
 }
 
 /** Follow-ups the hunts leave: accounts to open cases for, searches to redo or do by hand. */
-export function huntManualSteps(summaries: readonly HuntSummary[]): string[] {
-  const out: string[] = [];
+export function huntManualSteps(summaries: readonly HuntSummary[], problems: readonly FileProblem[] = []): string[] {
+  const out: string[] = huntFileWarnings(problems).map((w) => `Hunt file ${w}`);
   const latest = new Map(summaries.flatMap((s) => s.results.map((r) => [r.cls, { run: s, r }] as const)));
   const others = new Set(summaries.flatMap((s) => s.results.flatMap((r) => r.accounts.filter((a) => a !== s.caseAccountId))));
   for (const account of [...others].sort()) out.push(`Indicators of this case were seen in account ${account}: open a case for it (validate, scope) before containing there`);

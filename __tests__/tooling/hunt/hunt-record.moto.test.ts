@@ -40,6 +40,9 @@ function irctl(caseDir: string, args: string[], calls: CallRecord[] = []) {
   return runIrctl(moto.endpoint, ['--case', `IR-HUNT-${caseDir.slice(-6).toUpperCase().replace(/[^A-Z0-9]/g, 'X')}`, '--case-dir', caseDir, '--regions', REGION, '--anchor-bucket', BUCKET], args, { onClient: recordCalls(calls) });
 }
 
+/** Report text with Markdown escapes removed, to match plain sentences. */
+const escapeless = (text: string): string => text.replace(/\\([\\`*_{}[\]()<>#+\-.!|])/g, '$1');
+
 const HUNT = ['hunt', '--no-case-indicators', '--pool-ip', POOL_IP, '--user-data-sha256', 'b'.repeat(64)];
 
 test('--json hunt: each indicator class\'s outcome and the files written are data in the result', async () => {
@@ -118,6 +121,32 @@ test('every file a hunt writes is journaled with its SHA-256 and the head anchor
     expect.stringMatching(new RegExp(`^FAILED verify/hunt ${rel}/pool-ip\\.csv: modified: ${rel}/pool-ip\\.csv: its SHA-256 is [0-9a-f]{12}…, but journal entry ${entry.seq} \\(hunt/results\\) records [0-9a-f]{12}…`)),
     expect.stringMatching(new RegExp(`^FAILED verify/hunt ${rel}/summary\\.json: missing: ${rel}/summary\\.json: the file is gone, but journal entry ${entry.seq} \\(hunt/results\\) records it .*What to do: restore it`)),
   ]);
+});
+
+test('report warns, on stderr and in the report, when a hunt file it quotes fails its recorded SHA-256', async () => {
+  await seedAthenaResults(moto.endpoint, REGION, [{ columns: FLOW_COLUMNS, rows: [FLOW_ROW] }]);
+  const caseDir = mkdtempSync(join(tmpdir(), 'irctl-hunt-rep-'));
+  expect((await irctl(caseDir, [...WINDOW, ...HUNT])).code).toBe(0);
+  const [runName] = readdirSync(join(caseDir, 'hunt'));
+  const rel = `hunt/${runName}`;
+  const clean = await irctl(caseDir, ['report']);
+  expect(clean.code).toBe(0);
+  expect(clean.err).not.toMatch(/SHA-256/);
+  expect(readFileSync(join(caseDir, 'report.md'), 'utf8')).toContain('Seen in other accounts: 666666666666');
+
+  // Hide the other account: the report must not quietly say there were no hits elsewhere.
+  const summaryFile = join(caseDir, rel, 'summary.json');
+  writeFileSync(summaryFile, readFileSync(summaryFile, 'utf8').replaceAll('666666666666', readJournal(caseDir)[0]!.caller.split(':')[4]!));
+  const run = await irctl(caseDir, ['report']);
+  expect(run.code).toBe(0);
+  const entry = readJournal(caseDir).find((e) => e.action === 'irctl:RecordHunt')!;
+  const warning = new RegExp(`${rel}/summary\\.json does not match its recorded SHA-256 \\(journal entry ${entry.seq} \\(hunt/results\\) records [0-9a-f]{12}…\\).*run irctl verify`);
+  expect(run.err).toMatch(new RegExp(`^warning: report: ${warning.source}`, 'm'));
+  const report = readFileSync(join(caseDir, 'report.md'), 'utf8');
+  const hunt = report.split(/\n(?=## )/).find((s) => s.startsWith('## Org-wide hunt'))!;
+  expect(hunt.split('\n\n')[1]).toMatch(/^\*\*WARNING: /);
+  expect(escapeless(hunt)).toMatch(warning);
+  expect(escapeless(report.split(/\n(?=## )/).find((s) => s.startsWith('## What remains manual'))!)).toMatch(new RegExp(`Hunt file ${warning.source}`));
 });
 
 test('a damaged journal stops the hunt before any query runs', async () => {
