@@ -75,14 +75,17 @@ export async function eradicate(env: PhaseEnv, targets: EradicationTargets, wait
   // The group is read before it is drained, not after: sizing it to 0 before its members are held
   // (suspended, protected from scale-in) would have it scale them in at once, with no snapshot. A
   // member launched between this read and the drain is caught by the sweeps below instead.
-  const launched = await launcherInstances(env, fleets, groups);
-  const instanceIds = [...new Set([...(targets.instanceIds ?? []), ...launched])];
+  const named = new Set(targets.instanceIds ?? []);
+  // A released member is spared, not handled: the group is then not force-deleted over it (deleteAttackerGroup refuses).
+  const spared = new Set<string>();
+  const launched = unreleased(env, await launcherInstances(env, fleets, groups), named, spared);
+  const instanceIds = [...new Set([...named, ...launched])];
   const handled = new Set(instanceIds);
   await eradicateInstances(env, once, instanceIds, wait, groups);
   // Re-read each drained group: a member eradicate has not handled is an attacker instance too
   // (a scaling policy or health replacement launched it after the read) and goes the same way.
   for (let sweep = 1; sweep <= GROUP_SWEEPS; sweep++) {
-    const joined = await groupSweep(env, groups, handled);
+    const joined = unreleased(env, await groupSweep(env, groups, new Set([...handled, ...spared])), named, spared);
     if (!joined.length) break;
     env.reporter.progress(`[sweep ${sweep}/${GROUP_SWEEPS}] instance(s) ${joined.join(', ')} joined an attacker Auto Scaling group after eradicate read it: eradicated like its other instances`);
     for (const id of joined) handled.add(id);
@@ -102,6 +105,17 @@ export async function eradicate(env: PhaseEnv, targets: EradicationTargets, wait
   });
   await env.exec.each(targets.userNames ?? [], env.concurrency.resources, 'eradicate/user', (u) => ({ target: `user/${u}` }), (u) => deleteUser(env, u, targets.stolen));
   return manual;
+}
+
+/** Drop (and name) launcher members release handed back as false positives, unless the responder named them with --instance. */
+function unreleased(env: PhaseEnv, ids: readonly string[], named: ReadonlySet<string>, spared: Set<string>): string[] {
+  const released = new Set(env.exec.options.journal.entries().filter((e) => e.step === 'release/tag' && (e.outcome === 'applied' || e.outcome === 'skipped-already-done')).map((e) => e.target));
+  return ids.filter((id) => {
+    if (named.has(id) || !released.has(id)) return true;
+    spared.add(id);
+    env.reporter.warn(`eradicate: instance ${id} was released as a false positive (release --instance); not terminating it. Fix: if it is the attacker's after all, name it: irctl eradicate --instance ${id}.`);
+    return false;
+  });
 }
 
 /** Locate the instances and eradicate each in its region; one not found is reported (or already terminated by an earlier run). */

@@ -194,6 +194,14 @@ test('release never puts the attacker\'s compute back without a typed confirmati
   expect(await groupsOf(EU, s.colleague)).not.toContain('ir-isolation');
 }, 180_000);
 
+test('eradicate --fleet spares a fleet instance the responder released as a false positive', async () => {
+  const released = await irctl(caseDir, ['--apply', 'release', '--instance', s.fleetInstances[0], '--release-attacker-compute']);
+  expect(released.code).toBe(0);
+  const plan = await irctl(caseDir, ['eradicate', '--fleet', `${WEST}:${s.fleetId}`]);
+  expect(plan.err).toMatch(new RegExp(`instance ${s.fleetInstances[0]} was released as a false positive .*not terminating it.*--instance ${s.fleetInstances[0]}`));
+  expect(plan.out).not.toMatch(new RegExp(`\\[planned\\] ec2:TerminateInstances ${s.fleetInstances[0]}`));
+}, 180_000);
+
 test('eradicate cancels the attacker fleet and deletes their group as targets of their own; release then restores nothing of theirs', async () => {
   // A plan sends no irreversible call, not even with DryRun (moto's CancelSpotFleetRequests ignores DryRun and
   // would cancel the fleet): the maintain fleet stays active, nothing fails, and the plan truly changed nothing.
@@ -214,7 +222,8 @@ test('eradicate cancels the attacker fleet and deletes their group as targets of
   expect(done.err).not.toMatch(/not deleted/);
   expect((await fleetCapacity(s)).SpotFleetRequestState).toMatch(/^cancelled/);
   expect((await asg().send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['asg-miner'] }))).AutoScalingGroups).toEqual([]);
-  for (const id of [s.miner, s.fleetInstances[0]]) expect(await stateOf(WEST, id)).toBe('terminated');
+  expect(await stateOf(WEST, s.miner)).toBe('terminated');
+  expect(await stateOf(WEST, s.fleetInstances[0])).toBe('running');
   // Every instance the group launched (moto tags them with it), replacements launched during eradicate
   // included, was snapshotted by the case and terminated: the resize to 0 scaled none in without evidence.
   const byGroup = (await ec2(WEST).send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:aws:autoscaling:groupName', Values: ['asg-miner'] }] }))).Reservations!.flatMap((r) => r.Instances!);
@@ -223,7 +232,8 @@ test('eradicate cancels the attacker fleet and deletes their group as targets of
     expect(i.State!.Name).toBe('terminated');
     expect(done.out).toMatch(new RegExp(`\\[(applied|skipped-already-done)\\] ec2:CreateSnapshot .* of ${i.InstanceId}, tagged with the case`));
   }
-  const release = await irctl(caseDir, ['--apply', 'release']);
+  // The fleet instance released earlier is the attacker's by the evidence: releasing the whole case asks for the flag.
+  const release = await irctl(caseDir, ['--apply', 'release', '--release-attacker-compute']);
   expect(release.err).toBe('');
   expect(release.code).toBe(0);
   expect(release.out).not.toMatch(/ec2:ModifySpotFleetRequest|autoscaling:ResumeProcesses/);
@@ -262,7 +272,8 @@ test('after eradicate, handoff and the report agree with the journal: what was d
   expect(manual).not.toMatch(/the snapshot of vol-|Hand snap-/);
   const shared = [...manual.matchAll(/Clean room: (snap-\w+) .*copy of (snap-\w+) of (i-\w+)/g)];
   // Every contained attacker instance's disk (and a group replacement's, snapshotted by eradicate), the colleague's not.
-  expect(shared.map((m) => m[3])).toEqual(expect.arrayContaining([s.miner, ...s.fleetInstances, s.groupInstance]));
+  // The fleet instance was released as a false positive before eradicate: it is no longer the case's to hand off.
+  expect(shared.map((m) => m[3])).toEqual(expect.arrayContaining([s.miner, s.groupInstance]));
   expect(shared.map((m) => m[3])).not.toContain(s.colleague);
   expect(new Set(shared.map((m) => m[2])).size).toBe(shared.length);
 }, 120_000);
