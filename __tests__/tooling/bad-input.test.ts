@@ -78,7 +78,9 @@ const rows: Row[] = [
   { name: 'hunt --pool-domain "bad domain"', args: [...R, 'hunt', '--pool-domain', 'bad domain'], message: /--pool-domain "bad domain" is not .*Fix:/ },
   { name: 'hunt --key-name "" (empty)', args: [...R, 'hunt', '--key-name', ''], message: /--key-name "" is not .*Fix:/ },
   { name: 'hunt --user-data-sha256 abc', args: [...R, 'hunt', '--user-data-sha256', 'abc'], message: /--user-data-sha256 "abc" is not .*Fix:/ },
-  { name: 'hunt --access-key AKIA1', args: [...R, 'hunt', '--access-key', 'AKIA1'], message: /--access-key "AKIA1" is not an access key ID\. Fix:/ },
+  { name: 'hunt --access-key AKIA1', args: [...R, 'hunt', '--access-key', 'AKIA1'], message: /--access-key "AKIA1" is not an access key ID.*Fix:/ },
+  ...['SecurityBreakGlass', 'SecurityAnalyst'].map((role): Row => ({ name: `contain-credentials --role ${role} (an IR role)`, args: [...R, 'contain-credentials', '--role', role], message: new RegExp(`^irctl: .*--role "${role}" is one of this project's incident-response roles.*Fix:`) })),
+  { name: 'hunt with a bad --access-key among other bad indicators (all reported together)', args: [...R, 'hunt', '--access-key', 'AKIA1', '--ami', 'ami-nope', '--source-ip', '999.1.1.1'], message: /--access-key "AKIA1" is not .*--source-ip "999\.1\.1\.1" is not .*--ami "ami-nope" is not .*Fix: correct or drop these values/ },
   { name: 'hunt with nothing to hunt', args: [...R, 'hunt', '--no-case-indicators'], message: /Nothing to hunt for\. Fix: pass indicators/ },
   ...['verify', 'report', 'release', 'handoff'].flatMap((command): Row[] => [
     { name: `${command} on a case directory that does not exist`, args: [...R, command], caseDir: 'missing', message: new RegExp(`^irctl: ${command}: no case directory at .*no-such-case .*Fix: pass --case-dir .*ls cases`) },

@@ -69,7 +69,9 @@ const READS_CASE: ReadonlySet<string> = new Set(['verify', 'report', 'release', 
 
 /** Refuse, before any AWS call, whatever the command line (and the case directory on disk) already shows is wrong. */
 export function checkCommandLine(command: string, global: GlobalOptions, flags: CommandFlags, clock: Clock): void {
-  checkIds({ ...global, ...(flags as Record<string, unknown>) });
+  // hunt checks its indicator flags (--access-key among them) together, so every bad value is named in one line.
+  const { accessKey, ...rest } = flags as Record<string, unknown>;
+  checkIds({ ...global, ...rest, ...(command === 'hunt' ? {} : { accessKey }) });
   // Every command, reads included: the case ID becomes a path (../../etc would leave cases/).
   checkCaseId(global.case);
   checkLocalOptions(global, clock);

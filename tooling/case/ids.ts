@@ -4,6 +4,7 @@
  * back as "not found" and look like the attacker's resource is already gone.
  */
 import { isCommercialRegion } from '../../config/regions';
+import { IR_ROLES } from '../../shared/names';
 import { UsageError } from './usage';
 
 /** One kind of ID: its pattern, the flag that carries it and a valid example. */
@@ -74,7 +75,11 @@ export const FLAG_CHECKS: Readonly<Record<string, FlagCheck>> = {
   finding: (v) => checkId('finding', v),
   principal: (v) => checkId('principal', v),
   user: (v) => checkId('user', v),
-  role: (v) => checkId('role', v),
+  role: (v) => {
+    checkId('role', v);
+    // Known by name alone, so refused before any AWS call; revoking one would cut the responders off.
+    if ((Object.values(IR_ROLES) as string[]).includes(v)) throw new UsageError(`--role "${v}" is one of this project's incident-response roles; containing it would cut the responders' own access. Fix: leave it out of --role; if the attacker holds a session of it, revoke it by hand as SecurityBreakGlass or an organization administrator (IAM console: Roles, ${v}, Revoke active sessions; docs/runbook.md).`);
+  },
   keyPair: (v) => regionalId('--key-pair', v, { what: 'name', example: 'us-east-1:miner-key', pattern: KEY_PAIR_NAME }),
   image: (v) => regionalId('--image', v, { what: 'ami-id', example: ID_FORMATS.image.example, pattern: ID_FORMATS.image.pattern }),
   fleet: (v) => regionalId('--fleet', v, { what: 'fleet-id', example: ID_FORMATS.fleet.example, pattern: ID_FORMATS.fleet.pattern }),
