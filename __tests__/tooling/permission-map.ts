@@ -93,6 +93,8 @@ export function iamRequests(call: CallRecord, account: string, resourceTags: Res
     ...asList(input.SpotInstanceRequestIds),
     ...asList(input.SpotFleetRequestIds),
     ...asList(input.FleetIds),
+    ...asList(input.FleetId),
+    ...asList(input.SpotFleetRequestId),
     ...asList(input.SnapshotId),
     ...asList(input.NetworkAclId),
     ...asList(input.ImageId),

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { AthenaClient, CreateWorkGroupCommand } from '@aws-sdk/client-athena';
 import { AutoScalingClient, CreateAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeImagesCommand, DescribeInstancesCommand, DescribeSecurityGroupsCommand, EC2Client, RequestSpotFleetCommand } from '@aws-sdk/client-ec2';
+import { DescribeImagesCommand, DescribeInstancesCommand, DescribeSecurityGroupsCommand, DescribeSpotFleetInstancesCommand, EC2Client, RequestSpotFleetCommand } from '@aws-sdk/client-ec2';
+import { AddUserToGroupCommand, CreateGroupCommand, CreateVirtualMFADeviceCommand, EnableMFADeviceCommand, IAMClient } from '@aws-sdk/client-iam';
 import { EXAMPLE_CONFIG_PATH, loadOrgConfig } from '../../config';
 import { irRoleDefinitions } from '../../policies/roles';
 import { LOG_ARCHIVE_BUCKET_POLICIES } from '../../policies/resource/log-archive-buckets';
@@ -82,10 +83,29 @@ async function attackerFleet(endpoint: string): Promise<string> {
   return (await ec2.send(new RequestSpotFleetCommand({ SpotFleetRequestConfig: config }))).SpotFleetRequestId!;
 }
 
+/** The fleet's running instance (moto fulfils a maintain Spot Fleet at once). */
+async function fleetInstance(endpoint: string, fleetId: string): Promise<string> {
+  const ec2 = new EC2Client({ endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
+  return (await ec2.send(new DescribeSpotFleetInstancesCommand({ SpotFleetRequestId: fleetId }))).ActiveInstances![0].InstanceId!;
+}
+
+/** The backdoor user also gets an MFA device and a group, so eradicating it deactivates the one and leaves the other. */
+async function armBackdoor(endpoint: string, user: string): Promise<void> {
+  const iam = new IAMClient({ endpoint, region: 'us-east-1', credentials: MOTO_CREDENTIALS });
+  await iam.send(new CreateGroupCommand({ GroupName: 'backdoor-admins' }));
+  await iam.send(new AddUserToGroupCommand({ GroupName: 'backdoor-admins', UserName: user }));
+  const serial = (await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: `${user}-mfa` }))).VirtualMFADevice!.SerialNumber!;
+  await iam.send(new EnableMFADeviceCommand({ UserName: user, SerialNumber: serial, AuthenticationCode1: '123456', AuthenticationCode2: '654321' }));
+}
+
 beforeAll(async () => {
   moto = await workerMoto();
   scenario = await seedAttack(moto.endpoint);
   const fleetId = await attackerFleet(moto.endpoint);
+  await armBackdoor(moto.endpoint, scenario.backdoorUser);
+  // Containing the fleet's instance holds the fleet at capacity 0 (ec2:ModifySpotFleetRequest); release restores it.
+  const fleetMember = await fleetInstance(moto.endpoint, fleetId);
+  scenario = { ...scenario, instances: [...scenario.instances, { region: 'us-east-1', instanceId: fleetMember, kind: 'spot' }] };
   const wide = await wideGroupInstance(moto.endpoint, scenario.instances.find((i) => i.kind === 'asg')!.instanceId);
   scenario = { ...scenario, instances: [...scenario.instances, { region: 'us-east-1', instanceId: wide, kind: 'asg' }] };
   const ctx = newCase('IR-PROOF-1');
@@ -169,12 +189,12 @@ test('the scenario exercised both roles: reads as the analyst, writes as break-g
     new Set([
       'ec2:CreateSnapshot', 'ec2:ModifyInstanceAttribute', 'ec2:ModifyNetworkInterfaceAttribute', 'ec2:CreateSecurityGroup', 'ec2:RevokeSecurityGroupEgress',
       'ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:DisassociateAddress', 'ec2:ReleaseAddress', 'ec2:DisassociateIamInstanceProfile',
-      'ec2:CancelSpotInstanceRequests', 'ec2:CancelSpotFleetRequests', 'ec2:CreateTags', 'ec2:TerminateInstances', 'ec2:DeleteKeyPair', 'ec2:DeregisterImage', 'ec2:AssociateIamInstanceProfile', 'ec2:AssociateAddress',
+      'ec2:CancelSpotInstanceRequests', 'ec2:CancelSpotFleetRequests', 'ec2:ModifySpotFleetRequest', 'ec2:CreateTags', 'ec2:TerminateInstances', 'ec2:DeleteKeyPair', 'ec2:DeregisterImage', 'ec2:AssociateIamInstanceProfile', 'ec2:AssociateAddress',
       'autoscaling:SuspendProcesses', 'autoscaling:SetInstanceProtection', 'autoscaling:DetachInstances', 'autoscaling:AttachInstances', 'autoscaling:ResumeProcesses',
       'autoscaling:EnterStandby', 'autoscaling:ExitStandby', 'autoscaling:UpdateAutoScalingGroup', 'autoscaling:DeleteAutoScalingGroup',
       'elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:RegisterTargets',
       'iam:UpdateAccessKey', 'iam:PutUserPolicy', 'iam:PutRolePolicy', 'iam:DeleteUserPolicy', 'iam:DeleteRolePolicy', 'iam:DeleteAccessKey', 'iam:DeleteLoginProfile',
-      'iam:DetachUserPolicy', 'iam:DeleteUser', 's3:PutObject', 'ec2:CopySnapshot', 'ec2:ModifySnapshotAttribute',
+      'iam:DetachUserPolicy', 'iam:DeactivateMFADevice', 'iam:RemoveUserFromGroup', 'iam:DeleteUser', 's3:PutObject', 'ec2:CopySnapshot', 'ec2:ModifySnapshotAttribute',
       // CreateNetworkAcl appears only as the plan's DryRun call (moto acts on it anyway); the proof below evaluates DryRun calls too.
       'ec2:ReplaceNetworkAclAssociation',
     ]),
@@ -184,6 +204,35 @@ test('the scenario exercised both roles: reads as the analyst, writes as break-g
 test('the role pivot went through the proof: checked as the analyst, its older sessions revoked and released as break-glass', () => {
   const on = (role: SessionRole, action: string) => calls[role].some((c) => c.action === action && c.input.RoleName === scenario.pivotRole);
   expect([on('analyst', 'iam:GetRole'), on('breakGlass', 'iam:PutRolePolicy'), on('breakGlass', 'iam:DeleteRolePolicy')]).toEqual([true, true, true]);
+});
+
+test('the fleet hold and the backdoor teardown went through the proof: held at 0 and restored, MFA deactivated, group left', () => {
+  const made = (action: string, match: (input: Record<string, unknown>) => boolean) => calls.breakGlass.filter((c) => c.action === action && !c.error && match(c.input)).length;
+  // Held at capacity 0 at each containment, restored by the release between them.
+  expect(made('ec2:ModifySpotFleetRequest', (i) => i.TargetCapacity === 0)).toBeGreaterThanOrEqual(1);
+  expect(made('ec2:ModifySpotFleetRequest', (i) => Number(i.TargetCapacity) > 0)).toBeGreaterThanOrEqual(1);
+  expect(made('iam:DeactivateMFADevice', (i) => i.UserName === scenario.backdoorUser)).toBe(1);
+  expect(made('iam:RemoveUserFromGroup', (i) => i.UserName === scenario.backdoorUser && i.GroupName === 'backdoor-admins')).toBe(1);
+});
+
+test('SecurityBreakGlass allows the EC2 Fleet hold, restore and deletion (recorded requests: the scenario launches no EC2 Fleet)', async () => {
+  const fleetId = 'fleet-0123abcd-4567-89ab-cdef-0123456789ab';
+  const recorded: CallRecord[] = [
+    { action: 'ec2:ModifyFleet', region: 'us-east-1', input: { FleetId: fleetId, TargetCapacitySpecification: { TotalTargetCapacity: 0 } } },
+    { action: 'ec2:ModifyFleet', region: 'us-east-1', input: { FleetId: fleetId, TargetCapacitySpecification: { TotalTargetCapacity: 2 } } },
+    { action: 'ec2:DeleteFleets', region: 'us-east-1', input: { FleetIds: [fleetId], TerminateInstances: false } },
+  ];
+  const policies = roles.find((r) => r.name === IR_ROLES.breakGlass)!.policies.map((p) => p.document);
+  const decisions: string[] = [];
+  for (const call of recorded) {
+    for (const r of iamRequests(call, SCENARIO_ACCOUNT, () => undefined)) {
+      expect(r.resource).toBe(`arn:aws:ec2:us-east-1:${SCENARIO_ACCOUNT}:fleet/${fleetId}`);
+      const result = await simulate({ principal: roleArn('breakGlass'), action: r.action, resource: r.resource, region: r.region, context: r.context }, { identity: policies });
+      expect(result.ignoredContextKeys).toEqual([]);
+      decisions.push(`${r.action} ${result.decision}`);
+    }
+  }
+  expect(decisions).toEqual(['ec2:ModifyFleet Allowed', 'ec2:ModifyFleet Allowed', 'ec2:DeleteFleets Allowed']);
 });
 
 test('SecurityAnalyst allows every read irctl made', async () => {

@@ -144,7 +144,7 @@ test("the project's IR roles and service-linked roles are never revoked; a role 
   // Named explicitly: an IR role is refused before any AWS call; a service-linked role by its path.
   const ir = await irctl(caseWithInventory(), ['contain-credentials', '--role', IR_ROLES.breakGlass]);
   expect(ir.code).toBe(2);
-  expect(ir.err).toMatch(/refusing to revoke the sessions of IAM role SecurityBreakGlass: it is one of this project's incident-response roles.*Fix: /);
+  expect(ir.err).toMatch(/--role "SecurityBreakGlass" is one of this project's incident-response roles.*Fix: leave it out of --role/);
   const slr = await irctl(caseWithInventory(), ['--apply', 'contain-credentials', '--role', SERVICE_LINKED]);
   expect(slr.code).toBe(1);
   expect(slr.json.failures!.map((f) => f.message).join('\n')).toMatch(new RegExp(`${SERVICE_LINKED}.*service-linked role.*Fix: `));
