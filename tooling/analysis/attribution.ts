@@ -57,15 +57,7 @@ export function attribute(input: AttributionInput): Attribution[] {
     }
   }
   // What an attacker's fleet or Auto Scaling group launched is theirs by the same evidence.
-  for (const a of [...marks.values()].filter((m) => m.kind === 'fleet' || m.kind === 'auto-scaling-group')) {
-    const owner = a.kind === 'fleet' ? input.fleets.find((f) => f.region === a.region && f.id === a.id) : input.autoScalingGroups?.find((g) => g.region === a.region && g.id === a.id);
-    const members = new Set((owner?.details?.instanceIds ?? '').split(',').filter(Boolean));
-    const what = a.kind === 'fleet' ? `${owner?.details?.fleetKind === 'ec2-fleet' ? 'EC2 Fleet' : 'Spot Fleet'} ${a.id}` : `Auto Scaling group ${a.id}`;
-    for (const i of input.instances) {
-      if (i.region !== a.region || !(members.has(i.instanceId) || (a.kind === 'auto-scaling-group' && i.autoScalingGroup === a.id))) continue;
-      mark({ kind: 'instance', region: i.region, id: i.instanceId, basis: 'cloudtrail', reason: `launched by ${what}, which the attacker created (${a.reason})`, eventId: a.eventId });
-    }
-  }
+  for (const a of tiedThroughLaunchers([...marks.values()], input)) mark(a);
 
   const inWin = (iso?: string): boolean => inWindow(iso, input.window);
   // Only key pairs an attacker event created: a colleague's key pair created in the window ties nothing to the attacker.
@@ -99,7 +91,7 @@ export function attribute(input: AttributionInput): Attribution[] {
   }
   for (const r of input.spotRequests) {
     if (!has('spot-request', r.region, r.id) && has('instance', r.region, r.details?.instanceId)) {
-      mark({ kind: 'spot-request', region: r.region, id: r.id, basis: 'heuristic', reason: `fulfilled by attacker instance ${r.details?.instanceId}` });
+      mark({ kind: 'spot-request', region: r.region, id: r.id, basis: 'heuristic', reason: `fulfilled by suspect instance ${r.details?.instanceId}` });
     }
   }
   for (const f of input.fleets) {
@@ -171,4 +163,31 @@ function findRegional(input: AttributionInput, kind: AttributedKind, region: str
     default:
       return undefined;
   }
+}
+
+type LauncherInventory = Pick<Inventory, 'instances' | 'spotRequests' | 'fleets'> & { readonly autoScalingGroups?: Inventory['autoScalingGroups'] };
+
+/**
+ * What CloudTrail ties through an attacker's launcher: the instances of a fleet or Auto Scaling
+ * group an attacker event created, then the Spot requests those instances fulfilled. Run on one
+ * scope's marks and again on the merged inventory, so a member a later scope finds is tied by
+ * the launcher an earlier scope's events tied, not left to a key-name guess.
+ */
+export function tiedThroughLaunchers(attributions: readonly Attribution[], inv: LauncherInventory): Attribution[] {
+  const out: Attribution[] = [];
+  for (const a of attributions.filter((m) => m.basis === 'cloudtrail' && (m.kind === 'fleet' || m.kind === 'auto-scaling-group'))) {
+    const owner = a.kind === 'fleet' ? inv.fleets.find((f) => f.region === a.region && f.id === a.id) : inv.autoScalingGroups?.find((g) => g.region === a.region && g.id === a.id);
+    const members = new Set((owner?.details?.instanceIds ?? '').split(',').filter(Boolean));
+    const what = a.kind === 'fleet' ? `${owner?.details?.fleetKind === 'ec2-fleet' ? 'EC2 Fleet' : 'Spot Fleet'} ${a.id}` : `Auto Scaling group ${a.id}`;
+    for (const i of inv.instances) {
+      if (i.region !== a.region || !(members.has(i.instanceId) || (a.kind === 'auto-scaling-group' && i.autoScalingGroup === a.id))) continue;
+      out.push({ kind: 'instance', region: i.region, id: i.instanceId, basis: 'cloudtrail', reason: `launched by ${what}, which the attacker created (${a.reason})`, eventId: a.eventId });
+    }
+  }
+  const tiedInstances = new Map([...attributions, ...out].filter((a) => a.kind === 'instance' && a.basis === 'cloudtrail').map((a) => [`${a.region}/${a.id}`, a]));
+  for (const r of inv.spotRequests) {
+    const instance = tiedInstances.get(`${r.region}/${r.details?.instanceId}`);
+    if (instance) out.push({ kind: 'spot-request', region: r.region, id: r.id, basis: 'cloudtrail', reason: `fulfilled instance ${instance.id}, which the attacker's evidence ties (${instance.reason})`, eventId: instance.eventId });
+  }
+  return out;
 }

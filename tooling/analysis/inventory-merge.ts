@@ -5,6 +5,7 @@
  * scanned) but did not find is marked `missingSince`, never dropped. Attributions are unioned,
  * CloudTrail evidence winning over a heuristic; failures are the latest run's.
  */
+import { tiedThroughLaunchers } from './attribution';
 import type { Attribution, IamUserRecord, InstanceRecord, Inventory, RegionalResource, ScopeRun, Sighting, TrailEvent } from '../model';
 
 /** What merging changed, for the responder. */
@@ -51,7 +52,7 @@ export function mergeInventory(previous: Inventory | undefined, current: Invento
   const regional = (label: string, pick: (i: Inventory) => readonly RegionalResource[]) =>
     merge<RegionalResource>(label, previous && pick(previous), pick(current), (r) => `${r.region}/${r.id}`, (r) => r.region, (r) => (r.name && r.name !== r.id ? `${r.id} ${r.name}` : r.id));
 
-  const inventory: Inventory = {
+  const merged: Inventory = {
     ...current,
     regions: [...new Set([...(previous?.regions ?? []), ...current.regions])],
     instances: merge<InstanceRecord>('instance', previous?.instances, current.instances, (i) => `${i.region}/${i.instanceId}`, (i) => i.region, (i) => i.instanceId),
@@ -67,6 +68,8 @@ export function mergeInventory(previous: Inventory | undefined, current: Invento
     attributions: mergeAttributions(previous?.attributions ?? [], current.attributions ?? []),
     runs: [...earlierRuns, run],
   };
+  // A launcher an earlier run tied by CloudTrail ties the members this run found (its events may be outside this run's window).
+  const inventory: Inventory = { ...merged, attributions: mergeAttributions(merged.attributions ?? [], tiedThroughLaunchers(merged.attributions ?? [], merged)) };
   return { inventory, summary: { earlierRuns: earlierRuns.length, notLookedFor, noLongerFound } };
 }
 
