@@ -57,6 +57,8 @@ export interface Runtime {
   readonly configPath: string;
   /** The IR roles of another account, same MFA and assume settings (hunt queries Athena in the security account). */
   readonly sessionsIn: (accountId: string) => SessionSource;
+  /** The account a call meant for `accountId` really runs in: that one, or with --no-assume the caller's own. */
+  readonly actingAccount: (accountId: string) => string;
   /** Where journal heads are anchored; absent: only in the case directory (a cut tail goes unseen). */
   readonly anchor?: AnchorTarget;
   /** The org config (--config), read when a command needs it. */
@@ -122,7 +124,7 @@ export async function openRuntime(opts: GlobalOptions, hooks: RuntimeHooks = {})
   const configPath = configPathOf(opts);
   return {
     ctx, base, sessions, reporter, apply: !!opts.apply, yesIrreversible: !!opts.yesIrreversible, json: !!opts.json, clock, ask,
-    configPath, sessionsIn, anchor: anchorTarget(opts, assume), config: () => loadOrgConfig(configPath),
+    configPath, sessionsIn, actingAccount: (id: string) => (assume ? id : accountId), anchor: anchorTarget(opts, assume), config: () => loadOrgConfig(configPath),
   };
 }
 

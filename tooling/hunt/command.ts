@@ -100,7 +100,7 @@ export async function huntCommand(rt: Runtime, flags: HuntFlags): Promise<Comman
 
   const security = config.accounts.security.id;
   const sessions = rt.sessionsIn(security);
-  await checkWorkgroup(sessions, region, security);
+  await checkWorkgroup(sessions, region, rt.actingAccount(security));
   const analyst = await sessions.session('analyst');
   // The run's files go into the case journal and its head is anchored, as any phase's: a damaged
   // journal is refused before a query costs anything, and the lock keeps two runs apart.
@@ -148,7 +148,7 @@ export async function athenaScopeSource(rt: Runtime, flags: Pick<HuntFlags, 'ath
   const config = loadOrgConfig(rt.configPath);
   const region = flags.athenaRegion ?? config.organization.homeRegion;
   const sessions = rt.sessionsIn(config.accounts.security.id);
-  await checkWorkgroup(sessions, region, config.accounts.security.id);
+  await checkWorkgroup(sessions, region, rt.actingAccount(config.accounts.security.id));
   const analyst = await sessions.session('analyst');
   return athenaTrailSource({
     athena: analyst.clients.athena(region),

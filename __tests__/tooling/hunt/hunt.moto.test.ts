@@ -272,11 +272,11 @@ describe('through the command line', () => {
     expect(() => readdirSync(join(caseDir, 'hunt'))).toThrow();
   });
 
-  test('no workgroup where the hunt looks: the error names the region and the fix', async () => {
+  test('no workgroup where the hunt looks: the error names the region, the account the query really ran in (the caller with --no-assume) and the fix', async () => {
     const caseDir = mkdtempSync(join(tmpdir(), 'irctl-hunt-wg-'));
     const run = await irctl(['hunt', '--pool-ip', '1.2.3.4', '--athena-region', 'eu-west-1'], caseDir);
     expect(run.code).toBe(1);
-    expect(run.err).toMatch(/^irctl: Athena workgroup ir-investigations does not exist in eu-west-1 of account 222222222222\. Fix: deploy the security-athena stack, or pass --athena-region/);
+    expect(run.err).toMatch(/^irctl: Athena workgroup ir-investigations does not exist in eu-west-1 of account 123456789012\. Fix: deploy the security-athena stack, or pass --athena-region/);
     expect(run.calls.filter((c) => c.action === 'athena:StartQueryExecution')).toEqual([]);
   });
 
