@@ -10,11 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
-import { main } from '../../tooling/cli';
 import type { CaseValidation } from '../../tooling/model';
 import { type AttackScenario, seedAttack } from '../../dev/attack-scenario';
-import { MOTO_CREDENTIALS, type MotoServer, workerMoto } from '../support/moto';
-import { captureOutput, steppingClock } from './case-harness';
+import { type MotoServer, workerMoto } from '../support/moto';
+import { runIrctl } from './case-harness';
 
 const trail = mockClient(CloudTrailClient);
 let moto: MotoServer;
@@ -27,15 +26,7 @@ beforeAll(async () => {
 afterEach(() => trail.reset());
 afterAll(() => trail.restore());
 
-async function irctl(caseDir: string, args: string[]) {
-  const io = captureOutput();
-  const code = await main(['node', 'irctl', '--case', 'IR-VAL-P', '--no-assume', '--endpoint', moto.endpoint, '--case-dir', caseDir, '--regions', 'us-east-1', ...args], {
-    stdout: io.stdout,
-    stderr: io.stderr,
-    hooks: { credentials: MOTO_CREDENTIALS, clock: steppingClock() },
-  });
-  return { code, out: io.out, err: io.err };
-}
+const irctl = (caseDir: string, args: string[]) => runIrctl(moto.endpoint, ['--case', 'IR-VAL-P', '--case-dir', caseDir, '--regions', 'us-east-1'], args);
 
 const awsError = (name: string, message: string) => Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: 400 } });
 
